@@ -1,0 +1,115 @@
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+region_code_validator = RegexValidator(
+    r"^(\d{6}|\d{9}|\d{12})$",
+    _("An administrative division code has 6 digits (county), 9 (town) or 12 (village)."),
+)
+department_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$",
+    _("Use letters, digits, hyphens and underscores (at most 32)."),
+)
+
+
+class Department(models.Model):
+    """A government department (部门) at one level of the administration."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City (市)")
+        DISTRICT = "district", _("District (区)")
+        TOWN = "town", _("Town or subdistrict (镇街)")
+        PARK = "park", _("Park (园区)")
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[department_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.CITY)
+    region_code = models.CharField(_("administrative division code"), max_length=12, validators=[region_code_validator])
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A department cannot be placed under itself or its own sub-department.")})
+            ancestor = ancestor.parent
+
+    def ancestors(self):
+        """From the parent up to the root."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def descendant_ids(self):
+        """Ids of every department below this one (the tree is small: a few hundred rows)."""
+        children_of: dict[int, list[int]] = {}
+        for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+            children_of.setdefault(parent_id, []).append(pk)
+        found, frontier = [], [self.pk]
+        while frontier:
+            nxt = []
+            for pk in frontier:
+                for child in children_of.get(pk, []):
+                    found.append(child)
+                    nxt.append(child)
+            frontier = nxt
+        return found
+
+    def group(self, role):
+        """The auth group that holds ``role`` (see ``casefiles.roles``) in this department."""
+        return self.roles.select_related("group").get(role=role).group
+
+
+class DepartmentRole(models.Model):
+    """Links a department and a role to the auth group whose members hold it.
+
+    The link, not the group's name, is the stable identity: renaming a department renames
+    its groups without breaking anything that refers to them.
+    """
+
+    class Role(models.TextChoices):
+        CLERK = "clerk", _("Clerk (受理)")
+        REVIEWER = "reviewer", _("Reviewer (审查)")
+        DECIDER = "decider", _("Decider (决定)")
+        EDITOR = "editor", _("Content editor (编辑)")
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="department_role")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["department", "role"], name="one_group_per_department_role")]
+        ordering = ["department__code", "role"]
+        verbose_name = _("department role")
+        verbose_name_plural = _("department roles")
+
+    def __str__(self):
+        return f"{self.department} · {self.get_role_display()}"

@@ -1,0 +1,117 @@
+"""Settings are chosen by the environment; each case runs in a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k3y-" + "x7Qp9vLm2Zr8Wt5Ys1Bn4Hc6Jd0Fg3Ke" * 2
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from django_tasks import task_backends
+from search.backends import get_backend
+print(json.dumps({
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "name": str(settings.DATABASES["default"]["NAME"]),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "tasks": type(task_backends["default"]).__name__,
+    "search": get_backend().name,
+    "debug": settings.DEBUG,
+    "language": settings.LANGUAGE_CODE,
+    "time_zone": settings.TIME_ZONE,
+    "media_root": str(settings.MEDIA_ROOT),
+    "email": settings.EMAIL_BACKEND,
+}))
+"""
+
+
+def run(code, module="config.settings.development", **env_vars):
+    env = {k: v for k, v in os.environ.items() if k not in {
+        "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_HOST",
+    }}
+    env.update(DJANGO_SETTINGS_MODULE=module, **env_vars)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def probe(**env_vars):
+    result = run(PROBE, **env_vars)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_defaults(tmp_path):
+    found = probe(YIWANG_VAR_DIR=str(tmp_path))
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"] == str(tmp_path / "yiwang.sqlite3")
+    assert found["cache"].endswith("LocMemCache")
+    assert found["tasks"] == "ImmediateBackend"
+    assert found["search"] == "database"
+    assert found["language"] == "zh-hans"
+    assert found["time_zone"] == "Asia/Shanghai"
+    assert found["media_root"] == str(tmp_path / "media")
+    assert found["email"].endswith("console.EmailBackend")
+    # The development secret key is generated once into var/ and reused.
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    probe(YIWANG_VAR_DIR=str(tmp_path))
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_external_services_switch_on_by_environment(tmp_path):
+    found = probe(
+        YIWANG_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        ELASTICSEARCH_URL="http://127.0.0.1:9200",
+        MEDIA_ROOT=str(tmp_path / "files"),
+        EMAIL_HOST="smtp.example.org",
+    )
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "test"
+    assert found["cache"].endswith("RedisCache")
+    assert found["tasks"] == "RQBackend"
+    assert found["search"] == "elasticsearch"
+    assert found["media_root"] == str(tmp_path / "files")
+    assert found["email"].endswith("smtp.EmailBackend")
+
+
+@pytest.mark.parametrize(
+    "env_vars, complaint",
+    [
+        ({"ALLOWED_HOSTS": "yiwang.example.gov.cn"}, "SECRET_KEY must be set"),
+        ({"ALLOWED_HOSTS": "yiwang.example.gov.cn", "SECRET_KEY": "short"}, "too weak"),
+        ({"ALLOWED_HOSTS": "yiwang.example.gov.cn", "SECRET_KEY": "django-insecure-" + "a1b2c3d4e5" * 6}, "too weak"),
+        ({"SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_insecure_defaults(tmp_path, env_vars, complaint):
+    result = run("import django; django.setup()", "config.settings.production", YIWANG_VAR_DIR=str(tmp_path), **env_vars)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and complaint in result.stderr
+
+
+def test_production_passes_deploy_checks(tmp_path):
+    result = run(
+        "import sys; from django.core.management import execute_from_command_line as run;"
+        " run(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        "config.settings.production",
+        YIWANG_VAR_DIR=str(tmp_path),
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="yiwang.example.gov.cn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_bad_boolean_is_a_clear_error(tmp_path):
+    result = run("import django; django.setup()", YIWANG_VAR_DIR=str(tmp_path), DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr

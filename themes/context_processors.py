@@ -1,0 +1,5 @@
+from . import active
+
+
+def theme(request):
+    return {"theme": getattr(request, "theme", active.current()), "themes": active.available()}
