@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Department, Enterprise, Person
+from .models import Department, Enterprise, LicenseType, Person
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -39,11 +39,26 @@ class PersonViewSet(ModelViewSet):
     form_fields = ["name", "id_number", "phone", "address", "user"]
 
 
+class LicenseTypeViewSet(ModelViewSet):
+    model = LicenseType
+    icon = "doc-full"
+    menu_label = _("License types")
+    list_display = ["name", "code", "issuing_department", "validity_years"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    form_fields = ["code", "name", "issuing_department", "validity_years"]
+
+
 class DirectoryGroup(ModelViewSetGroup):
     menu_label = _("Departments and applicants")
     menu_icon = "group"
     menu_order = 250
-    items = (DepartmentViewSet("departments"), EnterpriseViewSet("enterprises"), PersonViewSet("persons"))
+    items = (
+        DepartmentViewSet("departments"),
+        EnterpriseViewSet("enterprises"),
+        PersonViewSet("persons"),
+        LicenseTypeViewSet("license-types"),
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -13,6 +13,13 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("headline"), FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "cms.DepartmentIndexPage",
+        "cms.GuideIndexPage",
+        "cms.BundleIndexPage",
+        "cms.PolicyIndexPage",
+        "cms.TopicIndexPage",
+    ]
     max_count = 1
 
     class Meta:

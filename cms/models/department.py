@@ -1,0 +1,62 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from cms.blocks import RICH
+
+
+class DepartmentIndexPage(Page):
+    """部门: every department's own part of the site sits below this page."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.DepartmentPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("department index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["department_pages"] = (
+            DepartmentPage.objects.child_of(self).live().select_related("department").order_by("department__code")
+        )
+        return context
+
+
+class DepartmentPage(Page):
+    """A department's home in the site. Its editors may work only below this page."""
+
+    department = models.OneToOneField(
+        "casefiles.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="page"
+    )
+    intro = RichTextField(_("introduction"), blank=True, features=RICH)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("department"),
+        FieldPanel("intro"),
+        FieldPanel("address"),
+        FieldPanel("hours"),
+        FieldPanel("phone"),
+    ]
+    parent_page_types = ["cms.DepartmentIndexPage"]
+    subpage_types = ["cms.ServiceItemPage", "cms.PolicyPage", "cms.BundlePage"]
+
+    class Meta:
+        verbose_name = _("department page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .guide import ServiceItemPage
+        from .policy import PolicyPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["guides"] = ServiceItemPage.objects.child_of(self).live().order_by("item_code")
+        context["policies"] = PolicyPage.objects.child_of(self).live().order_by("-publish_date")
+        return context

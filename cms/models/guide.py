@@ -1,0 +1,303 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import RICH, FeeBlock, LegalBasisBlock, ProcessStepBlock, QuestionBlock
+
+
+class ServiceObject(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprises")
+    PERSON = "person", _("Individuals")
+    BOTH = "both", _("Enterprises and individuals")
+
+
+class DepartmentOwned(models.Model):
+    """Content that belongs to the department whose page it sits under."""
+
+    department = models.ForeignKey(
+        "casefiles.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    def department_page(self):
+        from .department import DepartmentPage
+
+        if not self.path:
+            return None
+        return DepartmentPage.objects.ancestor_of(self).first()
+
+    def full_clean(self, *args, **kwargs):
+        # Editors never pick the department: it follows from where the page sits.
+        department_page = self.department_page()
+        if department_page is not None:
+            self.department_id = department_page.department_id
+        elif self.path and self.department_id is None:
+            raise ValidationError(_("This page must be placed under a department page."))
+        super().full_clean(*args, **kwargs)
+
+
+class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
+    """办事指南: one service item of the implementation list (实施清单), as the public reads it."""
+
+    class ItemType(models.TextChoices):
+        LICENSING = "licensing", _("Administrative licensing (行政许可)")
+        CONFIRMATION = "confirmation", _("Administrative confirmation (行政确认)")
+        BENEFIT = "benefit", _("Administrative benefit (行政给付)")
+        AWARD = "award", _("Administrative award (行政奖励)")
+        ADJUDICATION = "adjudication", _("Administrative adjudication (行政裁决)")
+        LEVY = "levy", _("Administrative levy (行政征收)")
+        FILING = "filing", _("Administrative filing (行政备案)")
+        PUBLIC_SERVICE = "public_service", _("Public service (公共服务)")
+        OTHER = "other", _("Other administrative power (其他行政权力)")
+
+    class ExerciseLevel(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County / district")
+        TOWN = "town", _("Town / subdistrict")
+
+    class PowerSource(models.TextChoices):
+        STATUTORY = "statutory", _("Statutory, exercised at this level (法定本级行使)")
+        DELEGATED = "delegated", _("Delegated from above (上级下放)")
+        AUTHORISED_ABOVE = "authorised_above", _("Authorised by a higher level (上级授权)")
+        AUTHORISED_PEER = "authorised_peer", _("Authorised by a peer (同级授权)")
+        ENTRUSTED_ABOVE = "entrusted_above", _("Entrusted by a higher level (上级委托)")
+        ENTRUSTED_PEER = "entrusted_peer", _("Entrusted by a peer (同级委托)")
+
+    class OnlineDepth(models.IntegerChoices):
+        OFFLINE = 0, _("Not online (窗口办理)")
+        INFORMATION = 1, _("Information and appointment online (一星)")
+        PRE_REVIEW = 2, _("Online pre-review (二星)")
+        ACCEPTANCE = 3, _("Online acceptance (三星)")
+        FULL = 4, _("Fully online (四星 全程网办)")
+
+    class TongbanScope(models.TextChoices):
+        NONE = "none", _("This department only")
+        CITY = "city", _("Anywhere in the city (全市通办)")
+        PROVINCE = "province", _("Anywhere in the province (全省通办)")
+        CROSS_PROVINCE = "cross_province", _("Across provinces (跨省通办)")
+
+    class ResultType(models.TextChoices):
+        LICENSE = "license", _("License or certificate (证照)")
+        APPROVAL = "approval", _("Approval document (批文)")
+        OTHER = "other", _("Other result")
+        NONE = "none", _("No document")
+
+    item_code = models.CharField(_("item code"), max_length=64, unique=True)
+    item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices, default=ItemType.LICENSING)
+    exercise_level = models.CharField(
+        _("exercise level"), max_length=12, choices=ExerciseLevel.choices, default=ExerciseLevel.CITY
+    )
+    power_source = models.CharField(
+        _("source of power"), max_length=20, choices=PowerSource.choices, default=PowerSource.STATUTORY
+    )
+    service_object = models.CharField(
+        _("service object"), max_length=12, choices=ServiceObject.choices, default=ServiceObject.ENTERPRISE
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    legal_basis = StreamField([("basis", LegalBasisBlock())], verbose_name=_("legal basis"), blank=True)
+    conditions = RichTextField(_("conditions for acceptance (受理条件)"), blank=True, features=RICH)
+    process = StreamField([("step", ProcessStepBlock())], verbose_name=_("process"), blank=True)
+    statutory_days = models.PositiveSmallIntegerField(_("statutory time limit (working days)"), null=True, blank=True)
+    statutory_days_note = models.CharField(_("note on the statutory limit"), max_length=300, blank=True)
+    promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"), null=True, blank=True)
+    promised_days_note = models.CharField(_("note on the promised limit"), max_length=300, blank=True)
+    charges_fee = models.BooleanField(_("charges a fee"), default=False)
+    fees = StreamField([("fee", FeeBlock())], verbose_name=_("fees"), blank=True)
+    place = models.TextField(_("where to apply"), blank=True)
+    hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    consultation_phone = models.CharField(_("consultation phone"), max_length=60, blank=True)
+    complaint_phone = models.CharField(_("complaint phone"), max_length=60, blank=True)
+    online_depth = models.PositiveSmallIntegerField(
+        _("online depth"), choices=OnlineDepth.choices, default=OnlineDepth.ACCEPTANCE
+    )
+    visits_needed = models.PositiveSmallIntegerField(_("visits to the office needed"), default=0)
+    tolerant_acceptance = models.BooleanField(_("tolerant acceptance applies (容缺受理)"), default=False)
+    notify_commit = models.BooleanField(_("notification and commitment applies (告知承诺)"), default=False)
+    tongban_scope = models.CharField(
+        _("where it can be handled (通办)"), max_length=20, choices=TongbanScope.choices, default=TongbanScope.NONE
+    )
+    result_name = models.CharField(_("result"), max_length=200, blank=True)
+    result_type = models.CharField(_("result type"), max_length=10, choices=ResultType.choices, default=ResultType.NONE)
+    result_license_type = models.ForeignKey(
+        "casefiles.LicenseType", verbose_name=_("license type produced"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="producing_items",
+    )
+    faq = StreamField([("qa", QuestionBlock())], verbose_name=_("frequently asked questions"), blank=True)
+    catalog_data = models.JSONField(
+        _("other catalog data"), default=dict, blank=True,
+        help_text=_("Keys of the provincial catalog export that no field above holds."),
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("item_code"),
+        index.SearchField("summary"),
+        index.SearchField("conditions"),
+        index.FilterField("department"),
+        index.FilterField("service_object"),
+        index.FilterField("item_type"),
+    ]
+
+    basics_panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("item_code"), FieldPanel("item_type")]),
+        FieldRowPanel([FieldPanel("exercise_level"), FieldPanel("power_source")]),
+        FieldPanel("service_object"),
+        FieldPanel("summary"),
+        FieldPanel("legal_basis"),
+        FieldPanel("conditions"),
+    ]
+    materials_panels = [InlinePanel("material_requirements", label=_("Material requirements"))]
+    handling_panels = [
+        FieldPanel("process"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("statutory_days"), FieldPanel("statutory_days_note")]),
+                FieldRowPanel([FieldPanel("promised_days"), FieldPanel("promised_days_note")]),
+            ],
+            heading=_("Time limits"),
+        ),
+        MultiFieldPanel([FieldPanel("charges_fee"), FieldPanel("fees")], heading=_("Fees")),
+        MultiFieldPanel(
+            [
+                FieldPanel("place"),
+                FieldPanel("hours"),
+                FieldRowPanel([FieldPanel("consultation_phone"), FieldPanel("complaint_phone")]),
+            ],
+            heading=_("Where and when"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("online_depth"), FieldPanel("visits_needed")]),
+                FieldRowPanel([FieldPanel("tolerant_acceptance"), FieldPanel("notify_commit")]),
+                FieldPanel("tongban_scope"),
+            ],
+            heading=_("Ways of handling"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("result_name"), FieldPanel("result_type"), FieldPanel("result_license_type")],
+            heading=_("Result"),
+        ),
+        FieldPanel("faq"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(basics_panels, heading=_("Item")),
+            ObjectList(materials_panels, heading=_("Materials")),
+            ObjectList(handling_panels, heading=_("Handling")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    parent_page_types = ["cms.DepartmentPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("service-item guide")
+        verbose_name_plural = _("service-item guides")
+
+    @path("pdf/")
+    def pdf(self, request):
+        from cms.pdf import pdf_response
+
+        return pdf_response(self, request)
+
+    @property
+    def can_apply_online(self):
+        return self.online_depth >= self.OnlineDepth.ACCEPTANCE
+
+    @property
+    def apply_url(self):
+        """Where the apply button leads; None until the case-file module offers applying."""
+        if not self.can_apply_online:
+            return None
+        try:
+            return reverse("casefiles:apply", args=[self.item_code])
+        except NoReverseMatch:
+            return None
+
+    def materials(self):
+        return self.material_requirements.all()
+
+
+class MaterialRequirement(ClusterableModel, Orderable):
+    """材料要求: one material an applicant supplies for an item."""
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("Original (原件)")
+        COPY = "copy", _("Copy (复印件)")
+        ORIGINAL_AND_COPY = "original_and_copy", _("Original and copy")
+        ELECTRONIC = "electronic", _("Electronic (电子)")
+
+    class Source(models.TextChoices):
+        APPLICANT = "applicant", _("Prepared by the applicant")
+        GOVERNMENT = "government", _("Issued by a government department")
+        OTHER = "other", _("Other")
+
+    page = ParentalKey(ServiceItemPage, on_delete=models.CASCADE, related_name="material_requirements")
+    name = models.CharField(_("name"), max_length=200)
+    form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.ELECTRONIC)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    required = models.BooleanField(_("required"), default=True)
+    deferrable = models.BooleanField(_("may be supplied later (容缺)"), default=False)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.APPLICANT)
+    license_types = ParentalManyToManyField(
+        "casefiles.LicenseType", verbose_name=_("license types that replace it (免提交)"), blank=True
+    )
+    blank_form = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("blank form"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sample = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("sample"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("form"), FieldPanel("copies"), FieldPanel("source")]),
+        FieldRowPanel([FieldPanel("required"), FieldPanel("deferrable")]),
+        FieldPanel("license_types"),
+        FieldRowPanel([FieldPanel("blank_form"), FieldPanel("sample")]),
+        FieldPanel("notes"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("material requirement")
+        verbose_name_plural = _("material requirements")
+
+    def __str__(self):
+        return self.name
+
+
+class GuideIndexPage(Page):
+    """办事指南: every guide, A–Z, by service object and by department."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("guide index")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import navigation
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(navigation.guide_index(request))
+        return context
