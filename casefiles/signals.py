@@ -2,6 +2,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .models import Department
+from .models.calendar import calendar_year_entered
 from .roles import ensure_department_groups
 
 
@@ -9,3 +10,13 @@ from .roles import ensure_department_groups
 def create_department_groups(sender, instance, raw=False, **kwargs):
     if not raw:
         ensure_department_groups(instance)
+
+
+@receiver(calendar_year_entered, dispatch_uid="recompute_provisional_case_deadlines")
+def recompute_provisional_deadlines(sender, year, **kwargs):
+    """A new year's holiday schedule is in: the deadlines that guessed at it are worked out again."""
+    from .models import CaseFile
+    from .workflow import schedule
+
+    for case in CaseFile.objects.filter(deadline_provisional=True, accepted_at__isnull=False).select_related("item"):
+        schedule(case)

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Department, Enterprise, LicenseType, Person
+from .models import CalendarYear, Department, Enterprise, LicenseType, Person
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -49,6 +49,20 @@ class LicenseTypeViewSet(ModelViewSet):
     form_fields = ["code", "name", "issuing_department", "validity_years"]
 
 
+class CalendarYearViewSet(ModelViewSet):
+    """The State Council's holiday schedule, a year at a time, its days inline (panels on the model)."""
+
+    model = CalendarYear
+    icon = "date"
+    menu_label = _("Working-day calendar")
+    add_to_admin_menu = True
+    menu_order = 260
+    list_display = ["year", "status", "source", "entered_at", "entered_by"]
+    list_filter = ["status"]
+    search_fields = ["year", "source"]
+    search_backend_name = None
+
+
 class DirectoryGroup(ModelViewSetGroup):
     menu_label = _("Departments and applicants")
     menu_icon = "group"
@@ -64,3 +78,8 @@ class DirectoryGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_directory():
     return DirectoryGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_calendar():
+    return CalendarYearViewSet("calendar")

@@ -1,5 +1,38 @@
 from .applicants import Enterprise, Person
+from .calendar import CalendarDay, CalendarYear
+from .cases import (
+    CaseFile,
+    CaseFileGroupObjectPermission,
+    CaseFileUserObjectPermission,
+    CaseGrant,
+    CaseNumberCounter,
+    Channel,
+    ClockPause,
+    Status,
+)
 from .departments import Department, DepartmentRole
+from .journal import CaseEvent
 from .licenses import LicenseType
+from .materials import Material
+from .notices import Notice
 
-__all__ = ["Department", "DepartmentRole", "Enterprise", "LicenseType", "Person"]
+__all__ = [
+    "CalendarDay",
+    "CalendarYear",
+    "CaseEvent",
+    "CaseFile",
+    "CaseFileGroupObjectPermission",
+    "CaseFileUserObjectPermission",
+    "CaseGrant",
+    "CaseNumberCounter",
+    "Channel",
+    "ClockPause",
+    "Department",
+    "DepartmentRole",
+    "Enterprise",
+    "LicenseType",
+    "Material",
+    "Notice",
+    "Person",
+    "Status",
+]

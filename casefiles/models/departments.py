@@ -39,6 +39,10 @@ class Department(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    seal = models.FileField(
+        _("seal image"), upload_to="seals/", blank=True,
+        help_text=_("PNG of the department's official seal, printed on its notices."),
+    )
 
     class Meta:
         ordering = ["code"]

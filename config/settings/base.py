@@ -240,9 +240,21 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per task at INFO would drown the log: every page save enqueues some.
         "django_tasks": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
     },
 }
 
 STATICFILES_DIRS = [
     BASE_DIR / "themes" / name / "static" for name in YIWANG_THEMES if (BASE_DIR / "themes" / name / "static").is_dir()
 ]
+
+# The CJK font embedded in every PDF (Debian: fonts-wqy-microhei, installed by `make setup`).
+YIWANG_CJK_FONT = env.string("YIWANG_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+# Deadlines (casefiles/deadlines.py, docs/deadlines.md). 电子监察 lights: a case turns yellow
+# once at most max(YELLOW_WORKING_DAYS, ceil(YELLOW_SHARE_OF_LIMIT × its promised limit))
+# working days remain before the promised date, or that date has passed; red after the
+# statutory date.
+YIWANG_DEADLINES = {"YELLOW_WORKING_DAYS": 2, "YELLOW_SHARE_OF_LIMIT": 0.2}

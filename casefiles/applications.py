@@ -1,0 +1,85 @@
+"""申请: starting an application from a guide, on behalf of an applicant the user may act for."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import journal, numbers, permissions, roles
+from .models import CaseFile, CaseGrant, Channel, Enterprise, Person
+
+
+class ApplicationRefused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ApplicantChoice:
+    key: str  # "enterprise:<id>" or "person:<id>", as posted by the form
+    label: str
+    applicant: object
+
+
+def applicants_for(user) -> list[ApplicantChoice]:
+    """Whom ``user`` may apply for: the enterprises they belong to, and themselves."""
+    if not user.is_authenticated:
+        return []
+    choices = [
+        ApplicantChoice(f"enterprise:{e.pk}", f"{e.name}（{e.uscc}）", e)
+        for e in Enterprise.objects.filter(members_group__user=user).order_by("name")
+    ]
+    person = Person.objects.filter(user=user).first()
+    if person is not None:
+        choices.append(ApplicantChoice(f"person:{person.pk}", f"{person.name}（{person.masked_id_number}）", person))
+    return choices
+
+
+def resolve_applicant(user, key: str):
+    for choice in applicants_for(user):
+        if choice.key == key:
+            return choice.applicant
+    return None
+
+
+def may_apply_for(user, item) -> bool:
+    return item.live and (item.can_apply_online or roles.has_global_role(user, roles.WINDOW_CLERK))
+
+
+@transaction.atomic
+def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", contact_phone="", contact_email="",
+          form_data=None) -> CaseFile:
+    """A new draft for ``item``; only its applicant (and whoever acts for them) can see it."""
+    if not item.live:
+        raise ApplicationRefused(_("This service item is not open for applications."))
+    acting_at_window = channel == Channel.WINDOW and roles.has_global_role(user, roles.WINDOW_CLERK)
+    if channel == Channel.ONLINE and not item.can_apply_online:
+        raise ApplicationRefused(_("This item cannot be applied for online; the guide says where to apply."))
+    if not acting_at_window and applicant not in [c.applicant for c in applicants_for(user)]:
+        raise ApplicationRefused(_("You may not apply on behalf of this applicant."))
+    is_enterprise = isinstance(applicant, Enterprise)
+    case = CaseFile.objects.create(
+        number=numbers.next_case_number(item.department),
+        item=item,
+        item_revision=item.live_revision,
+        item_code=item.item_code,
+        item_title=item.title,
+        department=item.department,
+        enterprise=applicant if is_enterprise else None,
+        person=None if is_enterprise else applicant,
+        applicant_name=applicant.name,
+        applicant_code=applicant.uscc if is_enterprise else applicant.id_number,
+        contact_name=contact_name or (applicant.legal_representative if is_enterprise else applicant.name),
+        contact_phone=contact_phone or applicant.phone,
+        contact_email=contact_email or (user.email or ""),
+        submitted_by=user,
+        channel=channel,
+        form_data=form_data or {},
+    )
+    permissions.grant_applicant(case)
+    if acting_at_window:
+        # The front-desk clerk prepares the file with the applicant present.
+        permissions.grant(case, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS, user=user)
+    journal.record(case, "create", user, to_state=case.status, data={"channel": channel, "item": item.item_code})
+    return case

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from casefiles import workflow
+
+
+class Command(BaseCommand):
+    help = "casefiles tick: the periodic duties (run every few minutes from cron or a systemd timer)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["tick"])
+
+    def handle(self, *args, action, **options):
+        accepted = workflow.apply_deemed_acceptance()
+        for number in accepted:
+            self.stdout.write(f"{number}: accepted by operation of law (Art. 32)")
+        self.stdout.write(f"{len(accepted)} case(s) deemed accepted")

@@ -1,0 +1,118 @@
+"""文书: the notices and decisions the law wants the applicant to receive, as PDFs.
+
+Issued inside the transition that requires them (``workflow.perform``): numbered, rendered
+by WeasyPrint with the Chinese font embedded, the department's seal and a QR code to the
+progress page, hashed, and stored once — a Notice never changes afterwards.
+"""
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import numbers
+from .models import Notice
+
+# What each document says, beyond the case's particulars (行政许可法 Arts. 32, 34, 38).
+TITLES = {
+    "acceptance": "受理通知书",
+    "deferred_acceptance": "容缺受理通知书",
+    "correction": "补正材料告知书",
+    "non_acceptance": "不予受理决定书",
+    "approval": "准予行政许可决定书",
+    "denial": "不予行政许可决定书",
+}
+REMEDY = (
+    "申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
+    "或者在六个月内依法向人民法院提起行政诉讼。"
+)
+
+
+def progress_url(case) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/progress/?{urlencode({'number': case.number, 'code': case.verification_code})}"
+
+
+def qr_data_uri(url: str) -> str:
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=3, border=1)
+
+
+def content_for(case, kind, ctx) -> dict:
+    """The particulars printed on the notice; kept with it as issued."""
+    today = timezone.localdate(ctx.now)
+    content = {
+        "title": TITLES[kind],
+        "applicant": case.applicant_name,
+        "applicant_code": case.applicant_code,
+        "item": case.item_title,
+        "item_code": case.item_code,
+        "case_number": case.number,
+        "department": case.department.name,
+        "received": timezone.localdate(case.submitted_at).isoformat() if case.submitted_at else "",
+        "date": today.isoformat(),
+    }
+    if kind in ("acceptance", "deferred_acceptance"):
+        content["accepted"] = timezone.localdate(case.accepted_at).isoformat() if case.accepted_at else today.isoformat()
+        content["deemed"] = case.deemed_accepted
+        content["promised_due"] = case.promised_due.isoformat() if case.promised_due else ""
+        content["statutory_due"] = case.statutory_due.isoformat() if case.statutory_due else ""
+        content["provisional"] = case.deadline_provisional
+    if kind == "deferred_acceptance":
+        content["deferred_due"] = case.deferred_due.isoformat() if case.deferred_due else ""
+        content["deferred_materials"] = list(
+            case.materials.filter(is_current=True, deferred=True).values_list("requirement_name", flat=True)
+        )
+    if kind == "correction":
+        content["problems"] = ctx.data.get("problems") or [
+            {"material": p.get("material", ""), "problem": p["problem"]} for p in ctx.params.get("problems", [])
+        ]
+        content["correction_due"] = case.correction_due.isoformat() if case.correction_due else ""
+    if kind in ("non_acceptance", "denial"):
+        content["reason"] = ctx.data.get("reason") or ctx.params.get("reason", "")
+        content["remedy"] = REMEDY
+    if kind == "approval":
+        content["result"] = case.item.result_name
+        content["remedy"] = ""
+    return content
+
+
+def seal_data_uri(department) -> str:
+    """The seal as a data URI, so the PDF does not depend on where the storage keeps files."""
+    import base64
+
+    if not department.seal:
+        return ""
+    with department.seal.open("rb") as handle:
+        return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+
+
+def render(case, kind, number, content) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "casefiles/notices/notice.html",
+        {
+            "kind": kind,
+            "number": number,
+            "c": content,
+            "seal_url": seal_data_uri(case.department),
+            "qr": qr_data_uri(progress_url(case)),
+            "font_path": settings.YIWANG_CJK_FONT,
+        },
+    )
+    return HTML(string=html, base_url=str(settings.MEDIA_ROOT)).write_pdf()
+
+
+def issue(case, kind, ctx) -> Notice:
+    number = numbers.next_notice_number(case.department, kind, timezone.localdate(ctx.now))
+    content = content_for(case, kind, ctx)
+    pdf = render(case, kind, number, content)
+    notice = Notice(case=case, kind=kind, number=number, content=content,
+                    sha256=hashlib.sha256(pdf).hexdigest(), issued_by=ctx.user)
+    notice.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
+    notice.save()
+    return notice

@@ -1,0 +1,50 @@
+"""Telling applicants what happened: an email on every change of state.
+
+Sent by a background task (django-tasks: in-process by default, a worker at scale) after the
+transition's transaction commits, so a slow mail server never holds up a clerk.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+def recipients(case) -> list[str]:
+    addresses = []
+    if case.contact_email:
+        addresses.append(case.contact_email)
+    if case.submitted_by_id and case.submitted_by.email:
+        addresses.append(case.submitted_by.email)
+    if case.person_id and case.person.user_id and case.person.user.email:
+        addresses.append(case.person.user.email)
+    return sorted(set(addresses))
+
+
+@task()
+def send_state_change(case_pk: int, event_pk: int) -> int:
+    from .models import CaseEvent, CaseFile
+    from .notices import progress_url
+
+    case = CaseFile.objects.select_related("submitted_by", "person__user").get(pk=case_pk)
+    event = CaseEvent.objects.get(pk=event_pk)
+    to = recipients(case)
+    if not to:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"case": case, "event": event, "progress_url": progress_url(case), "site_url": settings.SITE_URL}
+        subject = render_to_string("casefiles/email/state_changed_subject.txt", context).strip()
+        body = render_to_string("casefiles/email/state_changed.txt", context)
+    return send_mail(subject, body, None, to)
+
+
+def state_changed(case_pk: int, event_pk: int) -> None:
+    try:
+        send_state_change.enqueue(case_pk, event_pk)
+    except Exception:  # a lost email never undoes a lawful step; it is logged for follow-up
+        logger.exception("could not send the state-change email for case %s", case_pk)

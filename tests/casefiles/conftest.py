@@ -1,0 +1,80 @@
+"""A small world for case-file tests: one department with its staff, one guide, applicants."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from casefiles import roles
+from casefiles.demo import demo_resident_id, demo_uscc
+from casefiles.models import Department, Enterprise, Person
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def pdf_upload(name="材料.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture
+def world(db, django_user_model):
+    from cms.models import MaterialRequirement, ServiceItemPage
+    from cms.sitetree import ensure_department_page
+
+    class World:
+        pass
+
+    w = World()
+    w.department = Department.objects.create(code="SCJGJ", name="珠海市市场监督管理局", region_code="440400")
+    w.other_department = Department.objects.create(code="ZJJ", name="珠海市住房和城乡建设局", region_code="440400")
+    page = ensure_department_page(w.department)
+    w.item = page.add_child(
+        instance=ServiceItemPage(
+            title="食品经营许可", slug="food", item_code="11440400MB2C92390J4440111001000",
+            statutory_days=20, promised_days=10, tolerant_acceptance=True, online_depth=4,
+        )
+    )
+    w.item.material_requirements.add(MaterialRequirement(name="食品经营许可申请书", required=True))
+    w.item.material_requirements.add(MaterialRequirement(name="营业执照", required=True, deferrable=True))
+    w.item.material_requirements.add(MaterialRequirement(name="食品安全管理制度", required=False))
+    w.item.save_revision().publish()
+    w.item = ServiceItemPage.objects.get(pk=w.item.pk)
+    w.requirements = list(MaterialRequirement.objects.filter(page=w.item).order_by("sort_order"))
+
+    def user(name, *groups):
+        u = django_user_model.objects.create_user(name, password="pw-for-tests-only", email=f"{name}@example.org")
+        for group in groups:
+            u.groups.add(group)
+        return u
+
+    w.clerk = user("clerk", w.department.group("clerk"))
+    w.reviewer = user("reviewer", w.department.group("reviewer"))
+    w.decider = user("decider", w.department.group("decider"))
+    w.decider2 = user("decider2", w.department.group("decider"))
+    w.other_clerk = user("other-clerk", w.other_department.group("clerk"))
+    w.window = user("window", roles.global_group(roles.WINDOW_CLERK))
+    w.supervisor = user("supervisor", roles.global_group(roles.SUPERVISOR))
+    w.enterprise = Enterprise.objects.create(
+        uscc=demo_uscc("91440400MA55L8QJ2"), name="珠海海湾餐饮管理有限公司", legal_representative="林晓燕", region_code="440402"
+    )
+    w.applicant = user("applicant")
+    w.enterprise.add_member(w.applicant)
+    w.other_enterprise = Enterprise.objects.create(
+        uscc=demo_uscc("91440400MA4WB3K1X"), name="珠海格创智能科技有限公司", legal_representative="陈思远", region_code="440402"
+    )
+    w.stranger = user("stranger")
+    w.other_enterprise.add_member(w.stranger)
+    w.citizen = user("citizen")
+    w.person = Person.objects.create(name="张伟", id_number=demo_resident_id("44040219900101123"), user=w.citizen)
+    return w
+
+
+@pytest.fixture
+def submitted_case(world):
+    """A complete application by the enterprise, submitted."""
+    from casefiles import applications, materials, workflow
+
+    case = applications.start(world.applicant, world.item, world.enterprise)
+    for requirement in world.requirements[:2]:
+        materials.add(case, requirement, pdf_upload(f"{requirement.name}.pdf"), world.applicant)
+    workflow.perform(case, "submit", world.applicant)
+    case.refresh_from_db()
+    return case

@@ -1,0 +1,77 @@
+"""The permission matrix, and proof that listings agree with guardian's per-object answer."""
+
+import pytest
+from guardian.shortcuts import get_objects_for_user
+
+from casefiles import applications, materials, permissions, workflow
+from casefiles.models import CaseFile, CaseGrant
+
+from .conftest import pdf_upload
+
+
+def test_who_sees_a_submitted_case(world, submitted_case):
+    case = submitted_case
+    for user in (world.clerk, world.reviewer, world.decider, world.applicant, world.window, world.supervisor):
+        assert permissions.can(user, "view_casefile", case), user
+    for user in (world.other_clerk, world.stranger, world.citizen):
+        assert not permissions.can(user, "view_casefile", case), user
+
+
+def test_a_draft_is_the_applicants_alone(world):
+    draft = applications.start(world.applicant, world.item, world.enterprise)
+    assert permissions.can(world.applicant, "view_casefile", draft)
+    for user in (world.clerk, world.window, world.supervisor, world.other_clerk, world.stranger):
+        assert not permissions.can(user, "view_casefile", draft), user
+    assert draft not in permissions.staff_cases(world.clerk)
+
+
+def test_a_person_applies_for_themselves(world):
+    case = applications.start(world.citizen, world.item, world.person)
+    assert permissions.can(world.citizen, "apply_casefile", case)
+    assert not permissions.can(world.applicant, "view_casefile", case)
+    assert list(permissions.applicant_cases(world.citizen)) == [case]
+
+
+def test_nobody_applies_for_someone_else(world):
+    with pytest.raises(applications.ApplicationRefused):
+        applications.start(world.stranger, world.item, world.enterprise)
+
+
+def _agree(user, cases):
+    by_guardian = set(get_objects_for_user(user, "casefiles.view_casefile", CaseFile, accept_global_perms=False).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
+    by_can = {c.pk for c in cases if permissions.can(user, "view_casefile", c)}
+    by_listing = set(permissions.visible_cases(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
+    return by_guardian, by_can, by_listing
+
+
+def test_listings_agree_with_guardian(world, submitted_case):
+    cases = [submitted_case]
+    cases.append(applications.start(world.applicant, world.item, world.enterprise))  # a draft
+    citizen_case = applications.start(world.citizen, world.item, world.person)
+    for requirement in world.requirements[:2]:
+        materials.add(citizen_case, requirement, pdf_upload(), world.citizen)
+    workflow.perform(citizen_case, "submit", world.citizen)
+    cases.append(citizen_case)
+    for user in (world.clerk, world.reviewer, world.decider, world.other_clerk, world.applicant, world.stranger, world.citizen):
+        by_guardian, by_can, by_listing = _agree(user, cases)
+        assert by_guardian == by_can == by_listing, user
+    # Global roles see every submitted case (model-level permission), never drafts.
+    for user in (world.window, world.supervisor):
+        _, by_can, by_listing = _agree(user, cases)
+        assert by_can == by_listing == {submitted_case.pk, citizen_case.pk}
+
+
+def test_every_grant_records_its_reason_and_revoking_removes_only_its_own(world, submitted_case):
+    case = submitted_case
+    reasons = set(CaseGrant.objects.filter(case=case).values_list("reason", flat=True))
+    assert reasons == {"applicant", "department"}
+    parallel_group = world.other_department.group("reviewer")
+    permissions.grant(case, CaseGrant.Reason.PARALLEL, ["view_casefile"], group=parallel_group)
+    assert permissions.can(world.other_clerk, "view_casefile", case) is False
+    world.other_clerk.groups.add(parallel_group)
+    other = type(world.other_clerk).objects.get(pk=world.other_clerk.pk)  # fresh permission cache
+    assert permissions.can(other, "view_casefile", case)
+    permissions.revoke(case, CaseGrant.Reason.PARALLEL)
+    other = type(world.other_clerk).objects.get(pk=world.other_clerk.pk)
+    assert not permissions.can(other, "view_casefile", case)
+    assert permissions.can(world.clerk, "view_casefile", case)  # the department's grant stands
