@@ -27,7 +27,7 @@ NOTICE_ABBREVIATIONS = {
 }
 
 
-def _next(prefix: str) -> int:
+def next_value(prefix: str) -> int:
     """The next value of the counter named ``prefix``, safe under concurrency."""
     for _attempt in range(5):
         with transaction.atomic():
@@ -45,11 +45,11 @@ def _next(prefix: str) -> int:
 def next_case_number(department, on=None) -> str:
     on = on or timezone.localdate()
     prefix = f"{department.region_code[:6]}{on:%Y%m%d}"
-    return f"{prefix}{_next('C' + prefix):06d}"
+    return f"{prefix}{next_value('C' + prefix):06d}"
 
 
 def next_notice_number(department, kind: str, on=None) -> str:
     on = on or timezone.localdate()
     abbreviation = NOTICE_ABBREVIATIONS[kind]
-    sequence = _next(f"N:{department.code}:{kind}:{on.year}")
+    sequence = next_value(f"N:{department.code}:{kind}:{on.year}")
     return f"{department.code}{abbreviation}字〔{on.year}〕第{sequence:05d}号"

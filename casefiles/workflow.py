@@ -10,7 +10,7 @@
     submitted             deem_accepted         the system         accepted             受理通知书
                           (no correction notice within 5 working days of receipt: Art. 32)
     accepted              start_review          reviewer (review)  under_review
-    under_review          approve               decider (decide)   approved             准予许可决定书
+    under_review          approve               decider (decide)   approved             准予许可决定书 (+ the license)
     under_review          propose_denial        reviewer/decider   denial_pending
     denial_pending        confirm_denial        decider (decide)   denied               不予许可决定书
     denial_pending        overturn_denial       decider (decide)   under_review
@@ -107,6 +107,7 @@ def _current_materials(case):
 def missing_requirements(case, allow_deferred=False):
     """Names of required materials that have no current file (or an accepted promise)."""
     requirements = case.item.material_requirements.all()
+    by_license = set(case.license_uses.values_list("requirement_id", flat=True))  # 免提交
     present = {}
     for material in _current_materials(case):
         if material.requirement_id is not None:
@@ -116,7 +117,7 @@ def missing_requirements(case, allow_deferred=False):
         if not requirement.required:
             continue
         supplied = present.get(requirement.pk, [])
-        if any(not m.deferred for m in supplied):
+        if requirement.pk in by_license or any(not m.deferred for m in supplied):
             continue
         if allow_deferred and any(m.deferred for m in supplied):
             continue
@@ -260,6 +261,15 @@ def on_decide(ctx):
     _save(ctx.case, "decided_at")
 
 
+def on_approve(ctx):
+    from . import licenses
+
+    on_decide(ctx)
+    license = licenses.issue_for_case(ctx.case, on=timezone.localdate(ctx.now))
+    if license is not None:
+        ctx.data["license"] = license.identifier
+
+
 def on_propose_denial(ctx):
     ctx.data["reason"] = ctx.params["reason"]
 
@@ -302,7 +312,7 @@ TRANSITIONS = {
                    guards=(correction_period_is_over,), effect=on_accept, notice="acceptance"),
         Transition("start_review", _("Start review"), (Status.ACCEPTED,), Status.UNDER_REVIEW, "review_casefile"),
         Transition("approve", _("Approve"), (Status.UNDER_REVIEW,), Status.APPROVED, "decide_casefile",
-                   guards=(no_open_pause, deferred_materials_supplied), effect=on_decide, notice="approval"),
+                   guards=(no_open_pause, deferred_materials_supplied), effect=on_approve, notice="approval"),
         Transition("propose_denial", _("Propose denial"), (Status.UNDER_REVIEW,), Status.DENIAL_PENDING,
                    "review_casefile", guards=(gives_reason,), effect=on_propose_denial, needs=("reason",)),
         Transition("confirm_denial", _("Confirm denial"), (Status.DENIAL_PENDING,), Status.DENIED, "decide_casefile",

@@ -12,7 +12,7 @@ from .cases import (
 )
 from .departments import Department, DepartmentRole
 from .journal import CaseEvent
-from .licenses import LicenseType
+from .licenses import License, LicenseEvent, LicenseShare, LicenseType, LicenseUse, SigningKey
 from .materials import Material
 from .notices import Notice
 
@@ -30,9 +30,14 @@ __all__ = [
     "Department",
     "DepartmentRole",
     "Enterprise",
+    "License",
+    "LicenseEvent",
+    "LicenseShare",
     "LicenseType",
+    "LicenseUse",
     "Material",
     "Notice",
     "Person",
+    "SigningKey",
     "Status",
 ]

@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casefiles.identifiers import uscc_validator
+
 region_code_validator = RegexValidator(
     r"^(\d{6}|\d{9}|\d{12})$",
     _("An administrative division code has 6 digits (county), 9 (town) or 12 (village)."),
@@ -36,6 +38,10 @@ class Department(models.Model):
     )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.CITY)
     region_code = models.CharField(_("administrative division code"), max_length=12, validators=[region_code_validator])
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[uscc_validator],
+        help_text=_("The agency's own code (usually starting 11): printed on and signed into its licenses."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from casefiles import workflow
+from casefiles import licenses, workflow
 
 
 class Command(BaseCommand):
@@ -13,4 +13,5 @@ class Command(BaseCommand):
         accepted = workflow.apply_deemed_acceptance()
         for number in accepted:
             self.stdout.write(f"{number}: accepted by operation of law (Art. 32)")
-        self.stdout.write(f"{len(accepted)} case(s) deemed accepted")
+        expired = licenses.expire_due()
+        self.stdout.write(f"{len(accepted)} case(s) deemed accepted, {expired} license(s) expired")
