@@ -35,12 +35,6 @@ def progress_url(case) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/progress/?{urlencode({'number': case.number, 'code': case.verification_code})}"
 
 
-def qr_data_uri(url: str) -> str:
-    import segno
-
-    return segno.make(url, error="m").svg_data_uri(scale=3, border=1)
-
-
 def content_for(case, kind, ctx) -> dict:
     """The particulars printed on the notice; kept with it as issued."""
     today = timezone.localdate(ctx.now)
@@ -91,7 +85,7 @@ def seal_data_uri(department) -> str:
 
 
 def render(case, kind, number, content) -> bytes:
-    from weasyprint import HTML
+    from cms.pdf import cjk_font_url, qr_data_uri, render_pdf
 
     html = render_to_string(
         "casefiles/notices/notice.html",
@@ -101,10 +95,10 @@ def render(case, kind, number, content) -> bytes:
             "c": content,
             "seal_url": seal_data_uri(case.department),
             "qr": qr_data_uri(progress_url(case)),
-            "font_path": settings.YIWANG_CJK_FONT,
+            "font_url": cjk_font_url(),
         },
     )
-    return HTML(string=html, base_url=str(settings.MEDIA_ROOT)).write_pdf()
+    return render_pdf(html)
 
 
 def issue(case, kind, ctx) -> Notice:
