@@ -171,7 +171,8 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None) ->
     if not _may_supply(user, case):
         raise UploadRefused(_("Materials cannot be changed while the case is “%(status)s”.") % {"status": case.get_status_display()})
     _requirement_of(case, requirement)
-    if case.status in DEFERRED_SUPPLY_STATES and not case.materials.filter(requirement=requirement, deferred=True, is_current=True).exists():
+    # After acceptance only what was promised (容缺) may come in — as many files as it takes.
+    if case.status in DEFERRED_SUPPLY_STATES and not case.materials.filter(requirement=requirement, deferred=True).exists():
         raise UploadRefused(_("After acceptance only the materials promised for later can be supplied."))
     checked = check_upload(upload)
     with transaction.atomic():
@@ -230,8 +231,14 @@ def promise_later(case, requirement, user, commitment: str) -> Material:
 def remove(material, user) -> None:
     """Take a file out of an application that is still being prepared (the journal keeps the fact)."""
     case = material.case
+    if not permissions.can(user, "view_casefile", case):
+        from .workflow import NotFound
+
+        raise NotFound(_("No such case."))
     if case.status not in APPLICANT_STATES or not permissions.can(user, "apply_casefile", case):
         raise UploadRefused(_("Materials cannot be changed while the case is “%(status)s”.") % {"status": case.get_status_display()})
+    if not material.is_current:
+        raise UploadRefused(_("That file has already been replaced or removed."))
     with transaction.atomic():
         Material.objects.filter(pk=material.pk).update(is_current=False)
         journal.record(case, "remove_material", user, from_state=case.status, to_state=case.status,

@@ -14,6 +14,10 @@ from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
+# Receipt of a submission confirms the case number and the verification code (the key to
+# the anonymous progress look-up); every other change uses the general message.
+TEMPLATES = {"submit": "casefiles/email/submitted"}
+
 
 def recipients(case) -> list[str]:
     addresses = []
@@ -26,6 +30,10 @@ def recipients(case) -> list[str]:
     return sorted(set(addresses))
 
 
+# Deliberation inside the department is not announced: the applicant hears the decision.
+INTERNAL_ACTIONS = {"propose_denial", "overturn_denial"}
+
+
 @task()
 def send_state_change(case_pk: int, event_pk: int) -> int:
     from .models import CaseEvent, CaseFile
@@ -34,12 +42,13 @@ def send_state_change(case_pk: int, event_pk: int) -> int:
     case = CaseFile.objects.select_related("submitted_by", "person__user").get(pk=case_pk)
     event = CaseEvent.objects.get(pk=event_pk)
     to = recipients(case)
-    if not to:
+    if not to or event.action in INTERNAL_ACTIONS:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         context = {"case": case, "event": event, "progress_url": progress_url(case), "site_url": settings.SITE_URL}
-        subject = render_to_string("casefiles/email/state_changed_subject.txt", context).strip()
-        body = render_to_string("casefiles/email/state_changed.txt", context)
+        template = TEMPLATES.get(event.action, "casefiles/email/state_changed")
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
     return send_mail(subject, body, None, to)
 
 

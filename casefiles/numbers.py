@@ -1,7 +1,7 @@
 """Case and notice numbers: unique, never reused, readable aloud.
 
 Case number: ``<region code, 6 digits><date, YYYYMMDD><sequence, 6 digits>``, e.g.
-``440400202611210000017`` is the 17th case filed with a Zhuhai city department on
+``44040020261121000017`` is the 17th case filed with a Zhuhai city department on
 2026-11-21 (20 digits). The region is the handling department's administrative division
 (its first six digits, so a town office files under its district). Numbers come from a
 counter per region and day that only goes up: a discarded draft leaves a gap, never a

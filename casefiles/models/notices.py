@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def notice_path(notice, filename):
-    return f"cases/{notice.case.number}/notices/{notice.number}.pdf"
+    # Unguessable: files are only ever served through permission-checked views, and this
+    # keeps a misconfigured web server from handing them out by number.
+    return f"cases/{notice.case.number}/notices/{uuid.uuid4().hex}.pdf"
 
 
 class Notice(models.Model):
