@@ -248,6 +248,10 @@ def remove(material, user) -> None:
 def review(material, user, state: str, reason: str = "") -> Material:
     """Staff mark a material accepted or needing correction (with the reason for the notice)."""
     case = material.case
+    if not permissions.can(user, "view_casefile", case):
+        from .workflow import NotFound
+
+        raise NotFound(_("No such case."))
     if not (permissions.can(user, "accept_casefile", case) or permissions.can(user, "review_casefile", case)):
         from .workflow import NotPermitted
 

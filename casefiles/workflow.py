@@ -95,6 +95,7 @@ class Transition:
     effect: Callable[[Context], None] | None = None
     notice: str | None = None
     needs: tuple[str, ...] = ()  # parameters the actor must give (reason, problems, deferred_due …)
+    optional: tuple[str, ...] = ()  # parameters the actor may give
     applicant: bool = False  # shown to applicants rather than staff
 
 
@@ -305,7 +306,7 @@ TRANSITIONS = {
                    effect=on_accept, notice="deferred_acceptance", needs=("deferred_due",)),
         Transition("request_correction", _("Request correction"), (Status.SUBMITTED,), Status.CORRECTION_REQUESTED,
                    "accept_casefile", guards=(within_correction_period, lists_problems), effect=on_request_correction,
-                   notice="correction", needs=("problems",)),
+                   notice="correction", needs=("problems",), optional=("correction_due",)),
         Transition("not_accept", _("Do not accept"), (Status.SUBMITTED,), Status.NOT_ACCEPTED, "accept_casefile",
                    guards=(gives_reason,), effect=on_not_accept, notice="non_acceptance", needs=("reason",)),
         Transition("deem_accepted", _("Accepted by operation of law"), (Status.SUBMITTED,), Status.ACCEPTED, None,
@@ -316,7 +317,7 @@ TRANSITIONS = {
         Transition("propose_denial", _("Propose denial"), (Status.UNDER_REVIEW,), Status.DENIAL_PENDING,
                    "review_casefile", guards=(gives_reason,), effect=on_propose_denial, needs=("reason",)),
         Transition("confirm_denial", _("Confirm denial"), (Status.DENIAL_PENDING,), Status.DENIED, "decide_casefile",
-                   guards=(second_person_confirms,), effect=on_confirm_denial, notice="denial"),
+                   guards=(second_person_confirms,), effect=on_confirm_denial, notice="denial", optional=("reason",)),
         Transition("overturn_denial", _("Overturn denial"), (Status.DENIAL_PENDING,), Status.UNDER_REVIEW,
                    "decide_casefile"),
         Transition("conclude", _("Conclude"), (Status.APPROVED, Status.DENIED), Status.CONCLUDED, "accept_casefile",
@@ -383,6 +384,8 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
         raise NotAllowedNow(_("This step is not possible while the case is “%(status)s”.") % {"status": case.get_status_display()})
     if not system and (transition.permission is None or not permissions.can(user, transition.permission, case)):
         raise NotPermitted(_("You may not take this step on this case."))
+    # Each step sees only the parameters it declares: a stray deferred_due never reaches "accept".
+    params = {key: value for key, value in params.items() if key in transition.needs + transition.optional}
     ctx = Context(case=case, user=user, params=params, now=now or timezone.now(), transition=transition,
                   on_behalf_of=on_behalf_of, comment=comment)
     problems = [message for guard in transition.guards if (message := guard(ctx))]

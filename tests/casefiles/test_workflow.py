@@ -201,6 +201,12 @@ def test_a_proposed_denial_can_be_overturned(world, submitted_case):
     assert case.status == Status.APPROVED
 
 
+def test_a_step_ignores_parameters_it_does_not_declare(world, submitted_case):
+    workflow.perform(submitted_case, "accept", world.clerk, deferred_due=timezone.localdate() + datetime.timedelta(days=3))
+    submitted_case.refresh_from_db()
+    assert submitted_case.deferred_due is None
+
+
 def test_not_accepting_needs_a_reason_and_issues_a_decision(world, submitted_case):
     with pytest.raises(workflow.GuardFailed):
         workflow.perform(submitted_case, "not_accept", world.clerk, reason="  ")
@@ -256,7 +262,7 @@ def test_special_procedures_stop_the_clock(world, submitted_case):
     workflow.perform(case, "approve", world.decider)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_clerks_one_wins(world, submitted_case):
     """Many threads race to act on one case: exactly one transition lands, the rest conflict."""
     from concurrent.futures import ThreadPoolExecutor
