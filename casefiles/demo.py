@@ -122,6 +122,10 @@ def load_people(departments: dict[str, Department]) -> dict[str, object]:
         user = _user(role.replace("_clerk", ""), password_hash, is_staff=True, first_name=title)
         user.groups.add(roles.global_group(role))
         users[role] = user
+    from cms.editing import central_reviewer_group  # the guide review group belongs to publishing
+
+    users["central_reviewer"] = _user("central-reviewer", password_hash, is_staff=True, first_name="市政数局指南审核员")
+    users["central_reviewer"].groups.add(central_reviewer_group())
     role_titles = {"clerk": "受理员", "reviewer": "审查员", "decider": "决定人", "editor": "编辑"}
     for code, department in departments.items():
         if department.level != Department.Level.CITY and code != "XZ-SCJGJ":
@@ -161,6 +165,15 @@ def load_demo(stdout=None) -> None:
     roles.ensure_global_groups()
     departments = load_departments()
     users = load_people(departments)
+    from cms.demo import load_content  # guides, bundles, policies and topics belong to publishing
+
+    load_content(stdout=stdout)
+    from .demo_licenses import load_licenses  # after the catalog (its license types), before cases approve more
+
+    load_licenses(stdout=stdout)
+    from .demo_cases import load_cases  # after the content: the cases are filed against its guides
+
+    load_cases(stdout=stdout)
     if stdout is not None:
         stdout.write(
             f"Demo loaded: {len(departments)} departments, {len(users)} users, "

@@ -7,6 +7,7 @@ breaks the chain, and ``manage.py audit verify`` says which case and which event
 table is also guarded by triggers that refuse UPDATE and DELETE.
 """
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -36,7 +37,7 @@ def canonical(event: CaseEvent, case_number: str) -> bytes:
         "to": event.to_state,
         "comment": event.comment,
         "data": event.data,
-        "time": event.created_at.isoformat(),
+        "time": event.created_at.astimezone(datetime.timezone.utc).isoformat(),
     }
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 

@@ -104,7 +104,7 @@ def summary(license: License) -> bytes:
     fields = {
         "id": license.identifier,
         "h": public_holder_name(license),
-        "hc": license.holder_code,
+        "hc": public_holder_code(license),  # masked like the name: whoever sees the QR code can read it
         "t": license.license_type.name,
         "i": license.issuer_name,
         "d": license.issue_date.isoformat(),
@@ -190,7 +190,7 @@ def issue(license_type: LicenseType, *, issuer, holder, data=None, source_case=N
         issue_date=on,
         valid_from=on,
         valid_until=_valid_until(license_type, on),
-        data=data or {},
+        data={**(previous.data if previous is not None else {}), **(data or {})},  # a change keeps what it does not change
         source_case=source_case,
         version=version,
         previous=previous,

@@ -6,7 +6,7 @@ Global: ``window_clerk`` (综合窗口, accepts for any department) and ``superv
 ``casefiles.permissions``; this module only keeps the groups themselves.
 """
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .models import Department, DepartmentRole
@@ -21,6 +21,19 @@ GLOBAL_ROLES = {
 }
 
 _ROLE_NAMES_ZH = {"clerk": "受理", "reviewer": "审查", "decider": "决定", "editor": "编辑"}
+
+# Case work happens in the Wagtail admin (the workbench, 办件): these roles must enter it.
+# Editors get their admin access with their page grants (cms.editing).
+CASE_ROLES = ("clerk", "reviewer", "decider")
+
+
+def allow_admin(*groups: Group) -> None:
+    """Let ``groups`` into the Wagtail admin (``wagtailadmin.access_admin``); idempotent."""
+    permission = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    through = Group.permissions.through
+    through.objects.bulk_create(
+        [through(group_id=group.pk, permission_id=permission.pk) for group in groups], ignore_conflicts=True
+    )
 
 
 def department_group_name(department: Department, role: str) -> str:
@@ -44,17 +57,23 @@ def ensure_department_groups(department: Department) -> dict[str, Group]:
                 group.name = name
                 group.save(update_fields=["name"])
         groups[role] = group
+    allow_admin(*(groups[role] for role in CASE_ROLES))
     return groups
 
 
 def ensure_global_groups() -> dict[str, Group]:
-    return {role: Group.objects.get_or_create(name=role)[0] for role in GLOBAL_ROLES}
+    groups = {role: Group.objects.get_or_create(name=role)[0] for role in GLOBAL_ROLES}
+    allow_admin(*groups.values())
+    return groups
 
 
 def global_group(role: str) -> Group:
     if role not in GLOBAL_ROLES:
         raise ValueError(f"unknown global role {role!r}")
-    return Group.objects.get_or_create(name=role)[0]
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        allow_admin(group)
+    return group
 
 
 def departments_where(user, role: str):

@@ -1,5 +1,7 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .models import CalendarYear, Department, Enterprise, LicenseType, Person
@@ -43,10 +45,10 @@ class LicenseTypeViewSet(ModelViewSet):
     model = LicenseType
     icon = "doc-full"
     menu_label = _("License types")
-    list_display = ["name", "code", "issuing_department", "validity_years"]
+    list_display = ["name", "code", "issuing_department", "validity_years", "template"]
     search_fields = ["name", "code"]
     search_backend_name = None
-    form_fields = ["code", "name", "issuing_department", "validity_years"]
+    form_fields = ["code", "name", "issuing_department", "validity_years", "template", "data_fields"]
 
 
 class CalendarYearViewSet(ModelViewSet):
@@ -83,3 +85,60 @@ def register_directory():
 @hooks.register("register_admin_viewset")
 def register_calendar():
     return CalendarYearViewSet("calendar")
+
+
+# --- the staff workbench (办件) ---------------------------------------------------------------
+
+class CaseFilesMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .workbench.access import is_case_staff
+
+        return is_case_staff(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_workbench_urls():
+    from .workbench import urls
+
+    return [path("cases/", include(urls))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_workbench_menu_item():
+    return CaseFilesMenuItem(_("Case files"), reverse("casefiles_workbench:inbox"), name="case-files",
+                             icon_name="clipboard-list", order=50)
+
+
+# --- electronic licenses (电子证照): issued licenses and the 用证率 report ----------------------
+
+class IssuedLicensesMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .license_pages.staff import is_license_staff
+
+        return is_license_staff(request.user)
+
+
+class LicenseUsageMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .license_pages.staff import may_see_usage
+
+        return may_see_usage(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_license_urls():
+    from .license_pages import admin_urls
+
+    return [path("licenses/", include(admin_urls))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_license_menu_item():
+    from wagtail.admin.menu import Menu, SubmenuMenuItem
+
+    return SubmenuMenuItem(_("Electronic licenses"), Menu(items=[
+        IssuedLicensesMenuItem(_("Issued licenses"), reverse("licenses_admin:list"), name="issued-licenses",
+                               icon_name="doc-full", order=10),
+        LicenseUsageMenuItem(_("License reuse (用证率)"), reverse("licenses_admin:usage"), name="license-usage",
+                             icon_name="table", order=20),
+    ]), name="licenses", icon_name="doc-full", order=60)

@@ -5,17 +5,27 @@ from string import ascii_uppercase
 
 from pypinyin import Style, lazy_pinyin
 
+LETTERS = list(ascii_uppercase) + ["#"]
+
 
 def initial(title: str) -> str:
-    """The letter a title files under: the pinyin initial of its first character."""
-    for char in title.strip():
-        letters = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
-        if letters and letters[0]:
-            letter = letters[0][0].upper()
-            return letter if letter in ascii_uppercase else "#"
-        if char.isascii() and char.isalpha():
-            return char.upper()
+    """The letter a title files under: the pinyin initial of its first letter or character.
+
+    The whole title is converted, not its first character alone, so that pypinyin's phrase
+    dictionary picks the reading of a polyphonic character: 重新申领 files under C, not Z.
+    Leading punctuation (《…》) is skipped; a title that starts with a digit files under #.
+    """
+    for segment in lazy_pinyin(title.strip(), style=Style.FIRST_LETTER):
+        for char in segment:
+            if char.isascii() and char.isalpha():
+                return char.upper()
+            if char.isalnum():
+                return "#"
     return "#"
+
+
+def sort_key(title: str) -> tuple:
+    return ([syllable.lower() for syllable in lazy_pinyin(title.strip())], title)
 
 
 def a_to_z(guides) -> "OrderedDict[str, list]":
@@ -23,9 +33,9 @@ def a_to_z(guides) -> "OrderedDict[str, list]":
     for guide in guides:
         groups.setdefault(initial(guide.title), []).append(guide)
     ordered = OrderedDict()
-    for letter in list(ascii_uppercase) + ["#"]:
+    for letter in LETTERS:
         if letter in groups:
-            ordered[letter] = sorted(groups[letter], key=lambda g: lazy_pinyin(g.title))
+            ordered[letter] = sorted(groups[letter], key=lambda g: sort_key(g.title))
     return ordered
 
 
@@ -37,16 +47,21 @@ def guide_index(request) -> dict:
     service_object = request.GET.get("for", "")
     if service_object in {ServiceObject.ENTERPRISE, ServiceObject.PERSON}:
         guides = guides.filter(service_object__in=[service_object, ServiceObject.BOTH])
+    else:
+        service_object = ""
     department = request.GET.get("department", "")[:32]
     if department:
         guides = guides.filter(department__code=department)
     guides = list(guides)
+    by_letter = a_to_z(guides)
     return {
-        "guides_by_letter": a_to_z(guides),
+        "guides_by_letter": by_letter,
+        # Every letter, so the jump bar keeps its shape; letters with no guide are not links.
+        "letters": [(letter, letter in by_letter) for letter in LETTERS],
         "guide_count": len(guides),
         "chosen_for": service_object,
         "chosen_department": department,
-        "departments": Department.objects.filter(pk__in=ServiceItemPage.objects.live().values("department")),
+        "departments": Department.objects.filter(pk__in=ServiceItemPage.objects.live().public().values("department")),
         "service_objects": [(ServiceObject.ENTERPRISE.value, ServiceObject.ENTERPRISE.label),
                             (ServiceObject.PERSON.value, ServiceObject.PERSON.label)],
     }

@@ -18,10 +18,18 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("theme/", switch_theme, name="switch_theme"),
+    path("", include("casefiles.urls")),  # the applicant portal: apply/, my/cases/, progress/
+    path("", include("casefiles.license_pages.urls")),  # licenses/verify/, licenses/keys.json, licenses/shared/…, my/licenses/
+    path("api/v1/licenses/", include("casefiles.license_pages.api_urls")),
+    path("api/v1/", include("casefiles.api.urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only Wagtail's public images; case materials, notices and licenses are served by
+    # permission-checked views and must never be reachable by path (nor in production).
+    for folder in ("images", "original_images"):
+        urlpatterns += static(f"{settings.MEDIA_URL}{folder}/", document_root=settings.MEDIA_ROOT / folder)
 
 # Wagtail's page tree answers everything else.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -6,3 +6,10 @@ class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("Search")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+        from .providers import register_catalogue
+
+        register_catalogue()
+        signals.watch_grants()

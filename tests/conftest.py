@@ -1,6 +1,14 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached pages outlive a test's rolled-back transaction: every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def department(db):
     from casefiles.models import Department

@@ -47,14 +47,49 @@ def template_dirs(name: str | None = None) -> list[Path]:
     return dirs
 
 
+SITE_THEME_SECONDS = 60  # how long another worker may show a site's previous theme
+
+
+VERSION_KEY = "yiwang:site-theme-version"
+
+
+def site_theme_key(request) -> str:
+    from django.core.cache import cache
+
+    return f"yiwang:site-theme:{cache.get(VERSION_KEY, 0)}:{request.get_host()}"
+
+
+def forget_site_themes() -> None:
+    """After a Site or its theme setting changes: this process (and any sharing its cache)
+    forgets at once, others within SITE_THEME_SECONDS."""
+    import time
+
+    from django.core.cache import cache
+
+    cache.set(VERSION_KEY, time.monotonic_ns(), None)
+
+
+def site_theme(request) -> str:
+    """The theme of the Wagtail Site serving ``request``; cached, since every request asks."""
+    from django.core.cache import cache
+
+    key = site_theme_key(request)
+    theme = cache.get(key)
+    if theme is None:
+        from themes.models import ThemeSettings
+
+        try:
+            theme = ThemeSettings.for_request(request).theme or default_theme()
+        except Exception:  # no Site matches this host yet (fresh database): fall back, uncached
+            return default_theme()
+        # The first look-up creates the setting's row, which forgets site themes: key anew.
+        cache.set(site_theme_key(request), theme, SITE_THEME_SECONDS)
+    return theme
+
+
 def choose(request) -> str:
     """The visitor's own choice (长者模式 toggle) wins over the site's theme."""
     chosen = request.COOKIES.get(COOKIE_NAME)
     if chosen in available():
         return chosen
-    from themes.models import ThemeSettings
-
-    try:
-        return ThemeSettings.for_request(request).theme or default_theme()
-    except Exception:  # no Site matches this host yet (fresh database): fall back
-        return default_theme()
+    return site_theme(request)

@@ -6,3 +6,16 @@ class ThemesConfig(AppConfig):
     name = "themes"
     verbose_name = _("Themes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+        from wagtail.models import Site
+
+        from . import active
+        from .models import ThemeSettings
+
+        def forget(sender, **kwargs):
+            active.forget_site_themes()
+
+        post_save.connect(forget, sender=ThemeSettings, dispatch_uid="forget_site_themes", weak=False)
+        post_save.connect(forget, sender=Site, dispatch_uid="forget_site_themes_site", weak=False)

@@ -53,10 +53,12 @@ class DepartmentPage(Page):
         verbose_name = _("department page")
 
     def get_context(self, request, *args, **kwargs):
+        from .bundle import BundlePage
         from .guide import ServiceItemPage
         from .policy import PolicyPage
 
         context = super().get_context(request, *args, **kwargs)
         context["guides"] = ServiceItemPage.objects.child_of(self).live().order_by("item_code")
+        context["bundles"] = BundlePage.objects.child_of(self).live().order_by("bundle_code")
         context["policies"] = PolicyPage.objects.child_of(self).live().order_by("-publish_date")
         return context

@@ -230,6 +230,22 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
     def materials(self):
         return self.material_requirements.all()
 
+    def get_context(self, request, *args, **kwargs):
+        from .bundle import BundlePage
+        from .policy import PolicyPage
+
+        context = super().get_context(request, *args, **kwargs)
+        materials = self.material_requirements.all()
+        if all(requirement.pk for requirement in materials):
+            # Loaded from the database: fetch what the table shows in two queries. A preview
+            # of unsaved edits holds its rows in memory, where there is nothing to prefetch.
+            materials = self.material_requirements.select_related("blank_form", "sample").prefetch_related("license_types")
+        context["materials"] = materials
+        context["department_page"] = self.department_page()
+        context["bundles"] = BundlePage.objects.live().public().filter(bundle_items__item=self).distinct()
+        context["policies"] = PolicyPage.objects.live().public().filter(related_items__item=self).distinct()
+        return context
+
 
 class MaterialRequirement(ClusterableModel, Orderable):
     """材料要求: one material an applicant supplies for an item."""

@@ -28,6 +28,22 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from casefiles.models import Department
 
+        from .bundle import BundlePage
+        from .department import DepartmentPage
+        from .guide import ServiceItemPage
+        from .topic import TopicPage
+
         context = super().get_context(request, *args, **kwargs)
         context["departments"] = Department.objects.filter(is_active=True, level=Department.Level.CITY)
+        context["department_pages"] = {
+            p.department_id: p for p in DepartmentPage.objects.live().public().descendant_of(self)
+        }
+        context["featured_bundles"] = BundlePage.objects.live().public().descendant_of(self).order_by("bundle_code")[:4]
+        context["featured_guides"] = (
+            ServiceItemPage.objects.live().public().descendant_of(self).select_related("department")
+            .order_by("-last_published_at", "-pk")[:6]
+        )
+        topics = TopicPage.objects.live().public().descendant_of(self).order_by("path")
+        context["enterprise_topics"] = [t for t in topics if t.audience == TopicPage.Audience.ENTERPRISE]
+        context["person_topics"] = [t for t in topics if t.audience == TopicPage.Audience.PERSON]
         return context

@@ -151,4 +151,5 @@ class PolicyIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(policies.index_context(request))
+        context["scales"] = EnterpriseScale.objects.all()
         return context

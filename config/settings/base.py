@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "themes.middleware.ThemeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.caching.AnonymousPageCacheMiddleware",  # after ThemeMiddleware: keyed by theme
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,8 +148,10 @@ YIWANG_SEARCH = {
     "BACKEND": "elasticsearch" if ELASTICSEARCH_URL else "database",
     "ELASTICSEARCH_URL": ELASTICSEARCH_URL,
     "INDEX_PREFIX": env.string("SEARCH_INDEX_PREFIX", "yiwang"),
+    "ELASTICSEARCH_ANALYZER": env.string("SEARCH_ELASTICSEARCH_ANALYZER", "cjk"),  # cjk, smartcn or ik
 }
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search with Chinese segmented at index and query time (search/wagtail_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
 
 # --- Authentication and permissions ------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -217,6 +221,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per client address (casefiles/api/throttles.py): progress look-ups take a number and a
+    # code that could otherwise be guessed in bulk, token requests a password.
+    "DEFAULT_THROTTLE_RATES": {"progress": "10/minute", "token": "20/minute", "license-verify": "30/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Yiwang API",
@@ -224,11 +231,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["config.api.only_public_api"],
+    # The docs page loads Swagger UI from our static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Yiwang ------------------------------------------------------------------------------
 YIWANG_THEMES = {"default": _("Standard"), "elder": _("Elder-friendly (large type, high contrast)")}
 YIWANG_DEFAULT_THEME = env.string("YIWANG_DEFAULT_THEME", "default")
+# Reverse proxies in front of the site (config/ratelimit.py): 0 reads only REMOTE_ADDR;
+# n > 0 takes the client address from X-Forwarded-For, n entries from the right.
+YIWANG_TRUSTED_PROXIES = env.integer("YIWANG_TRUSTED_PROXIES", 0)
 
 LOGGING = {
     "version": 1,

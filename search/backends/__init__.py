@@ -1,4 +1,8 @@
-"""One search interface, two backends: the embedded database one and Elasticsearch."""
+"""One search interface, two backends: the embedded database one and Elasticsearch.
+
+``get_backend()`` is the backend settings choose for reads. Writes go to the database
+backend always (it answers when Elasticsearch is down) and to Elasticsearch when chosen.
+"""
 
 from functools import cache
 
@@ -19,3 +23,7 @@ def _backend(name: str, url: str | None):
 def get_backend():
     conf = settings.YIWANG_SEARCH
     return _backend(conf["BACKEND"], conf.get("ELASTICSEARCH_URL"))
+
+
+def database_backend():
+    return _backend("database", None)

@@ -14,4 +14,8 @@ class Command(BaseCommand):
         for number in accepted:
             self.stdout.write(f"{number}: accepted by operation of law (Art. 32)")
         expired = licenses.expire_due()
-        self.stdout.write(f"{len(accepted)} case(s) deemed accepted, {expired} license(s) expired")
+        rescheduled = workflow.reschedule_stopped_clocks()
+        self.stdout.write(
+            f"{len(accepted)} case(s) deemed accepted, {expired} license(s) expired, "
+            f"{rescheduled} stopped clock(s) carried forward"
+        )

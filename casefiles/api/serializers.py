@@ -1,0 +1,360 @@
+"""What the case-file API reads and writes.
+
+Requests are checked here for shape only (types, presence); whether a step is allowed is
+asked of casefiles.applications, materials and workflow by the views.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from guardian.core import ObjectPermissionChecker
+from rest_framework import serializers
+
+from casefiles import deadlines, permissions, workflow
+from casefiles.identifiers import mask_resident_id
+from casefiles.models import CaseEvent, CaseFile, Channel, Material, Notice, Status
+
+# Holding any of these on a case makes one its applicant (or their agent) or staff who handle
+# it; a reader with view only — supervision (电子监察) — sees resident ID numbers masked.
+ACTING_PERMISSIONS = ("apply_casefile", "accept_casefile", "review_casefile", "decide_casefile")
+
+
+def shows_identity(user, case) -> bool:
+    return any(permissions.can(user, codename, case) for codename in ACTING_PERMISSIONS)
+
+
+def identities_shown(user, cases) -> set[int]:
+    """``shows_identity`` for a page of cases at once: one prefetch of guardian's grants
+    instead of four checks per case. Only cases of persons matter (a USCC is public)."""
+    person_cases = [case for case in cases if case.person_id]
+    if not person_cases or not user.is_active:
+        return set()
+    checker = ObjectPermissionChecker(user)
+    checker.prefetch_perms(person_cases)
+    globally = {codename for codename in ACTING_PERMISSIONS if user.has_perm(f"casefiles.{codename}")}
+    shown = set()
+    for case in person_cases:
+        # As permissions.can: a global role never reaches a draft.
+        if (globally and case.status != Status.DRAFT) or any(checker.has_perm(c, case) for c in ACTING_PERMISSIONS):
+            shown.add(case.pk)
+    return shown
+
+
+# --- errors (documentation of the shapes views/errors.py produces) ------------------------
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Every message, joined; show it to the person who tried.")
+    messages = serializers.ListField(child=serializers.CharField(), help_text="Each reason on its own.")
+    code = serializers.CharField(help_text="not_found, not_permitted, not_allowed_now, conflict, guard_failed, refused, precondition_required")
+
+
+class CaseStateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_display = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class ConflictSerializer(ErrorSerializer):
+    current = CaseStateSerializer(help_text="The case as it is now: reload before trying again.")
+
+
+# --- pieces of a case -----------------------------------------------------------------------
+
+class DepartmentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ItemSerializer(serializers.Serializer):
+    code = serializers.CharField(source="item_code")
+    title = serializers.CharField(source="item_title")
+    revision = serializers.IntegerField(source="item_revision_id", allow_null=True,
+                                        help_text="The guide revision the application was filed against.")
+
+
+class ApplicantSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[("enterprise", "enterprise"), ("person", "person")])
+    name = serializers.CharField()
+    code = serializers.CharField(help_text="USCC, or the resident ID number (masked unless you handle the case or are the applicant).")
+
+
+class LightSerializer(serializers.Serializer):
+    light = serializers.ChoiceField(choices=deadlines.Light.choices)
+    reason = serializers.CharField()
+    remaining_working_days = serializers.IntegerField(allow_null=True)
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    promised_due = serializers.DateField(allow_null=True)
+    statutory_due = serializers.DateField(allow_null=True)
+    provisional = serializers.BooleanField(source="deadline_provisional")
+    deferred_due = serializers.DateField(allow_null=True)
+    correction_due = serializers.DateField(allow_null=True)
+    light = serializers.SerializerMethodField()
+
+    @extend_schema_field(LightSerializer(allow_null=True))
+    def get_light(self, case):
+        return light_of(case, self.context.get("calendar"))
+
+
+def light_of(case, calendar=None):
+    """The supervision light while the clock runs: from acceptance until the case closes."""
+    if not case.is_open or case.accepted_at is None:
+        return None
+    reading = deadlines.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days,
+                              calendar=calendar)
+    return {"light": reading.light, "reason": str(reading.reason), "remaining_working_days": reading.remaining_working_days}
+
+
+class DatesSerializer(serializers.Serializer):
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    deemed_accepted = serializers.BooleanField(help_text="Accepted by operation of law (行政许可法 Art. 32).")
+    decided_at = serializers.DateTimeField(allow_null=True)
+    concluded_at = serializers.DateTimeField(allow_null=True)
+
+
+class MaterialSerializer(serializers.ModelSerializer):
+    requirement = serializers.IntegerField(source="requirement_id", allow_null=True)
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Material
+        fields = [
+            "id", "requirement", "requirement_name", "original_name", "size", "content_type", "sha256", "version",
+            "is_current", "replaces", "deferred", "commitment", "review_state", "review_reason", "uploaded_at", "file_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_file_url(self, material):
+        if not material.file:
+            return None  # a promise (容缺) has no file yet
+        return self._absolute(reverse("casefiles_api:material-file", args=[material.case.number, material.pk]))
+
+    def _absolute(self, path):
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.CharField(help_text="The status the case moves to (one of the status values).")
+    needs = serializers.ListField(child=serializers.CharField(),
+                                  help_text="Parameters to send with it: reason, problems, deferred_due.")
+    notice = serializers.CharField(allow_null=True, help_text="The kind of notice it issues, if any.")
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, transition):
+        case = self.context["case"]
+        path = reverse("casefiles_api:case-transition", args=[case.number, transition.name])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+class CaseSummarySerializer(serializers.ModelSerializer):
+    """One line of a listing."""
+
+    status_display = serializers.CharField(source="get_status_display")
+    item = ItemSerializer(source="*")
+    department = DepartmentSerializer()
+    applicant = serializers.SerializerMethodField()
+    dates = DatesSerializer(source="*")
+    deadlines = DeadlinesSerializer(source="*")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseFile
+        fields = ["number", "status", "status_display", "version", "channel", "item", "department", "applicant",
+                  "dates", "deadlines", "url"]
+        read_only_fields = fields
+
+    @extend_schema_field(ApplicantSerializer)
+    def get_applicant(self, case):
+        if case.enterprise_id:
+            return {"kind": "enterprise", "name": case.applicant_name, "code": case.applicant_code}
+        shown = self.context.get("identities_shown")
+        if shown is None:
+            visible = shows_identity(self.context["request"].user, case)
+        else:
+            visible = case.pk in shown
+        code = case.applicant_code if visible else mask_resident_id(case.applicant_code)
+        return {"kind": "person", "name": case.applicant_name, "code": code}
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, case):
+        path = reverse("casefiles_api:case-detail", args=[case.number])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField(source="contact_name")
+    phone = serializers.CharField(source="contact_phone")
+    email = serializers.CharField(source="contact_email")
+
+
+class CaseDetailSerializer(CaseSummarySerializer):
+    contact = ContactSerializer(source="*")
+    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    materials = serializers.SerializerMethodField()
+    transitions = serializers.SerializerMethodField()
+
+    class Meta(CaseSummarySerializer.Meta):
+        fields = CaseSummarySerializer.Meta.fields + [
+            "verification_code", "contact", "form_data", "parent", "materials", "transitions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MaterialSerializer(many=True))
+    def get_materials(self, case):
+        current = case.materials.filter(is_current=True).select_related("case")
+        return MaterialSerializer(current, many=True, context=self.context).data
+
+    @extend_schema_field(TransitionSerializer(many=True))
+    def get_transitions(self, case):
+        user = self.context["request"].user
+        return TransitionSerializer(workflow.available(case, user), many=True,
+                                    context={**self.context, "case": case}).data
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """A new draft. Name the applicant by one of ``applicant`` (a key from the choices the
+    portal offers), ``enterprise_uscc`` or ``person_id_number``; with none, the only applicant
+    you may act for is taken."""
+
+    item = serializers.CharField(max_length=64, help_text="The service item's code (事项编码).")
+    applicant = serializers.CharField(required=False, help_text='"enterprise:<id>" or "person:<id>".')
+    enterprise_uscc = serializers.CharField(required=False, max_length=18)
+    person_id_number = serializers.CharField(required=False, max_length=18)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
+    contact_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    form_data = serializers.JSONField(required=False, help_text="The application form's fields.")
+
+    def validate(self, attrs):
+        named = [key for key in ("applicant", "enterprise_uscc", "person_id_number") if attrs.get(key)]
+        if len(named) > 1:
+            raise serializers.ValidationError(_("Name the applicant one way only."))
+        return attrs
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField(help_text="The id of the guide's material requirement.")
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    replaces = serializers.IntegerField(required=False, help_text="Id of the current file this one replaces.")
+    original_name = serializers.CharField(required=False, max_length=255,
+                                          help_text="The file name to keep, if not the uploaded one's.")
+
+
+class PromiseSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField()
+    commitment = serializers.CharField(help_text="The signed commitment to supply the material after acceptance (容缺).")
+
+
+class ProblemSerializer(serializers.Serializer):
+    material = serializers.CharField(required=False, allow_blank=True, help_text="The material's name.")
+    material_id = serializers.IntegerField(required=False, help_text="A file of this case to mark as needing correction.")
+    problem = serializers.CharField(allow_blank=True, help_text="What must be corrected.")
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=0,
+                                       help_text='The version you saw; or send it as the header If-Match: "<version>".')
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True)
+    problems = ProblemSerializer(many=True, required=False)
+    deferred_due = serializers.DateField(required=False)
+    correction_due = serializers.DateField(required=False)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["sequence", "action", "from_state", "to_state", "actor", "comment", "data", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event):
+        if event.actor is None:
+            return None  # the system, by operation of law
+        return event.actor.get_full_name() or event.actor.get_username()
+
+
+class TransitionResultSerializer(serializers.Serializer):
+    event = EventSerializer()
+    case = CaseDetailSerializer()
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = ["number", "kind", "kind_display", "issued_at", "sha256", "content", "pdf_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_pdf_url(self, notice):
+        path = reverse("casefiles_api:notice-pdf", args=[notice.number])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class CaseListQuerySerializer(serializers.Serializer):
+    role = serializers.ChoiceField(
+        choices=[("staff", "staff"), ("applicant", "applicant")], required=False,
+        help_text="staff: the cases you handle; applicant: your own (我的办件). Without it, both.",
+    )
+    number = serializers.CharField(required=False)
+    status = serializers.MultipleChoiceField(choices=Status.choices, required=False,
+                                             help_text="One or more, repeated or comma-separated.")
+    department = serializers.CharField(required=False, help_text="Department code.")
+    item = serializers.CharField(required=False, help_text="Service item code.")
+    received_from = serializers.DateField(required=False, help_text="Submitted on or after this day.")
+    received_to = serializers.DateField(required=False, help_text="Submitted on or before this day.")
+    ordering = serializers.ChoiceField(
+        choices=[(o, o) for o in ("promised_due", "-promised_due", "submitted_at", "-submitted_at")], required=False,
+        help_text="Default: newest first.",
+    )
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist") and "status" in data:
+            data = data.copy()
+            data.setlist("status", [s for value in data.getlist("status") for s in value.split(",") if s])
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if attrs.get("received_from") and attrs.get("received_to") and attrs["received_from"] > attrs["received_to"]:
+            raise serializers.ValidationError({"received_to": _("The end of the period is before its start.")})
+        return attrs
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=64, help_text="The case number (spaces and dashes are ignored).")
+    code = serializers.CharField(max_length=32, help_text="The verification code printed on the notices (any case).")
+
+
+class ProgressSerializer(serializers.Serializer):
+    """casefiles.portal.progress.Progress: what an anonymous visitor may learn, and no more."""
+
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_display = serializers.CharField(source="status_label")
+    item = serializers.CharField()
+    department = serializers.CharField()
+    submitted = serializers.DateField(allow_null=True)
+    accepted = serializers.DateField(allow_null=True)
+    promised_due = serializers.DateField(allow_null=True)
+    decided = serializers.DateField(allow_null=True)
+    concluded = serializers.DateField(allow_null=True)

@@ -1,0 +1,27 @@
+"""/api/v1/: case files, materials, notices, progress, tokens, and the API's own schema and docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+app_name = "casefiles_api"
+
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<str:number>/transitions/<slug:name>/", views.TransitionView.as_view(), name="case-transition"),
+    path("cases/<str:number>/events/", views.EventListView.as_view(), name="case-events"),
+    path("cases/<str:number>/materials/", views.MaterialListView.as_view(), name="material-list"),
+    path("cases/<str:number>/materials/promise/", views.MaterialPromiseView.as_view(), name="material-promise"),
+    path("cases/<str:number>/materials/<int:material_id>/", views.MaterialDetailView.as_view(), name="material-detail"),
+    path("cases/<str:number>/materials/<int:material_id>/file", views.MaterialFileView.as_view(), name="material-file"),
+    path("cases/<str:number>/notices/", views.NoticeListView.as_view(), name="case-notices"),
+    path("notices/<str:notice_number>/pdf", views.NoticePdfView.as_view(), name="notice-pdf"),
+    path("progress/", views.ProgressView.as_view(), name="progress"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
+    # is served from drf-spectacular-sidecar's static files, not a CDN.
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="casefiles_api:schema"), name="docs"),
+]

@@ -1,0 +1,527 @@
+"""HTTP in front of casefiles.applications, materials and workflow.
+
+Every case is found by its number and trimmed by ``permissions.can(user, "view_casefile")``:
+a case the caller may not see answers exactly like one that does not exist. The domain's
+exceptions carry their status code (``WorkflowError.status_code``); ``CaseFileAPIView``
+turns them into one error shape: ``{"detail", "messages", "code"}``, plus ``current``
+(status and version) on 409.
+"""
+
+import datetime
+
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status as http
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casefiles import applications, deadlines, materials, permissions, roles, workflow
+from casefiles.identifiers import IdentifierError, validate_resident_id, validate_uscc
+from casefiles.models import CaseFile, Channel, Enterprise, Notice, Person, Status
+from casefiles.portal.progress import look_up
+
+from . import serializers as s
+from .throttles import ProgressThrottle, TokenThrottle
+
+CASE_RELATIONS = ("department", "item", "parent")
+
+# --- errors --------------------------------------------------------------------------------
+
+ERROR_CODES = {
+    workflow.NotFound: "not_found",
+    workflow.NotPermitted: "not_permitted",
+    workflow.NotAllowedNow: "not_allowed_now",
+    workflow.Conflict: "conflict",
+    workflow.GuardFailed: "guard_failed",
+}
+
+
+def error_response(status_code, code, messages, **extra):
+    messages = [str(m) for m in messages]
+    return Response({"detail": " ".join(messages), "messages": messages, "code": code, **extra}, status=status_code)
+
+
+def current_state(case):
+    fresh = CaseFile.objects.filter(pk=case.pk).values("status", "version").first()
+    return {"status": fresh["status"], "status_display": str(Status(fresh["status"]).label), "version": fresh["version"]}
+
+
+# Answers the domain's refusals with their status codes instead of a 500. (A comment, not a
+# docstring: drf-spectacular would show a docstring as every subclass's description.)
+class CaseFileAPIView(APIView):
+    def handle_exception(self, exc):
+        if isinstance(exc, workflow.WorkflowError):
+            code = next((c for cls, c in ERROR_CODES.items() if isinstance(exc, cls)), "refused")
+            return error_response(exc.status_code, code, exc.messages)
+        if isinstance(exc, (materials.UploadRefused, applications.ApplicationRefused)):
+            return error_response(http.HTTP_400_BAD_REQUEST, "refused", [exc.message])
+        response = super().handle_exception(exc)
+        if isinstance(exc, APIException) and not isinstance(exc, ValidationError):
+            # DRF's own refusals (not signed in, throttled …) in the same shape as ours; field
+            # errors keep DRF's {"field": ["message"]}.
+            response.data = {"detail": str(exc.detail), "messages": [str(exc.detail)], "code": exc.get_codes()}
+        return response
+
+
+def no_such_case():
+    return workflow.NotFound(_("No such case."))
+
+
+def visible_case(user, number) -> CaseFile:
+    case = CaseFile.objects.select_related(*CASE_RELATIONS).filter(number=number).first()
+    if case is None or not permissions.can(user, "view_casefile", case):
+        raise no_such_case()
+    return case
+
+
+def tagged(response, case):
+    """The case's version as its entity tag: the client sends it back as If-Match."""
+    response["ETag"] = f'"{case.version}"'
+    return response
+
+
+def detail(case, request):
+    return s.CaseDetailSerializer(case, context={"request": request}).data
+
+
+# --- documentation pieces --------------------------------------------------------------------
+
+NUMBER = OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="The case number (办件编号).")
+MATERIAL_ID = OpenApiParameter("material_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The material's id.")
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="Refused: the messages say why."),
+    403: OpenApiResponse(s.ErrorSerializer, description="Not signed in, or you may not take this step."),
+    404: OpenApiResponse(s.ErrorSerializer, description="No such case — or one you may not see: the answer is the same."),
+}
+NOT_FOUND_EXAMPLE = OpenApiExample(
+    "Not found", status_codes=["404"], response_only=True,
+    value={"detail": "No such case.", "messages": ["No such case."], "code": "not_found"},
+)
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+class CaseListView(CaseFileAPIView, GenericAPIView):
+    serializer_class = s.CaseSummarySerializer
+    queryset = CaseFile.objects.none()  # for the schema; requests use cases_for()
+
+    ORDERINGS = {
+        "promised_due": ["promised_due", "pk"],
+        "-promised_due": ["-promised_due", "-pk"],
+        "submitted_at": ["submitted_at", "pk"],
+        "-submitted_at": ["-submitted_at", "-pk"],
+    }
+
+    @staticmethod
+    def cases_for(user, role):
+        if role == "staff":
+            return permissions.staff_cases(user)
+        if role == "applicant":
+            return permissions.applicant_cases(user)
+        return permissions.visible_cases(user)
+
+    @extend_schema(
+        tags=["cases"], operation_id="cases_list", parameters=[s.CaseListQuerySerializer],
+        summary="List the cases you may see",
+        description="Staff see the cases of their departments (and parallel approvals); applicants their own. "
+                    "Drafts are only ever their applicant's. Paginated, 50 a page.",
+        responses={200: s.CaseSummarySerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def get(self, request):
+        query = s.CaseListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        cases = self.cases_for(request.user, q.get("role")).select_related(*CASE_RELATIONS)
+        if q.get("number"):
+            cases = cases.filter(number=q["number"])
+        if q.get("status"):
+            cases = cases.filter(status__in=q["status"])
+        if q.get("department"):
+            cases = cases.filter(department__code=q["department"])
+        if q.get("item"):
+            cases = cases.filter(item_code=q["item"])
+        if q.get("received_from"):
+            cases = cases.filter(submitted_at__gte=start_of(q["received_from"]))
+        if q.get("received_to"):
+            cases = cases.filter(submitted_at__lt=start_of(q["received_to"] + datetime.timedelta(days=1)))
+        cases = cases.order_by(*self.ORDERINGS.get(q.get("ordering"), ["-created_at", "-pk"]))
+        page = self.paginate_queryset(cases)
+        context = {
+            "request": request,
+            "calendar": deadlines.get_calendar(),
+            "identities_shown": s.identities_shown(request.user, page),
+        }
+        return self.get_paginated_response(s.CaseSummarySerializer(page, many=True, context=context).data)
+
+    @extend_schema(
+        tags=["cases"], operation_id="cases_create", summary="Start an application (a draft)",
+        request=s.CaseCreateSerializer,
+        responses={201: s.CaseDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        examples=[
+            OpenApiExample("For your enterprise", request_only=True, value={
+                "item": "11440400MB2C92390J4440111001000", "enterprise_uscc": "91440400MA55L8QJ28",
+                "contact_name": "林晓燕", "contact_phone": "0756-2212345",
+            }),
+            OpenApiExample("Refused", status_codes=["400"], response_only=True, value={
+                "detail": "You may not apply on behalf of this applicant.",
+                "messages": ["You may not apply on behalf of this applicant."], "code": "refused",
+            }),
+        ],
+    )
+    def post(self, request):
+        from cms.models import ServiceItemPage
+
+        serializer = s.CaseCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        item = ServiceItemPage.objects.filter(item_code=data["item"]).first()
+        if item is None:
+            return error_response(http.HTTP_400_BAD_REQUEST, "refused", [_("No service item has this code.")])
+        applicant = resolve_applicant(request.user, data)
+        case = applications.start(
+            request.user, item, applicant, channel=data["channel"], contact_name=data.get("contact_name", ""),
+            contact_phone=data.get("contact_phone", ""), contact_email=data.get("contact_email", ""),
+            form_data=data.get("form_data"),
+        )
+        case = CaseFile.objects.select_related(*CASE_RELATIONS).get(pk=case.pk)
+        response = tagged(Response(detail(case, request), status=http.HTTP_201_CREATED), case)
+        response["Location"] = request.build_absolute_uri(response.data["url"])
+        return response
+
+
+def start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def resolve_applicant(user, data):
+    """The applicant named in the request, among those ``user`` may act for.
+
+    A window clerk taking an application at the window (channel "window") may name any
+    registered applicant by code; applications.start checks that role again.
+    """
+    refused = applications.ApplicationRefused(_("You may not apply on behalf of this applicant."))
+    choices = applications.applicants_for(user)
+    if data.get("applicant"):
+        applicant = applications.resolve_applicant(user, data["applicant"])
+        if applicant is None:
+            raise refused
+        return applicant
+    at_window = data["channel"] == Channel.WINDOW and roles.has_global_role(user, roles.WINDOW_CLERK)
+    for field, model, validate, attribute in (
+        ("enterprise_uscc", Enterprise, validate_uscc, "uscc"),
+        ("person_id_number", Person, validate_resident_id, "id_number"),
+    ):
+        if not data.get(field):
+            continue
+        try:
+            code = validate(data[field])
+        except IdentifierError as error:
+            raise applications.ApplicationRefused(str(error)) from None
+        for choice in choices:
+            if isinstance(choice.applicant, model) and getattr(choice.applicant, attribute) == code:
+                return choice.applicant
+        applicant = model.objects.filter(**{attribute: code}).first() if at_window else None
+        if applicant is None:
+            raise refused  # the same answer whether or not the code is registered
+        return applicant
+    if len(choices) == 1:
+        return choices[0].applicant
+    raise applications.ApplicationRefused(_("Say for whom you apply: applicant, enterprise_uscc or person_id_number."))
+
+
+class CaseDetailView(CaseFileAPIView):
+    @extend_schema(
+        tags=["cases"], operation_id="cases_retrieve", parameters=[NUMBER], summary="One case",
+        description='The answer carries the header ETag: "<version>"; send it back as If-Match with a transition.',
+        responses={200: s.CaseDetailSerializer, 403: ERRORS[403], 404: ERRORS[404]}, examples=[NOT_FOUND_EXAMPLE],
+    )
+    def get(self, request, number):
+        case = visible_case(request.user, number)
+        return tagged(Response(detail(case, request)), case)
+
+
+# Parameters a transition may use; ``deferred_due`` and ``problems`` reach only the transitions
+# that declare them in workflow.TRANSITIONS (``needs``), so an ordinary acceptance cannot
+# carry a deferral date.
+ALWAYS_PASSED = ("reason", "correction_due")
+
+
+def seen_version(request, data):
+    """The version the client saw, from If-Match ("3", W/"3") or the body's ``version``."""
+    header = request.headers.get("If-Match", "").strip()
+    from_header = None
+    if header:
+        value = header.removeprefix("W/").strip('"')
+        if not value.isdigit():
+            raise ValidationError({"If-Match": [_('If-Match must be the version you saw, in quotes: If-Match: "3".')]})
+        from_header = int(value)
+    from_body = data.get("version")
+    if from_header is not None and from_body is not None and from_header != from_body:
+        raise ValidationError({"version": [_("If-Match and version disagree.")]})
+    return from_header if from_header is not None else from_body
+
+
+class TransitionView(CaseFileAPIView):
+    @extend_schema(
+        tags=["cases"], operation_id="cases_transition",
+        summary="Take a step of the workflow (submit, accept, request_correction, withdraw …)",
+        description=(
+            "Send the version you saw as the header `If-Match: \"<version>\"` (or the field `version`). "
+            "The parameters a step needs are listed with it in the case's `transitions`. "
+            "409 when the case changed since you loaded it or the step is not possible in its status; "
+            "the answer then carries the case's current status and version."
+        ),
+        parameters=[
+            NUMBER,
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH,
+                             enum=sorted(workflow.TRANSITIONS), description="The transition."),
+            OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                             description='The version you saw, as an entity tag: "3".'),
+        ],
+        request=s.TransitionRequestSerializer,
+        responses={
+            200: s.TransitionResultSerializer,
+            400: OpenApiResponse(s.ErrorSerializer, description="A condition is not met; every message is listed."),
+            403: ERRORS[403], 404: ERRORS[404],
+            409: OpenApiResponse(s.ConflictSerializer, description="Changed meanwhile, or not possible now."),
+            428: OpenApiResponse(s.ErrorSerializer, description="No version given."),
+        },
+        examples=[
+            OpenApiExample("Accept", request_only=True, value={"comment": "材料齐全"}),
+            OpenApiExample("Request correction", request_only=True, value={
+                "version": 2,
+                "problems": [{"material": "营业执照", "problem": "复印件不清晰，请重新上传彩色扫描件"}],
+                "correction_due": "2026-12-04",
+            }),
+            OpenApiExample("Accept with deferred materials", request_only=True, value={"version": 2, "deferred_due": "2026-12-10"}),
+            OpenApiExample("Guard failed", status_codes=["400"], response_only=True, value={
+                "detail": "Give the reason: it is written into the decision the applicant receives.",
+                "messages": ["Give the reason: it is written into the decision the applicant receives."],
+                "code": "guard_failed",
+            }),
+            OpenApiExample("Conflict", status_codes=["409"], response_only=True, value={
+                "detail": "This case has changed since you loaded it (you saw version 2, it is now at version 3). "
+                          "Reload it and try again.",
+                "messages": ["This case has changed since you loaded it (you saw version 2, it is now at version 3). "
+                             "Reload it and try again."],
+                "code": "conflict", "current": {"status": "accepted", "status_display": "Accepted", "version": 3},
+            }),
+        ],
+    )
+    def post(self, request, number, name):
+        case = visible_case(request.user, number)
+        serializer = s.TransitionRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        seen = seen_version(request, data)
+        if seen is None:
+            return error_response(http.HTTP_428_PRECONDITION_REQUIRED, "precondition_required", [
+                _('Send the version of the case you saw: the header If-Match: "%(version)s" or the field version.')
+                % {"version": case.version}
+            ])
+        if seen != case.version:
+            return error_response(http.HTTP_409_CONFLICT, "conflict", [
+                _("This case has changed since you loaded it (you saw version %(seen)s, it is now at version %(current)s). "
+                  "Reload it and try again.") % {"seen": seen, "current": case.version}
+            ], current=current_state(case))
+        transition = workflow.TRANSITIONS.get(name)
+        passed = set(ALWAYS_PASSED) | set(transition.needs if transition else ())
+        params = {key: value for key, value in data.items() if key in passed}
+        if "problems" in params:
+            params["problems"] = [dict(problem) for problem in params["problems"]]
+        try:
+            event = workflow.perform(case, name, request.user, expected_version=seen, comment=data["comment"], **params)
+        except (workflow.Conflict, workflow.NotAllowedNow) as exc:
+            return error_response(exc.status_code, ERROR_CODES[type(exc)], exc.messages, current=current_state(case))
+        case = CaseFile.objects.select_related(*CASE_RELATIONS).get(pk=case.pk)
+        return tagged(Response({"event": s.EventSerializer(event).data, "case": detail(case, request)}), case)
+
+
+class EventListView(CaseFileAPIView):
+    @extend_schema(tags=["cases"], operation_id="cases_events", parameters=[NUMBER], summary="The case's journal (日志)",
+                   responses={200: s.EventSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]})
+    def get(self, request, number):
+        case = visible_case(request.user, number)
+        events = case.events.select_related("actor").order_by("sequence")
+        return Response(s.EventSerializer(events, many=True).data)
+
+
+# --- materials -------------------------------------------------------------------------------
+
+def material_of(case, material_id, **conditions):
+    material = case.materials.select_related("case").filter(pk=material_id, **conditions).first()
+    if material is None:
+        raise workflow.NotFound(_("No such material."))
+    return material
+
+
+class MaterialListView(CaseFileAPIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(tags=["materials"], operation_id="materials_list", parameters=[NUMBER],
+                   summary="The case's current materials",
+                   responses={200: s.MaterialSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]})
+    def get(self, request, number):
+        case = visible_case(request.user, number)
+        current = case.materials.filter(is_current=True).select_related("case")
+        return Response(s.MaterialSerializer(current, many=True, context={"request": request}).data)
+
+    @extend_schema(
+        tags=["materials"], operation_id="materials_upload", parameters=[NUMBER], summary="Upload a material",
+        description="multipart/form-data. The file is checked by its content (PDF, OFD, JPEG, PNG, DOCX, XLSX; "
+                    "size; archive bombs; names with paths). `replaces` makes it the next version of a current file.",
+        request={"multipart/form-data": s.MaterialUploadSerializer},
+        responses={201: s.MaterialSerializer, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]},
+        examples=[OpenApiExample("Refused", status_codes=["400"], response_only=True, value={
+            "detail": "This kind of file is not accepted: upload PDF, OFD, JPEG, PNG, DOCX or XLSX.",
+            "messages": ["This kind of file is not accepted: upload PDF, OFD, JPEG, PNG, DOCX or XLSX."],
+            "code": "refused",
+        })],
+    )
+    def post(self, request, number):
+        case = visible_case(request.user, number)
+        serializer = s.MaterialUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        requirement = case.item.material_requirements.filter(pk=data["requirement"]).first()
+        if requirement is None:
+            raise materials.UploadRefused(_("That material is not one this item asks for."))
+        replaces = None
+        if data.get("replaces") is not None:
+            replaces = case.materials.filter(pk=data["replaces"]).first()
+            if replaces is None:
+                raise materials.UploadRefused(_("Only a current file of the same material can be replaced."))
+        upload = data["file"]
+        if data.get("original_name") is not None:
+            # Checked before Django's own clean-up of names could quietly drop a path from it.
+            upload.name = materials.check_name(data["original_name"])
+        material = materials.add(case, requirement, upload, request.user, replaces=replaces)
+        return Response(s.MaterialSerializer(material, context={"request": request}).data, status=http.HTTP_201_CREATED)
+
+
+class MaterialPromiseView(CaseFileAPIView):
+    @extend_schema(
+        tags=["materials"], operation_id="materials_promise", parameters=[NUMBER],
+        summary="Promise to supply a material after acceptance (容缺承诺)",
+        request=s.PromiseSerializer,
+        responses={201: s.MaterialSerializer, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]},
+        examples=[OpenApiExample("Commitment", request_only=True, value={
+            "requirement": 12, "commitment": "本单位承诺在受理后5个工作日内补交营业执照原件。"})],
+    )
+    def post(self, request, number):
+        case = visible_case(request.user, number)
+        serializer = s.PromiseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        requirement = case.item.material_requirements.filter(pk=serializer.validated_data["requirement"]).first()
+        if requirement is None:
+            raise materials.UploadRefused(_("That material is not one this item asks for."))
+        material = materials.promise_later(case, requirement, request.user, serializer.validated_data["commitment"])
+        return Response(s.MaterialSerializer(material, context={"request": request}).data, status=http.HTTP_201_CREATED)
+
+
+class MaterialDetailView(CaseFileAPIView):
+    @extend_schema(tags=["materials"], operation_id="materials_remove", parameters=[NUMBER, MATERIAL_ID],
+                   summary="Take a file out of an application being prepared",
+                   responses={204: None, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]})
+    def delete(self, request, number, material_id):
+        case = visible_case(request.user, number)
+        materials.remove(material_of(case, material_id, is_current=True), request.user)
+        return Response(status=http.HTTP_204_NO_CONTENT)
+
+
+FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+
+
+class MaterialFileView(CaseFileAPIView):
+    @extend_schema(tags=["materials"], operation_id="materials_file", parameters=[NUMBER, MATERIAL_ID],
+                   summary="Download a material's file (any version)",
+                   responses={(200, "application/octet-stream"): FILE_RESPONSE, 403: ERRORS[403], 404: ERRORS[404]})
+    def get(self, request, number, material_id):
+        case = visible_case(request.user, number)
+        material = material_of(case, material_id)
+        if not material.file:
+            raise workflow.NotFound(_("This material was promised for later and has no file yet."))
+        return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name,
+                            content_type=material.content_type)
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+class NoticeListView(CaseFileAPIView):
+    @extend_schema(tags=["notices"], operation_id="notices_list", parameters=[NUMBER], summary="The case's notices (文书)",
+                   responses={200: s.NoticeSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]})
+    def get(self, request, number):
+        case = visible_case(request.user, number)
+        return Response(s.NoticeSerializer(case.notices.all(), many=True, context={"request": request}).data)
+
+
+class NoticePdfView(CaseFileAPIView):
+    @extend_schema(
+        tags=["notices"], operation_id="notices_pdf", summary="A notice's PDF",
+        parameters=[OpenApiParameter("notice_number", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                     description="The notice's document number, URL-encoded (e.g. SCJGJ受字〔2026〕第00001号).")],
+        responses={(200, "application/pdf"): FILE_RESPONSE, 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    def get(self, request, notice_number):
+        notice = Notice.objects.select_related("case").filter(number=notice_number).first()
+        if notice is None or not permissions.can(request.user, "view_casefile", notice.case):
+            raise workflow.NotFound(_("No such notice."))
+        response = FileResponse(notice.pdf.open("rb"), filename=f"{notice.number}.pdf", content_type="application/pdf")
+        response["ETag"] = f'"{notice.sha256}"'  # issued once, never changed
+        return response
+
+
+# --- anonymous progress look-up ----------------------------------------------------------------
+
+class ProgressView(CaseFileAPIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []  # anonymous by design: a stale token must not turn it into a 401
+    throttle_classes = [ProgressThrottle]
+
+    @extend_schema(
+        tags=["progress"], operation_id="progress_lookup", auth=[],
+        summary="Progress of a case by its number and verification code (办件进度查询)",
+        description="For anyone holding a notice: status, item, department and dates only. "
+                    "Rate limited per client address (429 with Retry-After).",
+        parameters=[s.ProgressQuerySerializer],
+        responses={200: s.ProgressSerializer, 400: ERRORS[400],
+                   404: OpenApiResponse(s.ErrorSerializer, description="No case with this number and code."),
+                   429: OpenApiResponse(description="Too many look-ups: try again later.")},
+    )
+    def get(self, request):
+        query = s.ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        # The portal's look-up: drafts never found, one answer for a wrong number and a wrong code.
+        progress = look_up(query.validated_data["number"], query.validated_data["code"])
+        if progress is None:
+            raise no_such_case()
+        return Response(s.ProgressSerializer(progress).data)
+
+
+# --- tokens for systems ------------------------------------------------------------------------
+
+class TokenView(ObtainAuthToken):
+    authentication_classes = []  # the credentials are in the body; a browser session needs no CSRF here
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(
+        tags=["auth"], operation_id="auth_token", auth=[],
+        summary="Exchange a username and password for an API token",
+        description='Send the token on every request as the header `Authorization: Token <key>`. '
+                    "The same token is returned until an administrator deletes it.",
+        responses={200: ObtainAuthToken.serializer_class, 400: OpenApiResponse(description="Wrong credentials."),
+                   429: OpenApiResponse(description="Too many attempts: try again later.")},
+        examples=[OpenApiExample("Credentials", request_only=True, value={"username": "scjgj-clerk", "password": "…"}),
+                  OpenApiExample("Token", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"})],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+

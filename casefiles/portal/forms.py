@@ -1,0 +1,69 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from casefiles import applications
+
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+
+
+def validate_phone(value):
+    if not PHONE.match(value.strip()):
+        raise ValidationError(_("Enter a telephone number of digits, e.g. 13800000000 or 0756-1234567."))
+
+
+class ApplyForm(forms.Form):
+    """Step 1: who applies, and whom the department contacts."""
+
+    applicant = forms.ChoiceField(label=_("Applicant"), widget=forms.RadioSelect, error_messages={
+        "required": _("Choose whom you apply for."),
+        "invalid_choice": _("Choose whom you apply for."),
+    })
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), max_length=40, validators=[validate_phone],
+        help_text=_("The department calls this number with questions about the application."),
+    )
+    contact_email = forms.EmailField(
+        label=_("Contact email"), required=False,
+        help_text=_("Every change of status is sent to this address."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.choices = applications.applicants_for(user)
+        self.fields["applicant"].choices = [(c.key, c.label) for c in self.choices]
+        if len(self.choices) == 1 and not self.is_bound:
+            self.initial.setdefault("applicant", self.choices[0].key)
+
+    def clean_applicant(self):
+        applicant = applications.resolve_applicant(self.user, self.cleaned_data["applicant"])
+        if applicant is None:
+            raise ValidationError(_("Choose whom you apply for."))
+        return applicant
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that a withdrawn application cannot be resumed: to go on, I must apply again."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
+
+
+class ProgressForm(forms.Form):
+    number = forms.CharField(
+        label=_("Case number"), max_length=40,
+        help_text=_("20 digits, on the acceptance notice and in the confirmation email."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    code = forms.CharField(
+        label=_("Verification code"), max_length=16,
+        help_text=_("8 letters and digits, given to you with the case number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )

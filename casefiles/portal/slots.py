@@ -1,0 +1,91 @@
+"""Upload slots: one per material the guide asks for, with what the applicant supplied so far.
+
+The rules themselves (who may add, promise or remove what, and when) are in
+``casefiles.materials``; a slot only gathers what the page shows and which inputs it offers.
+"""
+
+from dataclasses import dataclass, field
+
+from casefiles import materials
+from casefiles.models import CaseFile, Material, Status
+
+
+TYPE_LABELS = {content_type: kind.upper() for kind, (content_type, _extension) in materials.KINDS.items()}
+
+
+@dataclass
+class Slot:
+    requirement: object  # cms.MaterialRequirement
+    files: list[Material] = field(default_factory=list)  # current files, newest first
+    promise: Material | None = None  # a current commitment to supply later (容缺)
+    problems: list[str] = field(default_factory=list)  # from the correction notice
+    may_promise: bool = False
+    errors: list[str] = field(default_factory=list)  # this request's refused uploads
+    commitment: str = ""
+
+    @property
+    def key(self) -> str:
+        return str(self.requirement.pk)
+
+    @property
+    def rejected(self) -> list[Material]:
+        return [m for m in self.files if m.review_state == Material.Review.REJECTED]
+
+    @property
+    def supplied(self) -> bool:
+        return bool(self.files)
+
+
+def default_commitment(case: CaseFile, requirement) -> str:
+    """The 容缺 commitment, pre-written for the applicant to sign (and edit)."""
+    who = "本单位" if case.enterprise_id else "本人"
+    days = case.item.promised_days or 5
+    return (
+        f"{who}承诺在受理之日起{days}个工作日内补交“{requirement.name}”，"
+        f"并对所补交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
+    )
+
+
+def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
+    """A slot per requirement of the case's item (``only_promised``: just those promised for later)."""
+    current = list(case.materials.filter(is_current=True).order_by("-uploaded_at", "-pk"))
+    by_requirement: dict[int, list[Material]] = {}
+    for material in current:
+        material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
+        by_requirement.setdefault(material.requirement_id, []).append(material)
+    problems_by_name: dict[str, list[str]] = {}
+    if case.status == Status.CORRECTION_REQUESTED:
+        from .wording import correction_problems
+
+        for problem in correction_problems(case):
+            problems_by_name.setdefault(problem["material"], []).append(problem["problem"])
+    slots = []
+    requirements = case.item.material_requirements.select_related("blank_form", "sample").all()
+    for requirement in requirements:
+        supplied = by_requirement.get(requirement.pk, [])
+        promise = next((m for m in supplied if m.deferred), None)
+        if only_promised and promise is None:
+            continue
+        slots.append(
+            Slot(
+                requirement=requirement,
+                files=[m for m in supplied if not m.deferred],
+                promise=promise,
+                problems=problems_by_name.get(requirement.name, []),
+                may_promise=bool(case.item.tolerant_acceptance and requirement.deferrable),
+                commitment=default_commitment(case, requirement),
+            )
+        )
+    return slots
+
+
+def orphans(case: CaseFile) -> list[Material]:
+    """Current files whose requirement the guide no longer lists (kept, shown, not editable)."""
+    found = list(case.materials.filter(is_current=True, requirement__isnull=True, deferred=False))
+    for material in found:
+        material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
+    return found
+
+
+def promised(case: CaseFile) -> bool:
+    return case.status in materials.DEFERRED_SUPPLY_STATES and case.materials.filter(is_current=True, deferred=True).exists()

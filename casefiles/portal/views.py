@@ -1,0 +1,332 @@
+"""The applicant's pages. Every rule is asked of the domain modules (applications, materials,
+workflow, permissions); a view only turns a request into their calls and their answers into pages.
+
+A case the user may not view is answered exactly like one that does not exist (404), on the
+case page and on every download under it.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casefiles import applications, materials, permissions, workflow
+from casefiles.models import CaseFile, Person, Status
+from config import ratelimit
+
+from . import progress, slots as slot_lists, wording
+from .forms import ApplyForm, ProgressForm, WithdrawForm
+
+CASES_PER_PAGE = 20
+PROGRESS_LOOKUPS_PER_MINUTE = 10
+
+
+def _case_or_404(request, number) -> CaseFile:
+    case = (
+        CaseFile.objects.select_related("item", "department", "enterprise", "person")
+        .filter(number=str(number)[:32])
+        .first()
+    )
+    if case is None or not permissions.can(request.user, "view_casefile", case):
+        raise Http404(_("No such case."))
+    return case
+
+
+def _version(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- applying ------------------------------------------------------------------------------
+
+def _contact_defaults(user) -> dict:
+    person = Person.objects.filter(user=user).first()
+    phone = person.phone if person else ""
+    if not phone:
+        enterprise = next((c.applicant for c in applications.applicants_for(user) if hasattr(c.applicant, "uscc")), None)
+        phone = enterprise.phone if enterprise else ""
+    return {
+        "contact_name": user.get_full_name() or (person.name if person else ""),
+        "contact_phone": phone,
+        "contact_email": user.email,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request, item_code):
+    """Step 1: whom the user applies for and whom to contact; creates the draft."""
+    from cms.models import ServiceItemPage
+
+    item = ServiceItemPage.objects.live().filter(item_code=item_code).select_related("department").first()
+    if item is None:
+        raise Http404(_("No such service item."))
+    context = {"item": item, "guide_url": item.get_url(request)}
+    if not applications.may_apply_for(request.user, item):
+        return render(request, "casefiles/portal/apply_closed.html", context, status=403)
+    form = ApplyForm(request.user, request.POST or None, initial=_contact_defaults(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = applications.start(
+                request.user, item, form.cleaned_data["applicant"],
+                contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
+                contact_email=form.cleaned_data["contact_email"],
+            )
+        except applications.ApplicationRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Your draft application %(number)s is saved. Now add the materials.") % {"number": case.number})
+            return redirect("casefiles:case", number=case.number)
+    context.update(
+        form=form,
+        choices=form.choices,
+        drafts=permissions.applicant_cases(request.user).filter(item=item, status=Status.DRAFT).order_by("-created_at"),
+    )
+    return render(request, "casefiles/portal/apply.html", context, status=400 if form.errors else 200)
+
+
+# --- 我的办件 -------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def my_cases(request):
+    cases = permissions.applicant_cases(request.user).select_related("department").order_by("-created_at", "-pk")
+    page_obj = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {"case": case, "status": wording.status_label(case.status), "tone": wording.TONE.get(case.status, ""),
+         "action_needed": wording.needs_the_applicant(case)}
+        for case in page_obj
+    ]
+    return render(request, "casefiles/portal/my_cases.html", {"page_obj": page_obj, "rows": rows})
+
+
+def _render_case(request, case, *, slot_errors=None, commitments=None, errors=(), status=200):
+    may_apply = permissions.can(request.user, "apply_casefile", case)
+    editing = may_apply and case.status in materials.APPLICANT_STATES
+    supplying = may_apply and not editing and slot_lists.promised(case)
+    slots = slot_lists.slots_for(case)
+    for slot in slots:
+        slot.errors = (slot_errors or {}).get(slot.requirement.pk, [])
+        if commitments and slot.requirement.pk in commitments:
+            slot.commitment = commitments[slot.requirement.pk]
+    transitions = [t.name for t in workflow.available(case, request.user)] if may_apply else []
+    context = {
+        "case": case,
+        "status_label": wording.status_label(case.status),
+        "tone": wording.TONE.get(case.status, ""),
+        "next_step": wording.NEXT_STEP.get(case.status, ""),
+        "timeline": wording.timeline(case),
+        "notices": list(case.notices.all()),
+        "slots": slots,
+        "promised_slots": [s for s in slots if s.promise is not None],
+        "orphans": slot_lists.orphans(case),
+        "editing": editing,
+        "supplying": supplying,
+        "may_submit": "submit" in transitions,
+        "may_withdraw": "withdraw" in transitions,
+        "problems": wording.correction_problems(case) if case.status == Status.CORRECTION_REQUESTED else [],
+        "errors": list(errors),
+        "guide_url": case.item.get_url(request) if case.item.live else None,
+        "accept": ",".join(extension for _ct, extension in materials.KINDS.values()) + ",.jpeg",
+        "max_mb": materials.limits()["MAX_BYTES"] // 1048576,
+    }
+    template = "casefiles/portal/draft.html" if case.status == Status.DRAFT else "casefiles/portal/case.html"
+    return render(request, template, context, status=status)
+
+
+def _save_changes(request, case, *, deferred_only: bool):
+    """Store every file, promise and removal the form carries; each stands or falls alone.
+
+    Returns (how many changes were stored, refusals by requirement id, commitments as typed).
+    """
+    user = request.user
+    stored = 0
+    refusals: dict[int, list[str]] = {}
+    commitments: dict[int, str] = {}
+    slots = slot_lists.slots_for(case, only_promised=deferred_only)
+
+    def refuse(requirement_id, name, error):
+        message = f"{name}: {error.message}" if name else str(error.message)
+        refusals.setdefault(requirement_id, []).append(str(message))
+
+    for slot in slots:
+        requirement = slot.requirement
+        uploads = request.FILES.getlist(f"files-{requirement.pk}")
+        if deferred_only:
+            uploads = uploads[:1]  # after acceptance one file fulfils the promise (materials.add)
+        added = 0
+        for upload in uploads:
+            try:
+                materials.add(case, requirement, upload, user)
+            except materials.UploadRefused as error:
+                refuse(requirement.pk, upload.name, error)
+            else:
+                added += 1
+        if not deferred_only:
+            for rejected in slot.rejected:
+                upload = request.FILES.get(f"replace-{rejected.pk}")
+                if upload is None:
+                    continue
+                try:
+                    materials.add(case, requirement, upload, user, replaces=rejected)
+                except materials.UploadRefused as error:
+                    refuse(requirement.pk, upload.name, error)
+                else:
+                    added += 1
+            if request.POST.get(f"promise-{requirement.pk}") and not added and slot.promise is None and not slot.files:
+                commitment = request.POST.get(f"commitment-{requirement.pk}", "")
+                commitments[requirement.pk] = commitment
+                try:
+                    materials.promise_later(case, requirement, user, commitment)
+                except materials.UploadRefused as error:
+                    refuse(requirement.pk, "", error)
+                else:
+                    added += 1
+        stored += added
+
+    remove = _version(request.POST.get("remove"))
+    if remove is not None and not deferred_only:
+        material = case.materials.filter(pk=remove, is_current=True).first()
+        if material is not None:
+            try:
+                materials.remove(material, user)
+            except materials.UploadRefused as error:
+                refuse(material.requirement_id, material.original_name, error)
+            else:
+                stored += 1
+    return stored, refusals, commitments
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_page(request, number):
+    """One case: status, timeline, materials, notices; for a draft or a correction, the upload
+    slots with "save" and "submit"; after a 容缺 acceptance, the slots of the promised materials."""
+    case = _case_or_404(request, number)
+    if request.method == "GET":
+        return _render_case(request, case)
+
+    may_apply = permissions.can(request.user, "apply_casefile", case)
+    editing = may_apply and case.status in materials.APPLICANT_STATES
+    supplying = may_apply and not editing and slot_lists.promised(case)
+    if not (editing or supplying):
+        messages.error(request, _("This application cannot be changed now (%(status)s).") % {"status": wording.status_label(case.status)})
+        return redirect("casefiles:case", number=case.number)
+
+    stored, refusals, commitments = _save_changes(request, case, deferred_only=not editing)
+    case.refresh_from_db()
+    errors = []
+    if not refusals and editing and request.POST.get("action") == "submit":
+        try:
+            workflow.perform(case, "submit", request.user, expected_version=_version(request.POST.get("version")))
+        except workflow.WorkflowError as error:
+            errors = error.messages
+            case.refresh_from_db()
+            return _render_case(request, case, commitments=commitments, errors=errors, status=error.status_code)
+        messages.success(
+            request,
+            _("Submitted. Your case number is %(number)s and the verification code is %(code)s: keep them to follow "
+              "the progress. A confirmation was sent by email.") % {"number": case.number, "code": case.verification_code},
+        )
+        return redirect("casefiles:case", number=case.number)
+    if refusals:
+        if stored:
+            errors.append(ngettext(
+                "%(count)d change was saved; the files listed below were not accepted.",
+                "%(count)d changes were saved; the files listed below were not accepted.", stored,
+            ) % {"count": stored})
+        else:
+            errors.append(_("The files listed below were not accepted; nothing else changed."))
+        return _render_case(request, case, slot_errors=refusals, commitments=commitments, errors=errors, status=400)
+    if supplying:
+        messages.success(request, _("Thank you: the department has been given the material."))
+    elif stored:
+        messages.success(request, _("Saved. Everything you uploaded is kept with the draft; you can come back to it from “My cases”."))
+    else:
+        messages.info(request, _("Nothing to save: choose files first."))
+    return redirect(reverse("casefiles:case", kwargs={"number": case.number}) + "#materials")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, number):
+    case = _case_or_404(request, number)
+    if not any(t.name == "withdraw" for t in workflow.available(case, request.user)):
+        messages.error(request, _("This application cannot be withdrawn now (%(status)s).") % {"status": wording.status_label(case.status)})
+        return redirect("casefiles:case", number=case.number)
+    form = WithdrawForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                workflow.perform(case, "withdraw", request.user, expected_version=_version(request.POST.get("version")),
+                                 comment=form.cleaned_data["reason"])
+            except workflow.WorkflowError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+                status = error.status_code
+            else:
+                messages.success(request, _("Application %(number)s withdrawn.") % {"number": case.number})
+                return redirect("casefiles:case", number=case.number)
+    return render(request, "casefiles/portal/withdraw.html",
+                  {"case": case, "form": form, "status_label": wording.status_label(case.status)}, status=status)
+
+
+@login_required
+@require_GET
+def material_file(request, number, pk):
+    case = _case_or_404(request, number)
+    material = case.materials.filter(pk=pk, deferred=False).exclude(file="").first()
+    if material is None:
+        raise Http404(_("No such file."))
+    return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name,
+                        content_type=material.content_type or "application/octet-stream")
+
+
+@login_required
+@require_GET
+def notice_pdf(request, number, pk):
+    case = _case_or_404(request, number)
+    notice = case.notices.filter(pk=pk).first()
+    if notice is None:
+        raise Http404(_("No such document."))
+    return FileResponse(notice.pdf.open("rb"), filename=f"{notice.number}.pdf", content_type="application/pdf")
+
+
+# --- the anonymous progress look-up ----------------------------------------------------------
+
+def _counts_as_lookup(request) -> bool:
+    return bool(request.GET.get("number") or request.GET.get("code"))
+
+
+def _too_many(request, period):
+    response = render(request, "casefiles/portal/progress.html",
+                      {"form": ProgressForm(), "limited": True, "period": period}, status=429)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+@ratelimit.limit_per_ip("progress", PROGRESS_LOOKUPS_PER_MINUTE, 60, counts=_counts_as_lookup, refused=_too_many)
+def progress_page(request):
+    """Case number + verification code → status, item, department and dates; nothing else."""
+    asked = "number" in request.GET or "code" in request.GET
+    form = ProgressForm(request.GET if asked else None)
+    result, not_found = None, False
+    if form.is_bound and form.is_valid():
+        result = progress.look_up(form.cleaned_data["number"], form.cleaned_data["code"])
+        not_found = result is None
+    response = render(request, "casefiles/portal/progress.html", {"form": form, "result": result, "not_found": not_found})
+    # The code is in the URL: keep it out of shared caches and other sites' logs.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,157 @@
+"""A case as its applicant (or an anonymous look-up) is told about it.
+
+The journal speaks the workflow's language (``request_correction``, ``propose_denial``);
+applicants read what happened in plain words, by the department — never a staff member's
+name — and not the steps inside the department (a proposed denial waiting for its second
+approval, material reviews, assignments): those stay internal until a decision is made.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from casefiles.models import CaseFile, ClockPause, Status
+
+APPLICANT_STATUS = {
+    Status.DRAFT: _("Draft: not submitted yet"),
+    Status.SUBMITTED: _("Submitted: awaiting acceptance"),
+    Status.CORRECTION_REQUESTED: _("Correction needed"),
+    Status.ACCEPTED: _("Accepted"),
+    Status.UNDER_REVIEW: _("Under review"),
+    Status.DENIAL_PENDING: _("Under review"),  # the second approval of a denial is internal
+    Status.APPROVED: _("Approved"),
+    Status.DENIED: _("Denied"),
+    Status.NOT_ACCEPTED: _("Not accepted"),
+    Status.WITHDRAWN: _("Withdrawn"),
+    Status.CONCLUDED: _("Concluded"),
+}
+
+NEXT_STEP = {
+    Status.DRAFT: _("Add the materials and submit the application. Everything you upload is kept until you submit."),
+    Status.SUBMITTED: _("The department checks your application. Within 5 working days it accepts it or tells you, once, everything that must be corrected."),
+    Status.CORRECTION_REQUESTED: _("Correct the materials listed in the correction notice and submit the application again. The time limit does not run meanwhile."),
+    Status.ACCEPTED: _("The department handles your application within the promised time limit."),
+    Status.UNDER_REVIEW: _("The department is reviewing your application."),
+    Status.DENIAL_PENDING: _("The department is reviewing your application."),
+    Status.APPROVED: _("Your application was approved. Download the decision below."),
+    Status.DENIED: _("Your application was denied. The decision below gives the reasons and how to appeal."),
+    Status.NOT_ACCEPTED: _("Your application was not accepted. The decision below gives the reasons and how to appeal."),
+    Status.WITHDRAWN: _("You withdrew this application."),
+    Status.CONCLUDED: _("This case is concluded."),
+}
+
+# Status badge style: the words carry the meaning, the style only repeats it.
+TONE = {
+    Status.DRAFT: "muted",
+    Status.CORRECTION_REQUESTED: "warn",
+    Status.APPROVED: "good",
+    Status.CONCLUDED: "good",
+}
+
+APPLICANT_ACTIONS = {"create", "submit", "withdraw", "add_material", "promise_material"}
+
+
+def status_label(status: str) -> str:
+    return str(APPLICANT_STATUS.get(status, status))
+
+
+def needs_the_applicant(case: CaseFile) -> bool:
+    """Whether the applicant has something to do now (shown as 'action needed')."""
+    if case.status in (Status.DRAFT, Status.CORRECTION_REQUESTED):
+        return True
+    if case.status in (Status.ACCEPTED, Status.UNDER_REVIEW):
+        return case.materials.filter(is_current=True, deferred=True).exists()
+    return False
+
+
+@dataclass
+class Entry:
+    when: datetime
+    text: str
+    by: str
+    details: list[str] = field(default_factory=list)
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(ClockPause.Kind(kind).label)
+    except ValueError:
+        return kind
+
+
+def _describe(event, case) -> tuple[str, list[str]] | None:
+    """The sentence for one journal event, or None when applicants are not told about it."""
+    data = event.data or {}
+    action = event.action
+    if action == "create":
+        return str(_("Application started.")), []
+    if action == "submit":
+        if event.from_state == Status.CORRECTION_REQUESTED:
+            return str(_("Corrected application submitted.")), []
+        return str(_("Application submitted.")), []
+    if action in ("accept", "deem_accepted"):
+        if action == "deem_accepted" or data.get("deemed_accepted"):
+            return str(_("Accepted by operation of law: no correction notice came within 5 working days of receipt (Article 32 of the Administrative Licensing Law).")), []
+        return str(_("Application accepted.")), []
+    if action == "accept_with_deferral":
+        text = _("Application accepted with materials to be supplied later (容缺受理), due by %(date)s.") % {
+            "date": data.get("deferred_due", "")
+        }
+        return str(text), []
+    if action == "request_correction":
+        problems = [
+            f"{p.get('material')}: {p.get('problem')}" if p.get("material") else str(p.get("problem", ""))
+            for p in data.get("problems", [])
+        ]
+        return str(_("The department asked you to correct the application (one-time correction notice).")), problems
+    if action == "not_accept":
+        return str(_("Application not accepted.")), [str(_("Reason: %(reason)s") % {"reason": data.get("reason", "")})]
+    if action == "start_review":
+        return str(_("Review started.")), []
+    if action == "approve":
+        return str(_("Application approved.")), []
+    if action == "confirm_denial":
+        return str(_("Application denied.")), [str(_("Reason: %(reason)s") % {"reason": data.get("reason", "")})]
+    if action == "conclude":
+        return str(_("Case concluded.")), []
+    if action == "withdraw":
+        return str(_("Application withdrawn.")), []
+    if action == "start_special_procedure":
+        return str(_("The time limit is paused for: %(kind)s.") % {"kind": _kind_label(data.get("kind", ""))}), []
+    if action == "end_special_procedure":
+        return str(_("%(kind)s finished: the time limit runs again.") % {"kind": _kind_label(data.get("kind", ""))}), []
+    if action == "add_material" and event.from_state != Status.DRAFT:
+        # While drafting, every upload would be a line; afterwards each one matters.
+        if data.get("fulfils_promise"):
+            return str(_("Material promised for later supplied: %(material)s.") % {"material": data.get("material", "")}), []
+        return str(_("Material supplied: %(material)s.") % {"material": data.get("material", "")}), []
+    return None
+
+
+def timeline(case: CaseFile) -> list[Entry]:
+    """What happened to ``case``, oldest first, in the applicant's words."""
+    entries = []
+    for event in case.events.order_by("sequence"):
+        described = _describe(event, case)
+        if described is None:
+            continue
+        text, details = described
+        if event.actor_id is None:
+            by = str(_("By operation of law")) if event.action == "deem_accepted" else str(_("System"))
+        elif event.action in APPLICANT_ACTIONS:
+            by = str(_("Applicant"))
+        else:
+            by = case.department.name
+        if (event.data or {}).get("notice"):
+            details.append(str(_("Document issued: %(number)s") % {"number": event.data["notice"]}))
+        entries.append(Entry(when=event.created_at, text=text, by=by, details=details))
+    return entries
+
+
+def correction_problems(case: CaseFile) -> list[dict]:
+    """The problems listed in the latest correction notice (material name, problem)."""
+    event = case.events.filter(action="request_correction").order_by("-sequence").first()
+    if event is None:
+        return []
+    return [{"material": p.get("material", ""), "problem": p.get("problem", "")} for p in event.data.get("problems", [])]

@@ -1,0 +1,20 @@
+"""The applicant portal: applying online, 我的办件, and the anonymous progress look-up.
+
+The progress URL is also printed (as a QR code) on every notice: casefiles.notices.progress_url.
+"""
+
+from django.urls import path
+
+from .portal import views
+
+app_name = "casefiles"
+
+urlpatterns = [
+    path("apply/<str:item_code>/", views.apply, name="apply"),
+    path("my/cases/", views.my_cases, name="my_cases"),
+    path("my/cases/<str:number>/", views.case_page, name="case"),
+    path("my/cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("my/cases/<str:number>/materials/<int:pk>/", views.material_file, name="material_file"),
+    path("my/cases/<str:number>/notices/<int:pk>/", views.notice_pdf, name="notice_pdf"),
+    path("progress/", views.progress_page, name="progress"),
+]

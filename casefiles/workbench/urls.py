@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "casefiles_workbench"
+
+urlpatterns = [
+    path("", views.inbox_view, name="inbox"),
+    path("<str:number>/", views.case_view, name="case"),
+    path("<str:number>/steps/<slug:name>/", views.perform_step, name="step"),
+    path("<str:number>/guide/", views.filed_guide, name="filed_guide"),
+    path("<str:number>/special-procedure/start/", views.start_special_procedure, name="start_special_procedure"),
+    path("<str:number>/special-procedure/end/", views.end_special_procedure, name="end_special_procedure"),
+    path("<str:number>/materials/<int:material_id>/review/", views.review_material, name="review_material"),
+    path("<str:number>/materials/<int:material_id>/download/", views.material_file, name="material_download"),
+    path("<str:number>/materials/<int:material_id>/preview/", views.material_file, {"inline": True},
+         name="material_preview"),
+    path("<str:number>/notices/<int:notice_id>/download/", views.notice_file, name="notice_download"),
+    path("<str:number>/notices/<int:notice_id>/view/", views.notice_file, {"inline": True}, name="notice_view"),
+]

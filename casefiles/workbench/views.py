@@ -1,0 +1,440 @@
+"""The workbench's pages: the inbox, the case page and the files of a case.
+
+Every case-level view starts with ``_visible_case``: a case the user may not see answers
+with the same 404 as a number that does not exist, on the page and on every file.
+Decisions are the domain's (``workflow.perform``, ``materials.review``,
+``workflow.start_special_procedure``); a view turns their errors into messages.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from casefiles import deadlines, licenses, materials, permissions, workflow
+from casefiles.models import CaseFile, Channel, ClockPause, Department, Material, Notice, Status
+
+from . import access, inbox
+from .forms import EndSpecialProcedureForm, InboxFilterForm, ReviewForm, StartSpecialProcedureForm, StepForm
+
+# Files are served to be looked at, never to run: no sniffing, a sandbox with no scripts,
+# no plugins beyond the browser's own viewer, framed only by the workbench itself.
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+PREVIEWABLE = {"application/pdf": "pdf", "image/jpeg": "image", "image/png": "image"}
+
+# Steps whose consequences for the applicant are hardest to undo get the red button.
+GRAVE_STEPS = {"not_accept", "propose_denial", "confirm_denial"}
+
+EVENT_LABELS = {
+    "create": gettext_lazy("Application started"),
+    "add_material": gettext_lazy("Material added"),
+    "promise_material": gettext_lazy("Material promised for later (容缺)"),
+    "remove_material": gettext_lazy("Material removed"),
+    "review_material": gettext_lazy("Material reviewed"),
+    "start_special_procedure": gettext_lazy("Special procedure started"),
+    "end_special_procedure": gettext_lazy("Special procedure ended"),
+}
+
+
+def _no_such_case():
+    return Http404(_("No such case."))
+
+
+def _visible_case(request, number) -> CaseFile:
+    case = (
+        CaseFile.objects.select_related("item", "department", "item_revision", "enterprise", "person", "submitted_by")
+        .filter(number=number)
+        .first()
+    )
+    if case is None or not permissions.can(request.user, "view_casefile", case):
+        raise _no_such_case()
+    return case
+
+
+def case_url(case, anchor="") -> str:
+    url = reverse("casefiles_workbench:case", args=[case.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- the inbox ---------------------------------------------------------------------------
+
+@require_GET
+def inbox_view(request):
+    user = request.user
+    if not access.is_case_staff(user):
+        raise PermissionDenied
+    from cms.models import ServiceItemPage
+
+    if permissions.sees_everything(user):
+        departments = list(Department.objects.filter(is_active=True).order_by("code"))
+        items = ServiceItemPage.objects.all()
+    else:
+        departments = list(Department.objects.filter(pk__in=access.department_ids(user)).order_by("code"))
+        items = ServiceItemPage.objects.filter(department__in=departments)
+    form = InboxFilterForm(request.GET or None, departments=departments,
+                           items=items.order_by("title").values_list("pk", "title"))
+    filters = form.filters()
+    tab = request.GET.get("tab")
+    if tab not in inbox.TAB_BY_KEY:
+        tab = inbox.default_tab(user)
+    sort = filters.pop("sort", "due")
+    today = timezone.localdate()
+    calendar = deadlines.get_calendar()
+    paginator = Paginator(inbox.cases(user, tab=tab, sort=sort, today=today, calendar=calendar, **filters),
+                          inbox.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("p"))
+    return TemplateResponse(request, "casefiles/workbench/inbox.html", {
+        "header_title": _("Case files"),
+        "tabs": inbox.TABS,
+        "tab": inbox.TAB_BY_KEY[tab],
+        "form": form,
+        "filtered": bool(filters),
+        "sort": sort,
+        "page": page,
+        "rows": inbox.rows(page.object_list, today, calendar),
+        "elided_page_range": paginator.get_elided_page_range(page.number),
+    })
+
+
+# --- the case page -------------------------------------------------------------------------
+
+def _preview_kind(material):
+    return PREVIEWABLE.get(material.content_type) if material.file else None
+
+
+def _material_groups(case, found):
+    """Materials by requirement, in the guide's order; all versions, the current one first.
+
+    Requirements with nothing supplied are listed too (a clerk looks for what is missing);
+    files whose requirement has since left the guide come last, under the name they had.
+    """
+    license_uses = {}
+    for use in case.license_uses.select_related("license"):
+        license_uses.setdefault(use.requirement_id, []).append(use)
+    by_requirement = {}
+    for material in found:
+        by_requirement.setdefault(material.requirement_id, []).append(material)
+    groups = []
+    for requirement in case.item.material_requirements.all():
+        versions = by_requirement.pop(requirement.pk, [])
+        groups.append({"name": requirement.name, "requirement": requirement, "materials": _ordered(versions),
+                       "license_uses": license_uses.get(requirement.pk, [])})
+    leftovers = {}
+    for versions in by_requirement.values():
+        for material in versions:
+            leftovers.setdefault(material.requirement_name, []).append(material)
+    for name, versions in sorted(leftovers.items()):
+        groups.append({"name": name, "requirement": None, "materials": _ordered(versions), "license_uses": []})
+    return groups
+
+
+def _ordered(versions):
+    return sorted(versions, key=lambda m: (not m.is_current, -m.version, -m.pk))
+
+
+# The journal's data, in words (keys not listed here are shown as recorded).
+DATA_LABELS = {
+    "material": gettext_lazy("Material"),
+    "file": gettext_lazy("File"),
+    "version": gettext_lazy("Version"),
+    "sha256": "SHA-256",
+    "fulfils_promise": gettext_lazy("Fulfils a promise (容缺)"),
+    "review": gettext_lazy("Review"),
+    "problems": gettext_lazy("To correct"),
+    "notice": gettext_lazy("Notice"),
+    "reason": gettext_lazy("Reason"),
+    "deferred_due": gettext_lazy("Deferred materials due"),
+    "deemed_accepted": gettext_lazy("Accepted by operation of law"),
+    "channel": gettext_lazy("Channel"),
+    "item": gettext_lazy("Item code"),
+    "kind": gettext_lazy("Kind"),
+    "from": gettext_lazy("From"),
+    "until": gettext_lazy("Until"),
+    "license": gettext_lazy("License"),
+}
+DATA_VALUES = {
+    "review": dict(Material.Review.choices),
+    "channel": dict(Channel.choices),
+    "kind": dict(ClockPause.Kind.choices),
+}
+
+
+def _format_value(key, value):
+    if key in DATA_VALUES and isinstance(value, str):
+        return DATA_VALUES[key].get(value, value)
+    if key == "sha256" and isinstance(value, str):
+        return value[:16] + "…"
+    if isinstance(value, list) and all(isinstance(v, dict) and "problem" in v for v in value):
+        return "；".join(f"{v.get('material') or '—'}：{v['problem']}" for v in value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _journal(case):
+    status_labels = dict(Status.choices)
+    events = []
+    for event in case.events.select_related("actor", "on_behalf_of").order_by("sequence"):
+        transition = workflow.TRANSITIONS.get(event.action)
+        events.append({
+            "event": event,
+            "label": transition.label if transition else EVENT_LABELS.get(event.action, event.action),
+            "from_label": status_labels.get(event.from_state, event.from_state),
+            "to_label": status_labels.get(event.to_state, event.to_state),
+            "changed_state": event.from_state != event.to_state,
+            "data": [(DATA_LABELS.get(key, key), _format_value(key, value)) for key, value in event.data.items()],
+        })
+    return events
+
+
+def _person(user):
+    if user is None:
+        return _("the system")
+    return user.get_full_name() or user.get_username()
+
+
+def _render_case(request, case, *, status=200, step_forms=None, review_forms=None, special_form=None):
+    user = request.user
+    step_forms = step_forms or {}
+    review_forms = review_forms or {}
+    found = list(case.materials.select_related("uploaded_by", "reviewed_by"))
+    for material in found:
+        material.case = case  # the forms and links below ask for it; it is this one
+    rejected = [m for m in found if m.is_current and m.review_state == Material.Review.REJECTED]
+    steps = []
+    for transition in workflow.available(case, user):
+        form = step_forms.get(transition.name) or StepForm(transition, case, rejected=rejected)
+        steps.append({"transition": transition, "form": form, "grave": transition.name in GRAVE_STEPS,
+                      "url": reverse("casefiles_workbench:step", args=[case.number, transition.name])})
+    may_review_materials = case.is_open and case.status != Status.DRAFT and (
+        permissions.can(user, "accept_casefile", case) or permissions.can(user, "review_casefile", case)
+    )
+    groups = _material_groups(case, found)
+    for group in groups:
+        for material in group["materials"]:
+            material.preview_kind = _preview_kind(material)
+            if may_review_materials and material.is_current and not material.deferred:
+                material.review_form = review_forms.get(material.pk) or ReviewForm(material)
+    pauses = list(case.pauses.all())
+    open_pause = next((p for p in pauses if p.ended_on is None), None)
+    may_pause = permissions.can(user, "review_casefile", case) and case.status in (Status.ACCEPTED, Status.UNDER_REVIEW)
+    reading = None
+    if case.status in inbox.LIT_STATUSES:
+        reading = deadlines.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days)
+    events = _journal(case)
+    for entry in events:
+        entry["actor"] = _person(entry["event"].actor) if entry["event"].actor_id else _("the system")
+        entry["on_behalf_of"] = _person(entry["event"].on_behalf_of) if entry["event"].on_behalf_of_id else ""
+    # What a second decider is asked to confirm or overturn.
+    proposal = None
+    if case.status == Status.DENIAL_PENDING:
+        proposal = next((e for e in reversed(events) if e["event"].action == "propose_denial"), None)
+    context = {
+        "header_title": f"{case.number} {case.item_title}",
+        "case": case,
+        "applicant_kind": _("Enterprise") if case.enterprise_id else _("Person"),
+        "light": reading,
+        "groups": groups,
+        "steps": steps,
+        "pauses": pauses,
+        "may_pause": may_pause,
+        "open_pause": open_pause,
+        "special_form": special_form or (
+            EndSpecialProcedureForm() if open_pause else StartSpecialProcedureForm()
+        ),
+        "events": events,
+        "proposal": proposal,
+        "notices": list(case.notices.all()),
+        "licenses": list(case.licenses.select_related("license_type")),
+        "submitted_by": _person(case.submitted_by) if case.submitted_by_id else "",
+        "requirement_names": [g["name"] for g in groups],
+        "inbox_url": reverse("casefiles_workbench:inbox"),
+    }
+    return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
+
+
+@require_GET
+def case_view(request, number):
+    return _render_case(request, _visible_case(request, number))
+
+
+@require_POST
+def perform_step(request, number, name):
+    case = _visible_case(request, number)
+    transition = workflow.TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404(_("There is no such step."))
+    rejected = list(case.materials.filter(is_current=True, review_state=Material.Review.REJECTED))
+    form = StepForm(transition, case, request.POST, rejected=rejected)
+    if not form.is_valid():
+        messages.error(request, _("Some of the answers could not be read: see the form below."))
+        return _render_case(request, case, status=400, step_forms={name: form})
+    params = form.params()
+    try:
+        event = workflow.perform(case, name, request.user, **params)
+    except workflow.NotFound:
+        raise _no_such_case() from None
+    except workflow.NotPermitted as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _render_case(request, case, status=error.status_code)
+    except workflow.GuardFailed as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _render_case(request, case, status=error.status_code, step_forms={name: form})
+    except licenses.LicenseError as error:
+        # Approval issues the license in the same transaction: nothing was decided.
+        messages.error(request, _("The license could not be issued, so nothing was decided: %(why)s") % {
+            "why": error.message})
+        return _render_case(request, case, status=400, step_forms={name: form})
+    except (workflow.Conflict, workflow.NotAllowedNow) as error:
+        current = _visible_case(request, number)
+        if isinstance(error, workflow.Conflict) or params["expected_version"] != current.version:
+            messages.error(request, _(
+                "Someone else acted on this case first: it is now “%(status)s”. Nothing of yours was "
+                "saved; here is its current state."
+            ) % {"status": current.get_status_display()})
+        else:
+            for message in error.messages:
+                messages.error(request, message)
+        return _render_case(request, current, status=error.status_code)
+    case.refresh_from_db(fields=["status", "version"])
+    done = _("“%(step)s” done: the case is now “%(status)s”.") % {
+        "step": transition.label, "status": case.get_status_display()}
+    if event.data.get("notice"):
+        done += " " + _("Notice %(number)s issued.") % {"number": event.data["notice"]}
+    messages.success(request, done)
+    return redirect(case_url(case))
+
+
+@require_POST
+def review_material(request, number, material_id):
+    case = _visible_case(request, number)
+    material = Material.objects.filter(case=case, pk=material_id).first()
+    if material is None:
+        raise _no_such_case()
+    material.case = case
+    form = ReviewForm(material, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the material is accepted or needs correction."))
+        return _render_case(request, case, status=400, review_forms={material.pk: form})
+    try:
+        materials.review(material, request.user, form.cleaned_data["state"], form.cleaned_data["reason"])
+    except workflow.NotPermitted as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _render_case(request, case, status=error.status_code)
+    except materials.UploadRefused as error:
+        messages.error(request, error.message)
+        return _render_case(request, case, status=400, review_forms={material.pk: form})
+    messages.success(request, _("%(material)s (version %(version)s): marked “%(review)s”.") % {
+        "material": material.requirement_name, "version": material.version,
+        "review": material.get_review_state_display()})
+    return redirect(case_url(case, f"material-{material.pk}"))
+
+
+@require_POST
+def start_special_procedure(request, number):
+    case = _visible_case(request, number)
+    form = StartSpecialProcedureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some of the answers could not be read: see the form below."))
+        return _render_case(request, case, status=400, special_form=form)
+    data = form.cleaned_data
+    try:
+        workflow.start_special_procedure(case, request.user, data["kind"], data["reason"], on=data["on"])
+    except workflow.NotFound:
+        raise _no_such_case() from None
+    except workflow.WorkflowError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _render_case(request, case, status=error.status_code, special_form=form)
+    messages.success(request, _("The clock is stopped for the special procedure; the deadlines are worked out again when it ends."))
+    return redirect(case_url(case, "deadlines"))
+
+
+@require_POST
+def end_special_procedure(request, number):
+    case = _visible_case(request, number)
+    form = EndSpecialProcedureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some of the answers could not be read: see the form below."))
+        return _render_case(request, case, status=400, special_form=form)
+    try:
+        workflow.end_special_procedure(case, request.user, on=form.cleaned_data["on"])
+    except workflow.NotFound:
+        raise _no_such_case() from None
+    except workflow.WorkflowError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _render_case(request, case, status=error.status_code, special_form=form)
+    messages.success(request, _("The special procedure has ended; the deadlines have been worked out again."))
+    return redirect(case_url(case, "deadlines"))
+
+
+# --- files ---------------------------------------------------------------------------------
+
+def _file_response(handle, *, content_type, filename, inline):
+    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_GET
+@never_cache
+@xframe_options_sameorigin
+def material_file(request, number, material_id, inline=False):
+    case = _visible_case(request, number)
+    material = Material.objects.filter(case=case, pk=material_id).first()
+    if material is None or not material.file:
+        raise _no_such_case()
+    # Only what the browser shows by itself is shown inline; DOCX, XLSX and OFD download.
+    inline = inline and material.content_type in PREVIEWABLE
+    return _file_response(material.file.open("rb"), content_type=material.content_type or "application/octet-stream",
+                          filename=material.original_name or f"material-{material.pk}", inline=inline)
+
+
+@require_GET
+@never_cache
+@xframe_options_sameorigin
+def notice_file(request, number, notice_id, inline=False):
+    case = _visible_case(request, number)
+    notice = Notice.objects.filter(case=case, pk=notice_id).first()
+    if notice is None or not notice.pdf:
+        raise _no_such_case()
+    return _file_response(notice.pdf.open("rb"), content_type="application/pdf", filename=f"{notice.number}.pdf",
+                          inline=inline)
+
+
+@require_GET
+def filed_guide(request, number):
+    """The guide as it stood when the application was filed (the revision the case records):
+    what the applicant was asked for, which is what the case is judged against."""
+    case = _visible_case(request, number)
+    if case.item_revision is None:
+        raise _no_such_case()
+    guide = case.item_revision.as_object()
+    return TemplateResponse(request, "casefiles/workbench/filed_guide.html", {
+        "header_title": guide.title,
+        "case": case,
+        "guide": guide,
+        "revision": case.item_revision,
+        "requirements": list(guide.material_requirements.all()),
+        "is_live_revision": case.item.live_revision_id == case.item_revision_id,
+    })
+

@@ -1,0 +1,162 @@
+"""One document shape for every kind of record, and the registry of the kinds.
+
+Every kind (guide, bundle, policy now; case, material, license in later issues) is indexed
+as a ``SearchDocument``. A ``Provider`` turns its records into documents and says who may see
+each one: its ``access`` list of principals, like Plone's ``allowedRolesAndUsers``. A later
+issue adds a kind by writing a provider and calling ``register`` from its app's ``ready()``;
+backends, indexing, commands and pages need no change.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+
+from . import trimming
+
+KIND_PATTERN = r"^[a-z][a-z0-9]{0,19}$"
+
+
+@dataclass
+class SearchDocument:
+    kind: str
+    object_id: str
+    title: str
+    body: str = ""
+    code: str = ""  # item or bundle code, document number, case number, license identifier
+    department: str = ""  # the department's code
+    status: str = ""  # "live" or "draft" for pages; the workflow state for cases
+    date: datetime | date | None = None  # the date the record is filed under (published, submitted, issued)
+    url: str = ""
+    facets: dict[str, list[str]] = field(default_factory=dict)  # e.g. {"service_object": ["enterprise"]}
+    access: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return document_key(self.kind, self.object_id)
+
+    def __post_init__(self):
+        self.object_id = str(self.object_id)
+        self.access = sorted(set(self.access))
+        self.facets = {name: sorted({str(v) for v in values if v not in (None, "")}) for name, values in self.facets.items()}
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key, "kind": self.kind, "object_id": self.object_id, "title": self.title, "body": self.body,
+            "code": self.code, "department": self.department, "status": self.status,
+            "date": self.date.isoformat() if self.date else None, "url": self.url, "facets": self.facets,
+            "access": self.access,
+        }
+
+    @property
+    def checksum(self) -> str:
+        """Changes whenever anything a search shows or trims by changes: how drift is detected."""
+        payload = json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def document_key(kind: str, object_id) -> str:
+    return f"{kind}:{object_id}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    kind, _, object_id = key.partition(":")
+    return kind, object_id
+
+
+class Provider:
+    """Turns the records of one kind into documents.
+
+    Subclasses set ``model`` (signals on it keep the index current) and implement
+    ``queryset`` and ``document``. ``document`` returns None for a record that must not be in
+    the index at all (for example a page in the recycle bin): the index then drops it.
+    """
+
+    kind: str = ""
+    model: type[models.Model] | None = None
+    label = ""  # shown on facets; a lazy translation
+    # Static prior among equally good matches: catalogue pages (3) before policies (2)
+    # before records (1); within a priority, newer first.
+    priority: int = 1
+    statuses: dict = {}  # status value → label, for facets and hit lines
+
+    def queryset(self):
+        return self.model._default_manager.all()
+
+    def get(self, object_id):
+        return self.queryset().filter(pk=object_id).first()
+
+    def document(self, obj) -> SearchDocument | None:
+        raise NotImplementedError
+
+    def documents(self, batch_size: int = 500):
+        """Every document of the kind, for rebuilds and drift checks."""
+        for obj in self.queryset().iterator(chunk_size=batch_size):
+            document = self.document(obj)
+            if document is not None:
+                yield document
+
+    def count(self) -> int:
+        return self.queryset().count()
+
+    def object_id(self, obj) -> str:
+        return str(obj.pk)
+
+    def oversight(self) -> list[str]:
+        """Principals that see every document of every kind (see ``trimming``)."""
+        return trimming.oversight_principals()
+
+
+_registry: dict[str, Provider] = {}
+
+
+def register(kind: str, provider: Provider) -> Provider:
+    if not re.match(KIND_PATTERN, kind):
+        raise ValueError(f"a kind is a short lower-case word, not {kind!r}")
+    provider.kind = kind
+    _registry[kind] = provider
+    _by_model.clear()
+    if provider.model is not None:
+        from .signals import watch
+
+        watch(provider.model)
+    return provider
+
+
+def unregister(kind: str) -> None:
+    _registry.pop(kind, None)
+    _by_model.clear()
+
+
+def provider(kind: str) -> Provider:
+    try:
+        return _registry[kind]
+    except KeyError:
+        raise LookupError(f"no search provider registered for kind {kind!r}") from None
+
+
+def providers() -> dict[str, Provider]:
+    return dict(_registry)
+
+
+def kinds() -> list[str]:
+    return list(_registry)
+
+
+def priority(kind: str) -> int:
+    found = _registry.get(kind)
+    return found.priority if found is not None else 1
+
+
+_by_model: dict[type, list[Provider]] = {}
+
+
+def providers_for_model(model) -> list[Provider]:
+    found = _by_model.get(model)
+    if found is None:
+        found = [p for p in _registry.values() if p.model is not None and issubclass(model, p.model)]
+        _by_model[model] = found
+    return found

@@ -1,0 +1,198 @@
+"""The index follows the data: every change to a record reaches the index after its commit.
+
+Signals (``search.signals``) name the records that changed; ``schedule`` collects their keys
+until the transaction commits, then enqueues one ``sync_records`` task (django-tasks: in
+process by default, an RQ worker when ``REDIS_URL`` is set). The task recomputes each
+document from the database — so it is idempotent, and a late or repeated run is harmless —
+and writes it to every index: the database index always (it is also the fallback when
+Elasticsearch is down), Elasticsearch when configured.
+
+A failed index write never touches the record: the change is already committed. The key is
+noted in ``PendingWrite`` and replayed after the next successful write to that index, or by
+``search_index check --repair``.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+
+from . import documents as registry
+from .documents import document_key, split_key
+from .models import PendingWrite
+
+logger = logging.getLogger(__name__)
+
+REPLAY_BATCH = 50
+
+
+def targets() -> dict:
+    """Every index a write must reach, by name."""
+    from .backends import database_backend, get_backend
+
+    found = {"database": database_backend()}
+    primary = get_backend()
+    if primary.name != "database":
+        found[primary.name] = primary
+    return found
+
+
+def current_documents(keys: Iterable[str]):
+    """(documents to write, keys to delete): what the database says each key should be now."""
+    to_write, to_delete = [], []
+    for key in keys:
+        kind, object_id = split_key(key)
+        try:
+            provider = registry.provider(kind)
+        except LookupError:
+            to_delete.append(key)
+            continue
+        record = provider.get(object_id)
+        document = provider.document(record) if record is not None else None
+        if document is None:
+            to_delete.append(key)
+        else:
+            to_write.append(document)
+    return to_write, to_delete
+
+
+def sync(keys: Iterable[str], only: Iterable[str] | None = None) -> dict[str, bool]:
+    """Bring ``keys`` up to date in every index (or those named in ``only``); returns success per index."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    chosen = {name: backend for name, backend in targets().items() if only is None or name in only}
+    try:
+        to_write, to_delete = current_documents(keys)
+    except Exception as error:  # a provider bug must not lose the change: note it for every index
+        logger.exception("search: could not compute documents for %s", keys[:5])
+        for name in chosen:
+            _note_pending(keys, name, error)
+        return {name: False for name in chosen}
+    outcome = {}
+    for name, backend in chosen.items():
+        try:
+            if to_write:
+                backend.write(to_write)
+            if to_delete:
+                backend.delete(to_delete)
+        except Exception as error:  # the index is a copy: keep the record, remember the key
+            logger.warning("search: writing %d keys to the %s index failed: %s", len(keys), name, error)
+            _note_pending(keys, name, error)
+            outcome[name] = False
+            continue
+        outcome[name] = True
+        _forget_pending(keys, name)
+    return outcome
+
+
+def _note_pending(keys, target, error) -> None:
+    message = f"{type(error).__name__}: {error}"[:1000]
+    try:
+        with transaction.atomic():
+            for key in keys:
+                pending, created = PendingWrite.objects.get_or_create(
+                    key=key, target=target, defaults={"last_error": message}
+                )
+                if not created:
+                    pending.attempts += 1
+                    pending.last_error = message
+                    pending.save(update_fields=["attempts", "last_error", "updated_at"])
+    except DatabaseError:
+        # The database itself is failing; ``search_index check`` will find the drift.
+        logger.exception("search: could not even note %d pending index writes", len(keys))
+
+
+def _forget_pending(keys, target) -> None:
+    try:
+        PendingWrite.objects.filter(key__in=keys, target=target).delete()
+    except DatabaseError:
+        logger.exception("search: could not clear pending index writes")
+
+
+def replay_pending(target: str | None = None, limit: int | None = None) -> int:
+    """Retry noted writes; returns how many keys now went through."""
+    pending = PendingWrite.objects.all()
+    if target:
+        pending = pending.filter(target=target)
+    done = 0
+    by_target: dict[str, list[str]] = {}
+    for key, name in pending.values_list("key", "target")[:limit]:
+        by_target.setdefault(name, []).append(key)
+    for name, keys in by_target.items():
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            if sync(batch, only=[name]).get(name):
+                done += len(batch)
+    return done
+
+
+def sync_now(keys: Iterable[str]) -> None:
+    """The task's body: write, then retry a few earlier failures while the indexes answer."""
+    outcome = sync(keys)
+    succeeded = [name for name, ok in outcome.items() if ok]
+    if succeeded and PendingWrite.objects.filter(target__in=succeeded).exists():
+        for name in succeeded:
+            replay_pending(name, limit=REPLAY_BATCH)
+
+
+# --- Collecting changes until commit -----------------------------------------------------
+
+
+class _AfterCommit:
+    """Enqueues, once the transaction commits, every key collected on the connection.
+
+    The keys wait in one set per connection; a callback is registered per savepoint level
+    (Django drops a savepoint's callbacks when it rolls back), and the first to run takes
+    them all. Keys of rolled-back work may thus be synced too: harmless, since a sync
+    recomputes each document from what the database now holds.
+    """
+
+    __qualname__ = "search.indexing.after_commit"
+
+    def __init__(self):
+        self.spent = False
+
+    def __call__(self):
+        self.spent = True
+        keys = getattr(connection, "search_pending_keys", None)
+        if keys:
+            connection.search_pending_keys = set()
+            enqueue(keys)
+
+
+def schedule(keys: Iterable[str]) -> None:
+    keys = set(keys)
+    if not keys or not getattr(settings, "YIWANG_SEARCH", {}).get("AUTO_INDEX", True):
+        return
+    if not connection.in_atomic_block:
+        enqueue(keys)
+        return
+    if not hasattr(connection, "search_pending_keys"):
+        connection.search_pending_keys = set()
+    connection.search_pending_keys.update(keys)
+    savepoints = set(connection.savepoint_ids)
+    if not any(isinstance(callback, _AfterCommit) and not callback.spent and registered_in == savepoints
+               for registered_in, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(_AfterCommit(), robust=True)
+
+
+def schedule_records(records) -> None:
+    keys = set()
+    for record in records:
+        for provider in registry.providers_for_model(type(record)):
+            keys.add(document_key(provider.kind, provider.object_id(record)))
+    schedule(keys)
+
+
+def enqueue(keys) -> None:
+    from .tasks import sync_records
+
+    keys = sorted(keys)
+    try:
+        sync_records.enqueue(keys)
+    except Exception as error:  # the broker is down: the keys wait in the database instead
+        logger.warning("search: could not enqueue index updates: %s", error)
+        for name in ("database", *(n for n in targets() if n != "database")):
+            _note_pending(keys, name, error)

@@ -1,0 +1,45 @@
+"""The demo's case files: real journals and notices, every state, several departments."""
+
+import io
+
+from django.utils import timezone
+
+from casefiles import deadlines, journal
+from casefiles.demo import load_demo
+from casefiles.demo_cases import STORIES, load_cases
+from casefiles.models import CaseFile, Notice, Status
+from casefiles.workbench import inbox
+
+
+def test_without_the_demo_catalog_every_story_is_skipped_with_a_message(db):
+    out = io.StringIO()
+    assert load_cases(stdout=out) == {"told": 0, "present": 0, "skipped": len(STORIES)}
+    assert "catalog" in out.getvalue()
+    assert not CaseFile.objects.exists()
+
+
+def test_the_demo_tells_every_state_across_departments_through_the_workflow(db):
+    load_demo(stdout=io.StringIO())
+    cases = CaseFile.objects.select_related("department")
+    assert {case.status for case in cases} == set(Status.values)
+    assert len({case.department.code for case in cases}) >= 5
+    assert journal.verify() == []  # every step went through the journal, sealed in order
+
+    for case in cases.exclude(status=Status.DRAFT):
+        submitted = case.events.filter(action="submit").order_by("-sequence").first()
+        assert submitted.created_at == case.submitted_at  # the journal agrees with the case's dates
+    accepted = cases.filter(accepted_at__isnull=False)
+    assert accepted and all(Notice.objects.filter(case=case, kind__in=["acceptance", "deferred_acceptance"]).exists()
+                            for case in accepted)
+    assert Notice.objects.filter(kind="correction").exists() and Notice.objects.filter(kind="denial").exists()
+    assert all(notice.pdf.read(5) == b"%PDF-" for notice in Notice.objects.all())
+
+    lights = set()
+    for case in cases.filter(status__in=inbox.LIT_STATUSES, promised_due__isnull=False).select_related("item"):
+        lights.add(deadlines.light(case.promised_due, case.statutory_due, timezone.localdate(),
+                                   limit_working_days=case.item.promised_days).light)
+    assert lights == set(deadlines.Light.values)  # green, yellow and red cases for the supervisor
+
+    before = CaseFile.objects.count()
+    assert load_cases() == {"told": 0, "present": len(STORIES), "skipped": 0}
+    assert CaseFile.objects.count() == before
