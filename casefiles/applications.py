@@ -28,7 +28,7 @@ def applicants_for(user) -> list[ApplicantChoice]:
         return []
     choices = [
         ApplicantChoice(f"enterprise:{e.pk}", f"{e.name}（{e.uscc}）", e)
-        for e in Enterprise.objects.filter(members_group__user=user).order_by("name")
+        for e in Enterprise.objects.filter(members_group__user=user).select_related("members_group").order_by("name")
     ]
     person = Person.objects.filter(user=user).first()
     if person is not None:
@@ -62,7 +62,7 @@ def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", con
     case = CaseFile.objects.create(
         number=numbers.next_case_number(item.department),
         item=item,
-        item_revision=item.live_revision,
+        item_revision_id=item.live_revision_id,
         item_code=item.item_code,
         item_title=item.title,
         department=item.department,

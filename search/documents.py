@@ -41,7 +41,10 @@ class SearchDocument:
     def __post_init__(self):
         self.object_id = str(self.object_id)
         self.access = sorted(set(self.access))
-        self.facets = {name: sorted({str(v) for v in values if v not in (None, "")}) for name, values in self.facets.items()}
+        self.facets = {
+            name: sorted({str(value) for value in values if value not in (None, "")})
+            for name, values in self.facets.items()
+        }
 
     def as_dict(self) -> dict:
         return {

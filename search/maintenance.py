@@ -3,8 +3,10 @@
 import time
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from . import documents as registry, indexing, ranking, service, trimming
-from .models import PendingWrite
+from .models import IndexedDocument, PendingWrite
 
 
 def _kinds(kind):
@@ -32,9 +34,16 @@ def rebuild(kind=None, progress=None) -> dict:
     kinds = _kinds(kind)
     report = {}
     for name, backend in indexing.targets().items():
+        began_at = timezone.now()
         started = time.perf_counter()
         with trimming.remembering_oversight():
             written = backend.rebuild(_all_documents(kinds), kind=kind, progress=progress)
+        if name != "database":
+            # Records that changed while this index was rebuilt went to the database index (always
+            # written, and rebuilt first); bring them over in case they missed the new index.
+            changed = list(IndexedDocument.objects.filter(indexed_at__gte=began_at).values_list("key", flat=True))
+            for start in range(0, len(changed), 500):
+                indexing.sync(changed[start : start + 500], only=[name])
         seconds = time.perf_counter() - started
         report[name] = {"documents": written, "seconds": round(seconds, 2),
                         "per_second": round(written / seconds) if seconds else written}

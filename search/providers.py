@@ -44,17 +44,16 @@ def _department_principals(department) -> list[str]:
     from cms.editing import CENTRAL_REVIEWER
     from django.contrib.auth.models import Group
 
-    groups = list(
-        DepartmentRole.objects.filter(department=department, role__in=["editor", "reviewer"]).values_list("group_id", flat=True)
-    )
+    roles = DepartmentRole.objects.filter(department=department, role__in=["editor", "reviewer"])
+    groups = list(roles.values_list("group_id", flat=True))
     groups += list(Group.objects.filter(name=CENTRAL_REVIEWER).values_list("pk", flat=True))
     return [trimming.group_principal(pk) for pk in groups]
 
 
 def _restriction_principals(page) -> list[str] | None:
     """None when nothing restricts viewing; otherwise who the restrictions let in (all must agree)."""
-    restrictions = list(PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True)).prefetch_related("groups"))
-    restrictions = [r for r in restrictions if r.restriction_type != PageViewRestriction.NONE]
+    restrictions = PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True))
+    restrictions = [r for r in restrictions.prefetch_related("groups") if r.restriction_type != PageViewRestriction.NONE]
     if not restrictions:
         return None
     allowed = None

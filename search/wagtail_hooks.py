@@ -37,7 +37,8 @@ def workbench_search(request):
             facets=[
                 (_("Type"), presentation.facet_values(results, "kind", "kind", params, kind_labels)),
                 (_("Department"), presentation.facet_values(results, "department", "department", params, departments)),
-                (_("Status"), presentation.facet_values(results, "status", "status", params, presentation.status_labels())),
+                (_("Status"), presentation.facet_values(results, "status", "status", params,
+                                                        presentation.status_labels())),
                 (_("Year"), presentation.facet_values(results, "year", "year", params)),
             ],
         )

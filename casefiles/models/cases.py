@@ -23,6 +23,12 @@ class Status(models.TextChoices):
     CONCLUDED = "concluded", _("Concluded")
 
 
+# Submitted and not yet decided, refused or withdrawn: the time limit runs.
+CLOCK_RUNNING = [Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING]
+# Decided, the file not yet concluded.
+DECIDED = [Status.APPROVED, Status.DENIED]
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online (网上)")
     WINDOW = "window", _("At the window (窗口)")
@@ -107,6 +113,14 @@ class CaseFile(models.Model):
             models.Index(fields=["department", "-created_at"], name="case_department_recent"),
             models.Index(fields=["enterprise", "-created_at"], name="case_enterprise_recent"),
             models.Index(fields=["person", "-created_at"], name="case_person_recent"),
+            # Running and decided cases by due date: the inbox's tabs of those states walk these
+            # in order instead of every case ever closed (bench/cases_listing.py).
+            models.Index(fields=["promised_due", "submitted_at", "id"], condition=Q(status__in=CLOCK_RUNNING),
+                         name="case_running_due"),
+            models.Index(fields=["status", "promised_due", "submitted_at", "id"], condition=Q(status__in=CLOCK_RUNNING),
+                         name="case_running_status_due"),
+            models.Index(fields=["promised_due", "submitted_at", "id"], condition=Q(status__in=DECIDED),
+                         name="case_decided_due"),
         ]
 
     def __str__(self):
@@ -178,7 +192,12 @@ class CaseGrant(models.Model):
                 name="grant_has_one_principal",
             )
         ]
-        indexes = [models.Index(fields=["case", "reason"])]
+        indexes = [
+            models.Index(fields=["case", "reason"]),
+            # A user's granted cases by reason, read from the index alone (casefiles.permissions listings).
+            models.Index(fields=["group", "reason", "case"], name="grant_group_reason_case"),
+            models.Index(fields=["user", "reason", "case"], name="grant_user_reason_case"),
+        ]
 
 
 # django-guardian's direct foreign-key tables: one indexed join instead of a generic

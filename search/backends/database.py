@@ -7,18 +7,23 @@ holds the segmented text and the tags. A query goes:
    order, stopping after ``CANDIDATES + 1``;
 2. if that is all of them, rank them all; otherwise rank the newest title-or-code matches and
    the newest matches anywhere (``ranking``);
-3. count the total up to ``TOTAL_CAP``, facets over the same trimmed set;
-4. when nothing has every required word, relax to any word.
+3. when fewer than ``FILL_BELOW`` have every required word, follow them with the records that
+   have any of the words (common words left out);
+4. count the total up to ``TOTAL_CAP``, facets over the same trimmed set.
+
+See docs/search.md for why the engines' own ranking is not used.
 """
 
 import hashlib
 import json
 import logging
 from collections import Counter
+from datetime import datetime, time, timezone as dt_timezone
 from functools import lru_cache
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from search import analysis, documents as registry, ranking
 from search.models import IndexedDocument
@@ -60,9 +65,7 @@ def _year(value) -> int:
 def _datetime(value):
     if value is None:
         return None
-    if not hasattr(value, "hour"):
-        from datetime import datetime, time
-
+    if not isinstance(value, datetime):
         value = datetime.combine(value, time.min)
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
@@ -114,18 +117,20 @@ class DatabaseBackend(SearchBackend):
                 changed.append((found[0], document, checksum))
         if not new and not changed:
             return
-        json = engine.json_placeholder
+        json_value = engine.json_placeholder
         with connection.cursor() as cursor:
             if stale_positions:
                 engine.remove_rows(stale_positions)
             if changed:
-                assignments = ", ".join(f"{column} = {json if column in JSON_COLUMNS else '%s'}" for column in COLUMNS)
+                assignments = ", ".join(
+                    f"{column} = {json_value if column in JSON_COLUMNS else '%s'}" for column in COLUMNS
+                )
                 cursor.executemany(
                     f"UPDATE search_document SET {assignments} WHERE id = %s",
                     [[*_row_values(document, checksum, now), pk] for pk, document, checksum in changed],
                 )
             if new:
-                placeholders = ", ".join(json if column in JSON_COLUMNS else "%s" for column in COLUMNS)
+                placeholders = ", ".join(json_value if column in JSON_COLUMNS else "%s" for column in COLUMNS)
                 cursor.executemany(
                     f"INSERT INTO search_document ({', '.join(COLUMNS)}) VALUES ({placeholders})",
                     [_row_values(document, checksum, now) for document, checksum in new],
@@ -261,12 +266,16 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _hits(page):
+        """The page's rows, read with one plain query (the ORM took longer than the search itself)."""
         if not page:
             return []
-        rows = {
-            row["id"]: row
-            for row in IndexedDocument.objects.filter(id__in=[pk for _score, (_priority, pk) in page]).values(*HIT_FIELDS)
-        }
+        ids = [pk for _score, (_priority, pk) in page]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(HIT_FIELDS)} FROM search_document WHERE id IN ({', '.join(['%s'] * len(ids))})",
+                ids,
+            )
+            rows = {row[0]: dict(zip(HIT_FIELDS, row)) for row in cursor.fetchall()}
         return [_hit(rows[pk], score) for score, (_priority, pk) in page if pk in rows]
 
     def _facets(self, engine, expression, request):
@@ -284,7 +293,10 @@ class DatabaseBackend(SearchBackend):
                     plain = [d for d in request.facets if not request.filters.get(d)]
                     shared = _count_values(engine, expression, groups, plain)
                 counted[dimension] = shared[dimension]
-        return {dimension: sorted(counter.items(), key=lambda item: (-item[1], item[0])) for dimension, counter in counted.items()}
+        return {
+            dimension: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+            for dimension, counter in counted.items()
+        }
 
     def suggest(self, request: SearchRequest) -> list[Hit]:
         """Titles and codes starting with what is being typed, best prior first."""
@@ -346,11 +358,25 @@ def _batches(documents, size):
         yield batch
 
 
-HIT_FIELDS = ("id", "key", "kind", "object_id", "code", "title", "url", "department", "status", "date", "facets", "body")
+HIT_FIELDS = ("id", "key", "kind", "object_id", "code", "title", "url", "department", "status", "date", "facets",
+              "body")
 
 
 def _hit(row, score):
-    return Hit(score=score, **{name: row[name] for name in HIT_FIELDS if name != "id"})
+    values = {name: row[name] for name in HIT_FIELDS if name != "id"}
+    values["date"] = _read_datetime(values["date"])
+    if isinstance(values["facets"], str):
+        values["facets"] = json.loads(values["facets"])
+    return Hit(score=score, **values)
+
+
+def _read_datetime(value):
+    """SQLite hands back the naive UTC time Django wrote (text or datetime); PostgreSQL an aware one."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=dt_timezone.utc) if value is not None and timezone.is_naive(value) else value
 
 
 def _count_values(engine, expression, tag_groups, dimensions):

@@ -171,7 +171,8 @@ def text_query(parsed, relaxed: bool = False) -> Q | None:
         required = parsed.required()
         query = None
         if required:
-            query = concept_query(required[0]) if len(required) == 1 else Q("bool", must=[concept_query(c) for c in required])
+            queries = [concept_query(concept) for concept in required]
+            query = queries[0] if len(queries) == 1 else Q("bool", must=queries)
     if parsed.code:
         exact = Q("term", code_norm={"value": parsed.code, "boost": 20})
         query = exact if query is None else Q("bool", should=[exact, query], minimum_should_match=1)
@@ -196,7 +197,8 @@ def build_search(search: Search, request: SearchRequest, relaxed: bool = False) 
         if prefix:
             terms["include"] = _escape_regexp(prefix) + ".*"
         search.aggs.bucket(dimension, "filter", filter=Q("bool", filter=others)).bucket("values", "terms", **terms)
-    search = search.sort(*([] if query is None else ["_score"]), {"priority": "desc"}, {"date": {"order": "desc", "missing": "_last"}})
+    newest = {"date": {"order": "desc", "missing": "_last"}}
+    search = search.sort(*([] if query is None else ["_score"]), {"priority": "desc"}, newest)
     search = search.extra(track_total_hits=TOTAL_CAP, from_=request.offset, size=request.limit)
     return search.source(excludes=["checksum"])
 
@@ -224,7 +226,9 @@ class ElasticsearchBackend(SearchBackend):
 
     def __init__(self, options: dict):
         super().__init__(options)
-        self.client = Elasticsearch(options["ELASTICSEARCH_URL"], request_timeout=5, retry_on_timeout=False, max_retries=0)
+        self.client = Elasticsearch(
+            options["ELASTICSEARCH_URL"], request_timeout=5, retry_on_timeout=False, max_retries=0
+        )
         self.prefix = options.get("INDEX_PREFIX") or "yiwang"
         self.analyzer = options.get("ELASTICSEARCH_ANALYZER") or "cjk"
         self.document_class = document_class(self.analyzer)
@@ -269,6 +273,11 @@ class ElasticsearchBackend(SearchBackend):
 
     # --- Writing -----------------------------------------------------------------------
 
+    @property
+    def _refresh(self):
+        """Tests ask for writes to be searchable at once (``REFRESH``); production lets ES batch."""
+        return "wait_for" if self.options.get("REFRESH") else False
+
     def _write_targets(self) -> list[str]:
         targets = [self.alias]
         rebuilding = cache.get(REBUILD_TARGET_KEY)
@@ -284,14 +293,14 @@ class ElasticsearchBackend(SearchBackend):
             for target in self._write_targets()
         ]
         if actions:
-            helpers.bulk(self.client, actions, refresh="wait_for" if self.options.get("REFRESH") else False)
+            helpers.bulk(self.client, actions, refresh=self._refresh)
 
     def delete(self, keys) -> None:
         actions = [
             {"_op_type": "delete", "_index": target, "_id": key} for key in keys for target in self._write_targets()
         ]
         if actions:
-            helpers.bulk(self.client, actions, raise_on_error=False, refresh="wait_for" if self.options.get("REFRESH") else False)
+            helpers.bulk(self.client, actions, raise_on_error=False, refresh=self._refresh)
 
     def checksums(self, kind=None) -> dict[str, str]:
         query = {"query": {"term": {"kind": kind}}} if kind else {"query": {"match_all": {}}}

@@ -11,13 +11,20 @@ Vectors are built with ``array_to_tsvector`` from tokens rjieba made, and querie
 from text the query compiler wrote with every lexeme quoted: PostgreSQL's own parser, whose
 idea of a word depends on the server's locale and which keeps a run of Chinese characters
 whole, never sees Chinese text. Matches stream in ``(priority, id)`` descending order from
-the B-tree index on those columns, or from the GIN indexes when few rows match: the planner
-chooses.
+the newest rows, or from the GIN indexes when few rows match (see ``stream``).
 """
+
+import json
 
 from django.db import connection
 
 from search.query import All, Any, Term
+
+
+# Newest rows looked at before asking the GIN indexes (see ``PostgresEngine.stream``).
+RECENT = 2_000
+# Below this many rows (or before the first ANALYZE) document frequencies are counted, not estimated.
+EXACT_BELOW = 50_000
 
 
 def _lexeme(token: str) -> str:
@@ -81,14 +88,41 @@ class PostgresEngine:
         """As ``remove_rows``: deleting the document rows removes everything."""
 
     def stream(self, expression, tag_groups, *, title_only=False, limit, below=None):
+        """Matches in (priority, id) descending order, in two steps that cannot go badly wrong.
+
+        The planner estimates "tags match AND words match" as if the two were independent, and
+        so walks the (priority, id) index expecting an early stop that never comes when the
+        caller's records hold none of the words (measured: 370 ms for 有限公司 as a citizen on
+        200,000 records). So: first only the newest ``RECENT`` rows are searched — enough when
+        matches are common; when they are not, the GIN indexes find every match.
+        """
         clause, params = where(expression, tag_groups, title_only)
-        if below is not None:
-            clause += " AND (priority, id) < (%s, %s)"
-            params.extend(below)
-        sql = f"SELECT priority, id FROM search_document WHERE {clause} ORDER BY priority DESC, id DESC LIMIT %s"
+        after = "WHERE (priority, id) < (%s, %s)" if below is not None else ""
+        extra = " AND (priority, id) < (%s, %s)" if below is not None else ""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
+            cursor.execute(
+                f"SELECT priority, id FROM (SELECT priority, id, tags, tsv, tsv_title FROM search_document {after} "
+                f"ORDER BY priority DESC, id DESC LIMIT %s) AS recent WHERE {clause} "
+                f"ORDER BY priority DESC, id DESC LIMIT %s",
+                [*(below or ()), RECENT, *params, limit],
+            )
+            found = [tuple(row) for row in cursor.fetchall()]
+            if len(found) == limit:
+                return found
+            cursor.execute(
+                f"WITH found AS MATERIALIZED (SELECT priority, id FROM search_document WHERE {clause}{extra}) "
+                f"SELECT priority, id FROM found ORDER BY priority DESC, id DESC LIMIT %s",
+                [*params, *(below or ()), limit],
+            )
             return [tuple(row) for row in cursor.fetchall()]
+
+    @staticmethod
+    def _estimate(cursor, sql, params) -> int:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def count(self, expression, tag_groups, cap):
         clause, params = where(expression, tag_groups)
@@ -108,12 +142,20 @@ class PostgresEngine:
             return {(priority, pk): (code or "", title or "", body or "") for priority, pk, code, title, body in cursor}
 
     def document_frequency(self, token, cap):
+        """On a large table the planner's estimate from the column statistics: counting a common
+        word's matches would read most of the table, and ranking only needs its order of
+        magnitude. A small or never analysed table is simply counted."""
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM search_document WHERE tsv @@ %s::tsquery LIMIT %s) AS found",
-                [_lexeme(token), cap],
-            )
-            return cursor.fetchone()[0]
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass")
+            rows = cursor.fetchone()[0]
+            if rows < EXACT_BELOW:
+                cursor.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM search_document WHERE tsv @@ %s::tsquery LIMIT %s) AS found",
+                    [_lexeme(token), cap],
+                )
+                return cursor.fetchone()[0]
+            estimate = self._estimate(cursor, "SELECT 1 FROM search_document WHERE tsv @@ %s::tsquery", [_lexeme(token)])
+        return min(estimate, cap)
 
     def health(self):
         with connection.cursor() as cursor:

@@ -105,7 +105,8 @@ class SqliteEngine:
         placeholders = ", ".join(["%s"] * len(keys))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, code, title, substr(body, 1, {int(body_chars)}) FROM search_fts WHERE rowid IN ({placeholders})",
+                f"SELECT rowid, code, title, substr(body, 1, {int(body_chars)}) FROM search_fts "
+                f"WHERE rowid IN ({placeholders})",
                 keys,
             )
             return {(value >> ID_BITS, value & ID_MASK): row for value, *row in cursor.fetchall()}

@@ -40,7 +40,7 @@ def journey(live_site, django_user_model):
                                            legal_representative="林晓燕", region_code="440402")
     applicant = user("applicant")
     enterprise.add_member(applicant)
-    return {"item": item, "requirements": list(MaterialRequirement.objects.filter(page=item).order_by("sort_order")), **staff}
+    return {"item": item, "requirements": list(MaterialRequirement.objects.filter(page=item).order_by("sort_order", "pk")), **staff}
 
 
 def staff_step(browser, live_site, log_in, username, number, step, fill=None, before=None):

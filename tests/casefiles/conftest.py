@@ -37,7 +37,8 @@ def world(db, django_user_model):
     w.item.material_requirements.add(MaterialRequirement(name="食品安全管理制度", required=False))
     w.item.save_revision().publish()
     w.item = ServiceItemPage.objects.get(pk=w.item.pk)
-    w.requirements = list(MaterialRequirement.objects.filter(page=w.item).order_by("sort_order"))
+    # Added without an inline formset, the rows have no sort order: keep the order of creation.
+    w.requirements = list(MaterialRequirement.objects.filter(page=w.item).order_by("sort_order", "pk"))
 
     def user(name, *groups):
         u = django_user_model.objects.create_user(name, password="pw-for-tests-only", email=f"{name}@example.org")

@@ -10,6 +10,15 @@ from casefiles.models import Material
 from .conftest import PDF, pdf_upload
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are compared in their English source; the pages' Chinese is tested elsewhere."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def draft(world):
     return applications.start(world.applicant, world.item, world.enterprise)

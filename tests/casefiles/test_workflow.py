@@ -9,6 +9,16 @@ from casefiles.models import CaseEvent, CaseFile, Notice, Status
 
 from .conftest import pdf_upload
 
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are compared in their English source; the pages' Chinese is tested elsewhere."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

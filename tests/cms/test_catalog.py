@@ -13,6 +13,16 @@ from cms import catalog
 from cms.bundles import combined_materials
 from cms.models import BundlePage, DepartmentIndexPage, DepartmentPage, MaterialRequirement, ServiceItemPage
 
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are compared in their English source; the pages' Chinese is tested elsewhere."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 BUSINESS_LICENSE = "11100000000013338W011"
 FOOD_LICENSE = "11100000000013338W025"
 ID_CARD = "11100000000013013Y001"

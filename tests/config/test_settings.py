@@ -35,6 +35,7 @@ print(json.dumps({
 def run(code, module="config.settings.development", **env_vars):
     env = {k: v for k, v in os.environ.items() if k not in {
         "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_HOST",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest for Playwright, never in production
     }}
     env.update(DJANGO_SETTINGS_MODULE=module, **env_vars)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

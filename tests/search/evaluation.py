@@ -196,14 +196,46 @@ EVALUATION = [
 ]
 
 
-def hit_at(k, search):
+# Written after the ranking and the dictionary were tuned on EVALUATION, and never tuned on:
+# the honest figure for queries nobody has seen.
+HELD_OUT = [
+    ("想开一家火锅店", [FOOD, OPEN_RESTAURANT]),
+    ("开烧烤店需要办哪些证", [FOOD, OPEN_RESTAURANT]),
+    ("开个小旅馆", [OPEN_HOTEL, HOTEL_PERMIT]),
+    ("开游泳馆卫生证", [HYGIENE]),
+    ("开足浴店", [HYGIENE]),
+    ("成立有限责任公司", [SETUP, OPEN_BUSINESS]),
+    ("公司经营范围变更", [CHANGE]),
+    ("增加注册资本", [CHANGE]),
+    ("公司解散清算", [CLOSE]),
+    ("个人所得税", [SMALL_BUSINESS_TAX]),
+    ("退休了怎么领钱", [PENSION]),
+    ("达到退休年龄", [PENSION]),
+    ("孩子出生后办什么", [NEWBORN, BIRTH_REGISTRATION, BIRTH_CERT]),
+    ("小孩买医保", [MEDICAL_INSURANCE, NEWBORN]),
+    ("外地人在珠海参加医保", [MEDICAL_INSURANCE]),
+    ("婚姻登记预约", [MARRIAGE]),
+    ("离职了领失业保险", [UNEMPLOYMENT]),
+    ("商品房预售", [PRESALE]),
+    ("新建厂房报建", [CONSTRUCTION, LAND_TO_WORKS, WORKS_PLANNING]),
+    ("电梯年检登记", [EQUIPMENT]),
+    ("工厂排放废水", [DISCHARGE]),
+    ("开医院", [CLINIC]),
+    ("买房提取公积金", [FUND_WITHDRAWAL]),
+    ("公积金贷款政策", [FUND_SUPPORT]),
+    ("外贸企业补贴政策", [FOREIGN_TRADE]),
+]
+
+
+def hit_at(k, search, queries=None):
     """The share of queries whose answer is among the first ``k`` results, and the misses.
 
     ``search(query, k)`` returns the codes of the first ``k`` results.
     """
+    queries = EVALUATION if queries is None else queries
     misses = []
-    for text, codes in EVALUATION:
+    for text, codes in queries:
         found = search(text, k)
         if not set(found[:k]) & set(codes):
             misses.append((text, found[:k]))
-    return 1 - len(misses) / len(EVALUATION), misses
+    return 1 - len(misses) / len(queries), misses

@@ -159,3 +159,17 @@ def test_any_input_gives_results_or_nothing(any_backend, ask, make_document, tex
     results = ask(any_backend, text)
     assert isinstance(results.hits, list)
     assert isinstance(ask(any_backend, text, prefix=True), list)
+
+
+def test_a_hit_carries_what_the_page_shows(any_backend, ask, make_document):
+    when = datetime(2025, 6, 1, 9, 30, tzinfo=timezone.utc)
+    any_backend.write([make_document(kind="policy", object_id=7, title="珠海市促进中小企业高质量发展若干措施",
+                                     body="对中小企业给予补贴。", code="珠府办〔2024〕12号", department="GXJ",
+                                     status="live", date=when, url="/policies/p7/",
+                                     facets={"category": ["subsidy"]})])
+    hit = ask(any_backend, "中小企业").hits[0]
+    assert (hit.kind, hit.object_id, hit.code, hit.title, hit.url) == (
+        "policy", "7", "珠府办〔2024〕12号", "珠海市促进中小企业高质量发展若干措施", "/policies/p7/")
+    assert (hit.department, hit.status, hit.facets) == ("GXJ", "live", {"category": ["subsidy"]})
+    assert hit.date == when and hit.score > 0
+    assert "补贴" in hit.body

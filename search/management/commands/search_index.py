@@ -80,7 +80,8 @@ class Command(BaseCommand):
             return
         for name, drift in report.items():
             counts = drift.counts()
-            line = f"{name}: missing {counts['missing']}, stale {counts['stale']}, orphan {counts['orphan']}, pending {counts['pending']}"
+            line = (f"{name}: missing {counts['missing']}, stale {counts['stale']}, orphan {counts['orphan']}, "
+                    f"pending {counts['pending']}")
             if repair:
                 line += f", repaired {counts['repaired']}"
             self.stdout.write(line)
@@ -100,7 +101,9 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"{line}: {len(hits)} hits")
                 for hit in hits:
-                    self.stdout.write(f"  {hit['score']:8.3f}  {hit['kind']:<8} {hit['code']:<32} {hit['title']}  {hit['url']}")
+                    self.stdout.write(
+                        f"  {hit['score']:8.3f}  {hit['kind']:<8} {hit['code']:<32} {hit['title']}  {hit['url']}"
+                    )
             self.stdout.flush()
 
     def handle_synonyms(self, load_seed=False, **options):

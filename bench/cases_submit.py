@@ -1,0 +1,211 @@
+"""Submit benchmark: applications per second on PostgreSQL, each with three small materials.
+
+    .venv/bin/python bench/cases_generate.py                # once: the data (see there)
+    .venv/bin/python bench/cases_submit.py [--workers 1,2,4] [--per-worker 100] [--warmup 5]
+    .venv/bin/python bench/cases_submit.py --profile 30     # cProfile of 30 submissions, one process
+
+One submission is what an applicant does online: ``applications.start`` (a draft for a live
+guide, for the user's enterprise), ``materials.add`` three times (a small PDF, 5–8 KB, for
+each of the guide's three requirements) and ``workflow.perform(case, "submit", user)``. Each
+worker is a process of its own (fork; Django is CPU-bound, threads would share one core)
+acting as its own enterprise members (qy00000 … from the generator) on random guides; the
+workers start together and run their submissions back to back. Throughput is submissions
+over the wall time of the slowest worker; latency is per submission.
+
+Two modes, both on the bench database (DATABASE_URL, default yiwang_bench):
+- ``as-is``: the development settings, tasks on django-tasks' ImmediateBackend — so the text
+  extraction of each material (pypdf) and the receipt email run inline, right after their
+  transaction commits, inside the request. (Email goes to Django's dummy backend: rendered,
+  not printed.)
+- ``deferred``: the same with TASKS on django-tasks' DummyBackend — the extraction and the
+  email are only enqueued, as with a worker queue (REDIS_URL) in production.
+Every submission adds a case to the bench database (a few thousand per run beside 1,000,000).
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yiwang_bench")
+os.environ.setdefault("YIWANG_VAR_DIR", "/tmp/yiwang-casebench")
+os.environ.setdefault("DEBUG", "0")  # no query log: time what production runs
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from casefiles import applications, materials, workflow  # noqa: E402
+from casefiles.models import Enterprise  # noqa: E402
+
+MODES = {
+    "as-is": {},
+    "deferred": {"TASKS": {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}},
+}
+QUIET_EMAIL = {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+USERS_PER_WORKER = 200
+
+
+def small_pdfs() -> list[tuple[str, bytes]]:
+    """Three one-page PDFs with Chinese text, as an applicant scans or prints them."""
+    import weasyprint
+
+    texts = [
+        ("申请书.pdf", "食品经营许可申请书。申请人：珠海海湾餐饮管理有限公司。经营场所：珠海市香洲区情侣中路88号。"),
+        ("营业执照.pdf", "营业执照（副本）。统一社会信用代码：91440400MA55L8QJ2X。法定代表人：林晓燕。"),
+        ("补充材料.pdf", "食品安全管理制度：进货查验、从业人员健康管理、餐具清洗消毒、食品留样。"),
+    ]
+    return [(name, weasyprint.HTML(string=f"<p>{text * 3}</p>").write_pdf()) for name, text in texts]
+
+
+def guides():
+    from cms.models import ServiceItemPage
+
+    found = []
+    # As the apply view reads the guide: with its department.
+    for item in ServiceItemPage.objects.live().filter(online_depth__gte=4).select_related("department").order_by("pk"):
+        requirements = list(item.material_requirements.order_by("sort_order"))
+        if len(requirements) >= 3:
+            found.append((item, requirements[:3]))
+    if not found:
+        raise SystemExit("no live guides with three requirements: run bench/cases_generate.py first")
+    return found
+
+
+def applicants(worker: int):
+    """(user, enterprise) pairs that belong to this worker alone."""
+    from django.contrib.auth.models import User
+
+    names = [f"qy{n:05d}" for n in range(worker * USERS_PER_WORKER, (worker + 1) * USERS_PER_WORKER)]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    pairs = []
+    for name in names:
+        user = users.get(name)
+        enterprise = Enterprise.objects.filter(members_group__user=user).first() if user else None
+        if enterprise is not None:
+            pairs.append((user, enterprise))
+    return pairs
+
+
+def submit_one(user, enterprise, item, requirements, pdfs) -> str:
+    applicant = applications.resolve_applicant(user, f"enterprise:{enterprise.pk}")  # as the apply form does
+    case = applications.start(user, item, applicant)
+    for requirement, (name, content) in zip(requirements, pdfs):
+        materials.add(case, requirement, SimpleUploadedFile(name, content, content_type="application/pdf"), user)
+    workflow.perform(case, "submit", user)
+    return case.number
+
+
+def worker(index, mode, count, warmup, seed, pdfs, barrier, results):
+    connections.close_all()  # never share the parent's connection after fork
+    overrides = override_settings(**QUIET_EMAIL, **MODES[mode])
+    overrides.enable()
+    rng = random.Random(seed + index)
+    items = guides()
+    people = applicants(index)
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    for _ in range(warmup):
+        user, enterprise = rng.choice(people)
+        item, requirements = rng.choice(items)
+        submit_one(user_model.objects.get(pk=user.pk), enterprise, item, requirements, pdfs)
+    barrier.wait()
+    latencies = []
+    started = time.perf_counter()
+    for _ in range(count):
+        user, enterprise = rng.choice(people)
+        item, requirements = rng.choice(items)
+        user = user_model.objects.get(pk=user.pk)  # a fresh request: no permission cache
+        t = time.perf_counter()
+        submit_one(user, enterprise, item, requirements, pdfs)
+        latencies.append((time.perf_counter() - t) * 1000)
+    results.put((index, time.perf_counter() - started, latencies))
+    connections.close_all()
+
+
+def run(mode, workers, count, warmup, seed, pdfs):
+    context = multiprocessing.get_context("fork")
+    connections.close_all()
+    barrier, results = context.Barrier(workers), context.Queue()
+    processes = [context.Process(target=worker, args=(i, mode, count, warmup, seed, pdfs, barrier, results))
+                 for i in range(workers)]
+    for process in processes:
+        process.start()
+    collected = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    wall = max(elapsed for _, elapsed, _ in collected)
+    latencies = sorted(ms for _, _, values in collected for ms in values)
+    return {
+        "mode": mode, "workers": workers, "submissions": len(latencies), "wall_s": wall,
+        "per_second": len(latencies) / wall, "p50_ms": statistics.median(latencies),
+        "p95_ms": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
+    }
+
+
+def profile(count, mode, pdfs):
+    import cProfile
+    import pstats
+
+    from django.db import reset_queries
+
+    overrides = override_settings(**QUIET_EMAIL, **MODES[mode], DEBUG=True)
+    overrides.enable()
+    rng = random.Random(1)
+    items, people = guides(), applicants(0)
+    submit_one(*people[0], *items[0], pdfs)  # warm
+    reset_queries()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        user, enterprise = rng.choice(people)
+        item, requirements = rng.choice(items)
+        submit_one(type(user).objects.get(pk=user.pk), enterprise, item, requirements, pdfs)
+    profiler.disable()
+    print(f"{len(connection.queries) / count:.1f} queries per submission ({mode})")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--per-worker", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--modes", default="as-is,deferred")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", type=int, metavar="N", help="profile N submissions in one process instead")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("run it on the PostgreSQL bench database (bench/cases_generate.py)")
+    pdfs = small_pdfs()
+    print(f"materials: {', '.join(f'{name} {len(content):,} B' for name, content in pdfs)}", flush=True)
+    if args.profile:
+        for mode in args.modes.split(","):
+            profile(args.profile, mode, pdfs)
+        return
+    rows = []
+    for mode in args.modes.split(","):
+        for workers in [int(w) for w in args.workers.split(",")]:
+            row = run(mode, workers, args.per_worker, args.warmup, args.seed, pdfs)
+            rows.append(row)
+            print(f"{mode:9} {workers} worker(s): {row['submissions']} submissions in {row['wall_s']:.1f} s = "
+                  f"{row['per_second']:.1f}/s; per submission p50 {row['p50_ms']:.0f} ms, p95 {row['p95_ms']:.0f} ms",
+                  flush=True)
+    load = os.getloadavg()
+    print(f"load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()

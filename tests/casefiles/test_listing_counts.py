@@ -1,0 +1,61 @@
+"""The totals the listings show count every case they list, once — also where a case reaches a
+user both through their department and through a grant of its own (the count is made in two
+parts, see ``permissions.CaseListing``)."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+
+from casefiles import applications, materials, permissions, workflow
+from casefiles.models import CaseGrant, Status
+from casefiles.workbench import inbox
+
+from .conftest import pdf_upload
+
+
+def _fresh(user):
+    return type(user).objects.get(pk=user.pk)
+
+
+def _submit(world, user, applicant):
+    case = applications.start(user, world.item, applicant)
+    for requirement in world.requirements[:2]:
+        materials.add(case, requirement, pdf_upload(), user)
+    workflow.perform(case, "submit", user)
+    case.refresh_from_db()
+    return case
+
+
+def test_staff_totals_count_department_and_granted_cases_once(world, submitted_case, django_user_model):
+    second = _submit(world, world.citizen, world.person)
+    draft = applications.start(world.applicant, world.item, world.enterprise)
+    parallel_group = world.other_department.group("reviewer")
+    for case in (submitted_case, draft):  # a grant on a draft still shows no draft to staff
+        permissions.grant(case, CaseGrant.Reason.PARALLEL, ["view_casefile"], group=parallel_group)
+    both = django_user_model.objects.create_user("both-departments")
+    both.groups.add(world.department.group("clerk"), parallel_group)
+    only_parallel = django_user_model.objects.create_user("parallel-reviewer")
+    only_parallel.groups.add(world.other_department.group("clerk"), parallel_group)
+
+    expected = {both: {submitted_case.pk, second.pk}, only_parallel: {submitted_case.pk}, world.clerk: {submitted_case.pk, second.pk}}
+    for user, cases in expected.items():
+        listing = permissions.staff_cases(_fresh(user))
+        assert set(listing.values_list("pk", flat=True)) == cases, user
+        assert listing.count() == len(cases), user
+        assert listing.filter(status=Status.SUBMITTED).count() == len(cases)
+        assert listing.filter(status=Status.ACCEPTED).count() == 0
+        assert listing.filter(pk=submitted_case.pk).count() == 1
+        # Grouped counts are not split: one status, one group.
+        assert listing.values("status").annotate(n=Count("pk")).count() == 1
+        assert Paginator(inbox.cases(_fresh(user), tab="all"), inbox.PAGE_SIZE).count == len(cases)
+
+
+def test_applicant_totals_count_own_and_agent_cases_once(world, submitted_case):
+    citizen_case = _submit(world, world.citizen, world.person)
+    # The enterprise's member also acts as the citizen's agent, and (twice over) for its own case.
+    for case in (citizen_case, submitted_case):
+        permissions.grant(case, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS, user=world.applicant)
+    listing = permissions.applicant_cases(_fresh(world.applicant))
+    assert set(listing.values_list("pk", flat=True)) == {submitted_case.pk, citizen_case.pk}
+    assert listing.count() == 2
+    assert listing.filter(person__isnull=False).count() == 1
+    assert permissions.applicant_cases(_fresh(world.citizen)).count() == 1
