@@ -87,22 +87,30 @@ class ParsedQuery:
         return self._with_code(expression)
 
     def relaxed(self, common=None):
-        """Any word of any form, including the sub-words of long words (许可证 → 许可).
+        """Any of the user's words, including the sub-words of long words (许可证 → 许可), or any
+        of the dictionary's catalogue terms as a whole (公共场所卫生许可, not 许可 alone).
 
-        ``common(token)`` tells which tokens are in so many records that they would select
-        everything: they are left out while any other token remains.
+        ``common(token)`` tells which words are in so many records that they would select
+        everything: they are left out while anything else remains.
         """
-        tokens = []
+        words, terms = [], []
         for concept in self.concepts:
             for alternative in concept.alternatives:
+                if alternative.from_dictionary:
+                    term = _all(Term(token) for token in alternative.tokens)
+                    if term is not None and term not in terms:
+                        terms.append(term)
+                    continue
                 for token in alternative.tokens:
                     for piece in analysis.search_tokens(token) or [token]:
-                        if piece not in tokens:
-                            tokens.append(piece)
+                        if piece not in words:
+                            words.append(piece)
         if common is not None:
-            tokens = [token for token in tokens if not common(token)] or tokens
-        terms = [Term(token, prefix=self.prefix and token == self.prefix_token()) for token in tokens]
-        return self._with_code(_any(terms))
+            kept = [word for word in words if not common(word)]
+            words = kept if kept or terms else words
+        prefix = self.prefix_token()
+        items = [Term(word, prefix=self.prefix and word == prefix) for word in words] + terms
+        return self._with_code(_any(items))
 
     def _with_code(self, expression):
         if not self.code:
@@ -122,8 +130,8 @@ class ParsedQuery:
         for concept in self.concepts:
             alternatives = list(concept.alternatives)
             if relaxed:
-                singles = {piece for alternative in concept.alternatives for token in alternative.tokens
-                           for piece in analysis.search_tokens(token) or [token]}
+                singles = {piece for alternative in concept.alternatives if not alternative.from_dictionary
+                           for token in alternative.tokens for piece in analysis.search_tokens(token) or [token]}
                 alternatives += [Alternative(piece, (piece,), weight=SUB_WORD) for piece in sorted(singles)]
             groups.append(alternatives)
         return groups
