@@ -14,8 +14,8 @@ What it makes:
   site pages, and 2–8 published guides each, three material requirements per guide.
 - 20,000 enterprises (each with its members group and one member user), 100,000 persons
   (60 % with a user account), 20 window clerks, and seven staff per department.
-- The cases, spread over departments by the same skew (about 147,000 at the market
-  regulator; five more departments above 40,000), 80 % by enterprises, created over the last
+- The cases, spread over departments by the same skew (about 175,000 at the market
+  regulator; six more departments above 48,000), 80 % by enterprises, created over the last
   two years: recent ones open in every state, older ones mostly concluded. Statuses, dates,
   deadlines and numbers (per region and day, with the counters the number module would have
   left) are consistent with the workflow.
@@ -25,8 +25,8 @@ What it makes:
   or the person's user) from the start, the department's clerk / reviewer / decider groups
   from submission, a parallel approval's second department on 2 % of cases, and the window
   clerk as agent on the cases filed at the window.
-- The named users the benchmarks act as: bench-clerk (clerk of 市自然资源局, about 41,000
-  cases, and of a town centre), bench-clerk-big (clerk of 市市场监管局 and 香洲区市场监管局),
+- The named users the benchmarks act as: bench-clerk (clerk of 市自然资源局, about 49,000
+  cases, and of a town centre, 5,500), bench-clerk-big (clerk of 市市场监管局 and 香洲区市场监管局),
   bench-reviewer (reviewer of 市市场监管局), bench-window, bench-supervisor, bench-applicant
   (the member of an enterprise with 50 cases) and bench-citizen (the person with the most
   cases).
