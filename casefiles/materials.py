@@ -290,6 +290,9 @@ def extract_material_text(material_pk: int) -> int:
         logger.warning("text extraction failed for material %s", material_pk, exc_info=True)
         return 0
     Material.objects.filter(pk=material_pk).update(extracted_text=text)
+    from search.indexing import schedule_records
+
+    schedule_records([material])  # the text is what staff search materials by
     return len(text)
 
 

@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import In
+from django.dispatch import Signal
 from guardian.core import ObjectPermissionChecker
 
 from . import roles
@@ -38,6 +39,10 @@ GLOBAL_ROLE_PERMISSIONS = {
 }
 
 _permission_cache: dict[str, Permission] = {}
+
+# Sent with ``case`` whenever its grants change (made or revoked, for any reason): who may see
+# it changed, so the search index must follow (casefiles.indexing).
+grants_changed = Signal()
 
 
 def _permission(codename: str) -> Permission:
@@ -76,6 +81,7 @@ def grant(case: CaseFile, reason: str, codenames: list[str], *, group: Group | N
         raise ValueError("grant to exactly one group or one user")
     record = CaseGrant.objects.create(case=case, reason=reason, group=group, user=user, permissions=codenames)
     _give(case, [(group, user, codenames)])
+    grants_changed.send(CaseFile, case=case)
     return record
 
 
@@ -116,6 +122,7 @@ def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None
                 removed += CaseFileUserObjectPermission.objects.filter(
                     content_object=case, user_id=record.user_id, permission__codename__in=gone
                 ).delete()[0]
+    grants_changed.send(CaseFile, case=case)
     return removed
 
 
@@ -127,6 +134,7 @@ def grant_department(case: CaseFile, department: Department, reason: str = CaseG
         [CaseGrant(case=case, reason=reason, group=group, permissions=codenames) for group, _user, codenames in grants]
     )
     _give(case, grants)
+    grants_changed.send(CaseFile, case=case)
 
 
 def grant_applicant(case: CaseFile) -> None:

@@ -174,7 +174,8 @@ def within_correction_period(ctx):
 
 def lists_problems(ctx):
     problems = ctx.params.get("problems") or []
-    if not problems or not all(str(p.get("problem", "")).strip() for p in problems):
+    if (not isinstance(problems, (list, tuple)) or not problems
+            or not all(isinstance(p, dict) and str(p.get("problem", "")).strip() for p in problems)):
         return _("List every problem, each with what must be corrected, in the one correction notice.")
     return None
 

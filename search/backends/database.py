@@ -118,26 +118,36 @@ class DatabaseBackend(SearchBackend):
         if not new and not changed:
             return
         json_value = engine.json_placeholder
+        # An engine that keeps its text on the document row (PostgreSQL) writes it in the same
+        # statement; one that keeps it apart (SQLite FTS5) is given the new rows' ids after.
+        inline = engine.inline_columns
+        columns = COLUMNS + [column for column, _placeholder in inline]
+        placeholders = [json_value if column in JSON_COLUMNS else "%s" for column in COLUMNS]
+        placeholders += [placeholder for _column, placeholder in inline]
+
+        def values(document, checksum):
+            row = _row_values(document, checksum, now)
+            return row + engine.inline_values(*_segmented(document)) if inline else row
+
         with connection.cursor() as cursor:
             if stale_positions:
                 engine.remove_rows(stale_positions)
             if changed:
-                assignments = ", ".join(
-                    f"{column} = {json_value if column in JSON_COLUMNS else '%s'}" for column in COLUMNS
-                )
+                assignments = ", ".join(f"{column} = {placeholder}" for column, placeholder in zip(columns, placeholders))
                 cursor.executemany(
                     f"UPDATE search_document SET {assignments} WHERE id = %s",
-                    [[*_row_values(document, checksum, now), pk] for pk, document, checksum in changed],
+                    [[*values(document, checksum), pk] for pk, document, checksum in changed],
                 )
             if new:
-                placeholders = ", ".join(json_value if column in JSON_COLUMNS else "%s" for column in COLUMNS)
                 cursor.executemany(
-                    f"INSERT INTO search_document ({', '.join(COLUMNS)}) VALUES ({placeholders})",
-                    [_row_values(document, checksum, now) for document, checksum in new],
+                    f"INSERT INTO search_document ({', '.join(columns)}) VALUES ({', '.join(placeholders)})",
+                    [values(document, checksum) for document, checksum in new],
                 )
+        if inline:
+            return
         ids = dict(_rows_by_key("key, id", [document.key for document, _checksum in new])) if new else {}
         rows = [(pk, document) for pk, document, _checksum in changed] + [(ids[d.key], d) for d, _c in new]
-        engine.index_rows([_engine_row(pk, document) for pk, document in rows])
+        engine.index_rows([(registry.priority(d.kind), pk, *_segmented(d)) for pk, d in rows])
 
     @transaction.atomic
     def delete(self, keys) -> None:
@@ -342,9 +352,10 @@ def _row_values(document, checksum, now):
     ]
 
 
-def _engine_row(pk, document):
+def _segmented(document):
+    """(code, title, body, tags): the segmented text and the tag tokens an engine stores."""
     code, title, body = analysis.segment_fields((document.code, document.title, document.body))
-    return registry.priority(document.kind), pk, code, title, body, " ".join(document_tags(document))
+    return code, title, body, " ".join(document_tags(document))
 
 
 def _batches(documents, size):

@@ -56,30 +56,20 @@ class PostgresEngine:
     vendor = "postgresql"
     json_placeholder = "%s::jsonb"
 
-    def index_rows(self, rows):
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                """
-                UPDATE search_document SET
-                    tsv = array_to_tsvector(%s::text[]),
-                    tsv_title = array_to_tsvector(%s::text[]),
-                    tags = %s::text[],
-                    seg_code = %s, seg_title = %s, seg_body = %s
-                WHERE id = %s
-                """,
-                [
-                    (
-                        _tokens(code, title, body),
-                        _tokens(code, title),
-                        tags.split(),
-                        code,
-                        title,
-                        body,
-                        pk,
-                    )
-                    for _priority, pk, code, title, body, tags in rows
-                ],
-            )
+    # Written with the document row itself (``DatabaseBackend._write_batch``): one write per
+    # document instead of an insert and then an update of the same row.
+    inline_columns = (
+        ("tsv", "array_to_tsvector(%s::text[])"),
+        ("tsv_title", "array_to_tsvector(%s::text[])"),
+        ("tags", "%s::text[]"),
+        ("seg_code", "%s"),
+        ("seg_title", "%s"),
+        ("seg_body", "%s"),
+    )
+
+    @staticmethod
+    def inline_values(code, title, body, tags):
+        return [_tokens(code, title, body), _tokens(code, title), tags.split(), code, title, body]
 
     def remove_rows(self, positions):
         """The text lives on the document row, which the caller updates or deletes."""

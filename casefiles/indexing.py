@@ -1,0 +1,254 @@
+"""What the one search knows of case files, their materials and the licenses they produce.
+
+Three kinds join the catalogue's guides, bundles and policies in ``search``:
+
+- ``case`` (办件): number, item, applicant, contact and form answers; filed under the day it
+  was submitted. A draft is not indexed: until it is submitted it is the applicant's
+  notebook, not a case.
+- ``material`` (材料): the current version of each supplied file, its extracted text as the
+  body, under its case's number. Earlier versions and 容缺 promises without a file are not
+  indexed.
+- ``license`` (电子证照): identifier, certificate number, type, holder and issuer.
+
+Who finds them is who may open them (``search.trimming``):
+
+- a case and its materials: every principal a ``CaseGrant`` gives ``view_casefile`` (the
+  department's role groups, a parallel department, the applicant's enterprise group or the
+  citizen, an agent), the groups and users holding the model-wide view permission (window
+  clerks, supervisors: ``permissions.sees_everything``) and the oversight principal;
+- a license: its holder (the enterprise's members group or the citizen), the issuing
+  department's clerk, reviewer and decider groups (``license_pages.staff``), oversight.
+
+The index follows the journal: every change a case goes through is journaled
+(``journal.record``), and each journal line reindexes the case, its current materials and
+its licenses after the commit; so do grants made or revoked (``permissions.grants_changed``), uploads, reviews,
+text extraction and license status changes. Granting the model-wide view permission to a
+new group is not followed: ``manage.py search_index check --repair`` brings that in.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import post_save
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from search import indexing as search_indexing, trimming
+from search.documents import Provider, SearchDocument, register
+
+from . import permissions
+from .models import CaseEvent, CaseFile, DepartmentRole, License, LicenseEvent, Material, Status
+from .roles import CASE_ROLES
+
+VIEW = "view_casefile"
+
+
+def _join(*parts) -> str:
+    return "\n".join(str(part) for part in parts if part)
+
+
+def _url(name, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _form_text(data) -> str:
+    """The answers of an application form, flattened: values only, keys are field names."""
+    if isinstance(data, dict):
+        return " ".join(_form_text(value) for value in data.values())
+    if isinstance(data, (list, tuple)):
+        return " ".join(_form_text(value) for value in data)
+    return "" if data is None or isinstance(data, bool) else str(data)
+
+
+def model_wide_viewers() -> list[str]:
+    """Groups and users holding ``casefiles.view_casefile`` for every case (window clerks, supervisors)."""
+    permission = Permission.objects.filter(content_type__app_label="casefiles", codename=VIEW).first()
+    if permission is None:
+        return []
+    from django.contrib.auth import get_user_model
+
+    groups = Group.objects.filter(permissions=permission).values_list("pk", flat=True)
+    users = get_user_model().objects.filter(user_permissions=permission, is_active=True)  # superusers: oversight
+    return ([trimming.group_principal(pk) for pk in groups]
+            + [trimming.user_principal(pk) for pk in users.values_list("pk", flat=True)])
+
+
+def case_access(case: CaseFile, grants=None, viewers=None) -> list[str]:
+    """The principals that may view ``case``: exactly those ``permissions.can(…, 'view_casefile', case)`` admits."""
+    grants = case.grants.all() if grants is None else grants
+    access = [
+        trimming.group_principal(grant.group_id) if grant.group_id else trimming.user_principal(grant.user_id)
+        for grant in grants if VIEW in (grant.permissions or [])
+    ]
+    access += model_wide_viewers() if viewers is None else viewers
+    return access + trimming.oversight_principals()
+
+
+class CaseProvider(Provider):
+    label = _("Case files")
+    statuses = {value: label for value, label in Status.choices if value != Status.DRAFT}
+
+    @property
+    def model(self):
+        return CaseFile
+
+    def queryset(self):
+        return CaseFile.objects.exclude(status=Status.DRAFT).select_related("department")
+
+    def document(self, case, grants=None, viewers=None):
+        if case.status == Status.DRAFT:
+            return None
+        return SearchDocument(
+            kind=self.kind,
+            object_id=str(case.pk),
+            code=case.number,
+            title=f"{case.item_title} — {case.applicant_name}",
+            body=_join(case.item_title, case.item_code, case.applicant_name, case.applicant_code, case.contact_name,
+                       _form_text(case.form_data)),
+            department=case.department.code,
+            status=case.status,
+            date=case.submitted_at or case.created_at,
+            url=_url("casefiles_workbench:case", case.number),
+            facets={"channel": [case.channel], "item": [case.item_code]},
+            access=case_access(case, grants, viewers),
+        )
+
+    def documents(self, batch_size: int = 500):
+        """The rebuild: grants read with their cases, the model-wide viewers once."""
+        viewers = model_wide_viewers()
+        with trimming.remembering_oversight():
+            for case in self.queryset().prefetch_related("grants").iterator(chunk_size=batch_size):
+                document = self.document(case, list(case.grants.all()), viewers)
+                if document is not None:
+                    yield document
+
+
+class MaterialProvider(Provider):
+    label = _("Materials")
+    statuses = {
+        f"review_{value}": label for value, label in (
+            (Material.Review.PENDING, _("Material not reviewed")),
+            (Material.Review.ACCEPTED, _("Material accepted")),
+            (Material.Review.REJECTED, _("Material needs correction")),
+        )
+    }
+
+    @property
+    def model(self):
+        return Material
+
+    def queryset(self):
+        return (Material.objects.filter(is_current=True).exclude(file="").exclude(case__status=Status.DRAFT)
+                .select_related("case__department"))
+
+    def document(self, material, grants=None, viewers=None):
+        case = material.case
+        if not material.is_current or not material.file or case.status == Status.DRAFT:
+            return None
+        return SearchDocument(
+            kind=self.kind,
+            object_id=str(material.pk),
+            code=case.number,
+            title=f"{material.requirement_name}（{case.number}）",
+            body=_join(material.original_name, case.applicant_name, case.item_title, material.extracted_text),
+            department=case.department.code,
+            status=f"review_{material.review_state}",
+            date=material.uploaded_at,
+            url=_url("casefiles_workbench:material_preview", case.number, material.pk),
+            facets={"item": [case.item_code], "content_type": [material.content_type]},
+            access=case_access(case, grants, viewers),
+        )
+
+    def documents(self, batch_size: int = 500):
+        viewers = model_wide_viewers()
+        with trimming.remembering_oversight():
+            for material in self.queryset().prefetch_related("case__grants").iterator(chunk_size=batch_size):
+                document = self.document(material, list(material.case.grants.all()), viewers)
+                if document is not None:
+                    yield document
+
+
+def license_access(license: License, staff_groups=None) -> list[str]:
+    """The holder, the issuing department's case staff (``license_pages.staff``), oversight."""
+    access = []
+    if license.enterprise_id and license.enterprise.members_group_id:
+        access.append(trimming.group_principal(license.enterprise.members_group_id))
+    if license.person_id and license.person.user_id:
+        access.append(trimming.user_principal(license.person.user_id))
+    if staff_groups is None:
+        staff_groups = DepartmentRole.objects.filter(department_id=license.issuer_id, role__in=CASE_ROLES).values_list(
+            "group_id", flat=True)
+    access += [trimming.group_principal(pk) for pk in staff_groups]
+    return access + trimming.oversight_principals()
+
+
+class LicenseProvider(Provider):
+    label = _("Electronic licenses")
+    statuses = dict(License.Status.choices)
+
+    @property
+    def model(self):
+        return License
+
+    def queryset(self):
+        return License.objects.select_related("license_type", "issuer", "enterprise", "person", "source_case")
+
+    def document(self, license, staff_groups=None):
+        case = license.source_case
+        return SearchDocument(
+            kind=self.kind,
+            object_id=str(license.pk),
+            code=license.identifier,
+            title=f"{license.license_type.name}（{license.holder_name}）",
+            body=_join(license.number, license.holder_name, license.holder_code, license.issuer_name,
+                       case.item_title if case else "", case.number if case else "", _form_text(license.data)),
+            department=license.issuer.code,
+            status=license.status,
+            date=license.issue_date,
+            url=_url("licenses_admin:detail", license.pk),
+            facets={"license_type": [license.license_type.code]},
+            access=license_access(license, staff_groups),
+        )
+
+    def documents(self, batch_size: int = 500):
+        by_department: dict[int, list[int]] = {}
+        for department_id, group_id in DepartmentRole.objects.filter(role__in=CASE_ROLES).values_list(
+                "department_id", "group_id"):
+            by_department.setdefault(department_id, []).append(group_id)
+        with trimming.remembering_oversight():
+            for license in self.queryset().iterator(chunk_size=batch_size):
+                yield self.document(license, by_department.get(license.issuer_id, []))
+
+
+# --- keeping the index current -------------------------------------------------------------
+
+def reindex_case(case_id) -> None:
+    """After the commit: the case, its current materials and its licenses."""
+    records = list(CaseFile.objects.filter(pk=case_id))
+    records += list(Material.objects.filter(case_id=case_id, is_current=True))
+    records += list(License.objects.filter(source_case_id=case_id))
+    search_indexing.schedule_records(records)
+
+
+def _journaled(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        reindex_case(instance.case_id)
+
+
+def _grants_changed(sender, case, **kwargs):
+    reindex_case(case.pk)
+
+
+def _license_event(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        search_indexing.schedule_records([instance.license])
+
+
+def register_kinds() -> None:
+    register("case", CaseProvider())
+    register("material", MaterialProvider())
+    register("license", LicenseProvider())
+    post_save.connect(_journaled, sender=CaseEvent, dispatch_uid="casefiles_index_journaled")
+    permissions.grants_changed.connect(_grants_changed, dispatch_uid="casefiles_index_grants")
+    post_save.connect(_license_event, sender=LicenseEvent, dispatch_uid="casefiles_index_license_event")
