@@ -196,3 +196,75 @@ def test_listings_of_the_applicant_and_of_the_agent(world, helper, draft):
     assert list(agents.given_by(world.stranger)) == []
     assert list(agents.for_case(draft)) == [authorisation]
     assert draft.status == Status.DRAFT
+
+
+# --- the portal ---------------------------------------------------------------------------------
+
+def test_the_applicant_authorises_an_agent_by_phone_on_the_portal_and_revokes(world, helper, draft, client):
+    client.force_login(world.applicant)
+    page = client.get(f"/my/cases/{draft.number}/")
+    assert f"/my/cases/{draft.number}/agents/".encode() in page.content
+    until = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    with translation.override("en"):
+        response = client.post(f"/my/cases/{draft.number}/agents/", {
+            "agent": "13800000123", "kind": "helper", "scope": "submit", "valid_until": until,
+            "document": pdf_upload("授权委托书.pdf"),
+        }, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    authorisation = Authorisation.objects.get()
+    assert authorisation.agent == helper and authorisation.granted_by == world.applicant
+    assert timezone.localtime(authorisation.valid_until).date().isoformat() > until  # the whole last day
+    listing = client.get("/my/agents/")
+    assert draft.number.encode() in listing.content and "授权委托书.pdf".encode() in listing.content
+    document = client.get(f"/my/cases/{draft.number}/agents/{authorisation.pk}/document/")
+    assert document.status_code == 200 and b"".join(document.streaming_content).startswith(b"%PDF")
+
+    client.force_login(helper)
+    assert client.get(f"/my/cases/{draft.number}/").status_code == 200
+    assert draft.number.encode() in client.get("/my/cases/").content
+    assert client.get(f"/my/cases/{draft.number}/agents/").status_code == 403  # the agent does not manage agents
+    assert client.post(f"/my/cases/{draft.number}/agents/{authorisation.pk}/revoke/").status_code == 403
+
+    client.force_login(world.applicant)
+    response = client.post(f"/my/cases/{draft.number}/agents/{authorisation.pk}/revoke/", {"next": "/my/agents/"})
+    assert response.status_code == 302 and response["Location"] == "/my/agents/"
+    client.force_login(helper)
+    assert client.get(f"/my/cases/{draft.number}/").status_code == 404
+    assert client.get(f"/my/cases/{draft.number}/agents/{authorisation.pk}/document/").status_code == 404
+
+
+def test_a_refused_authorisation_says_why_on_the_page(world, draft, client):
+    client.force_login(world.applicant)
+    with translation.override("en"):
+        response = client.post(f"/my/cases/{draft.number}/agents/", {
+            "agent": "nobody", "kind": "helper", "scope": "submit",
+            "valid_until": timezone.localdate().isoformat(), "document": pdf_upload(),
+        }, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert b"No registered user has this username or phone number." in response.content
+    assert not Authorisation.objects.exists()
+
+
+def test_strangers_get_404_on_every_agent_page(world, helper, draft, client):
+    authorisation = authorise(world, draft, helper)
+    client.force_login(world.stranger)
+    for url in (f"/my/cases/{draft.number}/agents/", f"/my/cases/{draft.number}/agents/{authorisation.pk}/document/"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/my/cases/{draft.number}/agents/{authorisation.pk}/revoke/").status_code == 404
+    assert Authorisation.objects.get().revoked_at is None
+
+
+def test_the_agent_submits_on_the_portal_and_the_timeline_names_the_agent(world, helper, draft, client):
+    authorise(world, draft, helper)
+    client.force_login(helper)
+    files = {f"files-{r.pk}": pdf_upload(f"{r.name}.pdf") for r in world.requirements[:2]}
+    response = client.post(f"/my/cases/{draft.number}/", {"action": "submit", "version": draft.version, **files})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert draft.events.get(action="submit").on_behalf_of == world.applicant
+    with translation.override("en"):
+        page = client.get(f"/my/cases/{draft.number}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Agent helper for the applicant".replace("helper", "帮办员小李").encode() in page.content
+    assert b"You act as the agent of" in page.content
+    assert b"/withdraw/" not in page.content  # the applicant's alone
