@@ -138,3 +138,55 @@ def test_only_the_front_desk_or_the_departments_clerks_hand_out(world, submitted
     with pytest.raises(workflow.NotPermitted):
         frontdesk.hand_out(case, world.reviewer, recipient_name="林晓燕")
     frontdesk.hand_out(case, world.clerk, recipient_name="林晓燕")
+
+
+# --- the workbench ------------------------------------------------------------------------------
+
+def test_the_window_clerk_files_scans_and_submits_in_the_workbench(world, other_item, client):
+    client.force_login(world.window)
+    page = client.get("/admin/cases/frontdesk/")
+    assert page.status_code == 200 and other_item.title.encode() in page.content
+    response = client.post("/admin/cases/frontdesk/", {"item": other_item.pk, "applicant_code": world.enterprise.uscc,
+                                                       "contact_phone": "0756-2212345"})
+    assert response.status_code == 302
+    case = CaseFile.objects.get(item=other_item)
+    assert response["Location"] == f"/admin/cases/frontdesk/{case.number}/"
+    assert case.channel == Channel.WINDOW
+
+    requirement = other_item.material_requirements.first()
+    response = client.post(f"/admin/cases/frontdesk/{case.number}/", {
+        "action": "submit", "version": case.version,
+        f"files-{requirement.pk}": [pdf_upload("申请表.pdf"), pdf_upload("申请表.exe.pdf", b"MZ\x90\x00")],
+    })
+    assert response.status_code == 400 and "申请表.exe.pdf".encode() in response.content
+    case.refresh_from_db()
+    assert case.status == Status.DRAFT and case.materials.count() == 1  # the good scan is kept
+    response = client.post(f"/admin/cases/frontdesk/{case.number}/", {"action": "submit", "version": case.version})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED and case.department == world.other_department
+
+
+def test_the_front_desk_refuses_unknown_applicants_and_other_staff(world, client):
+    client.force_login(world.window)
+    with translation.override("en"):
+        response = client.post("/admin/cases/frontdesk/", {"item": world.item.pk, "applicant_code": "91440400MA55L8QJ2X"},
+                               HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and not CaseFile.objects.exists()
+    client.force_login(world.clerk)
+    refused = client.get("/admin/cases/frontdesk/")  # Wagtail answers a refusal with the dashboard
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"
+
+
+def test_the_hand_out_is_recorded_and_shown_on_the_case_page(world, submitted_case, client):
+    case = decided(world, submitted_case)
+    client.force_login(world.window)
+    page = client.get(f"/admin/cases/{case.number}/")
+    assert b'id="hand-out"' in page.content and case.notices.get(kind="approval").number.encode() in page.content
+    response = client.post(f"/admin/cases/{case.number}/hand-out/", {"hand-out-recipient_name": "林晓燕"})
+    assert response.status_code == 302
+    page = client.get(f"/admin/cases/{case.number}/")
+    assert "林晓燕".encode() in page.content and b'name="hand-out-recipient_name"' not in page.content
+    # Staff who may not see the case get the same 404 as for no case.
+    client.force_login(world.other_clerk)
+    assert client.post(f"/admin/cases/{case.number}/hand-out/", {"hand-out-recipient_name": "x"}).status_code == 404
