@@ -268,3 +268,77 @@ def test_the_agent_submits_on_the_portal_and_the_timeline_names_the_agent(world,
     assert "Agent helper for the applicant".replace("helper", "帮办员小李").encode() in page.content
     assert b"You act as the agent of" in page.content
     assert b"/withdraw/" not in page.content  # the applicant's alone
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+def api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(user)
+    return client
+
+
+def test_authorising_acting_and_revoking_over_the_api(world, helper, draft):
+    until = (timezone.now() + datetime.timedelta(days=7)).isoformat()
+    answer = api(world.applicant).post(f"/api/v1/cases/{draft.number}/authorisations/", {
+        "agent": "helper", "scope": "submit", "valid_until": until, "document": pdf_upload("授权委托书.pdf"),
+    }, format="multipart")
+    assert answer.status_code == 201, answer.data
+    assert answer.data["agent"] == "helper" and answer.data["state"] == "active"
+    authorisation_id = answer.data["id"]
+
+    agent = api(fresh(helper))
+    assert agent.get(f"/api/v1/cases/{draft.number}/").status_code == 200
+    for requirement in world.requirements[:2]:
+        upload = agent.post(f"/api/v1/cases/{draft.number}/materials/",
+                            {"requirement": requirement.pk, "file": pdf_upload()}, format="multipart")
+        assert upload.status_code == 201, upload.data
+    submitted = agent.post(f"/api/v1/cases/{draft.number}/transitions/submit/", {"version": 0}, format="json")
+    assert submitted.status_code == 200, submitted.data
+    assert submitted.data["event"]["actor"] == "帮办员小李" and submitted.data["event"]["on_behalf_of"] == "applicant"
+    events = api(world.applicant).get(f"/api/v1/cases/{draft.number}/events/").data
+    assert [e["on_behalf_of"] for e in events if e["action"] == "add_material"] == ["applicant", "applicant"]
+    assert [a["id"] for a in agent.get("/api/v1/authorisations/?role=agent").data] == [authorisation_id]
+    assert agent.get(f"/api/v1/cases/{draft.number}/authorisations/{authorisation_id}/document").status_code == 200
+
+    refused = agent.post(f"/api/v1/cases/{draft.number}/authorisations/{authorisation_id}/revoke/", {}, format="json")
+    assert refused.status_code == 403
+    revoked = api(world.applicant).post(f"/api/v1/cases/{draft.number}/authorisations/{authorisation_id}/revoke/",
+                                        {"reason": "已自行办理"}, format="json")
+    assert revoked.status_code == 200 and revoked.data["state"] == "revoked"
+    gone = api(fresh(helper)).get(f"/api/v1/cases/{draft.number}/")
+    assert gone.status_code == 404 and gone.data["code"] == "not_found"
+
+
+def test_a_refused_authorisation_over_the_api_says_why(world, helper, draft):
+    until = (timezone.now() + datetime.timedelta(days=200)).isoformat()
+    answer = api(world.applicant).post(f"/api/v1/cases/{draft.number}/authorisations/", {
+        "agent": "helper", "valid_until": until, "document": pdf_upload(),
+    }, format="multipart")
+    assert answer.status_code == 400
+    assert answer.data["messages"] == ["An authorisation lasts at most 90 days."]
+    stranger = api(world.stranger).post(f"/api/v1/cases/{draft.number}/authorisations/", {
+        "agent": "helper", "valid_until": until, "document": pdf_upload(),
+    }, format="multipart")
+    assert stranger.status_code == 404
+
+
+# --- the workbench ------------------------------------------------------------------------------
+
+def test_the_workbench_journal_and_case_page_name_the_agent_and_the_applicant(world, helper, submitted_case, client):
+    authorisation = authorise(world, submitted_case, helper)
+    workflow.perform(submitted_case, "request_correction", world.clerk, problems=[{"problem": "营业执照不清晰"}])
+    submitted_case.refresh_from_db()
+    materials.add(submitted_case, world.requirements[1], pdf_upload("营业执照.pdf"), fresh(helper))
+    workflow.perform(submitted_case, "submit", fresh(helper))
+    client.force_login(world.clerk)
+    with translation.override("en"):
+        page = client.get(f"/admin/cases/{submitted_case.number}/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="agents"' in text and "帮办员小李" in text and authorisation.document_name in text
+    assert "on behalf of applicant" in text
+    document = client.get(f"/admin/cases/{submitted_case.number}/authorisations/{authorisation.pk}/document/")
+    assert document.status_code == 200
