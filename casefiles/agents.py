@@ -191,6 +191,22 @@ def _end(authorisation, actor, *, action, expired, now, comment=""):
     return True
 
 
+def reach_new_child(child, now=None) -> int:
+    """A bundle's child created after its agents were authorised: they reach it too (called
+    when the child is saved for the first time, casefiles.signals). Returns the grants made."""
+    if not child.parent_id:
+        return 0
+    now = now or timezone.now()
+    made = 0
+    for agent_id in set(Authorisation.objects.filter(case_id=child.parent_id, revoked_at__isnull=True,
+                                                     valid_until__gt=now).values_list("agent_id", flat=True)):
+        if not CaseGrant.objects.filter(case=child, reason=CaseGrant.Reason.AGENT, user_id=agent_id).exists():
+            permissions.grant(child, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS,
+                              user=get_user_model().objects.get(pk=agent_id))
+            made += 1
+    return made
+
+
 def revoke(authorisation, user, *, reason="", now=None) -> Authorisation:
     """The applicant takes the authorisation back; the agent loses the case at once."""
     from .workflow import NotFound

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from casefiles import agents, applications, materials, permissions, workflow
-from casefiles.models import Authorisation, CaseEvent, CaseGrant, Person, Status
+from casefiles.models import Authorisation, CaseEvent, CaseFile, CaseGrant, Person, Status
 from casefiles.demo import demo_resident_id
 
 from .conftest import pdf_upload
@@ -342,3 +342,18 @@ def test_the_workbench_journal_and_case_page_name_the_agent_and_the_applicant(wo
     assert "on behalf of applicant" in text
     document = client.get(f"/admin/cases/{submitted_case.number}/authorisations/{authorisation.pk}/document/")
     assert document.status_code == 200
+
+
+def test_an_agent_of_a_bundle_reaches_its_children_even_those_made_later(world, helper, draft):
+    authorise(world, draft, helper)
+    child = applications.start(world.applicant, world.item, world.enterprise)
+    CaseFile.objects.filter(pk=child.pk).update(parent=draft)
+    later = CaseFile.objects.create(
+        number="44040020261121999999", item=world.item, item_code=world.item.item_code, item_title=world.item.title,
+        department=world.department, parent=draft, enterprise=world.enterprise, applicant_name=world.enterprise.name,
+        applicant_code=world.enterprise.uscc,
+    )
+    helper = fresh(helper)
+    assert permissions.can(helper, "apply_casefile", later)
+    child.refresh_from_db()
+    assert agents.in_force_for(helper, child) is not None  # the bundle's authorisation covers it
