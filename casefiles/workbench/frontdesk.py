@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casefiles import agents, frontdesk, materials, permissions, workflow
@@ -70,7 +71,9 @@ def scan_materials(request, number):
         case.refresh_from_db()
         if refused:
             status = 400
-            errors.append(_("%(count)d file(s) stored; the files listed below were not accepted.") % {"count": scanned.stored})
+            errors.append(ngettext("%(count)d file stored; the files listed below were not accepted.",
+                                   "%(count)d files stored; the files listed below were not accepted.",
+                                   scanned.stored) % {"count": scanned.stored})
         elif request.POST.get("action") == "submit":
             try:
                 frontdesk.submit(case, request.user, expected_version=_int(request.POST.get("version")))
@@ -83,7 +86,8 @@ def scan_materials(request, number):
                     "number": case.number, "department": case.department.name, "code": case.verification_code})
                 return redirect(case_url(case))
         else:
-            messages.success(request, _("%(count)d file(s) stored.") % {"count": scanned.stored})
+            messages.success(request, ngettext("%(count)d file stored.", "%(count)d files stored.", scanned.stored)
+                             % {"count": scanned.stored})
             return redirect("casefiles_workbench:frontdesk_scan", number=case.number)
     current = {}
     for material in case.materials.filter(is_current=True):

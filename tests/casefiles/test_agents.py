@@ -222,6 +222,8 @@ def test_the_applicant_authorises_an_agent_by_phone_on_the_portal_and_revokes(wo
     client.force_login(helper)
     assert client.get(f"/my/cases/{draft.number}/").status_code == 200
     assert draft.number.encode() in client.get("/my/cases/").content
+    held = client.get("/my/agents/").content.decode()
+    assert f'href="/my/cases/{draft.number}/"' in held and "/revoke/" not in held  # the agent cannot revoke
     assert client.get(f"/my/cases/{draft.number}/agents/").status_code == 403  # the agent does not manage agents
     assert client.post(f"/my/cases/{draft.number}/agents/{authorisation.pk}/revoke/").status_code == 403
 
