@@ -142,25 +142,26 @@ def authorisation_document(request, number, pk):
                           filename=authorisation.document_name, inline=False)
 
 
-def case_context(user, case, hand_out_form=None) -> dict:
-    """What the case page shows of agents and of the hand-out at the window."""
+def case_context(user, case, events, hand_out_form=None) -> dict:
+    """What the case page shows of agents and of the hand-out at the window; ``events`` are
+    the journal's entries the page has read already."""
     now = timezone.now()
     authorisations = [
         {"authorisation": a, "state_label": Authorisation.State(a.state(now)).label, "in_force": a.in_force(now),
          "document_url": reverse("casefiles_workbench:authorisation_document", args=[case.number, a.pk])}
         for a in agents.for_case(case)
     ]
-    handed = frontdesk.handed_out(case)
-    results = None
-    may_hand_out = False
-    if handed is None and case.parent_id is None and frontdesk.may_hand_out(user, case):
-        results = frontdesk.results(case)
-        may_hand_out = not results.unfinished and bool(results.notices or results.licenses)
+    handed = next((e["event"] for e in reversed(events) if e["event"].action == frontdesk.HAND_OUT), None)
+    results, may_hand_out = None, False
+    # Results exist once the case (or, for a bundle, a child) is finished: running cases ask nothing more.
+    if handed is None and case.parent_id is None and (case.status in frontdesk.FINISHED or case.children.exists()):
+        if frontdesk.may_hand_out(user, case):
+            results = frontdesk.results(case)
+            may_hand_out = not results.unfinished and bool(results.notices or results.licenses)
     return {
         "authorisations": authorisations,
         "handed_out": handed,
         "hand_out_results": results,
         "may_hand_out": may_hand_out,
         "hand_out_form": hand_out_form or HandOutForm(),
-        "is_window_clerk": frontdesk.is_window_clerk(user),
     }

@@ -280,7 +280,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
     }
     from .frontdesk import case_context  # agents and the hand-out at the window (一窗受理)
 
-    context.update(case_context(user, case, hand_out_form))
+    context.update(case_context(user, case, events, hand_out_form))
     return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
 
 
