@@ -190,3 +190,29 @@ def test_the_hand_out_is_recorded_and_shown_on_the_case_page(world, submitted_ca
     # Staff who may not see the case get the same 404 as for no case.
     client.force_login(world.other_clerk)
     assert client.post(f"/admin/cases/{case.number}/hand-out/", {"hand-out-recipient_name": "x"}).status_code == 404
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+def test_the_hand_out_over_the_api(world, submitted_case):
+    from rest_framework.test import APIClient
+
+    def api(user):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_authenticate(user)
+        return client
+
+    url = f"/api/v1/cases/{submitted_case.number}/hand-out/"
+    early = api(world.window).post(url, {"recipient_name": "林晓燕"}, format="json")
+    assert early.status_code == 400 and "Not every case is finished" in early.data["detail"]
+    case = decided(world, submitted_case)
+    state = api(world.applicant).get(url)
+    assert state.status_code == 200 and state.data["handed_out"] is None
+    assert state.data["notices"] == [case.notices.get(kind="approval").number] and state.data["unfinished"] == []
+    assert api(world.applicant).post(url, {"recipient_name": "林晓燕"}, format="json").status_code == 403
+    assert api(world.other_clerk).get(url).status_code == 404
+    done = api(world.window).post(url, {"recipient_name": "林晓燕", "recipient_id_number": "123"}, format="json")
+    assert done.status_code == 400  # a wrong identity number is refused, nothing recorded
+    done = api(world.window).post(url, {"recipient_name": "林晓燕", "note": "原件已核验"}, format="json")
+    assert done.status_code == 201
+    assert done.data["handed_out"]["actor"] == "window" and done.data["handed_out"]["data"]["recipient"] == "林晓燕"
