@@ -81,5 +81,11 @@ def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", con
     if acting_at_window:
         # The front-desk clerk prepares the file with the applicant present.
         permissions.grant(case, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS, user=user)
-    journal.record(case, "create", user, to_state=case.status, data={"channel": channel, "item": item.item_code})
+    data = {"channel": channel, "item": item.item_code}
+    on_behalf_of = None
+    if acting_at_window:
+        # 一窗受理: the journal names the clerk and the applicant they filed for.
+        data["applicant"] = applicant.name
+        on_behalf_of = None if is_enterprise else applicant.user
+    journal.record(case, "create", user, to_state=case.status, data=data, on_behalf_of=on_behalf_of)
     return case

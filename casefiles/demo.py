@@ -174,6 +174,9 @@ def load_demo(stdout=None) -> None:
     from .demo_cases import load_cases  # after the content: the cases are filed against its guides
 
     load_cases(stdout=stdout)
+    from .demo_agents import load_agents  # after the cases: the helper is authorised on one of them
+
+    load_agents(stdout=stdout)
     if stdout is not None:
         stdout.write(
             f"Demo loaded: {len(departments)} departments, {len(users)} users, "

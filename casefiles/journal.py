@@ -47,7 +47,15 @@ def seal(event: CaseEvent, case_number: str) -> str:
 
 
 def record(case, action, actor=None, *, from_state="", to_state="", comment="", data=None, on_behalf_of=None) -> CaseEvent:
-    """Append one event to ``case``'s journal. Call inside the transaction that made the change."""
+    """Append one event to ``case``'s journal. Call inside the transaction that made the change.
+
+    An actor who acts as an authorised agent (帮办代办) is recorded with the applicant's user
+    they act for, whatever step they take (``casefiles.agents.principal``).
+    """
+    if on_behalf_of is None and actor is not None and actor.is_authenticated:
+        from .agents import principal
+
+        on_behalf_of = principal(actor, case)
     head = CaseFile.objects.select_for_update().values("journal_head", "journal_length").get(pk=case.pk)
     event = CaseEvent(
         case_id=case.pk,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import In
 from django.dispatch import Signal
+from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 
 from . import roles
@@ -58,7 +59,11 @@ def can(user, codename: str, case: CaseFile) -> bool:
         return False
     if case.status != Status.DRAFT and user.has_perm(f"casefiles.{codename}"):
         return True
-    return user.has_perm(f"casefiles.{codename}", case)
+    if not user.has_perm(f"casefiles.{codename}", case):
+        return False
+    if codename in APPLICANT_PERMISSIONS and not user.is_superuser and _agency_lapsed(user, case):
+        return codename in _held_for_other_reasons(user, case)
+    return True
 
 
 def held(user, case: CaseFile, wanted=CODENAMES) -> set[str]:
@@ -71,8 +76,50 @@ def held(user, case: CaseFile, wanted=CODENAMES) -> set[str]:
         return wanted
     found = {c for c in wanted if case.status != Status.DRAFT and user.has_perm(f"casefiles.{c}")}
     if wanted - found:
-        found |= wanted & set(ObjectPermissionChecker(user).get_perms(case))
+        granted = wanted & set(ObjectPermissionChecker(user).get_perms(case))
+        if granted & set(APPLICANT_PERMISSIONS) and _agency_lapsed(user, case):
+            granted = (granted - set(APPLICANT_PERMISSIONS)) | (granted & _held_for_other_reasons(user, case))
+        found |= granted
     return found
+
+
+# --- agents (帮办代办): a grant that outlives its authorisation counts for nothing -------------
+# casefiles.agents grants an agent the applicant's rights on the case when the applicant
+# authorises them and removes the grant when the authorisation is revoked or, by the tick,
+# when it runs out. Between the end of its time and the tick, these checks already refuse.
+
+def _agent_terms(user, case) -> list[tuple]:
+    """(valid_from, valid_until) of the open authorisations of ``user`` reaching ``case``
+    (itself or its bundle); kept on the user object for the rest of the request."""
+    from .models import Authorisation
+
+    cache = user.__dict__.setdefault("_yiwang_agent_terms", {})
+    if case.pk not in cache:
+        covering = [case.pk] + ([case.parent_id] if case.parent_id else [])
+        cache[case.pk] = list(Authorisation.objects.filter(
+            agent_id=user.pk, case_id__in=covering, revoked_at__isnull=True
+        ).values_list("valid_from", "valid_until"))
+    return cache[case.pk]
+
+
+def _agency_lapsed(user, case) -> bool:
+    """Whether ``user`` was authorised as an agent on ``case`` and none of it is in force now."""
+    terms = _agent_terms(user, case)
+    if not terms:
+        return False  # not an agent here (or a front-desk clerk's own filing): guardian decides
+    now = timezone.now()
+    return not any(start <= now < end for start, end in terms)
+
+
+def _held_for_other_reasons(user, case) -> set[str]:
+    """The permissions ``user`` holds on ``case`` for any reason but an agent's grant."""
+    held_ = set()
+    records = CaseGrant.objects.filter(case=case).exclude(reason=CaseGrant.Reason.AGENT).filter(
+        Q(user=user) | Q(group_id__in=_group_ids(user))
+    )
+    for codenames in records.values_list("permissions", flat=True):
+        held_.update(codenames)
+    return held_
 
 
 def grant(case: CaseFile, reason: str, codenames: list[str], *, group: Group | None = None, user=None) -> CaseGrant:
@@ -291,7 +338,30 @@ def _applicant_scope(user):
         own = Q(enterprise_id__in=enterprises)
     if persons:
         own = Q(person_id__in=persons) if own is None else own | Q(person_id__in=persons)
-    return own, _granted_case_ids(CaseGrant.Reason.AGENT, user=user)
+    return own, _agent_case_ids(user)
+
+
+def _agent_case_ids(user) -> list[int]:
+    """The cases granted to ``user`` as an agent, less those whose authorisation is not in
+    force now (ended by time before the tick removed the grant, or not yet begun)."""
+    from .models import Authorisation
+
+    granted = _granted_case_ids(CaseGrant.Reason.AGENT, user=user)
+    if not granted:
+        return granted
+    now = timezone.now()
+    in_force, out_of_force = set(), set()
+    for case_id, start, end in Authorisation.objects.filter(agent_id=user.pk, revoked_at__isnull=True).values_list(
+        "case_id", "valid_from", "valid_until"
+    ):
+        (in_force if start <= now < end else out_of_force).add(case_id)
+    out_of_force -= in_force
+    if not out_of_force:
+        return granted
+    # A bundle's authorisation reaches its children: they go with it, unless one of their own is in force.
+    children = CaseFile.objects.filter(pk__in=granted, parent_id__in=out_of_force).exclude(parent_id__in=in_force)
+    dropped = (out_of_force - in_force) | (set(children.values_list("pk", flat=True)) - in_force)
+    return [case_id for case_id in granted if case_id not in dropped]
 
 
 def staff_cases(user):

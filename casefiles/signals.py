@@ -1,7 +1,7 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import Department
+from .models import CaseFile, Department
 from .models.calendar import calendar_year_entered
 from .roles import ensure_department_groups
 
@@ -20,3 +20,12 @@ def recompute_provisional_deadlines(sender, year, **kwargs):
 
     for case in CaseFile.objects.filter(deadline_provisional=True, accepted_at__isnull=False).select_related("item"):
         schedule(case)
+
+
+@receiver(post_save, sender=CaseFile, dispatch_uid="agents_reach_new_bundle_children")
+def agents_reach_new_children(sender, instance, created=False, raw=False, **kwargs):
+    """帮办代办: an agent authorised on a bundle acts on the children it gets later too."""
+    if created and not raw and instance.parent_id:
+        from .agents import reach_new_child
+
+        reach_new_child(instance)

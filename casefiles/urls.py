@@ -5,7 +5,7 @@ The progress URL is also printed (as a QR code) on every notice: casefiles.notic
 
 from django.urls import path
 
-from .portal import views
+from .portal import agents, views
 
 app_name = "casefiles"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("my/cases/<str:number>/materials/<int:pk>/", views.material_file, name="material_file"),
     path("my/cases/<str:number>/notices/<int:pk>/", views.notice_pdf, name="notice_pdf"),
     path("progress/", views.progress_page, name="progress"),
+    # 帮办代办: the applicant's agents
+    path("my/agents/", agents.my_agents, name="my_agents"),
+    path("my/cases/<str:number>/agents/", agents.case_agents, name="case_agents"),
+    path("my/cases/<str:number>/agents/<int:pk>/revoke/", agents.revoke_agent, name="revoke_agent"),
+    path("my/cases/<str:number>/agents/<int:pk>/document/", agents.authorisation_document, name="authorisation_document"),
 ]

@@ -109,6 +109,19 @@ def register_workbench_menu_item():
                              icon_name="clipboard-list", order=50)
 
 
+class FrontDeskMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .frontdesk import is_window_clerk
+
+        return is_window_clerk(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_frontdesk_menu_item():
+    return FrontDeskMenuItem(_("Front desk (一窗受理)"), reverse("casefiles_workbench:frontdesk"), name="front-desk",
+                             icon_name="form", order=55)
+
+
 # --- electronic licenses (电子证照): issued licenses and the 用证率 report ----------------------
 
 class IssuedLicensesMenuItem(MenuItem):

@@ -3,6 +3,7 @@
     state                 transition            who (permission)   to                   document
     draft                 submit                applicant (apply)  submitted
     correction_requested  submit                applicant (apply)  submitted
+                          (or the applicant's agent, when authorised to submit: 帮办代办)
     submitted             accept                clerk (accept)     accepted             受理通知书
     submitted             accept_with_deferral  clerk (accept)     accepted             容缺受理通知书
     submitted             request_correction    clerk (accept)     correction_requested 补正告知书
@@ -17,6 +18,7 @@
     approved, denied      conclude              clerk (accept)     concluded
     submitted … under_review, denial_pending
                           withdraw              applicant (apply)  withdrawn
+                          (the applicant only, never an agent)
 
 Conditions (guards) are named functions listed beside each transition; every other module
 asks this table (``available``, ``perform``) instead of repeating it. ``perform`` applies a
@@ -204,6 +206,13 @@ def deferred_materials_supplied(ctx):
     return None
 
 
+def not_beyond_the_agents_authorisation(ctx):
+    """帮办代办: an agent submits only when authorised to, and never withdraws."""
+    from . import agents
+
+    return agents.refusal(ctx.user, ctx.case, ctx.transition.name)
+
+
 def second_person_confirms(ctx):
     proposal = ctx.case.events.filter(action="propose_denial").order_by("-sequence").first()
     if proposal is not None and proposal.actor_id == getattr(ctx.user, "pk", None):
@@ -301,7 +310,8 @@ TRANSITIONS = {
     t.name: t
     for t in [
         Transition("submit", _("Submit"), (Status.DRAFT, Status.CORRECTION_REQUESTED), Status.SUBMITTED,
-                   "apply_casefile", guards=(has_required_materials,), effect=on_submit, applicant=True),
+                   "apply_casefile", guards=(not_beyond_the_agents_authorisation, has_required_materials), effect=on_submit,
+                   applicant=True),
         Transition("accept", _("Accept"), (Status.SUBMITTED,), Status.ACCEPTED, "accept_casefile",
                    guards=(has_every_material_in_hand,), effect=on_accept, notice="acceptance"),
         Transition("accept_with_deferral", _("Accept with deferred materials"), (Status.SUBMITTED,), Status.ACCEPTED,
@@ -325,7 +335,8 @@ TRANSITIONS = {
                    "decide_casefile"),
         Transition("conclude", _("Conclude"), (Status.APPROVED, Status.DENIED), Status.CONCLUDED, "accept_casefile",
                    effect=on_conclude),
-        Transition("withdraw", _("Withdraw"), OPEN_FOR_WITHDRAWAL, Status.WITHDRAWN, "apply_casefile", applicant=True),
+        Transition("withdraw", _("Withdraw"), OPEN_FOR_WITHDRAWAL, Status.WITHDRAWN, "apply_casefile",
+                   guards=(not_beyond_the_agents_authorisation,), applicant=True),
     ]
 }
 

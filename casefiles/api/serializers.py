@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from casefiles import deadlines, permissions, workflow
 from casefiles.identifiers import mask_resident_id
-from casefiles.models import CaseEvent, CaseFile, Channel, Material, Notice, Status
+from casefiles.models import Authorisation, CaseEvent, CaseFile, Channel, Material, Notice, Status
 
 # Holding any of these on a case makes one its applicant (or their agent) or staff who handle
 # it; a reader with view only — supervision (电子监察) — sees resident ID numbers masked.
@@ -277,10 +277,12 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    on_behalf_of = serializers.SerializerMethodField(
+        help_text="The applicant's user an agent (帮办代办) or the front desk acted for; null otherwise.")
 
     class Meta:
         model = CaseEvent
-        fields = ["sequence", "action", "from_state", "to_state", "actor", "comment", "data", "created_at"]
+        fields = ["sequence", "action", "from_state", "to_state", "actor", "on_behalf_of", "comment", "data", "created_at"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -288,6 +290,12 @@ class EventSerializer(serializers.ModelSerializer):
         if event.actor is None:
             return None  # the system, by operation of law
         return event.actor.get_full_name() or event.actor.get_username()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_on_behalf_of(self, event):
+        if event.on_behalf_of_id is None:
+            return None
+        return event.on_behalf_of.get_full_name() or event.on_behalf_of.get_username()
 
 
 class TransitionResultSerializer(serializers.Serializer):
@@ -358,3 +366,81 @@ class ProgressSerializer(serializers.Serializer):
     promised_due = serializers.DateField(allow_null=True)
     decided = serializers.DateField(allow_null=True)
     concluded = serializers.DateField(allow_null=True)
+
+
+# --- agents (帮办代办) and the front desk (一窗受理) -------------------------------------------------
+
+def _user_name(user):
+    return (user.get_full_name() or user.get_username()) if user is not None else None
+
+
+class AuthorisationSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number")
+    applicant = serializers.CharField(source="case.applicant_name")
+    agent = serializers.CharField(source="agent.get_username")
+    agent_name = serializers.SerializerMethodField()
+    granted_by = serializers.SerializerMethodField()
+    revoked_by = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField()
+    document_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Authorisation
+        fields = ["id", "case", "applicant", "agent", "agent_name", "kind", "scope", "valid_from", "valid_until", "state",
+                  "granted_by", "created_at", "revoked_at", "revoked_by", "expired", "document_name", "document_sha256",
+                  "document_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_agent_name(self, authorisation):
+        return _user_name(authorisation.agent)
+
+    @extend_schema_field(serializers.CharField())
+    def get_granted_by(self, authorisation):
+        return _user_name(authorisation.granted_by)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_revoked_by(self, authorisation):
+        return _user_name(authorisation.revoked_by)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Authorisation.State.choices))
+    def get_state(self, authorisation):
+        return authorisation.state()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_document_url(self, authorisation):
+        path = reverse("casefiles_api:authorisation-document", args=[authorisation.case.number, authorisation.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class AuthorisationCreateSerializer(serializers.Serializer):
+    agent = serializers.CharField(max_length=150, help_text="The agent's username, or the mobile phone of their registration.")
+    kind = serializers.ChoiceField(choices=Authorisation.Kind.choices, default=Authorisation.Kind.HELPER)
+    scope = serializers.ChoiceField(choices=Authorisation.Scope.choices, default=Authorisation.Scope.SUBMIT)
+    valid_from = serializers.DateTimeField(required=False, help_text="Default: now.")
+    valid_until = serializers.DateTimeField(help_text="At most 90 days after valid_from.")
+    document = serializers.FileField(help_text="The signed authorisation (授权委托书): PDF, OFD, JPEG or PNG.")
+
+
+class AuthorisationListQuerySerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=[("applicant", "applicant"), ("agent", "agent")], required=False,
+                                   help_text="applicant: those you gave (for your enterprises or yourself); agent: those you hold.")
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class HandOutRequestSerializer(serializers.Serializer):
+    recipient_name = serializers.CharField(max_length=100)
+    recipient_id_number = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                                help_text="Checked; kept masked in the journal.")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class HandOutSerializer(serializers.Serializer):
+    handed_out = EventSerializer(allow_null=True, help_text="The journal event of the hand-out; null until it happened.")
+    notices = serializers.ListField(child=serializers.CharField(), help_text="Decision notices of the case and its children.")
+    licenses = serializers.ListField(child=serializers.CharField(), help_text="Identifiers of the licenses issued.")
+    unfinished = serializers.ListField(child=serializers.CharField(), help_text="Numbers of the cases still running.")

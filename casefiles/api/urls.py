@@ -1,9 +1,9 @@
-"""/api/v1/: case files, materials, notices, progress, tokens, and the API's own schema and docs."""
+"""/api/v1/: case files, materials, notices, agents, the hand-out at the window, progress, tokens, and the API's own schema and docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import agents, views
 
 app_name = "casefiles_api"
 
@@ -18,6 +18,14 @@ urlpatterns = [
     path("cases/<str:number>/materials/<int:material_id>/file", views.MaterialFileView.as_view(), name="material-file"),
     path("cases/<str:number>/notices/", views.NoticeListView.as_view(), name="case-notices"),
     path("notices/<str:notice_number>/pdf", views.NoticePdfView.as_view(), name="notice-pdf"),
+    # 帮办代办 and 统一出件
+    path("authorisations/", agents.MyAuthorisationsView.as_view(), name="my-authorisations"),
+    path("cases/<str:number>/authorisations/", agents.CaseAuthorisationsView.as_view(), name="case-authorisations"),
+    path("cases/<str:number>/authorisations/<int:authorisation_id>/revoke/", agents.RevokeAuthorisationView.as_view(),
+         name="authorisation-revoke"),
+    path("cases/<str:number>/authorisations/<int:authorisation_id>/document", agents.AuthorisationDocumentView.as_view(),
+         name="authorisation-document"),
+    path("cases/<str:number>/hand-out/", agents.HandOutView.as_view(), name="case-hand-out"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI

@@ -23,7 +23,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casefiles import applications, deadlines, materials, permissions, roles, workflow
+from casefiles import agents, applications, deadlines, frontdesk, materials, permissions, roles, workflow
 from casefiles.identifiers import IdentifierError, validate_resident_id, validate_uscc
 from casefiles.models import CaseFile, Channel, Enterprise, Notice, Person, Status
 from casefiles.portal.progress import look_up
@@ -61,7 +61,8 @@ class CaseFileAPIView(APIView):
         if isinstance(exc, workflow.WorkflowError):
             code = next((c for cls, c in ERROR_CODES.items() if isinstance(exc, cls)), "refused")
             return error_response(exc.status_code, code, exc.messages)
-        if isinstance(exc, (materials.UploadRefused, applications.ApplicationRefused)):
+        if isinstance(exc, (materials.UploadRefused, applications.ApplicationRefused, agents.AgentRefused,
+                            frontdesk.FrontDeskRefused)):
             return error_response(http.HTTP_400_BAD_REQUEST, "refused", [exc.message])
         response = super().handle_exception(exc)
         if isinstance(exc, APIException) and not isinstance(exc, ValidationError):
@@ -350,7 +351,7 @@ class EventListView(CaseFileAPIView):
                    responses={200: s.EventSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]})
     def get(self, request, number):
         case = visible_case(request.user, number)
-        events = case.events.select_related("actor").order_by("sequence")
+        events = case.events.select_related("actor", "on_behalf_of").order_by("sequence")
         return Response(s.EventSerializer(events, many=True).data)
 
 

@@ -1,3 +1,4 @@
+from .agents import Authorisation
 from .applicants import Enterprise, Person
 from .calendar import CalendarDay, CalendarYear
 from .cases import (
@@ -17,6 +18,7 @@ from .materials import Material
 from .notices import Notice
 
 __all__ = [
+    "Authorisation",
     "CalendarDay",
     "CalendarYear",
     "CaseEvent",

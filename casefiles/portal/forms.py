@@ -1,10 +1,13 @@
+import datetime
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casefiles import applications
+from casefiles import agents, applications
+from casefiles.models import Authorisation
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
@@ -67,3 +70,48 @@ class ProgressForm(forms.Form):
         help_text=_("8 letters and digits, given to you with the case number."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
+
+
+class AuthoriseAgentForm(forms.Form):
+    """帮办代办: whom the applicant authorises, for what, until when, with the signed authorisation."""
+
+    agent = forms.CharField(
+        label=_("Agent's username or mobile phone"), max_length=150,
+        help_text=_("The agent must have an account: a service-centre helper (帮办员) or a registered agent (代办人)."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of agent"), widget=forms.RadioSelect)
+    scope = forms.ChoiceField(label=_("What the agent may do"), widget=forms.RadioSelect)
+    valid_until = forms.DateField(
+        label=_("Valid until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date such as 2026-12-31.")},
+    )
+    document = forms.FileField(
+        label=_("Signed authorisation (授权委托书)"),
+        help_text=_("A scan or photo of the authorisation signed (and, for an enterprise, sealed) by the applicant: PDF, OFD, JPEG or PNG."),
+        error_messages={"required": _("Attach the signed authorisation (授权委托书).")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Authorisation.Kind.choices
+        self.fields["scope"].choices = Authorisation.Scope.choices
+        self.fields["valid_until"].help_text = _("At most %(days)d days from today; you can revoke it at any time.") % {
+            "days": agents.MAX_DAYS}
+        self.initial.setdefault("kind", Authorisation.Kind.HELPER)
+        self.initial.setdefault("scope", Authorisation.Scope.SUBMIT)
+        self.initial.setdefault("valid_until", timezone.localdate() + datetime.timedelta(days=agents.DEFAULT_DAYS))
+
+    def clean_agent(self):
+        agent = agents.find_agent(self.cleaned_data["agent"])
+        if agent is None:
+            raise ValidationError(_("No registered user has this username or phone number."))
+        return agent
+
+    def valid_until_moment(self):
+        """The end of the chosen day, local time: the authorisation holds all of that day."""
+        day = self.cleaned_data["valid_until"] + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class RevokeAgentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=300)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casefiles import applications, materials, permissions, workflow
+from casefiles import agents, applications, materials, permissions, workflow
 from casefiles.models import CaseFile, Person, Status
 from config import ratelimit
 
@@ -117,6 +117,9 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         if commitments and slot.requirement.pk in commitments:
             slot.commitment = commitments[slot.requirement.pk]
     transitions = [t.name for t in workflow.available(case, request.user)] if may_apply else []
+    agency = agency_context(request.user, case)
+    if agency["acting_for"] is not None:  # 帮办代办: what the agent's authorisation does not reach
+        transitions = [name for name in transitions if not agents.refusal(request.user, case, name)]
     context = {
         "case": case,
         "status_label": wording.status_label(case.status),
@@ -136,9 +139,21 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "guide_url": case.item.get_url(request) if case.item.live else None,
         "accept": ",".join(extension for _ct, extension in materials.KINDS.values()) + ",.jpeg",
         "max_mb": materials.limits()["MAX_BYTES"] // 1048576,
+        **agency,
     }
     template = "casefiles/portal/draft.html" if case.status == Status.DRAFT else "casefiles/portal/case.html"
     return render(request, template, context, status=status)
+
+
+def agency_context(user, case) -> dict:
+    """帮办代办 on the case page: the applicant sees the agents in force and a link to manage
+    them; an agent sees whom they act for and until when."""
+    is_applicant = agents.is_applicant(user, case)
+    acting_for = None if is_applicant else agents.in_force_for(user, case)
+    in_force = []
+    if is_applicant:
+        in_force = [a for a in agents.for_case(case).filter(revoked_at__isnull=True) if a.in_force()]
+    return {"is_applicant": is_applicant, "acting_for": acting_for, "agents_in_force": in_force}
 
 
 def _save_changes(request, case, *, deferred_only: bool):

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from casefiles.models import CaseFile, ClockPause, Status
+from casefiles.models import CaseFile, Channel, ClockPause, Status
 
 APPLICANT_STATUS = {
     Status.DRAFT: _("Draft: not submitted yet"),
@@ -49,7 +49,7 @@ TONE = {
     Status.CONCLUDED: "good",
 }
 
-APPLICANT_ACTIONS = {"create", "submit", "withdraw", "add_material", "promise_material"}
+APPLICANT_ACTIONS = {"create", "submit", "withdraw", "add_material", "promise_material", "authorise_agent", "revoke_agent"}
 
 
 def status_label(status: str) -> str:
@@ -121,6 +121,17 @@ def _describe(event, case) -> tuple[str, list[str]] | None:
         return str(_("The time limit is paused for: %(kind)s.") % {"kind": _kind_label(data.get("kind", ""))}), []
     if action == "end_special_procedure":
         return str(_("%(kind)s finished: the time limit runs again.") % {"kind": _kind_label(data.get("kind", ""))}), []
+    if action == "authorise_agent":
+        return str(_("Agent %(agent)s authorised until %(date)s.") % {
+            "agent": data.get("agent", ""), "date": str(data.get("valid_until", ""))[:10]}), []
+    if action == "revoke_agent":
+        return str(_("Authorisation of agent %(agent)s revoked.") % {"agent": data.get("agent", "")}), []
+    if action == "agent_expired":
+        return str(_("Authorisation of agent %(agent)s expired.") % {"agent": data.get("agent", "")}), []
+    if action == "hand_out_results":
+        return str(_("Results handed out at the window to %(name)s.") % {"name": data.get("recipient", "")}), [
+            str(_("Document issued: %(number)s") % {"number": number}) for number in data.get("notices", [])
+        ] + [str(_("License: %(identifier)s") % {"identifier": identifier}) for identifier in data.get("licenses", [])]
     if action == "add_material" and event.from_state != Status.DRAFT:
         # While drafting, every upload would be a line; afterwards each one matters.
         if data.get("fulfils_promise"):
@@ -132,15 +143,23 @@ def _describe(event, case) -> tuple[str, list[str]] | None:
 def timeline(case: CaseFile) -> list[Entry]:
     """What happened to ``case``, oldest first, in the applicant's words."""
     entries = []
-    for event in case.events.order_by("sequence"):
+    for event in case.events.select_related("actor").order_by("sequence"):
         described = _describe(event, case)
         if described is None:
             continue
         text, details = described
         if event.actor_id is None:
             by = str(_("By operation of law")) if event.action == "deem_accepted" else str(_("System"))
+        elif event.action in APPLICANT_ACTIONS and event.on_behalf_of_id:
+            # 帮办代办: the agent is named (the applicant chose them); staff never are.
+            by = str(_("Agent %(agent)s for the applicant") % {
+                "agent": event.actor.get_full_name() or event.actor.get_username()})
+        elif event.action in APPLICANT_ACTIONS and case.channel == Channel.WINDOW and event.actor_id == case.submitted_by_id:
+            by = str(_("Front desk, for the applicant"))
         elif event.action in APPLICANT_ACTIONS:
             by = str(_("Applicant"))
+        elif event.action == "hand_out_results":
+            by = str(_("Front desk"))
         else:
             by = case.department.name
         if (event.data or {}).get("notice"):

@@ -141,3 +141,39 @@ class EndSpecialProcedureForm(forms.Form):
 
     def __init__(self, data=None):
         super().__init__(data, prefix="special-end", initial={"on": timezone.localdate()})
+
+
+class FrontDeskFilingForm(forms.Form):
+    """一窗受理: the item (of any department) and the applicant at the window, by their code."""
+
+    item = forms.ModelChoiceField(label=_("Service item"), queryset=None, empty_label=_("Choose the item"))
+    applicant_code = forms.CharField(
+        label=_("Applicant's code"), max_length=40,
+        help_text=_("The enterprise's unified social credit code or the person's resident identity number, from the document they show."),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+
+    def __init__(self, data=None):
+        from cms.models import ServiceItemPage
+
+        super().__init__(data)
+        items = ServiceItemPage.objects.live().select_related("department").order_by("department__code", "title")
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda item: f"{item.department.name if item.department_id else '—'} · {item.title}"
+
+
+class HandOutForm(forms.Form):
+    """统一出件: to whom the results are handed at the window."""
+
+    recipient_name = forms.CharField(label=_("Received by"), max_length=100)
+    recipient_id_number = forms.CharField(
+        label=_("Their resident identity number (optional)"), max_length=40, required=False,
+        help_text=_("Checked, and kept masked in the journal."),
+    )
+    note = forms.CharField(label=_("Note for the journal (optional)"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, data=None):
+        super().__init__(data, prefix="hand-out")

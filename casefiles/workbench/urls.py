@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import frontdesk, views
 
 app_name = "casefiles_workbench"
 
 urlpatterns = [
     path("", views.inbox_view, name="inbox"),
+    # 一窗受理: before "<number>/", which would take "frontdesk" for a case number.
+    path("frontdesk/", frontdesk.file_application, name="frontdesk"),
+    path("frontdesk/<str:number>/", frontdesk.scan_materials, name="frontdesk_scan"),
+    path("<str:number>/hand-out/", frontdesk.hand_out, name="hand_out"),
+    path("<str:number>/authorisations/<int:pk>/document/", frontdesk.authorisation_document,
+         name="authorisation_document"),
     path("<str:number>/", views.case_view, name="case"),
     path("<str:number>/steps/<slug:name>/", views.perform_step, name="step"),
     path("<str:number>/guide/", views.filed_guide, name="filed_guide"),

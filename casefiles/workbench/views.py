@@ -23,7 +23,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from casefiles import deadlines, licenses, materials, permissions, workflow
-from casefiles.models import CaseFile, Channel, ClockPause, Department, Material, Notice, Status
+from casefiles.models import Authorisation, CaseFile, Channel, ClockPause, Department, Material, Notice, Status
 
 from . import access, inbox
 from .forms import EndSpecialProcedureForm, InboxFilterForm, ReviewForm, StartSpecialProcedureForm, StepForm
@@ -44,6 +44,10 @@ EVENT_LABELS = {
     "review_material": gettext_lazy("Material reviewed"),
     "start_special_procedure": gettext_lazy("Special procedure started"),
     "end_special_procedure": gettext_lazy("Special procedure ended"),
+    "authorise_agent": gettext_lazy("Agent authorised (帮办代办)"),
+    "revoke_agent": gettext_lazy("Agent's authorisation revoked"),
+    "agent_expired": gettext_lazy("Agent's authorisation expired"),
+    "hand_out_results": gettext_lazy("Results handed out at the window (统一出件)"),
 }
 
 
@@ -162,9 +166,20 @@ DATA_LABELS = {
     "from": gettext_lazy("From"),
     "until": gettext_lazy("Until"),
     "license": gettext_lazy("License"),
+    "applicant": gettext_lazy("Applicant"),
+    "agent": gettext_lazy("Agent"),
+    "scope": gettext_lazy("Scope"),
+    "valid_from": gettext_lazy("Valid from"),
+    "valid_until": gettext_lazy("Valid until"),
+    "recipient": gettext_lazy("Received by"),
+    "recipient_id": gettext_lazy("Identity number"),
+    "notices": gettext_lazy("Notices"),
+    "licenses": gettext_lazy("Licenses"),
+    "bundle": gettext_lazy("Bundle case"),
 }
 DATA_VALUES = {
     "review": dict(Material.Review.choices),
+    "scope": dict(Authorisation.Scope.choices),
     "channel": dict(Channel.choices),
     "kind": dict(ClockPause.Kind.choices),
 }
@@ -206,7 +221,7 @@ def _person(user):
     return user.get_full_name() or user.get_username()
 
 
-def _render_case(request, case, *, status=200, step_forms=None, review_forms=None, special_form=None):
+def _render_case(request, case, *, status=200, step_forms=None, review_forms=None, special_form=None, hand_out_form=None):
     user = request.user
     step_forms = step_forms or {}
     review_forms = review_forms or {}
@@ -263,6 +278,9 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "requirement_names": [g["name"] for g in groups],
         "inbox_url": reverse("casefiles_workbench:inbox"),
     }
+    from .frontdesk import case_context  # agents and the hand-out at the window (一窗受理)
+
+    context.update(case_context(user, case, events, hand_out_form))
     return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
 
 

@@ -235,6 +235,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are called "kind" (an applicant's, an agent's): each gets its own name.
+    "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.models.agents.Authorisation.Kind"},
 }
 
 # --- Yiwang ------------------------------------------------------------------------------

@@ -43,3 +43,13 @@ def test_the_demo_tells_every_state_across_departments_through_the_workflow(db):
     before = CaseFile.objects.count()
     assert load_cases() == {"told": 0, "present": len(STORIES), "skipped": 0}
     assert CaseFile.objects.count() == before
+
+    # 帮办代办: the service centre's helper acts on one draft, once however often the demo loads.
+    from casefiles import permissions
+    from casefiles.demo_agents import load_agents
+    from casefiles.models import Authorisation
+
+    authorisation = Authorisation.objects.get(agent__username="helper")
+    assert authorisation.in_force() and authorisation.case.status == Status.DRAFT
+    assert list(permissions.applicant_cases(authorisation.agent)) == [authorisation.case]
+    assert load_agents() == authorisation and Authorisation.objects.count() == 1

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from casefiles import licenses, workflow
+from casefiles import agents, licenses, workflow
 
 
 class Command(BaseCommand):
@@ -15,7 +15,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{number}: accepted by operation of law (Art. 32)")
         expired = licenses.expire_due()
         rescheduled = workflow.reschedule_stopped_clocks()
+        authorisations = agents.expire_due()
         self.stdout.write(
             f"{len(accepted)} case(s) deemed accepted, {expired} license(s) expired, "
-            f"{rescheduled} stopped clock(s) carried forward"
+            f"{rescheduled} stopped clock(s) carried forward, {authorisations} agent authorisation(s) expired"
         )

@@ -1,0 +1,167 @@
+"""The front desk's pages (一窗受理, 统一出件) and the agents shown on a case. The rules are
+casefiles.frontdesk's and casefiles.agents'; a view turns their answers into pages.
+
+- ``frontdesk/``: a window clerk files an application for the applicant at the window, for
+  any department's item; then ``frontdesk/<number>/``: the scanned materials, and submit.
+- ``<number>/hand-out/``: the results of a case (a bundle: with its children) handed out.
+- ``<number>/authorisations/<id>/document/``: an agent's signed authorisation.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casefiles import agents, frontdesk, materials, permissions, workflow
+from casefiles.models import Authorisation
+
+from .forms import FrontDeskFilingForm, HandOutForm
+from .views import _file_response, _no_such_case, _render_case, _visible_case, case_url
+
+
+def _window_clerk_only(request):
+    if not frontdesk.is_window_clerk(request.user):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def file_application(request):
+    """Step 1: the item and the applicant (by USCC or identity number); creates the draft."""
+    _window_clerk_only(request)
+    form = FrontDeskFilingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = frontdesk.file(request.user, data["item"], data["applicant_code"], contact_name=data["contact_name"],
+                                      contact_phone=data["contact_phone"], contact_email=data["contact_email"])
+            except frontdesk.FrontDeskRefused as refused:
+                form.add_error("applicant_code", refused.message)
+            else:
+                messages.success(request, _("Application %(number)s started for %(applicant)s: now scan the materials.") % {
+                    "number": case.number, "applicant": case.applicant_name})
+                return redirect("casefiles_workbench:frontdesk_scan", number=case.number)
+    return TemplateResponse(request, "casefiles/workbench/frontdesk_file.html", {
+        "header_title": _("Front desk (一窗受理)"),
+        "form": form,
+        "drafts": permissions.applicant_cases(request.user).filter(status="draft").select_related("department")
+        .order_by("-created_at")[:20],
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def scan_materials(request, number):
+    """Step 2: the scanned materials, slot by slot; "save" keeps them, "submit" sends the application."""
+    _window_clerk_only(request)
+    case = _visible_case(request, number)
+    if not (permissions.can(request.user, "apply_casefile", case) and case.status in materials.APPLICANT_STATES):
+        return redirect(case_url(case))
+    refused, errors, status = {}, [], 200
+    if request.method == "POST":
+        uploads = {r.pk: request.FILES.getlist(f"files-{r.pk}") for r in case.item.material_requirements.all()}
+        scanned = frontdesk.scan(case, request.user, {pk: files for pk, files in uploads.items() if files})
+        refused = scanned.refused
+        case.refresh_from_db()
+        if refused:
+            status = 400
+            errors.append(ngettext("%(count)d file stored; the files listed below were not accepted.",
+                                   "%(count)d files stored; the files listed below were not accepted.",
+                                   scanned.stored) % {"count": scanned.stored})
+        elif request.POST.get("action") == "submit":
+            try:
+                frontdesk.submit(case, request.user, expected_version=_int(request.POST.get("version")))
+            except workflow.WorkflowError as error:
+                errors, status = error.messages, error.status_code
+                case.refresh_from_db()
+            else:
+                messages.success(request, _("Application %(number)s submitted to %(department)s. Give the applicant the "
+                                            "case number and the verification code %(code)s.") % {
+                    "number": case.number, "department": case.department.name, "code": case.verification_code})
+                return redirect(case_url(case))
+        else:
+            messages.success(request, ngettext("%(count)d file stored.", "%(count)d files stored.", scanned.stored)
+                             % {"count": scanned.stored})
+            return redirect("casefiles_workbench:frontdesk_scan", number=case.number)
+    current = {}
+    for material in case.materials.filter(is_current=True):
+        current.setdefault(material.requirement_id, []).append(material)
+    slots = [{"requirement": r, "files": current.get(r.pk, []), "errors": refused.get(r.pk, [])}
+             for r in case.item.material_requirements.all()]
+    return TemplateResponse(request, "casefiles/workbench/frontdesk_scan.html", {
+        "header_title": f"{case.number} {case.item_title}",
+        "case": case,
+        "slots": slots,
+        "errors": errors,
+        "missing": workflow.missing_requirements(case, allow_deferred=case.item.tolerant_acceptance),
+    }, status=status)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_POST
+def hand_out(request, number):
+    case = _visible_case(request, number)
+    form = HandOutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some of the answers could not be read: see the form below."))
+        return _render_case(request, case, status=400, hand_out_form=form)
+    data = form.cleaned_data
+    try:
+        frontdesk.hand_out(case, request.user, recipient_name=data["recipient_name"],
+                           recipient_id_number=data["recipient_id_number"], note=data["note"])
+    except workflow.NotFound:
+        raise _no_such_case() from None
+    except workflow.NotPermitted as error:
+        raise PermissionDenied(error.messages[0]) from None
+    except frontdesk.FrontDeskRefused as refused:
+        messages.error(request, refused.message)
+        return _render_case(request, case, status=400, hand_out_form=form)
+    messages.success(request, _("The results are recorded as handed to %(name)s.") % {"name": data["recipient_name"]})
+    return redirect(case_url(case, "hand-out"))
+
+
+@require_GET
+def authorisation_document(request, number, pk):
+    case = _visible_case(request, number)
+    authorisation = agents.for_case(case).filter(pk=pk).first()
+    if authorisation is None or not authorisation.document:
+        raise _no_such_case()
+    return _file_response(authorisation.document.open("rb"), content_type=authorisation.document_type,
+                          filename=authorisation.document_name, inline=False)
+
+
+def case_context(user, case, events, hand_out_form=None) -> dict:
+    """What the case page shows of agents and of the hand-out at the window; ``events`` are
+    the journal's entries the page has read already."""
+    now = timezone.now()
+    authorisations = [
+        {"authorisation": a, "state_label": Authorisation.State(a.state(now)).label, "in_force": a.in_force(now),
+         "document_url": reverse("casefiles_workbench:authorisation_document", args=[case.number, a.pk])}
+        for a in agents.for_case(case)
+    ]
+    handed = next((e["event"] for e in reversed(events) if e["event"].action == frontdesk.HAND_OUT), None)
+    results, may_hand_out = None, False
+    # Results exist once the case (or, for a bundle, a child) is finished: running cases ask nothing more.
+    if handed is None and case.parent_id is None and (case.status in frontdesk.FINISHED or case.children.exists()):
+        if frontdesk.may_hand_out(user, case):
+            results = frontdesk.results(case)
+            may_hand_out = not results.unfinished and bool(results.notices or results.licenses)
+    return {
+        "authorisations": authorisations,
+        "handed_out": handed,
+        "hand_out_results": results,
+        "may_hand_out": may_hand_out,
+        "hand_out_form": hand_out_form or HandOutForm(),
+    }
