@@ -14,7 +14,7 @@ Who finds them is who may open them (``search.trimming``):
 
 - a case and its materials: every principal a ``CaseGrant`` gives ``view_casefile`` (the
   department's role groups, a parallel department, the applicant's enterprise group or the
-  citizen, an agent), the groups and users holding the model-wide view permission (window
+  citizen, an agent while an authorisation is in force), the groups and users holding the model-wide view permission (window
   clerks, supervisors: ``permissions.sees_everything``) and the oversight principal;
 - a license: its holder (the enterprise's members group or the citizen), the issuing
   department's clerk, reviewer and decider groups (``license_pages.staff``), oversight.
@@ -29,13 +29,14 @@ new group is not followed: ``manage.py search_index check --repair`` brings that
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import post_save
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from search import indexing as search_indexing, trimming
 from search.documents import Provider, SearchDocument, register
 
 from . import permissions
-from .models import CaseEvent, CaseFile, DepartmentRole, License, LicenseEvent, Material, Status
+from .models import Authorisation, CaseEvent, CaseFile, CaseGrant, DepartmentRole, License, LicenseEvent, Material, Status
 from .roles import CASE_ROLES
 
 VIEW = "view_casefile"
@@ -76,10 +77,17 @@ def model_wide_viewers() -> list[str]:
 
 def case_access(case: CaseFile, grants=None, viewers=None) -> list[str]:
     """The principals that may view ``case``: exactly those ``permissions.can(…, 'view_casefile', case)`` admits."""
-    grants = case.grants.all() if grants is None else grants
+    grants = [grant for grant in (case.grants.all() if grants is None else grants) if VIEW in (grant.permissions or [])]
+    agents = {grant.user_id for grant in grants if grant.reason == CaseGrant.Reason.AGENT}
+    if agents:  # an agent's grant counts while an authorisation is in force (permissions.can agrees)
+        now = timezone.now()
+        agents = set(Authorisation.objects.filter(
+            agent_id__in=agents, case_id__in=[case.pk, case.parent_id], revoked_at__isnull=True,
+            valid_from__lte=now, valid_until__gt=now,
+        ).values_list("agent_id", flat=True))
     access = [
         trimming.group_principal(grant.group_id) if grant.group_id else trimming.user_principal(grant.user_id)
-        for grant in grants if VIEW in (grant.permissions or [])
+        for grant in grants if grant.reason != CaseGrant.Reason.AGENT or grant.user_id in agents
     ]
     access += model_wide_viewers() if viewers is None else viewers
     return access + trimming.oversight_principals()

@@ -166,3 +166,20 @@ def test_the_workbench_search_finds_a_case_and_its_material_text_for_its_staff_o
     client.force_login(world.other_clerk)
     for text in ("王小明", filed.number):
         assert f"/admin/cases/{filed.number}/" not in client.get("/admin/records-search/", {"q": text}).content.decode()
+
+
+def test_an_agent_finds_the_case_while_authorised_and_not_after_revocation(world, filed, committed, django_user_model):
+    import datetime
+
+    from django.utils import timezone
+
+    from casefiles import agents
+
+    helper = django_user_model.objects.create_user("helper", password="pw-for-tests-only")
+    with committed():
+        authorisation = agents.authorise(filed, world.applicant, helper, pdf_upload("授权委托书.pdf"),
+                                         valid_until=timezone.now() + datetime.timedelta(days=7))
+    assert keys(filed.number, helper, "case") == [f"case:{filed.pk}"]
+    with committed():
+        agents.revoke(authorisation, world.applicant)
+    assert keys(filed.number, helper) == []
