@@ -1,4 +1,5 @@
 from .applicants import Enterprise, Person
+from .bundles import Activity
 from .calendar import CalendarDay, CalendarYear
 from .cases import (
     CaseFile,
@@ -17,6 +18,7 @@ from .materials import Material
 from .notices import Notice
 
 __all__ = [
+    "Activity",
     "CalendarDay",
     "CalendarYear",
     "CaseEvent",
