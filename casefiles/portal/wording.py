@@ -121,6 +121,8 @@ def _describe(event, case) -> tuple[str, list[str]] | None:
         return str(_("The time limit is paused for: %(kind)s.") % {"kind": _kind_label(data.get("kind", ""))}), []
     if action == "end_special_procedure":
         return str(_("%(kind)s finished: the time limit runs again.") % {"kind": _kind_label(data.get("kind", ""))}), []
+    if action == "follow_part":  # a bundle's parent, after one of its parts moved on
+        return str(_("Overall status: %(status)s.") % {"status": status_label(event.to_state)}), [str(data.get("item", ""))]
     if action == "add_material" and event.from_state != Status.DRAFT:
         # While drafting, every upload would be a line; afterwards each one matters.
         if data.get("fulfils_promise"):
