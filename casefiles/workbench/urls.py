@@ -6,6 +6,7 @@ app_name = "casefiles_workbench"
 
 urlpatterns = [
     path("", views.inbox_view, name="inbox"),
+    path("bundles/<str:number>/", views.bundle_view, name="bundle"),
     path("<str:number>/", views.case_view, name="case"),
     path("<str:number>/steps/<slug:name>/", views.perform_step, name="step"),
     path("<str:number>/guide/", views.filed_guide, name="filed_guide"),
