@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import bundles, views
 
 app_name = "casefiles_api"
 
@@ -18,6 +18,13 @@ urlpatterns = [
     path("cases/<str:number>/materials/<int:material_id>/file", views.MaterialFileView.as_view(), name="material-file"),
     path("cases/<str:number>/notices/", views.NoticeListView.as_view(), name="case-notices"),
     path("notices/<str:notice_number>/pdf", views.NoticePdfView.as_view(), name="notice-pdf"),
+    path("bundles/", bundles.BundleListView.as_view(), name="bundle-list"),
+    path("bundles/<str:number>/", bundles.BundleDetailView.as_view(), name="bundle-detail"),
+    path("bundles/<str:number>/materials/", bundles.BundleMaterialView.as_view(), name="bundle-materials"),
+    path("bundles/<str:number>/submit/", bundles.BundleSubmitView.as_view(), name="bundle-submit"),
+    path("bundles/<str:number>/withdraw/", bundles.BundleWithdrawView.as_view(), name="bundle-withdraw"),
+    path("activities/", bundles.ActivityListView.as_view(), name="activity-list"),
+    path("activities/proposal/", bundles.ProposalView.as_view(), name="activity-proposal"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
