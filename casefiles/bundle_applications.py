@@ -320,6 +320,12 @@ def submit(parent, user, *, expected_version=None):
     _check(user, parent, "apply_casefile")
     with transaction.atomic():
         _claim(parent, expected_version, from_states=(Status.DRAFT,))
+        # The parent first, so that following its parts it is already submitted.
+        event = journal.record(parent, "submit", user, from_state=Status.DRAFT, to_state=Status.SUBMITTED)
+        CaseFile.objects.filter(pk=parent.pk).update(status=Status.SUBMITTED, submitted_at=event.created_at,
+                                                     version=F("version") + 1)
+        parent.status, parent.version = Status.SUBMITTED, parent.version + 1
+        _grant_lead(parent)
         problems = []
         for child in children(parent):
             if child.status != Status.DRAFT:
@@ -396,18 +402,12 @@ def follow(child, user=None, event=None) -> None:
     changes = {}
     if (max(dues) if dues else None) != parent.promised_due:
         changes["promised_due"] = max(dues) if dues else None
-    now = timezone.now()
-    first_submission = parent.submitted_at is None and target != Status.DRAFT
-    if first_submission:
-        changes["submitted_at"] = now
     if target == Status.CONCLUDED and parent.concluded_at is None:
-        changes["concluded_at"] = now
+        changes["concluded_at"] = timezone.now()
     if target != parent.status:
         changes.update(status=target, version=F("version") + 1)
     if changes:
         CaseFile.objects.filter(pk=parent.pk).update(**changes)
-    if first_submission:
-        _grant_lead(parent)
     if target != parent.status:
         journal.record(parent, "follow_part", user, from_state=parent.status, to_state=target,
                        data={"part": child.number, "item": child.item_title, "part_status": child.status,

@@ -174,6 +174,9 @@ def load_demo(stdout=None) -> None:
     from .demo_cases import load_cases  # after the content: the cases are filed against its guides
 
     load_cases(stdout=stdout)
+    from .demo_bundles import load_bundles  # 一件事 in progress, and the 一照通行 activities
+
+    load_bundles(stdout=stdout)
     if stdout is not None:
         stdout.write(
             f"Demo loaded: {len(departments)} departments, {len(users)} users, "
