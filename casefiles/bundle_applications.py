@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from . import applications, journal, materials, permissions, roles
+from . import applications, journal, materials, permissions
 from .models import CaseFile, CaseGrant, Channel, Material, Status
 from .workflow import Conflict, GuardFailed, NotAllowedNow, NotFound, NotPermitted, OPEN_FOR_WITHDRAWAL
 
@@ -114,15 +114,6 @@ def start(user, applicant, *, bundle=None, items=None, title="", activities=(), 
 
 def children(parent) -> list[CaseFile]:
     return list(parent.children.select_related("item", "department").order_by("pk"))
-
-
-def bundle_of(case) -> CaseFile | None:
-    """The parent of ``case``, or ``case`` itself if it is one; None for a case on its own."""
-    if case.is_bundle:
-        return case
-    if case.parent_id:
-        return CaseFile.objects.select_related("department").get(pk=case.parent_id)
-    return None
 
 
 # --- who may see what ---------------------------------------------------------------------
@@ -196,18 +187,25 @@ def slots(parent) -> list[SharedSlot]:
     return found
 
 
-def _targets(parent, key):
-    """The draft children whose item asks for material ``key``, with that item's requirement."""
+def _targets(parent, key=None):
+    """The draft children that ask for material ``key`` (or, without a key, for each key), each
+    with its item's requirement: {key: [(child, requirement), …]}. Three queries in all."""
     from cms.bundles import material_key
+    from cms.models import MaterialRequirement
 
-    targets = []
-    for child in children(parent):
-        if child.status not in materials.APPLICANT_STATES:
-            continue
-        requirement = next((r for r in child.item.material_requirements.all() if material_key(r.name) == key), None)
-        if requirement is not None:
-            targets.append((child, requirement))
-    return targets
+    drafts = [c for c in CaseFile.objects.filter(parent=parent).order_by("pk") if c.status in materials.APPLICANT_STATES]
+    by_item: dict[int, list] = {}
+    for requirement in MaterialRequirement.objects.filter(page_id__in={c.item_id for c in drafts}).order_by("sort_order", "pk"):
+        by_item.setdefault(requirement.page_id, []).append(requirement)
+    found: dict[str, list] = {}
+    for child in drafts:
+        seen = set()
+        for requirement in by_item.get(child.item_id, []):
+            k = material_key(requirement.name)
+            if k not in seen and (key is None or k == key):
+                seen.add(k)
+                found.setdefault(k, []).append((child, requirement))
+    return found if key is None else found.get(key, [])
 
 
 def _may_change(user, parent):
@@ -221,31 +219,57 @@ def _may_change(user, parent):
 def add_shared(parent, key, upload, user) -> list[Material]:
     """Store ``upload`` once for combined material ``key``; every draft child that asks for it
     gets a row pointing at the one stored file. Returns the rows."""
+    rows, refused = add_shared_files(parent, [(key, upload)], user)
+    if refused:
+        raise refused[0][2]
+    return rows
+
+
+def add_shared_files(parent, uploads, user):
+    """``add_shared`` for several (key, upload) pairs — one form posted — asking permissions and
+    the parts' requirements once. Each file stands or falls alone: returns (the rows stored,
+    [(key, upload, UploadRefused), …] for the files refused)."""
     _may_change(user, parent)
-    targets = _targets(parent, key)
-    if not targets:
-        raise materials.UploadRefused(_("That material is not one this bundle asks for."))
+    targets = _targets(parent)
+    deferred = set(Material.objects.filter(case__parent=parent, deferred=True, is_current=True)
+                   .values_list("case_id", "requirement_id"))
+    stored, refused = [], []
+    for key, upload in uploads:
+        if not targets.get(key):
+            refused.append((key, upload, materials.UploadRefused(_("That material is not one this bundle asks for."))))
+            continue
+        try:
+            stored += _store_shared(parent, targets[key], upload, user, deferred)
+        except materials.UploadRefused as error:
+            refused.append((key, upload, error))
+    if stored:
+        pks = [m.pk for m in stored]
+        transaction.on_commit(lambda: _enqueue_extraction(pks))
+    return stored, refused
+
+
+def _store_shared(parent, targets, upload, user, deferred):
     checked = materials.check_upload(upload)
     name = default_storage.save(f"cases/{parent.number}/materials/{uuid.uuid4().hex}{checked.extension}", File(upload))
     try:
         with transaction.atomic():
             rows = []
             for child, requirement in targets:
-                promises = list(child.materials.filter(requirement=requirement, deferred=True, is_current=True))
+                promised = (child.pk, requirement.pk) in deferred
                 material = Material.objects.create(
                     case=child, requirement=requirement, requirement_name=requirement.name, file=name,
                     original_name=checked.name, sha256=checked.sha256, size=checked.size,
                     content_type=checked.content_type, uploaded_by=user,
                 )
-                Material.objects.filter(pk__in=[p.pk for p in promises]).update(is_current=False)
+                if promised:  # a promise to supply later (容缺) is fulfilled by the first real file
+                    Material.objects.filter(case=child, requirement=requirement, deferred=True, is_current=True).update(is_current=False)
                 journal.record(child, "add_material", user, from_state=child.status, to_state=child.status,
                                data={"material": requirement.name, "file": checked.name, "sha256": checked.sha256,
-                                     "version": 1, "fulfils_promise": bool(promises), "shared_in": parent.number})
+                                     "version": 1, "fulfils_promise": promised, "shared_in": parent.number})
                 rows.append(material)
     except Exception:
         default_storage.delete(name)  # no row was written: neither is the file
         raise
-    transaction.on_commit(lambda: _enqueue_extraction([m.pk for m in rows]))
     return rows
 
 
@@ -480,6 +504,3 @@ def summary(parent) -> dict:
     counts["total"] = sum(counts.values())
     return counts
 
-
-def is_window_clerk(user) -> bool:
-    return roles.has_global_role(user, roles.WINDOW_CLERK)

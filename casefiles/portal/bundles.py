@@ -162,14 +162,13 @@ def bundle_page(request, parent):
     stored = 0
     try:
         slots = bundles.slots(parent)
+        uploads = [(slot.key, upload) for slot in slots for upload in request.FILES.getlist(f"files-{slot.key}")]
+        if uploads:
+            rows, refused = bundles.add_shared_files(parent, uploads, user)
+            stored += len({m.file.name for m in rows})
+            for key, upload, error in refused:
+                refusals.setdefault(key, []).append(f"{upload.name}: {error.message}")
         for slot in slots:
-            for upload in request.FILES.getlist(f"files-{slot.key}"):
-                try:
-                    bundles.add_shared(parent, slot.key, upload, user)
-                except materials.UploadRefused as error:
-                    refusals.setdefault(slot.key, []).append(f"{upload.name}: {error.message}")
-                else:
-                    stored += 1
             if request.POST.get(f"promise-{slot.key}") and not slot.files and slot.promise is None \
                     and not request.FILES.getlist(f"files-{slot.key}"):
                 try:
