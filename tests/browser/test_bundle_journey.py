@@ -60,7 +60,8 @@ def staff_page(browser, live_site, log_in, username):
 
 
 @pytest.mark.browser
-def test_an_enterprise_files_a_bundle_and_two_departments_act_in_parallel(bundle, browser, browser_page, live_site, log_in):
+def test_an_enterprise_files_a_bundle_and_two_departments_act_in_parallel(bundle, browser, browser_page, live_site, log_in,
+                                                                          accessibility_violations):
     from casefiles.models import CaseFile, Material
 
     page = browser_page
@@ -75,6 +76,8 @@ def test_an_enterprise_files_a_bundle_and_two_departments_act_in_parallel(bundle
     page.wait_for_url("**/my/cases/*/")
     number = page.url.rstrip("/").rsplit("/", 1)[-1]
 
+    violations, report = accessibility_violations(page)
+    assert not violations, report
     # One set of materials: the identity card both items ask for has one upload.
     inputs = page.locator("#materials-form input[type=file]")
     assert inputs.count() == 4
@@ -116,3 +119,5 @@ def test_an_enterprise_files_a_bundle_and_two_departments_act_in_parallel(bundle
     # The applicant follows the parts on the bundle's page.
     page.goto(f"/my/cases/{number}/")
     assert page.locator("#bundle-parts tbody tr").count() == 2
+    violations, report = accessibility_violations(page)
+    assert not violations, report
