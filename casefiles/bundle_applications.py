@@ -102,7 +102,7 @@ def start(user, applicant, *, bundle=None, items=None, title="", activities=(), 
                                 contact_phone=contact_phone, contact_email=contact_email, form_data=data)
     parent.is_bundle = True
     parent.item_code = bundle.bundle_code if bundle is not None else "YZTX"
-    parent.item_title = title or str(_("Business licence and permits (一照通行)"))
+    parent.item_title = title or str(_("Business license and permits (一照通行)"))
     parent.department = lead_department
     parent.save(update_fields=["is_bundle", "item_code", "item_title", "department"])
     for item in items:

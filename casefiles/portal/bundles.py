@@ -83,9 +83,9 @@ def apply_activities(request):
         return render(request, "casefiles/portal/activities.html", {
             "chosen": chosen, "activities": list(activities.offered()),
         }, status=400 if chosen.errors else 200)
-    title = _("Business licence and permits (一照通行)")
+    title = _("Business license and permits (一照通行)")
     return _apply(request, title=title, items=proposal.items, proposal=proposal, chosen=chosen,
-                  guide_url=reverse("casefiles:apply_activities"), kicker=_("One licence, every permit (一照通行)"),
+                  guide_url=reverse("casefiles:apply_activities"), kicker=_("One license, every permit (一照通行)"),
                   bound=request.method == "POST" and request.POST.get("step") == "apply")
 
 
