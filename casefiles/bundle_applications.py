@@ -373,6 +373,9 @@ def withdraw(parent, user, *, expected_version=None, reason=""):
 
     _check(user, parent, "apply_casefile")
     with transaction.atomic():
+        # The parts' rows before the parent's, in the order a department's step takes them (its
+        # part, then ``follow`` the parent): the other order could deadlock with it.
+        parts_now = list(CaseFile.objects.select_for_update().filter(parent=parent).order_by("pk"))
         if not may_withdraw(parent):
             raise NotAllowedNow(_("This application cannot be withdrawn now (%(status)s).") % {"status": parent.get_status_display()})
         _claim(parent, expected_version, from_states=tuple(OPEN_FOR_WITHDRAWAL))
@@ -382,7 +385,7 @@ def withdraw(parent, user, *, expected_version=None, reason=""):
                                                      concluded_at=timezone.now())
         parent.status, parent.version = Status.WITHDRAWN, parent.version + 1
         journal.record(parent, "withdraw", user, from_state=from_state, to_state=Status.WITHDRAWN, comment=reason)
-        for child in children(parent):
+        for child in parts_now:
             if child.status in OPEN_FOR_WITHDRAWAL:
                 workflow.perform(child, "withdraw", user, comment=reason)
     parent.refresh_from_db()
