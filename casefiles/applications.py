@@ -49,7 +49,7 @@ def may_apply_for(user, item) -> bool:
 
 @transaction.atomic
 def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", contact_phone="", contact_email="",
-          form_data=None) -> CaseFile:
+          form_data=None, parent=None) -> CaseFile:
     """A new draft for ``item``; only its applicant (and whoever acts for them) can see it."""
     if not item.live:
         raise ApplicationRefused(_("This service item is not open for applications."))
@@ -76,6 +76,7 @@ def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", con
         submitted_by=user,
         channel=channel,
         form_data=form_data or {},
+        parent=parent,
     )
     permissions.grant_applicant(case)
     if acting_at_window:

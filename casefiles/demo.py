@@ -177,6 +177,9 @@ def load_demo(stdout=None) -> None:
     from .demo_agents import load_agents  # after the cases: the helper is authorised on one of them
 
     load_agents(stdout=stdout)
+    from .demo_bundles import load_bundles  # 一件事 in progress, and the 一照通行 activities
+
+    load_bundles(stdout=stdout)
     if stdout is not None:
         stdout.write(
             f"Demo loaded: {len(departments)} departments, {len(users)} users, "

@@ -5,11 +5,13 @@ The progress URL is also printed (as a QR code) on every notice: casefiles.notic
 
 from django.urls import path
 
-from .portal import agents, views
+from .portal import agents, bundles, views
 
 app_name = "casefiles"
 
 urlpatterns = [
+    path("apply/bundle/<str:bundle_code>/", bundles.apply_bundle, name="apply_bundle"),
+    path("apply/activities/", bundles.apply_activities, name="apply_activities"),
     path("apply/<str:item_code>/", views.apply, name="apply"),
     path("my/cases/", views.my_cases, name="my_cases"),
     path("my/cases/<str:number>/", views.case_page, name="case"),

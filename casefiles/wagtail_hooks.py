@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import CalendarYear, Department, Enterprise, LicenseType, Person
+from .models import Activity, CalendarYear, Department, Enterprise, LicenseType, Person
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -65,6 +65,20 @@ class CalendarYearViewSet(ModelViewSet):
     search_backend_name = None
 
 
+class ActivityViewSet(ModelViewSet):
+    """一照通行: which items each business activity needs (casefiles.activities)."""
+
+    model = Activity
+    icon = "tasks"
+    menu_label = _("Business activities (一照通行)")
+    list_display = ["name", "code", "is_active", "sort_order"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code", "keywords"]
+    search_backend_name = None
+    form_fields = ["code", "name", "description", "keywords", "items", "sort_order", "is_active"]
+    ordering = ["sort_order", "code"]
+
+
 class DirectoryGroup(ModelViewSetGroup):
     menu_label = _("Departments and applicants")
     menu_icon = "group"
@@ -74,6 +88,7 @@ class DirectoryGroup(ModelViewSetGroup):
         EnterpriseViewSet("enterprises"),
         PersonViewSet("persons"),
         LicenseTypeViewSet("license-types"),
+        ActivityViewSet("activities"),
     )
 
 

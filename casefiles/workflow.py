@@ -375,6 +375,8 @@ def schedule(case) -> None:
 
 def available(case, user) -> list[Transition]:
     """The transitions ``user`` may take on ``case`` now (guards aside: those answer on trying)."""
+    if case.is_bundle:
+        return []  # a bundle's parent follows its parts (casefiles.bundle_applications)
     return [
         t for t in TRANSITIONS.values()
         if case.status in t.sources and t.permission is not None and permissions.can(user, t.permission, case)
@@ -395,6 +397,8 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
     if not system and "view_casefile" not in held:
         raise NotFound(_("No such case."))
     version = case.version if expected_version is None else int(expected_version)
+    if case.is_bundle:
+        raise NotAllowedNow(_("A bundle application is not handled as one case: each of its parts is."))
     if case.status not in transition.sources:
         raise NotAllowedNow(_("This step is not possible while the case is “%(status)s”.") % {"status": case.get_status_display()})
     if not system and (transition.permission is None or transition.permission not in held):
@@ -426,6 +430,10 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
             case, transition.name, user, from_state=from_state, to_state=transition.target, comment=comment,
             data=ctx.data, on_behalf_of=on_behalf_of,
         )
+        if case.parent_id:
+            from . import bundle_applications
+
+            bundle_applications.follow(case, user, event)  # the bundle's status follows its parts
         transaction.on_commit(lambda: notify.state_changed(case.pk, event.pk))
     return event
 

@@ -38,8 +38,13 @@ def items(bundle):
 
 
 def combined_materials(bundle) -> list[CombinedMaterial]:
+    return combine(items(bundle))
+
+
+def combine(guides) -> list[CombinedMaterial]:
+    """The materials of ``guides`` (any set of items: a bundle's, or those 一照通行 proposed), each asked once."""
     combined: dict[str, CombinedMaterial] = {}
-    for item in items(bundle):
+    for item in guides:
         for requirement in item.material_requirements.prefetch_related("license_types").order_by("sort_order"):
             key = material_key(requirement.name)
             types = list(requirement.license_types.all())

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import agents, views
+from . import agents, bundles, views
 
 app_name = "casefiles_api"
 
@@ -26,6 +26,13 @@ urlpatterns = [
     path("cases/<str:number>/authorisations/<int:authorisation_id>/document", agents.AuthorisationDocumentView.as_view(),
          name="authorisation-document"),
     path("cases/<str:number>/hand-out/", agents.HandOutView.as_view(), name="case-hand-out"),
+    path("bundles/", bundles.BundleListView.as_view(), name="bundle-list"),
+    path("bundles/<str:number>/", bundles.BundleDetailView.as_view(), name="bundle-detail"),
+    path("bundles/<str:number>/materials/", bundles.BundleMaterialView.as_view(), name="bundle-materials"),
+    path("bundles/<str:number>/submit/", bundles.BundleSubmitView.as_view(), name="bundle-submit"),
+    path("bundles/<str:number>/withdraw/", bundles.BundleWithdrawView.as_view(), name="bundle-withdraw"),
+    path("activities/", bundles.ActivityListView.as_view(), name="activity-list"),
+    path("activities/proposal/", bundles.ProposalView.as_view(), name="activity-proposal"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI

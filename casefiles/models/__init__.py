@@ -1,5 +1,6 @@
 from .agents import Authorisation
 from .applicants import Enterprise, Person
+from .bundles import Activity
 from .calendar import CalendarDay, CalendarYear
 from .cases import (
     CaseFile,
@@ -18,6 +19,7 @@ from .materials import Material
 from .notices import Notice
 
 __all__ = [
+    "Activity",
     "Authorisation",
     "CalendarDay",
     "CalendarYear",

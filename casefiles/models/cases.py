@@ -55,6 +55,9 @@ class CaseFile(models.Model):
     item_title = models.CharField(_("item"), max_length=255)
     department = models.ForeignKey("casefiles.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases")
     parent = models.ForeignKey("self", verbose_name=_("bundle case"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # A bundle's parent (一件事): one case per item are its children; the parent is never worked
+    # itself, its status follows theirs (casefiles.bundle_applications).
+    is_bundle = models.BooleanField(_("bundle application"), default=False, editable=False)
 
     enterprise = models.ForeignKey("casefiles.Enterprise", verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     person = models.ForeignKey("casefiles.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")

@@ -19,7 +19,7 @@ from casefiles import agents, applications, materials, permissions, workflow
 from casefiles.models import CaseFile, Person, Status
 from config import ratelimit
 
-from . import progress, slots as slot_lists, wording
+from . import bundles as bundle_pages, progress, slots as slot_lists, wording
 from .forms import ApplyForm, ProgressForm, WithdrawForm
 
 CASES_PER_PAGE = 20
@@ -97,7 +97,9 @@ def apply(request, item_code):
 @login_required
 @require_GET
 def my_cases(request):
-    cases = permissions.applicant_cases(request.user).select_related("department").order_by("-created_at", "-pk")
+    # A bundle is one row: its parts are listed on its page.
+    cases = (permissions.applicant_cases(request.user).filter(parent__isnull=True).select_related("department")
+             .order_by("-created_at", "-pk"))
     page_obj = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {"case": case, "status": wording.status_label(case.status), "tone": wording.TONE.get(case.status, ""),
@@ -137,6 +139,7 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "problems": wording.correction_problems(case) if case.status == Status.CORRECTION_REQUESTED else [],
         "errors": list(errors),
         "guide_url": case.item.get_url(request) if case.item.live else None,
+        "bundle": CaseFile.objects.filter(pk=case.parent_id).only("number", "item_title").first() if case.parent_id else None,
         "accept": ",".join(extension for _ct, extension in materials.KINDS.values()) + ",.jpeg",
         "max_mb": materials.limits()["MAX_BYTES"] // 1048576,
         **agency,
@@ -225,6 +228,8 @@ def case_page(request, number):
     """One case: status, timeline, materials, notices; for a draft or a correction, the upload
     slots with "save" and "submit"; after a 容缺 acceptance, the slots of the promised materials."""
     case = _case_or_404(request, number)
+    if case.is_bundle:
+        return bundle_pages.bundle_page(request, case)
     if request.method == "GET":
         return _render_case(request, case)
 
@@ -273,6 +278,8 @@ def case_page(request, number):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, number):
     case = _case_or_404(request, number)
+    if case.is_bundle:
+        return bundle_pages.withdraw_bundle(request, case)
     if not any(t.name == "withdraw" for t in workflow.available(case, request.user)):
         messages.error(request, _("This application cannot be withdrawn now (%(status)s).") % {"status": wording.status_label(case.status)})
         return redirect("casefiles:case", number=case.number)

@@ -132,6 +132,8 @@ def _describe(event, case) -> tuple[str, list[str]] | None:
         return str(_("Results handed out at the window to %(name)s.") % {"name": data.get("recipient", "")}), [
             str(_("Document issued: %(number)s") % {"number": number}) for number in data.get("notices", [])
         ] + [str(_("License: %(identifier)s") % {"identifier": identifier}) for identifier in data.get("licenses", [])]
+    if action == "follow_part":  # a bundle's parent, after one of its parts moved on
+        return str(_("Overall status: %(status)s.") % {"status": status_label(event.to_state)}), [str(data.get("item", ""))]
     if action == "add_material" and event.from_state != Status.DRAFT:
         # While drafting, every upload would be a line; afterwards each one matters.
         if data.get("fulfils_promise"):

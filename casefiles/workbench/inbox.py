@@ -59,7 +59,7 @@ SORT_LABELS = {
 ROW_FIELDS = (
     "number", "item_id", "item_title", "item_code", "applicant_name", "channel", "status", "submitted_at", "created_at",
     "promised_due", "statutory_due", "deadline_provisional", "department__name", "department__short_name",
-    "department__code",
+    "department__code", "is_bundle", "parent_id",
 )
 
 

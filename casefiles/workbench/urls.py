@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:number>/hand-out/", frontdesk.hand_out, name="hand_out"),
     path("<str:number>/authorisations/<int:pk>/document/", frontdesk.authorisation_document,
          name="authorisation_document"),
+    path("bundles/<str:number>/", views.bundle_view, name="bundle"),
     path("<str:number>/", views.case_view, name="case"),
     path("<str:number>/steps/<slug:name>/", views.perform_step, name="step"),
     path("<str:number>/guide/", views.filed_guide, name="filed_guide"),

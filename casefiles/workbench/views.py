@@ -277,6 +277,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "submitted_by": _person(case.submitted_by) if case.submitted_by_id else "",
         "requirement_names": [g["name"] for g in groups],
         "inbox_url": reverse("casefiles_workbench:inbox"),
+        "bundle": CaseFile.objects.filter(pk=case.parent_id).only("number", "item_title").first() if case.parent_id else None,
     }
     from .frontdesk import case_context  # agents and the hand-out at the window (一窗受理)
 
@@ -286,7 +287,42 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
 
 @require_GET
 def case_view(request, number):
-    return _render_case(request, _visible_case(request, number))
+    case = _visible_case(request, number)
+    if case.is_bundle:  # never worked itself: its combined view
+        return redirect("casefiles_workbench:bundle", number=case.number)
+    return _render_case(request, case)
+
+
+@require_GET
+def bundle_view(request, number):
+    """一件事: every part of a bundle, for any department handling one of them. Its own parts
+    link to their case pages; of the others it sees the progress, and their opinions only when
+    ``YIWANG_BUNDLE_OPINIONS_SHARED``. Someone handling no part gets the 404 of a missing case."""
+    from casefiles import bundle_applications as bundles
+
+    parent = CaseFile.objects.select_related("department").filter(number=number, is_bundle=True).first()
+    if parent is None or not bundles.may_view(request.user, parent):
+        raise _no_such_case()
+    parts = bundles.parts(parent, request.user, staff=True)
+    status_labels = dict(Status.choices)
+    for part in parts:
+        part.status_label = status_labels.get(part.case.status, part.case.status)
+        part.events = [
+            {"label": workflow.TRANSITIONS[e.action].label if e.action in workflow.TRANSITIONS else e.action,
+             "when": e.created_at, "comment": e.comment,
+             "reason": e.data.get("reason", ""),
+             "problems": _format_value("problems", e.data["problems"]) if e.data.get("problems") else ""}
+            for e in part.opinions
+        ]
+    return TemplateResponse(request, "casefiles/workbench/bundle.html", {
+        "header_title": f"{parent.number} {parent.item_title}",
+        "parent": parent,
+        "parent_status": status_labels.get(parent.status, parent.status),
+        "parts": parts,
+        "summary": bundles.summary(parent),
+        "opinions_shared": bundles.opinions_shared(),
+        "inbox_url": reverse("casefiles_workbench:inbox"),
+    })
 
 
 @require_POST

@@ -62,6 +62,19 @@ class BundlePage(RoutablePageMixin, DepartmentOwned, Page):
 
         return pdf_response(self, request)
 
+    @property
+    def apply_url(self):
+        """Where the apply button leads: one application for every item (None while any item
+        cannot be applied for online, or before the case-file module offers applying)."""
+        from django.urls import NoReverseMatch, reverse
+
+        if not all(item.can_apply_online for item in self.items()):
+            return None
+        try:
+            return reverse("casefiles:apply_bundle", args=[self.bundle_code])
+        except NoReverseMatch:
+            return None
+
     def items(self):
         from cms import bundles
 

@@ -274,3 +274,10 @@ YIWANG_CJK_FONT = env.string("YIWANG_CJK_FONT", "/usr/share/fonts/truetype/wqy/w
 # working days remain before the promised date, or that date has passed; red after the
 # statutory date.
 YIWANG_DEADLINES = {"YELLOW_WORKING_DAYS": 2, "YELLOW_SHARE_OF_LIMIT": 0.2}
+
+# Bundles (一件事, casefiles/bundle_applications.py, docs/casefiles.md): whether the departments
+# of a parallel approval see one another's opinions (comments, reasons) in the bundle's
+# combined view. Off: each sees the others' progress only.
+YIWANG_BUNDLE_OPINIONS_SHARED = env.boolean("YIWANG_BUNDLE_OPINIONS_SHARED", False)
+# 一照通行: the item every new business applies for with its permits (企业设立登记).
+YIWANG_BUSINESS_REGISTRATION_ITEM = env.string("YIWANG_BUSINESS_REGISTRATION_ITEM", "11440400MB2C9136XA0101000101000")

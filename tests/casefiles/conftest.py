@@ -79,3 +79,38 @@ def submitted_case(world):
     workflow.perform(case, "submit", world.applicant)
     case.refresh_from_db()
     return case
+
+
+@pytest.fixture
+def bundle_world(world, django_user_model):
+    """``world`` plus a second item of another department and a bundle of the two.
+
+    Both items ask for 营业执照 (shared); only the food licence asks for its 申请书, only the
+    construction permit for its 施工许可申请表.
+    """
+    from cms.models import BundleItem, BundlePage, MaterialRequirement, ServiceItemPage
+    from cms.sitetree import ensure_department_page
+
+    w = world
+    other_page = ensure_department_page(w.other_department)
+    w.item2 = other_page.add_child(instance=ServiceItemPage(
+        title="建筑工程施工许可证核发", slug="construction", item_code="1144040000719521390108000101000",
+        statutory_days=15, promised_days=5, online_depth=4,
+    ))
+    w.item2.material_requirements.add(MaterialRequirement(name="营业执照", required=True))
+    w.item2.material_requirements.add(MaterialRequirement(name="施工许可申请表", required=True))
+    w.item2.save_revision().publish()
+    w.item2 = ServiceItemPage.objects.get(pk=w.item2.pk)
+    w.requirements2 = list(MaterialRequirement.objects.filter(page=w.item2).order_by("sort_order", "pk"))
+    page = ensure_department_page(w.department)
+    w.bundle = page.add_child(instance=BundlePage(
+        title="我要开餐馆", slug="restaurant", bundle_code="ZH-YJS-TEST", department=w.department,
+        bundle_items=[BundleItem(item=w.item, sort_order=0), BundleItem(item=w.item2, sort_order=1)],
+    ))
+    w.bundle.save_revision().publish()
+    w.bundle = BundlePage.objects.get(pk=w.bundle.pk)
+    for name, role in (("other-reviewer", "reviewer"), ("other-decider", "decider")):
+        u = django_user_model.objects.create_user(name, password="pw-for-tests-only")
+        u.groups.add(w.other_department.group(role))
+        setattr(w, name.replace("-", "_"), u)
+    return w
