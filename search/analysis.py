@@ -35,7 +35,8 @@ def normalize(text: str) -> str:
 
 
 def _clean(tokens):
-    return [token for token in tokens if not token.isspace()]
+    """The tokens without the blanks between them (rjieba gives a space its own token)."""
+    return " ".join(tokens).split()
 
 
 def index_tokens(text: str, limit: int = MAX_FIELD_CHARS) -> list[str]:

@@ -117,34 +117,29 @@ class DatabaseBackend(SearchBackend):
                 changed.append((found[0], document, checksum))
         if not new and not changed:
             return
-        json_value = engine.json_placeholder
-        # An engine that keeps its text on the document row (PostgreSQL) writes it in the same
-        # statement; one that keeps it apart (SQLite FTS5) is given the new rows' ids after.
-        inline = engine.inline_columns
-        columns = COLUMNS + [column for column, _placeholder in inline]
-        placeholders = [json_value if column in JSON_COLUMNS else "%s" for column in COLUMNS]
-        placeholders += [placeholder for _column, placeholder in inline]
-
-        def values(document, checksum):
-            row = _row_values(document, checksum, now)
-            return row + engine.inline_values(*_segmented(document)) if inline else row
-
+        if engine.writes_with_rows:
+            # PostgreSQL keeps the text on the document row: one statement per batch writes both.
+            engine.write_rows(
+                [_row_values(document, checksum, now) + list(_segmented(document)) for document, checksum in new],
+                [(pk, _row_values(document, checksum, now) + list(_segmented(document)))
+                 for pk, document, checksum in changed],
+            )
+            return
+        placeholders = ", ".join("%s" for _column in COLUMNS)
         with connection.cursor() as cursor:
             if stale_positions:
                 engine.remove_rows(stale_positions)
             if changed:
-                assignments = ", ".join(f"{column} = {placeholder}" for column, placeholder in zip(columns, placeholders))
+                assignments = ", ".join(f"{column} = %s" for column in COLUMNS)
                 cursor.executemany(
                     f"UPDATE search_document SET {assignments} WHERE id = %s",
-                    [[*values(document, checksum), pk] for pk, document, checksum in changed],
+                    [[*_row_values(document, checksum, now), pk] for pk, document, checksum in changed],
                 )
             if new:
                 cursor.executemany(
-                    f"INSERT INTO search_document ({', '.join(columns)}) VALUES ({', '.join(placeholders)})",
-                    [values(document, checksum) for document, checksum in new],
+                    f"INSERT INTO search_document ({', '.join(COLUMNS)}) VALUES ({placeholders})",
+                    [_row_values(document, checksum, now) for document, checksum in new],
                 )
-        if inline:
-            return
         ids = dict(_rows_by_key("key, id", [document.key for document, _checksum in new])) if new else {}
         rows = [(pk, document) for pk, document, _checksum in changed] + [(ids[d.key], d) for d, _c in new]
         engine.index_rows([(registry.priority(d.kind), pk, *_segmented(d)) for pk, d in rows])
@@ -329,7 +324,6 @@ class DatabaseBackend(SearchBackend):
 
 COLUMNS = ["key", "kind", "object_id", "priority", "code", "title", "body", "department", "status", "date", "url",
            "facets", "access", "checksum", "indexed_at"]
-JSON_COLUMNS = {"facets", "access"}
 
 
 def _rows_by_key(columns, keys):

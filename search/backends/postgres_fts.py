@@ -16,6 +16,8 @@ the newest rows, or from the GIN indexes when few rows match (see ``stream``).
 
 import json
 
+import psycopg
+
 from django.db import connection
 
 from search.query import All, Any, Term
@@ -54,22 +56,46 @@ def where(expression, tag_groups, title_only=False):
 
 class PostgresEngine:
     vendor = "postgresql"
-    json_placeholder = "%s::jsonb"
 
-    # Written with the document row itself (``DatabaseBackend._write_batch``): one write per
-    # document instead of an insert and then an update of the same row.
-    inline_columns = (
-        ("tsv", "array_to_tsvector(%s::text[])"),
-        ("tsv_title", "array_to_tsvector(%s::text[])"),
-        ("tags", "%s::text[]"),
-        ("seg_code", "%s"),
-        ("seg_title", "%s"),
-        ("seg_body", "%s"),
-    )
+    # The text is written with the document row itself (``DatabaseBackend._write_batch``),
+    # a whole batch per statement: the rows travel as one array per column and the vectors
+    # are made from the segmented text on the server. Row by row (``executemany``) the round
+    # trips cost more than PostgreSQL's own work (bench/README.md, "Search").
+    writes_with_rows = True
 
-    @staticmethod
-    def inline_values(code, title, body, tags):
-        return [_tokens(code, title, body), _tokens(code, title), tags.split(), code, title, body]
+    def write_rows(self, new, changed):
+        """new: rows of ``database.COLUMNS`` values then (seg_code, seg_title, seg_body, tags);
+        changed: (id, such a row) pairs."""
+        from .database import COLUMNS
+
+        names = [*COLUMNS, "seg_code", "seg_title", "seg_body", "tags"]
+        arrays = ", ".join(f"%b::{_ARRAY_TYPES.get(name, 'text')}[]" for name in names)
+        computed = {
+            "facets": "r.facets::jsonb",
+            "access": "r.access::jsonb",
+            "tags": "string_to_array(r.tags, ' ')",
+            "tsv": f"array_to_tsvector({_words('r.seg_code', 'r.seg_title', 'r.seg_body')})",
+            "tsv_title": f"array_to_tsvector({_words('r.seg_code', 'r.seg_title')})",
+        }
+        targets = [*names, "tsv", "tsv_title"]
+        expressions = [computed.get(name, f"r.{name}") for name in targets]
+        connection.ensure_connection()
+        # Server-side binding for these large array parameters: Django's client-side binding
+        # would quote every element in Python, a third of the whole write.
+        with psycopg.Cursor(connection.connection) as cursor:
+            if new:
+                cursor.execute(
+                    f"INSERT INTO search_document ({', '.join(targets)}) SELECT {', '.join(expressions)} "
+                    f"FROM unnest({arrays}) AS r({', '.join(names)})",
+                    [list(column) for column in zip(*new)],
+                )
+            if changed:
+                assignments = ", ".join(f"{name} = {expression}" for name, expression in zip(targets, expressions))
+                cursor.execute(
+                    f"UPDATE search_document AS d SET {assignments} "
+                    f"FROM unnest(%b::bigint[], {arrays}) AS r(row_id, {', '.join(names)}) WHERE d.id = r.row_id",
+                    [[pk for pk, _row in changed], *[list(column) for column in zip(*(row for _pk, row in changed))]],
+                )
 
     def remove_rows(self, positions):
         """The text lives on the document row, which the caller updates or deletes."""
@@ -153,8 +179,9 @@ class PostgresEngine:
         return {"engine": "postgresql-tsvector"}
 
 
-def _tokens(*texts):
-    tokens = []
-    for text in texts:
-        tokens.extend(text.split())
-    return tokens
+_ARRAY_TYPES = {"priority": "integer", "date": "timestamptz", "indexed_at": "timestamptz"}
+
+
+def _words(*columns) -> str:
+    """The tokens of segmented text columns, as the array ``array_to_tsvector`` takes."""
+    return f"array_remove(string_to_array(concat_ws(' ', {', '.join(columns)}), ' '), '')"

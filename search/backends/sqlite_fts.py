@@ -49,8 +49,7 @@ def match(expression, tag_groups, columns=ANY_COLUMNS) -> str:
 
 class SqliteEngine:
     vendor = "sqlite"
-    json_placeholder = "%s"
-    inline_columns = ()  # the text lives in the FTS5 tables, keyed by the document's id
+    writes_with_rows = False  # the text lives in the FTS5 tables, keyed by the document's id
 
     def index_rows(self, rows):
         """rows: (priority, document id, code, title, body, tags), each text already segmented."""
