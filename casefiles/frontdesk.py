@@ -6,6 +6,8 @@ hands out every department's results at one window.
   open online. The clerk alone is granted the new draft (reason ``agent``,
   casefiles.applications.start), never the applicant's other cases; ``scan`` stores the
   scanned materials (checked like every upload) and ``submit`` sends it to the department.
+  ``file_bundle`` / ``scan_shared`` do the same for a bundle (一件事): one filing, each shared
+  material scanned once, every part submitted to its department at once.
 - ``hand_out``: the results of a case and all its children — decision notices and license
   certificates — are handed to the applicant at one window. Who handed them out, when, to
   whom (name, masked identity number) and which documents go into each case's journal
@@ -61,8 +63,7 @@ def find_applicant(code: str):
     return Enterprise.objects.filter(uscc=uscc).first()
 
 
-def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", contact_email="", form_data=None):
-    """A window clerk starts an application for the applicant standing at the window."""
+def _applicant_at_the_window(clerk, applicant_code):
     if not is_window_clerk(clerk):
         raise workflow.NotPermitted(_("Only a window clerk (综合窗口) files applications at the window."))
     applicant = find_applicant(applicant_code)
@@ -71,9 +72,28 @@ def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", cont
             "No applicant is registered with this code: register the enterprise or person first "
             "(Departments and applicants), then file the application."
         ))
+    return applicant
+
+
+def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", contact_email="", form_data=None):
+    """A window clerk starts an application for the applicant standing at the window."""
+    applicant = _applicant_at_the_window(clerk, applicant_code)
     try:
         return applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
                                   contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
+    except applications.ApplicationRefused as refused:
+        raise FrontDeskRefused(refused.message) from None
+
+
+def file_bundle(clerk, bundle, applicant_code, *, contact_name="", contact_phone="", contact_email=""):
+    """The same for a bundle (一件事): one filing at the window, a part for each department."""
+    from . import bundle_applications
+
+    applicant = _applicant_at_the_window(clerk, applicant_code)
+    try:
+        return bundle_applications.start(clerk, applicant, bundle=bundle, channel=Channel.WINDOW,
+                                         contact_name=contact_name, contact_phone=contact_phone,
+                                         contact_email=contact_email)
     except applications.ApplicationRefused as refused:
         raise FrontDeskRefused(refused.message) from None
 
@@ -102,8 +122,26 @@ def scan(case, clerk, uploads_by_requirement) -> Scanned:
     return result
 
 
+def scan_shared(parent, clerk, uploads_by_key) -> Scanned:
+    """A bundle's scans, ``{combined material key: [uploads]}``: each stored once for every part
+    that asks for it (casefiles.bundle_applications), each file standing or falling alone."""
+    from . import bundle_applications
+
+    pairs = [(key, upload) for key, uploads in uploads_by_key.items() for upload in uploads]
+    stored, refused = bundle_applications.add_shared_files(parent, pairs, clerk)
+    result = Scanned(stored=len({material.file.name for material in stored}))
+    for key, upload, error in refused:
+        result.refused.setdefault(key, []).append(f"{upload.name}: {error.message}")
+    return result
+
+
 def submit(case, clerk, *, expected_version=None):
-    """Send the filed application to its department (the workflow's ordinary submission)."""
+    """Send the filed application to its department (the workflow's ordinary submission); a
+    bundle's parts each to theirs, all or none."""
+    if case.is_bundle:
+        from . import bundle_applications
+
+        return bundle_applications.submit(case, clerk, expected_version=expected_version)
     return workflow.perform(case, "submit", clerk, expected_version=expected_version)
 
 

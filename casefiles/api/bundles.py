@@ -209,8 +209,9 @@ class BundleListView(CaseFileAPIView):
         serializer = BundleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        applicant = resolve_applicant(request.user, {**data, "channel": data.get("channel", Channel.ONLINE)})
-        common = dict(contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
+        channel = data.get("channel", Channel.ONLINE)
+        applicant = resolve_applicant(request.user, {**data, "channel": channel})
+        common = dict(channel=channel, contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
                       contact_email=data.get("contact_email", ""), form_data=data.get("form_data"))
         if data.get("bundle"):
             bundle = BundlePage.objects.live().filter(bundle_code=data["bundle"]).first()

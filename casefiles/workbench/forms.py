@@ -144,9 +144,14 @@ class EndSpecialProcedureForm(forms.Form):
 
 
 class FrontDeskFilingForm(forms.Form):
-    """一窗受理: the item (of any department) and the applicant at the window, by their code."""
+    """一窗受理: the item (of any department) or the bundle (一件事), and the applicant at the
+    window, by their code."""
 
-    item = forms.ModelChoiceField(label=_("Service item"), queryset=None, empty_label=_("Choose the item"))
+    item = forms.ModelChoiceField(label=_("Service item"), queryset=None, required=False,
+                                  empty_label=_("Choose the item"))
+    bundle = forms.ModelChoiceField(label=_("Or a bundle (一件事)"), queryset=None, required=False,
+                                    empty_label=_("Choose the bundle"),
+                                    help_text=_("One filing for all its items: each department gets its part."))
     applicant_code = forms.CharField(
         label=_("Applicant's code"), max_length=40,
         help_text=_("The enterprise's unified social credit code or the person's resident identity number, from the document they show."),
@@ -156,12 +161,19 @@ class FrontDeskFilingForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
 
     def __init__(self, data=None):
-        from cms.models import ServiceItemPage
+        from cms.models import BundlePage, ServiceItemPage
 
         super().__init__(data)
         items = ServiceItemPage.objects.live().select_related("department").order_by("department__code", "title")
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda item: f"{item.department.name if item.department_id else '—'} · {item.title}"
+        self.fields["bundle"].queryset = BundlePage.objects.live().order_by("title")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("item")) == bool(data.get("bundle")):
+            raise forms.ValidationError(_("Choose either one service item or one bundle."))
+        return data
 
 
 class HandOutForm(forms.Form):

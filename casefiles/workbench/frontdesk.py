@@ -2,7 +2,8 @@
 casefiles.frontdesk's and casefiles.agents'; a view turns their answers into pages.
 
 - ``frontdesk/``: a window clerk files an application for the applicant at the window, for
-  any department's item; then ``frontdesk/<number>/``: the scanned materials, and submit.
+  any department's item or for a bundle (一件事); then ``frontdesk/<number>/``: the scanned
+  materials (a bundle's shared ones once each), and submit.
 - ``<number>/hand-out/``: the results of a case (a bundle: with its children) handed out.
 - ``<number>/authorisations/<id>/document/``: an agent's signed authorisation.
 """
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casefiles import agents, frontdesk, materials, permissions, workflow
+from casefiles import agents, bundle_applications, frontdesk, materials, permissions, workflow
 from casefiles.models import Authorisation
 
 from .forms import FrontDeskFilingForm, HandOutForm
@@ -39,9 +40,12 @@ def file_application(request):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
+            contact = {name: data[name] for name in ("contact_name", "contact_phone", "contact_email")}
             try:
-                case = frontdesk.file(request.user, data["item"], data["applicant_code"], contact_name=data["contact_name"],
-                                      contact_phone=data["contact_phone"], contact_email=data["contact_email"])
+                if data["bundle"]:
+                    case = frontdesk.file_bundle(request.user, data["bundle"], data["applicant_code"], **contact)
+                else:
+                    case = frontdesk.file(request.user, data["item"], data["applicant_code"], **contact)
             except frontdesk.FrontDeskRefused as refused:
                 form.add_error("applicant_code", refused.message)
             else:
@@ -51,7 +55,7 @@ def file_application(request):
     return TemplateResponse(request, "casefiles/workbench/frontdesk_file.html", {
         "header_title": _("Front desk (一窗受理)"),
         "form": form,
-        "drafts": permissions.applicant_cases(request.user).filter(status="draft").select_related("department")
+        "drafts": permissions.applicant_cases(request.user).filter(status="draft", parent__isnull=True).select_related("department")
         .order_by("-created_at")[:20],
     }, status=status)
 
@@ -65,8 +69,12 @@ def scan_materials(request, number):
         return redirect(case_url(case))
     refused, errors, status = {}, [], 200
     if request.method == "POST":
-        uploads = {r.pk: request.FILES.getlist(f"files-{r.pk}") for r in case.item.material_requirements.all()}
-        scanned = frontdesk.scan(case, request.user, {pk: files for pk, files in uploads.items() if files})
+        if case.is_bundle:
+            uploads = {slot.key: request.FILES.getlist(f"files-{slot.key}") for slot in bundle_applications.slots(case)}
+            scanned = frontdesk.scan_shared(case, request.user, {key: files for key, files in uploads.items() if files})
+        else:
+            uploads = {r.pk: request.FILES.getlist(f"files-{r.pk}") for r in case.item.material_requirements.all()}
+            scanned = frontdesk.scan(case, request.user, {pk: files for pk, files in uploads.items() if files})
         refused = scanned.refused
         case.refresh_from_db()
         if refused:
@@ -89,18 +97,28 @@ def scan_materials(request, number):
             messages.success(request, ngettext("%(count)d file stored.", "%(count)d files stored.", scanned.stored)
                              % {"count": scanned.stored})
             return redirect("casefiles_workbench:frontdesk_scan", number=case.number)
-    current = {}
-    for material in case.materials.filter(is_current=True):
-        current.setdefault(material.requirement_id, []).append(material)
-    slots = [{"requirement": r, "files": current.get(r.pk, []), "errors": refused.get(r.pk, [])}
-             for r in case.item.material_requirements.all()]
     return TemplateResponse(request, "casefiles/workbench/frontdesk_scan.html", {
         "header_title": f"{case.number} {case.item_title}",
         "case": case,
-        "slots": slots,
+        "slots": _scan_slots(case, refused),
         "errors": errors,
-        "missing": workflow.missing_requirements(case, allow_deferred=case.item.tolerant_acceptance),
+        "missing": [] if case.is_bundle else workflow.missing_requirements(
+            case, allow_deferred=case.item.tolerant_acceptance),
     }, status=status)
+
+
+def _scan_slots(case, refused):
+    """One file input per material: a requirement of the item, or a bundle's shared material
+    (named with the items that ask for it)."""
+    if case.is_bundle:
+        return [{"key": slot.key, "name": slot.material.name, "required": slot.material.required,
+                 "items": slot.items, "files": slot.files, "errors": refused.get(slot.key, [])}
+                for slot in bundle_applications.slots(case)]
+    current = {}
+    for material in case.materials.filter(is_current=True):
+        current.setdefault(material.requirement_id, []).append(material)
+    return [{"key": r.pk, "name": r.name, "required": r.required, "items": [], "files": current.get(r.pk, []),
+             "errors": refused.get(r.pk, [])} for r in case.item.material_requirements.all()]
 
 
 def _int(value):

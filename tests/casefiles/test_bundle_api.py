@@ -82,3 +82,14 @@ def test_activities_and_their_proposal(bundle_world, api, settings):
     assert refused.status_code == 400
     neither = api.post("/api/v1/bundles/", {}, format="json")
     assert neither.status_code == 400
+
+
+def test_a_window_clerk_files_a_bundle_at_the_window_over_the_api(bundle_world, api):
+    w = bundle_world
+    api.force_authenticate(w.window)
+    created = api.post("/api/v1/bundles/", {"bundle": "ZH-YJS-TEST", "channel": "window",
+                                            "enterprise_uscc": w.enterprise.uscc}, format="json")
+    assert created.status_code == 201, created.json()
+    parent = CaseFile.objects.get(number=created.json()["number"])
+    assert parent.channel == "window" and {c.channel for c in parent.children.all()} == {"window"}
+    assert parent.enterprise == w.enterprise

@@ -4,8 +4,8 @@ import pytest
 from django.utils import translation
 
 from casefiles import applications, frontdesk, materials, permissions, workflow
-from casefiles.demo import demo_resident_id
-from casefiles.models import CaseEvent, CaseFile, Channel, Status
+from casefiles.demo import demo_resident_id, demo_uscc
+from casefiles.models import CaseEvent, CaseFile, Channel, Material, Status
 
 from .conftest import pdf_upload
 
@@ -216,3 +216,37 @@ def test_the_hand_out_over_the_api(world, submitted_case):
     done = api(world.window).post(url, {"recipient_name": "林晓燕", "note": "原件已核验"}, format="json")
     assert done.status_code == 201
     assert done.data["handed_out"]["actor"] == "window" and done.data["handed_out"]["data"]["recipient"] == "林晓燕"
+
+
+def test_the_window_clerk_files_a_bundle_scans_each_shared_material_once_and_submits_every_part(bundle_world, client):
+    from cms.bundles import material_key
+
+    w = bundle_world
+    client.force_login(w.window)
+    response = client.post("/admin/cases/frontdesk/", {"item": w.item.pk, "bundle": w.bundle.pk,
+                                                       "applicant_code": w.enterprise.uscc})
+    assert response.status_code == 400  # an item or a bundle, not both
+    response = client.post("/admin/cases/frontdesk/", {"bundle": w.bundle.pk, "applicant_code": w.enterprise.uscc})
+    assert response.status_code == 302
+    parent = CaseFile.objects.get(is_bundle=True)
+    assert parent.channel == Channel.WINDOW and {c.channel for c in parent.children.all()} == {Channel.WINDOW}
+    page = client.get(f"/admin/cases/frontdesk/{parent.number}/").content.decode()
+    assert "营业执照" in page and w.item.title in page and w.item2.title in page  # who asks for what
+
+    uploads = {f"files-{material_key(name)}": pdf_upload(f"{name}.pdf")
+               for name in ("营业执照", "食品经营许可申请书", "施工许可申请表")}
+    response = client.post(f"/admin/cases/frontdesk/{parent.number}/", {"action": "submit", "version": parent.version,
+                                                                         **uploads})
+    assert response.status_code == 302
+    food, construction = parent.children.order_by("pk")
+    assert {food.status, construction.status} == {Status.SUBMITTED}
+    licence = Material.objects.filter(case__parent=parent, requirement_name="营业执照")
+    assert licence.count() == 2 and len({m.file.name for m in licence}) == 1  # scanned once, used by both
+    # Each department has its part in its inbox; the window clerk acted on the applicant's behalf.
+    assert permissions.can(w.clerk, "view_casefile", food) and permissions.can(w.other_clerk, "view_casefile", construction)
+    assert food.events.get(action="submit").actor == w.window
+
+
+def test_a_bundle_at_the_window_needs_a_registered_applicant(bundle_world):
+    with pytest.raises(frontdesk.FrontDeskRefused):
+        frontdesk.file_bundle(bundle_world.window, bundle_world.bundle, demo_uscc("91440400MA4WB3K2X"))
