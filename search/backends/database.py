@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 BATCH = 1000
 # Fewer strict matches than this and the search goes on with any of the words, after them.
 FILL_BELOW = 10
+# Counting a scope's records for the ranking statistics stops here (an estimate is enough).
+SCOPE_TOTAL_CAP = 1_000_000
 
 
 @lru_cache(maxsize=100_000)
@@ -202,16 +204,16 @@ class DatabaseBackend(SearchBackend):
         parsed = request.query
         if parsed.is_empty:
             expression, relaxed = None, False
-            ranked, complete, floor = self._ranked(engine, parsed, None, tag_groups)
+            ranked, complete, floor = self._ranked(engine, request, parsed, None, tag_groups)
         else:
             expression, relaxed = parsed.strict(), False
-            ranked, complete, floor = self._ranked(engine, parsed, expression, tag_groups)
+            ranked, complete, floor = self._ranked(engine, request, parsed, expression, tag_groups)
             if complete and len(ranked) < FILL_BELOW:
                 # Few have every word: those first, then what has some of the words.
-                frequency, total = self._frequency(engine), self._total(engine)
+                frequency, total = self._frequency(engine, request), self._total(engine, request)
                 expression = parsed.relaxed(common=lambda token: total >= ranking.COMMON_MIN_RECORDS
                                             and frequency(token) > ranking.COMMON_SHARE * total)
-                more, complete, floor = self._ranked(engine, parsed, expression, tag_groups, relaxed=True)
+                more, complete, floor = self._ranked(engine, request, parsed, expression, tag_groups, relaxed=True)
                 strict_positions = {position for _score, position in ranked}
                 relaxed = not ranked
                 ranked = ranked + [item for item in more if item[1] not in strict_positions]
@@ -231,7 +233,7 @@ class DatabaseBackend(SearchBackend):
             results.facets = self._facets(engine, expression, request)
         return results
 
-    def _ranked(self, engine, parsed, expression, tag_groups, relaxed=False):
+    def _ranked(self, engine, request, parsed, expression, tag_groups, relaxed=False):
         """(ranked (score, position) list, whether it holds every match, where the stream stopped)."""
         stream = engine.stream(expression, tag_groups, limit=ranking.CANDIDATES + 1)
         complete = len(stream) <= ranking.CANDIDATES
@@ -242,7 +244,7 @@ class DatabaseBackend(SearchBackend):
         if not complete:
             in_title = engine.stream(expression, tag_groups, title_only=True, limit=ranking.TIER)
             candidates = list(dict.fromkeys(in_title + candidates))
-        scorer = ranking.Scorer(parsed, self._frequency(engine), self._total(engine), relaxed=relaxed)
+        scorer = ranking.Scorer(parsed, self._frequency(engine, request), self._total(engine, request), relaxed=relaxed)
         texts = engine.texts(candidates, ranking.BODY_CHARS)
         scored = [(scorer.score(*texts[position]), position) for position in candidates if position in texts]
         scored.sort(key=lambda item: (-item[0], -item[1][0], -item[1][1]))
@@ -256,18 +258,32 @@ class DatabaseBackend(SearchBackend):
         tail = [(0.0, position) for position in tail if position not in in_window]
         return (ranked + tail)[request.offset : request.offset + request.limit]
 
+    # Ranking statistics (document frequencies, the total) are taken over the collection a page
+    # searches — its scope: the public page's live guides, bundles and policies — not over every
+    # record: the company names of a hundred thousand case files would otherwise make 公司 a
+    # common word for the catalogue, where it is rare and telling (bench/README.md, "hit@3").
+
     @staticmethod
-    def _frequency(engine):
-        alias = connection.alias
+    def _scope_groups(request):
+        return [sorted(tag(dimension, value) for value in values) for dimension, values in sorted(request.scope.items())]
+
+    def _frequency(self, engine, request):
+        alias, groups = connection.alias, self._scope_groups(request)
+        scope = tuple(tuple(group) for group in groups)
 
         def frequency(token):
-            return ranking.remembered(("df", alias, token), lambda: engine.document_frequency(token, ranking.DF_CAP))
+            return ranking.remembered(("df", alias, scope, token),
+                                      lambda: engine.document_frequency(token, ranking.DF_CAP, groups))
 
         return frequency
 
-    @staticmethod
-    def _total(engine):
-        return ranking.remembered(("total", connection.alias), lambda: IndexedDocument.objects.count())
+    def _total(self, engine, request):
+        groups = self._scope_groups(request)
+        if not groups:
+            return ranking.remembered(("total", connection.alias), lambda: IndexedDocument.objects.count())
+        scope = tuple(tuple(group) for group in groups)
+        return ranking.remembered(("total", connection.alias, scope),
+                                  lambda: engine.count(None, groups, SCOPE_TOTAL_CAP))
 
     @staticmethod
     def _hits(page):
@@ -313,7 +329,7 @@ class DatabaseBackend(SearchBackend):
         positions = engine.stream(query.strict(), groups, title_only=True, limit=ranking.TIER)
         if not positions:
             return []
-        scorer = ranking.Scorer(query, self._frequency(engine), self._total(engine))
+        scorer = ranking.Scorer(query, self._frequency(engine, request), self._total(engine, request))
         texts = engine.texts(positions, ranking.BODY_CHARS)
         scored = sorted(
             ((scorer.score(*texts[p]), p) for p in positions if p in texts),

@@ -157,20 +157,23 @@ class PostgresEngine:
             )
             return {(priority, pk): (code or "", title or "", body or "") for priority, pk, code, title, body in cursor}
 
-    def document_frequency(self, token, cap):
-        """On a large table the planner's estimate from the column statistics: counting a common
+    def document_frequency(self, token, cap, tag_groups=()):
+        """How many records of the collection (``tag_groups``: its scope) hold ``token``.
+
+        On a large table the planner's estimate from the column statistics: counting a common
         word's matches would read most of the table, and ranking only needs its order of
         magnitude. A small or never analysed table is simply counted."""
+        clause, params = where(Term(token), tag_groups)
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass")
             rows = cursor.fetchone()[0]
             if rows < EXACT_BELOW:
                 cursor.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM search_document WHERE tsv @@ %s::tsquery LIMIT %s) AS found",
-                    [_lexeme(token), cap],
+                    f"SELECT count(*) FROM (SELECT 1 FROM search_document WHERE {clause} LIMIT %s) AS found",
+                    [*params, cap],
                 )
                 return cursor.fetchone()[0]
-            estimate = self._estimate(cursor, "SELECT 1 FROM search_document WHERE tsv @@ %s::tsquery", [_lexeme(token)])
+            estimate = self._estimate(cursor, f"SELECT 1 FROM search_document WHERE {clause}", params)
         return min(estimate, cap)
 
     def health(self):

@@ -111,11 +111,12 @@ class SqliteEngine:
             )
             return {(value >> ID_BITS, value & ID_MASK): row for value, *row in cursor.fetchall()}
 
-    def document_frequency(self, token, cap):
+    def document_frequency(self, token, cap, tag_groups=()):
+        """How many records of the collection (``tag_groups``: its scope) hold ``token``, up to ``cap``."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-                [f"{ANY_COLUMNS} : {_quote(token)}", cap],
+                [match(Term(token), tag_groups), cap],
             )
             return cursor.fetchone()[0]
 
