@@ -78,16 +78,22 @@ def model_wide_viewers() -> list[str]:
 def case_access(case: CaseFile, grants=None, viewers=None) -> list[str]:
     """The principals that may view ``case``: exactly those ``permissions.can(…, 'view_casefile', case)`` admits."""
     grants = [grant for grant in (case.grants.all() if grants is None else grants) if VIEW in (grant.permissions or [])]
+    lapsed = set()
     agents = {grant.user_id for grant in grants if grant.reason == CaseGrant.Reason.AGENT}
-    if agents:  # an agent's grant counts while an authorisation is in force (permissions.can agrees)
-        now = timezone.now()
-        agents = set(Authorisation.objects.filter(
-            agent_id__in=agents, case_id__in=[case.pk, case.parent_id], revoked_at__isnull=True,
-            valid_from__lte=now, valid_until__gt=now,
-        ).values_list("agent_id", flat=True))
+    if agents:
+        # As permissions.can: an agent's grant counts while one of their authorisations is in
+        # force; a grant without any (a window clerk's own filing) counts as it stands.
+        now, in_force, authorised = timezone.now(), set(), set()
+        for agent_id, start, end in Authorisation.objects.filter(
+                agent_id__in=agents, case_id__in=[case.pk, case.parent_id], revoked_at__isnull=True,
+        ).values_list("agent_id", "valid_from", "valid_until"):
+            authorised.add(agent_id)
+            if start <= now < end:
+                in_force.add(agent_id)
+        lapsed = authorised - in_force
     access = [
         trimming.group_principal(grant.group_id) if grant.group_id else trimming.user_principal(grant.user_id)
-        for grant in grants if grant.reason != CaseGrant.Reason.AGENT or grant.user_id in agents
+        for grant in grants if not (grant.reason == CaseGrant.Reason.AGENT and grant.user_id in lapsed)
     ]
     access += model_wide_viewers() if viewers is None else viewers
     return access + trimming.oversight_principals()

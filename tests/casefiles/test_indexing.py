@@ -183,3 +183,20 @@ def test_an_agent_finds_the_case_while_authorised_and_not_after_revocation(world
     with committed():
         agents.revoke(authorisation, world.applicant)
     assert keys(filed.number, helper) == []
+
+
+def test_an_agent_whose_authorisation_ran_out_finds_nothing_even_before_the_tick(world, filed, committed,
+                                                                                  django_user_model):
+    import datetime
+
+    from django.utils import timezone
+
+    from casefiles import agents
+
+    helper = django_user_model.objects.create_user("late-helper", password="pw-for-tests-only")
+    start = timezone.now() - datetime.timedelta(days=10)
+    with committed():
+        agents.authorise(filed, world.applicant, helper, pdf_upload("授权委托书.pdf"), now=start,
+                         valid_from=start, valid_until=start + datetime.timedelta(days=5))
+    assert CaseGrant.objects.filter(case=filed, reason=CaseGrant.Reason.AGENT, user=helper).exists()
+    assert keys(filed.number, helper) == []
