@@ -236,3 +236,39 @@ def test_activities_propose_the_registration_and_the_permits(bundle_world, setti
     parent = bundles.start(w.applicant, w.enterprise, items=proposal.items, activities=proposal.activities)
     assert parent.is_bundle and parent.children.count() == 2
     assert parent.form_data["bundle"]["activities"] == ["catering", "food-sales"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_departments_acting_at_the_same_moment_both_land_and_the_parent_follows(bundle_world):
+    """并联审批 for real: each department accepts its part in its own transaction at once;
+    neither waits forever on the other (the parent row is locked in one order) and the
+    parent ends up following both."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
+    w = bundle_world
+    parent = submitted(w)
+    food, construction = parts(parent)
+    barrier = threading.Barrier(2)
+
+    def accept(case_pk, clerk):
+        try:
+            case = CaseFile.objects.get(pk=case_pk)
+            barrier.wait(timeout=10)
+            workflow.perform(case, "accept", clerk)
+            return "accepted"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(accept, [food.pk, construction.pk], [w.clerk, w.other_clerk]))
+    assert outcomes == ["accepted", "accepted"]
+    food.refresh_from_db()
+    construction.refresh_from_db()
+    parent.refresh_from_db()
+    assert (food.status, construction.status) == (Status.ACCEPTED, Status.ACCEPTED)
+    assert parent.status == Status.ACCEPTED
