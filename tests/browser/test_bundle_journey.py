@@ -83,8 +83,8 @@ def test_an_enterprise_files_a_bundle_and_two_departments_act_in_parallel(bundle
     assert inputs.count() == 4
     for name in ("公司登记（备案）申请书", "法定代表人身份证件", "住所使用相关文件", "经办人身份证件"):
         page.set_input_files(f"input[data-material='{name}']", [pdf(f"{name}.pdf")])
-    page.locator("button[name=action][value=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation(wait_until="load"):  # the POST's answer, not the page before it
+        page.locator("button[name=action][value=submit]").click()
     parent = CaseFile.objects.get(number=number)
     assert parent.is_bundle and parent.status == "submitted"
     shared = Material.objects.filter(case__parent=parent, requirement_name="法定代表人身份证件")
@@ -98,8 +98,8 @@ def test_an_enterprise_files_a_bundle_and_two_departments_act_in_parallel(bundle
     police_page.goto(f"/admin/cases/{seal.number}/")
     assert police_page.locator("#bundle-link").count() == 1
     for staff in (market_page, police_page):
-        staff.locator("#step-accept button[type=submit]").click()
-        staff.wait_for_load_state()
+        with staff.expect_navigation(wait_until="load"):  # the POST's answer, not the page before it
+            staff.locator("#step-accept button[type=submit]").click()
     registration.refresh_from_db()
     seal.refresh_from_db()
     parent.refresh_from_db()

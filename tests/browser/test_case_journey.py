@@ -54,8 +54,8 @@ def staff_step(browser, live_site, log_in, username, number, step, fill=None, be
     form = page.locator(f"#step-{step}")
     if fill:
         fill(form)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation(wait_until="load"):  # the POST's answer, not the page before it
+        form.locator("button[type=submit]").click()
     context.close()
 
 
@@ -76,8 +76,8 @@ def test_apply_correct_accept_approve(journey, browser, browser_page, live_site,
     number = page.url.rstrip("/").rsplit("/", 1)[-1]
     for requirement in requirements:
         page.set_input_files(f"input[name='files-{requirement.pk}']", [pdf(f"{requirement.name}.pdf")])
-    page.locator("button[name=action][value=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation(wait_until="load"):  # the POST's answer, not the page before it
+        page.locator("button[name=action][value=submit]").click()
     assert CaseFile.objects.get(number=number).status == "submitted"
 
     case = CaseFile.objects.get(number=number)
@@ -87,8 +87,8 @@ def test_apply_correct_accept_approve(journey, browser, browser_page, live_site,
         review = staff_page.locator(f"form[action$='/materials/{licence.pk}/review/']")
         review.locator("input[type=radio][value=rejected]").check()
         review.locator("input[type=text]").fill("复印件不清晰，请上传清晰的扫描件")
-        review.locator("button[type=submit]").click()
-        staff_page.wait_for_load_state()
+        with staff_page.expect_navigation(wait_until="load"):  # the POST's answer, not the page before it
+            review.locator("button[type=submit]").click()
 
     def problems_prefilled(form):
         assert form.locator("input[name$='problems-0-problem']").input_value() == "复印件不清晰，请上传清晰的扫描件"
@@ -101,8 +101,8 @@ def test_apply_correct_accept_approve(journey, browser, browser_page, live_site,
     page.goto(f"/my/cases/{number}/")
     assert "复印件不清晰" in page.content()
     page.set_input_files(f"input[name='replace-{licence.pk}']", [pdf("营业执照-清晰.pdf")])
-    page.locator("button[name=action][value=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation(wait_until="load"):  # the POST's answer, not the page before it
+        page.locator("button[name=action][value=submit]").click()
     case.refresh_from_db()
     assert case.status == "submitted"
     assert case.materials.get(requirement=requirements[1], is_current=True).version == 2
