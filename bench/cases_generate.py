@@ -413,7 +413,7 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
                 contact_phone, contact_email, channel, form_data, status, version, created_at, submitted_at, accepted_at,
                 deemed_accepted, decided_at, concluded_at, promised_due, statutory_due, deadline_provisional, deferred_due,
                 correction_due, journal_head, journal_length, department_id, enterprise_id, item_id, item_revision_id,
-                parent_id, person_id, submitted_by_id)
+                parent_id, person_id, submitted_by_id, is_bundle)
             SELECT id,
                    region || to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
                           || lpad((row_number() OVER (PARTITION BY region, (created_at AT TIME ZONE 'Asia/Shanghai')::date
@@ -424,7 +424,7 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
                    created_at, submitted_at, accepted_at, false, decided_at,
                    CASE WHEN status = 'concluded' THEN least(now(), decided_at + interval '1 day') END,
                    promised_due, statutory_due, false, NULL, correction_due, '', 0,
-                   department_id, enterprise_id, item_id, revision_id, NULL, person_id, submitted_by
+                   department_id, enterprise_id, item_id, revision_id, NULL, person_id, submitted_by, false
             FROM bench_case ORDER BY id
         """)
         cursor.execute("SELECT setval(pg_get_serial_sequence('casefiles_casefile', 'id'), (SELECT max(id) FROM casefiles_casefile))")

@@ -155,7 +155,7 @@ def run(mode, workers, count, warmup, seed, pdfs):
     }
 
 
-def profile(count, mode, pdfs):
+def profile(count, mode, pdfs, sort="cumulative"):
     import cProfile
     import pstats
 
@@ -175,7 +175,7 @@ def profile(count, mode, pdfs):
         submit_one(type(user).objects.get(pk=user.pk), enterprise, item, requirements, pdfs)
     profiler.disable()
     print(f"{len(connection.queries) / count:.1f} queries per submission ({mode})")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(profiler).sort_stats(sort).print_stats(40)
 
 
 def main():
@@ -186,6 +186,7 @@ def main():
     parser.add_argument("--modes", default="as-is,deferred")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", type=int, metavar="N", help="profile N submissions in one process instead")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime …")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("run it on the PostgreSQL bench database (bench/cases_generate.py)")
@@ -193,7 +194,7 @@ def main():
     print(f"materials: {', '.join(f'{name} {len(content):,} B' for name, content in pdfs)}", flush=True)
     if args.profile:
         for mode in args.modes.split(","):
-            profile(args.profile, mode, pdfs)
+            profile(args.profile, mode, pdfs, args.sort)
         return
     rows = []
     for mode in args.modes.split(","):

@@ -58,6 +58,9 @@ def in_force_for(user, case, now=None) -> Authorisation | None:
     if user is None or not user.is_authenticated:
         return None
     now = now or timezone.now()
+    # Most users are no agent: the terms kept for the request answer without a query.
+    if not any(start <= now < end for start, end in permissions.agent_terms(user, case)):
+        return None
     return (
         Authorisation.objects.filter(agent=user, case_id__in=_covering(case), revoked_at__isnull=True,
                                      valid_from__lte=now, valid_until__gt=now)

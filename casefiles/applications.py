@@ -36,6 +36,16 @@ def applicants_for(user) -> list[ApplicantChoice]:
     return choices
 
 
+def may_act_for(user, applicant) -> bool:
+    """Whether ``user`` may apply on behalf of ``applicant``: a member of the enterprise (by
+    the user's groups, kept for the request), or the person themselves."""
+    if not user.is_authenticated:
+        return False
+    if isinstance(applicant, Enterprise):
+        return applicant.members_group_id in permissions.group_ids(user)
+    return applicant.user_id is not None and applicant.user_id == user.pk
+
+
 def resolve_applicant(user, key: str):
     for choice in applicants_for(user):
         if choice.key == key:
@@ -56,7 +66,7 @@ def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", con
     acting_at_window = channel == Channel.WINDOW and roles.has_global_role(user, roles.WINDOW_CLERK)
     if channel == Channel.ONLINE and not item.can_apply_online:
         raise ApplicationRefused(_("This item cannot be applied for online; the guide says where to apply."))
-    if not acting_at_window and applicant not in [c.applicant for c in applicants_for(user)]:
+    if not acting_at_window and not may_act_for(user, applicant):
         raise ApplicationRefused(_("You may not apply on behalf of this applicant."))
     is_enterprise = isinstance(applicant, Enterprise)
     case = CaseFile.objects.create(

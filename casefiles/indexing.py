@@ -33,10 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from search import indexing as search_indexing, trimming
-from search.documents import Provider, SearchDocument, register
+from search.documents import Provider, SearchDocument, document_key, register
 
-from . import permissions
-from .models import Authorisation, CaseEvent, CaseFile, CaseGrant, DepartmentRole, License, LicenseEvent, Material, Status
+from . import journal, permissions
+from .models import Authorisation, CaseFile, CaseGrant, DepartmentRole, License, LicenseEvent, Material, Status
 from .roles import CASE_ROLES
 
 VIEW = "view_casefile"
@@ -127,6 +127,15 @@ class CaseProvider(Provider):
             facets={"channel": [case.channel], "item": [case.item_code]},
             access=case_access(case, grants, viewers),
         )
+
+    def related_keys(self, object_ids):
+        """Every file of the cases (a replaced one leaves the index) and their licenses: they
+        carry the case's access list and status."""
+        ids = [int(object_id) for object_id in object_ids if str(object_id).isdigit()]
+        materials = Material.objects.filter(case_id__in=ids).values_list("pk", flat=True)
+        licenses = License.objects.filter(source_case_id__in=ids).values_list("pk", flat=True)
+        return ({document_key("material", pk) for pk in materials}
+                | {document_key("license", pk) for pk in licenses})
 
     def documents(self, batch_size: int = 500):
         """The rebuild: grants read with their cases, the model-wide viewers once."""
@@ -238,16 +247,13 @@ class LicenseProvider(Provider):
 # --- keeping the index current -------------------------------------------------------------
 
 def reindex_case(case_id) -> None:
-    """After the commit: the case, its current materials and its licenses."""
-    records = list(CaseFile.objects.filter(pk=case_id))
-    records += list(Material.objects.filter(case_id=case_id, is_current=True))
-    records += list(License.objects.filter(source_case_id=case_id))
-    search_indexing.schedule_records(records)
+    """After the commit: the case, and with it its materials and licenses
+    (``CaseProvider.related_keys``). No query here: every journal line calls it."""
+    search_indexing.schedule([document_key("case", case_id)])
 
 
-def _journaled(sender, instance, created=False, raw=False, **kwargs):
-    if created and not raw:
-        reindex_case(instance.case_id)
+def _journaled(sender, event, **kwargs):
+    reindex_case(event.case_id)
 
 
 def _grants_changed(sender, case, **kwargs):
@@ -263,6 +269,6 @@ def register_kinds() -> None:
     register("case", CaseProvider())
     register("material", MaterialProvider())
     register("license", LicenseProvider())
-    post_save.connect(_journaled, sender=CaseEvent, dispatch_uid="casefiles_index_journaled")
+    journal.recorded.connect(_journaled, dispatch_uid="casefiles_index_journaled")
     permissions.grants_changed.connect(_grants_changed, dispatch_uid="casefiles_index_grants")
     post_save.connect(_license_event, sender=LicenseEvent, dispatch_uid="casefiles_index_license_event")

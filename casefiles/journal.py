@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F
+from django.db import connection
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import CaseEvent, CaseFile
@@ -46,34 +47,49 @@ def seal(event: CaseEvent, case_number: str) -> str:
     return hmac.new(_key(), event.prev_hash.encode() + b"\n" + canonical(event, case_number), hashlib.sha256).hexdigest()
 
 
+# Sent with each event once it is written (inside the transaction): bulk insertion sends no
+# post_save. casefiles.indexing reindexes the case after the commit.
+recorded = Signal()
+
+
 def record(case, action, actor=None, *, from_state="", to_state="", comment="", data=None, on_behalf_of=None) -> CaseEvent:
     """Append one event to ``case``'s journal. Call inside the transaction that made the change.
 
     An actor who acts as an authorised agent (帮办代办) is recorded with the applicant's user
     they act for, whatever step they take (``casefiles.agents.principal``).
+
+    Three statements, every step of every case passes here: one locks the case row, counts
+    the event in and returns the head it follows; one inserts the event; one moves the head.
     """
     if on_behalf_of is None and actor is not None and actor.is_authenticated:
         from .agents import principal
 
         on_behalf_of = principal(actor, case)
-    head = CaseFile.objects.select_for_update().values("journal_head", "journal_length").get(pk=case.pk)
-    event = CaseEvent(
-        case_id=case.pk,
-        sequence=head["journal_length"] + 1,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        on_behalf_of=on_behalf_of,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-        data=data or {},
-        created_at=timezone.now(),
-        prev_hash=head["journal_head"],
-    )
-    event.hash = seal(event, case.number)
-    event.save()
-    CaseFile.objects.filter(pk=case.pk).update(journal_head=event.hash, journal_length=F("journal_length") + 1)
+    table = connection.ops.quote_name(CaseFile._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET journal_length = journal_length + 1 WHERE id = %s RETURNING journal_head, journal_length",
+            [case.pk],
+        )
+        prev_hash, sequence = cursor.fetchone()
+        event = CaseEvent(
+            case_id=case.pk,
+            sequence=sequence,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            on_behalf_of=on_behalf_of,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            comment=comment,
+            data=data or {},
+            created_at=timezone.now(),
+            prev_hash=prev_hash,
+        )
+        event.hash = seal(event, case.number)
+        CaseEvent.objects.bulk_create([event])
+        cursor.execute(f"UPDATE {table} SET journal_head = %s WHERE id = %s", [event.hash, case.pk])
     case.journal_head, case.journal_length = event.hash, event.sequence
+    recorded.send(CaseEvent, event=event)
     return event
 
 

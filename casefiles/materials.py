@@ -182,8 +182,6 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None) ->
             if replaces.case_id != case.pk or replaces.requirement_id != requirement.pk or not replaces.is_current:
                 raise UploadRefused(_("Only a current file of the same material can be replaced."))
             version = replaces.version + 1
-        # A promise to supply later (容缺) is fulfilled by the first real file.
-        promises = list(case.materials.filter(requirement=requirement, deferred=True, is_current=True))
         material = Material(
             case=case, requirement=requirement, requirement_name=requirement.name, original_name=checked.name,
             sha256=checked.sha256, size=checked.size, content_type=checked.content_type, version=version,
@@ -194,11 +192,11 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None) ->
             material.save()
             if replaces is not None:
                 Material.objects.filter(pk=replaces.pk).update(is_current=False)
-            for promise in promises:
-                Material.objects.filter(pk=promise.pk).update(is_current=False)
+            # A promise to supply later (容缺) is fulfilled by the first real file.
+            fulfilled = case.materials.filter(requirement=requirement, deferred=True, is_current=True).update(is_current=False)
             journal.record(case, "add_material", user, from_state=case.status, to_state=case.status,
                            data={"material": requirement.name, "file": checked.name, "sha256": checked.sha256,
-                                 "version": version, "fulfils_promise": bool(promises)})
+                                 "version": version, "fulfils_promise": bool(fulfilled)})
         except Exception:
             material.file.delete(save=False)  # the row was not written: neither is the file
             raise

@@ -11,8 +11,7 @@ Notice number: ``<department code><kind>字〔<year>〕第<sequence>号``, e.g.
 ``SCJGJ受字〔2026〕第00012号``, counted per department, kind and year.
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import CaseNumberCounter
@@ -29,12 +28,15 @@ NOTICE_ABBREVIATIONS = {
 
 def next_value(prefix: str) -> int:
     """The next value of the counter named ``prefix``, safe under concurrency."""
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
     for _attempt in range(5):
-        # Inside the caller's transaction no savepoint is needed (two round trips fewer); on its
-        # own the update and the read still share one transaction.
-        with transaction.atomic(savepoint=False):
-            if CaseNumberCounter.objects.filter(prefix=prefix).update(value=F("value") + 1):
-                return CaseNumberCounter.objects.get(prefix=prefix).value
+        # One statement moves the counter and reads it (the row stays locked to the end of
+        # the caller's transaction). Inside the caller's transaction no savepoint is needed.
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE prefix = %s RETURNING value", [prefix])
+            row = cursor.fetchone()
+            if row is not None:
+                return row[0]
             try:
                 with transaction.atomic():
                     CaseNumberCounter.objects.create(prefix=prefix, value=1)

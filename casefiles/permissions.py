@@ -52,6 +52,38 @@ def _permission(codename: str) -> Permission:
     return _permission_cache[codename]
 
 
+# Guardian's answer for a user and a case is kept on the user object for the rest of the
+# request (as Django keeps model permissions there), so a page or a step asking several
+# questions about one case asks guardian once. Any grant made or revoked in this process
+# moves the generation on and forgets every kept answer.
+_generation = 0
+
+
+def _grants_moved() -> None:
+    global _generation
+    _generation += 1
+
+
+def memberships_changed(user=None) -> None:
+    """A user joined or left a group: what was kept about them (and every kept answer) is forgotten."""
+    _grants_moved()
+    if user is not None:
+        for name in ("_yiwang_group_ids", "_yiwang_department_ids_by_roles", "_yiwang_object_perms"):
+            user.__dict__.pop(name, None)
+
+
+def object_permissions(user, case: CaseFile) -> frozenset[str]:
+    """The codenames guardian grants ``user`` on ``case`` itself (two queries the first time
+    in a request, none after)."""
+    kept = user.__dict__.get("_yiwang_object_perms")
+    if kept is None or kept[0] != _generation:
+        kept = user._yiwang_object_perms = (_generation, {})
+    found = kept[1].get(case.pk)
+    if found is None:
+        found = kept[1][case.pk] = frozenset(ObjectPermissionChecker(user).get_perms(case))
+    return found
+
+
 def can(user, codename: str, case: CaseFile) -> bool:
     """Whether ``user`` holds ``codename`` on ``case``: a global role (window clerk,
     supervisor — never on a draft) or guardian's grant on this very case."""
@@ -59,9 +91,11 @@ def can(user, codename: str, case: CaseFile) -> bool:
         return False
     if case.status != Status.DRAFT and user.has_perm(f"casefiles.{codename}"):
         return True
-    if not user.has_perm(f"casefiles.{codename}", case):
+    if user.is_superuser:
+        return True
+    if codename not in object_permissions(user, case):
         return False
-    if codename in APPLICANT_PERMISSIONS and not user.is_superuser and _agency_lapsed(user, case):
+    if codename in APPLICANT_PERMISSIONS and _agency_lapsed(user, case):
         return codename in _held_for_other_reasons(user, case)
     return True
 
@@ -76,7 +110,7 @@ def held(user, case: CaseFile, wanted=CODENAMES) -> set[str]:
         return wanted
     found = {c for c in wanted if case.status != Status.DRAFT and user.has_perm(f"casefiles.{c}")}
     if wanted - found:
-        granted = wanted & set(ObjectPermissionChecker(user).get_perms(case))
+        granted = wanted & object_permissions(user, case)
         if granted & set(APPLICANT_PERMISSIONS) and _agency_lapsed(user, case):
             granted = (granted - set(APPLICANT_PERMISSIONS)) | (granted & _held_for_other_reasons(user, case))
         found |= granted
@@ -88,7 +122,7 @@ def held(user, case: CaseFile, wanted=CODENAMES) -> set[str]:
 # authorises them and removes the grant when the authorisation is revoked or, by the tick,
 # when it runs out. Between the end of its time and the tick, these checks already refuse.
 
-def _agent_terms(user, case) -> list[tuple]:
+def agent_terms(user, case) -> list[tuple]:
     """(valid_from, valid_until) of the open authorisations of ``user`` reaching ``case``
     (itself or its bundle); kept on the user object for the rest of the request."""
     from .models import Authorisation
@@ -104,7 +138,7 @@ def _agent_terms(user, case) -> list[tuple]:
 
 def _agency_lapsed(user, case) -> bool:
     """Whether ``user`` was authorised as an agent on ``case`` and none of it is in force now."""
-    terms = _agent_terms(user, case)
+    terms = agent_terms(user, case)
     if not terms:
         return False  # not an agent here (or a front-desk clerk's own filing): guardian decides
     now = timezone.now()
@@ -115,7 +149,7 @@ def _held_for_other_reasons(user, case) -> set[str]:
     """The permissions ``user`` holds on ``case`` for any reason but an agent's grant."""
     held_ = set()
     records = CaseGrant.objects.filter(case=case).exclude(reason=CaseGrant.Reason.AGENT).filter(
-        Q(user=user) | Q(group_id__in=_group_ids(user))
+        Q(user=user) | Q(group_id__in=group_ids(user))
     )
     for codenames in records.values_list("permissions", flat=True):
         held_.update(codenames)
@@ -135,6 +169,7 @@ def grant(case: CaseFile, reason: str, codenames: list[str], *, group: Group | N
 def _give(case: CaseFile, grants) -> None:
     """Guardian's rows for ``grants`` ((group, user, codenames) each), one query per table; a
     permission the principal already holds on the case (another reason gave it) stays as it is."""
+    _grants_moved()
     group_rows = [CaseFileGroupObjectPermission(content_object=case, group=group, permission=_permission(c))
                   for group, _user, codenames in grants if group is not None for c in codenames]
     user_rows = [CaseFileUserObjectPermission(content_object=case, user=user, permission=_permission(c))
@@ -154,6 +189,7 @@ def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None
     if user is not None:
         records = records.filter(user=user)
     removed = 0
+    _grants_moved()
     with transaction.atomic():
         for record in list(records):
             record.delete()
@@ -189,12 +225,6 @@ def grant_applicant(case: CaseFile) -> None:
         grant(case, CaseGrant.Reason.APPLICANT, APPLICANT_PERMISSIONS, group=case.enterprise.members_group)
     elif case.person.user_id:
         grant(case, CaseGrant.Reason.APPLICANT, APPLICANT_PERMISSIONS, user=case.person.user)
-
-
-def grant_on_submission(case: CaseFile) -> None:
-    """The department's roles join the case when it is first submitted."""
-    if not CaseGrant.objects.filter(case=case, reason=CaseGrant.Reason.DEPARTMENT).exists():
-        grant_department(case, case.department)
 
 
 # --- listings --------------------------------------------------------------------------
@@ -286,7 +316,8 @@ def _listing(own: Q | None, granted) -> QuerySet:
     return listing
 
 
-def _group_ids(user) -> list[int]:
+def group_ids(user) -> list[int]:
+    """The ids of ``user``'s groups, kept on the user object for the rest of the request."""
     cache = getattr(user, "_yiwang_group_ids", None)
     if cache is None:
         cache = list(user.groups.values_list("pk", flat=True))
@@ -315,7 +346,7 @@ def department_ids(user, roles_=("clerk", "reviewer", "decider")) -> list[int]:
     key = tuple(roles_)
     if key not in cache:
         cache[key] = sorted(set(
-            DepartmentRole.objects.filter(group_id__in=_group_ids(user), role__in=roles_).values_list("department_id", flat=True)
+            DepartmentRole.objects.filter(group_id__in=group_ids(user), role__in=roles_).values_list("department_id", flat=True)
         ))
     return cache[key]
 
@@ -323,7 +354,7 @@ def department_ids(user, roles_=("clerk", "reviewer", "decider")) -> list[int]:
 def _staff_scope(user):
     """(condition, granted ids) of the cases ``user`` handles as staff, drafts aside."""
     departments = department_ids(user)
-    parallel = _granted_case_ids(CaseGrant.Reason.PARALLEL, group_id__in=_group_ids(user)) if _group_ids(user) else []
+    parallel = _granted_case_ids(CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user)) if group_ids(user) else []
     return (Q(department_id__in=departments) if departments else None), parallel
 
 

@@ -1,4 +1,5 @@
-from django.db.models.signals import post_save
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from .models import CaseFile, Department
@@ -29,3 +30,12 @@ def agents_reach_new_children(sender, instance, created=False, raw=False, **kwar
         from .agents import reach_new_child
 
         reach_new_child(instance)
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="case_permissions_memberships_changed")
+def memberships_changed(sender, instance, action, reverse=False, **kwargs):
+    """Joining or leaving a group changes what the user may do on cases: forget what was kept."""
+    if action in {"post_add", "post_remove", "post_clear"}:
+        from .permissions import memberships_changed as forget
+
+        forget(None if reverse else instance)

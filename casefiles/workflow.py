@@ -81,6 +81,7 @@ class Context:
     params: dict
     now: object
     transition: "Transition"
+    from_state: str = ""
     on_behalf_of: object = None
     comment: str = ""
     data: dict = field(default_factory=dict)  # recorded in the journal event
@@ -227,9 +228,12 @@ def on_submit(ctx):
     case.submitted_at = ctx.now
     case.item_revision_id = case.item.live_revision_id  # the id is on the guide's row: no need to read the revision
     case.correction_due = None
-    case.pauses.filter(kind=ClockPause.Kind.CORRECTION, ended_on__isnull=True).update(ended_on=timezone.localdate(ctx.now))
+    if ctx.from_state == Status.CORRECTION_REQUESTED:  # the applicant's time to correct is over
+        case.pauses.filter(kind=ClockPause.Kind.CORRECTION, ended_on__isnull=True).update(ended_on=timezone.localdate(ctx.now))
     _save(case, "submitted_at", "item_revision_id", "correction_due")
-    permissions.grant_on_submission(case)
+    if ctx.from_state == Status.DRAFT:
+        # The department's roles join the case when it is first submitted: a draft is the applicant's alone.
+        permissions.grant_department(case, case.department)
 
 
 def on_accept(ctx):
@@ -406,7 +410,7 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
     # Each step sees only the parameters it declares: a stray deferred_due never reaches "accept".
     params = {key: value for key, value in params.items() if key in transition.needs + transition.optional}
     ctx = Context(case=case, user=user, params=params, now=now or timezone.now(), transition=transition,
-                  on_behalf_of=on_behalf_of, comment=comment)
+                  from_state=case.status, on_behalf_of=on_behalf_of, comment=comment)
     problems = [message for guard in transition.guards if (message := guard(ctx))]
     if problems:
         raise GuardFailed(*problems)

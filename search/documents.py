@@ -105,6 +105,12 @@ class Provider:
     def count(self) -> int:
         return self.queryset().count()
 
+    def related_keys(self, object_ids: list[str]) -> set[str]:
+        """Keys of other documents that follow these records and are recomputed with them
+        (a case's materials carry its access list): named when the index is written, so
+        whoever changes a record schedules its own key alone, without a query."""
+        return set()
+
     def object_id(self, obj) -> str:
         return str(obj.pk)
 

@@ -57,9 +57,26 @@ def current_documents(keys: Iterable[str]):
     return to_write, to_delete
 
 
+def with_related(keys: Iterable[str]) -> set[str]:
+    """``keys`` and the keys their providers name as following them (``Provider.related_keys``)."""
+    keys = set(keys)
+    by_kind: dict[str, list[str]] = {}
+    for key in keys:
+        kind, object_id = split_key(key)
+        by_kind.setdefault(kind, []).append(object_id)
+    for kind, object_ids in by_kind.items():
+        try:
+            provider = registry.provider(kind)
+        except LookupError:
+            continue
+        keys |= provider.related_keys(object_ids)
+    return keys
+
+
 def sync(keys: Iterable[str], only: Iterable[str] | None = None) -> dict[str, bool]:
-    """Bring ``keys`` up to date in every index (or those named in ``only``); returns success per index."""
-    keys = sorted(set(keys))
+    """Bring ``keys`` (and the documents that follow them) up to date in every index (or
+    those named in ``only``); returns success per index."""
+    keys = sorted(with_related(keys))
     if not keys:
         return {}
     chosen = {name: backend for name, backend in targets().items() if only is None or name in only}

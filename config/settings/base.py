@@ -122,6 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (VAR_DIR).mkdir(parents=True, exist_ok=True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
+    DATABASES["default"]["OPTIONS"] = {
+        # Parameters bound by the server: a statement run a few times on a connection is
+        # prepared once and planned no more (psycopg's prepare_threshold). Turn it off
+        # behind a pooler in transaction mode that cannot keep prepared statements.
+        "server_side_binding": env.boolean("DATABASE_SERVER_SIDE_BINDING", True),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and background work ---------------------------------------------------------

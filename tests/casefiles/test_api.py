@@ -398,7 +398,7 @@ def _many_cases(world, count):
             update.update(status=Status.ACCEPTED, accepted_at=timezone.now(),
                           promised_due=today + datetime.timedelta(days=14), statutory_due=today + datetime.timedelta(days=28))
         CaseFile.objects.filter(pk=case.pk).update(**update)
-        permissions.grant_on_submission(case)
+        permissions.grant_department(case, case.department)
 
 
 @pytest.mark.parametrize("who", ["clerk", "applicant", "supervisor", "citizen"])

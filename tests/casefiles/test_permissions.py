@@ -75,3 +75,33 @@ def test_every_grant_records_its_reason_and_revoking_removes_only_its_own(world,
     other = type(world.other_clerk).objects.get(pk=world.other_clerk.pk)
     assert not permissions.can(other, "view_casefile", case)
     assert permissions.can(world.clerk, "view_casefile", case)  # the department's grant stands
+
+
+def test_what_a_request_keeps_about_a_user_follows_grants_and_memberships(world, submitted_case):
+    """Guardian's answer is kept on the user object for the request: a grant or a revocation
+    made meanwhile, or joining a group, is seen at once by the same user object."""
+    case, outsider = submitted_case, world.other_clerk
+    assert not permissions.can(outsider, "view_casefile", case)
+    permissions.grant(case, CaseGrant.Reason.PARALLEL, ["view_casefile"], user=outsider)
+    assert permissions.can(outsider, "view_casefile", case)
+    permissions.revoke(case, CaseGrant.Reason.PARALLEL, user=outsider)
+    assert not permissions.can(outsider, "view_casefile", case)
+    assert not permissions.can(world.stranger, "view_casefile", case)
+    world.stranger.groups.add(world.enterprise.members_group)
+    assert permissions.can(world.stranger, "apply_casefile", case)
+    world.stranger.groups.remove(world.enterprise.members_group)
+    assert not permissions.can(world.stranger, "view_casefile", case)
+
+
+def test_one_step_asks_guardian_once(world):
+    """Uploading three files and submitting asks guardian about the case once, not per step."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = applications.start(world.applicant, world.item, world.enterprise)
+    with CaptureQueriesContext(connection) as captured:
+        for requirement in world.requirements:
+            materials.add(case, requirement, pdf_upload(), world.applicant)
+        workflow.perform(case, "submit", world.applicant)
+    asked = [q["sql"] for q in captured.captured_queries if "objectpermission" in q["sql"] and q["sql"].startswith("SELECT")]
+    assert len(asked) == 2  # guardian's two look-ups (the user's and the groups' permissions), once
