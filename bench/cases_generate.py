@@ -442,28 +442,28 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
         role_perms = {"clerk": '["view_casefile", "accept_casefile"]', "reviewer": '["view_casefile", "review_casefile"]',
                       "decider": '["view_casefile", "review_casefile", "decide_casefile"]'}
         cursor.execute(f"""
-            INSERT INTO casefiles_casegrant (reason, permissions, created_at, case_id, group_id, user_id)
-            SELECT reason, permissions::jsonb, created_at, case_id, group_id, user_id FROM (
+            INSERT INTO casefiles_casegrant (reason, permissions, created_at, case_id, group_id, user_id, case_status)
+            SELECT reason, permissions::jsonb, created_at, case_id, group_id, user_id, case_status FROM (
                 SELECT id AS case_id, 1 AS k, 'applicant' AS reason, '{applicant_perms}' AS permissions, created_at,
-                       enterprise_group AS group_id, NULL::int AS user_id FROM bench_case WHERE enterprise_group IS NOT NULL
+                       enterprise_group AS group_id, NULL::int AS user_id, '' AS case_status FROM bench_case WHERE enterprise_group IS NOT NULL
                 UNION ALL
-                SELECT id, 1, 'applicant', '{applicant_perms}', created_at, NULL, person_user FROM bench_case
+                SELECT id, 1, 'applicant', '{applicant_perms}', created_at, NULL, person_user, '' FROM bench_case
                     WHERE person_user IS NOT NULL
                 UNION ALL
-                SELECT id, 2, 'agent', '{applicant_perms}', created_at, NULL, window_user FROM bench_case
+                SELECT id, 2, 'agent', '{applicant_perms}', created_at, NULL, window_user, status FROM bench_case
                     WHERE window_user IS NOT NULL
                 UNION ALL
-                SELECT id, 3, 'department', '{role_perms["clerk"]}', submitted_at, clerk, NULL FROM bench_case WHERE status <> 'draft'
+                SELECT id, 3, 'department', '{role_perms["clerk"]}', submitted_at, clerk, NULL, '' FROM bench_case WHERE status <> 'draft'
                 UNION ALL
-                SELECT id, 4, 'department', '{role_perms["reviewer"]}', submitted_at, reviewer, NULL FROM bench_case WHERE status <> 'draft'
+                SELECT id, 4, 'department', '{role_perms["reviewer"]}', submitted_at, reviewer, NULL, '' FROM bench_case WHERE status <> 'draft'
                 UNION ALL
-                SELECT id, 5, 'department', '{role_perms["decider"]}', submitted_at, decider, NULL FROM bench_case WHERE status <> 'draft'
+                SELECT id, 5, 'department', '{role_perms["decider"]}', submitted_at, decider, NULL, '' FROM bench_case WHERE status <> 'draft'
                 UNION ALL
-                SELECT id, 6, 'parallel', '{role_perms["clerk"]}', coalesce(accepted_at, submitted_at), p_clerk, NULL FROM bench_case WHERE parallel_dept IS NOT NULL
+                SELECT id, 6, 'parallel', '{role_perms["clerk"]}', coalesce(accepted_at, submitted_at), p_clerk, NULL, status FROM bench_case WHERE parallel_dept IS NOT NULL
                 UNION ALL
-                SELECT id, 7, 'parallel', '{role_perms["reviewer"]}', coalesce(accepted_at, submitted_at), p_reviewer, NULL FROM bench_case WHERE parallel_dept IS NOT NULL
+                SELECT id, 7, 'parallel', '{role_perms["reviewer"]}', coalesce(accepted_at, submitted_at), p_reviewer, NULL, status FROM bench_case WHERE parallel_dept IS NOT NULL
                 UNION ALL
-                SELECT id, 8, 'parallel', '{role_perms["decider"]}', coalesce(accepted_at, submitted_at), p_decider, NULL FROM bench_case WHERE parallel_dept IS NOT NULL
+                SELECT id, 8, 'parallel', '{role_perms["decider"]}', coalesce(accepted_at, submitted_at), p_decider, NULL, status FROM bench_case WHERE parallel_dept IS NOT NULL
             ) grants ORDER BY case_id, k
         """)
         log("  case grants (reasons)", step)

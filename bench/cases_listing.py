@@ -76,7 +76,8 @@ def fresh(username):
 @contextmanager
 def staff_base(base):
     """Let the workbench's own query run on ``base`` instead of ``staff_cases``."""
-    with mock.patch.object(permissions, "staff_cases", lambda user: base):
+    with mock.patch.object(permissions, "staff_cases",
+                           lambda user, statuses=(): base.filter(status__in=statuses) if statuses else base):
         yield
 
 

@@ -75,7 +75,7 @@ def memberships_changed(user=None) -> None:
 def object_permissions(user, case: CaseFile) -> frozenset[str]:
     """The codenames guardian grants ``user`` on ``case`` itself (two queries the first time
     in a request, none after)."""
-    kept = user.__dict__.get("_yiwang_object_perms")
+    kept = getattr(user, "_yiwang_object_perms", None)  # getattr: request.user is a lazy proxy
     if kept is None or kept[0] != _generation:
         kept = user._yiwang_object_perms = (_generation, {})
     found = kept[1].get(case.pk)
@@ -351,10 +351,14 @@ def department_ids(user, roles_=("clerk", "reviewer", "decider")) -> list[int]:
     return cache[key]
 
 
-def _staff_scope(user):
-    """(condition, granted ids) of the cases ``user`` handles as staff, drafts aside."""
+def _staff_scope(user, statuses=NOT_DRAFT):
+    """(condition, granted ids) of the cases ``user`` handles as staff in ``statuses``
+    (drafts aside): the parallel grants are read by the case status they carry, so a tab
+    takes only its own cases from them, from the index alone."""
     departments = department_ids(user)
-    parallel = _granted_case_ids(CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user)) if group_ids(user) else []
+    parallel = []
+    if group_ids(user):
+        parallel = _granted_case_ids(CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user), case_status__in=statuses)
     return (Q(department_id__in=departments) if departments else None), parallel
 
 
@@ -395,14 +399,18 @@ def _agent_case_ids(user) -> list[int]:
     return [case_id for case_id in granted if case_id not in dropped]
 
 
-def staff_cases(user):
-    """The cases a staff member handles: their departments' cases and parallel grants."""
+def staff_cases(user, statuses=()):
+    """The cases a staff member handles: their departments' cases and parallel grants, in
+    ``statuses`` (an inbox tab) or in every state but draft."""
     if not user.is_authenticated:
         return CaseFile.objects.none()
-    if sees_everything(user):
-        return CaseFile.objects.filter(status__in=NOT_DRAFT)
     # Drafts stay the applicant's own: the department is granted the case when it is submitted.
-    return _listing(*_staff_scope(user)).filter(status__in=NOT_DRAFT)
+    statuses = tuple(s for s in statuses if s != Status.DRAFT) if statuses else NOT_DRAFT
+    if not statuses:
+        return CaseFile.objects.none()
+    if sees_everything(user):
+        return CaseFile.objects.filter(status__in=statuses)
+    return _listing(*_staff_scope(user, statuses)).filter(status__in=statuses)
 
 
 def applicant_cases(user):

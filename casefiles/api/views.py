@@ -122,9 +122,9 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
     }
 
     @staticmethod
-    def cases_for(user, role):
+    def cases_for(user, role, statuses=()):
         if role == "staff":
-            return permissions.staff_cases(user)
+            return permissions.staff_cases(user, statuses)
         if role == "applicant":
             return permissions.applicant_cases(user)
         return permissions.visible_cases(user)
@@ -140,7 +140,7 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
         query = s.CaseListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
-        cases = self.cases_for(request.user, q.get("role")).select_related(*CASE_RELATIONS)
+        cases = self.cases_for(request.user, q.get("role"), q.get("status") or ()).select_related(*CASE_RELATIONS)
         if q.get("number"):
             cases = cases.filter(number=q["number"])
         if q.get("status"):

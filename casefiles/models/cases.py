@@ -187,6 +187,10 @@ class CaseGrant(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     permissions = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # On the grants listings read one by one (parallel approvals, agents): the case's status,
+    # kept equal to it by triggers in the database (migration 0013), so that a tab of the
+    # inbox reads only the granted cases in its states, from the index alone. Blank on the others.
+    case_status = models.CharField(max_length=24, blank=True, default="", editable=False)
 
     class Meta:
         constraints = [
@@ -199,8 +203,9 @@ class CaseGrant(models.Model):
             models.Index(fields=["case", "reason"]),
             # The cases granted one by one that listings read (casefiles.permissions), from the
             # index alone: a few per cent of the grants, so a small index.
-            models.Index(fields=["group", "case"], condition=Q(reason="parallel"), name="grant_parallel_by_group"),
-            models.Index(fields=["user", "case"], condition=Q(reason="agent"), name="grant_agent_by_user"),
+            models.Index(fields=["group", "case_status", "case"], condition=Q(reason="parallel"),
+                         name="grant_parallel_by_group"),
+            models.Index(fields=["user", "case_status", "case"], condition=Q(reason="agent"), name="grant_agent_by_user"),
         ]
 
 

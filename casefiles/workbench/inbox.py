@@ -1,6 +1,6 @@
 """The inbox: a staff member's cases by state, filtered and sorted, a page at a time.
 
-The listing is ``permissions.staff_cases(user)`` — never wider — narrowed by the filters.
+The listing is ``permissions.staff_cases(user, tab's statuses)`` — never wider — narrowed by the filters.
 One query reads a page of rows and one counts them; the deadline light of each row is
 worked out in Python from the dates on the row (``deadlines.light``), so no row costs a
 query of its own.
@@ -126,10 +126,8 @@ def cases(user, *, tab="all", department=None, item=None, status=None, channel=N
     """The inbox's query: what ``user`` may see, narrowed by the filters given."""
     from cms.models import ServiceItemPage
 
-    queryset = permissions.staff_cases(user)
     statuses = TAB_BY_KEY[tab].statuses if tab in TAB_BY_KEY else ()
-    if statuses:
-        queryset = queryset.filter(status__in=statuses)
+    queryset = permissions.staff_cases(user, statuses)
     if department is not None:
         queryset = queryset.filter(department_id=department)
     if item is not None:

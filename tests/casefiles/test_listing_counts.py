@@ -59,3 +59,33 @@ def test_applicant_totals_count_own_and_agent_cases_once(world, submitted_case):
     assert listing.count() == 2
     assert listing.filter(person__isnull=False).count() == 1
     assert permissions.applicant_cases(_fresh(world.citizen)).count() == 1
+
+
+def test_a_parallel_case_is_in_the_tab_of_its_state_whatever_changes_it(world, submitted_case, django_user_model):
+    """The grants read one by one carry their case's status (database triggers): a parallel
+    department finds the case under 待受理, then under 审查中 once accepted — and also after
+    a change made around the workflow, such as an administrator's bulk update."""
+    from casefiles.models import CaseFile
+
+    case = submitted_case
+    parallel = django_user_model.objects.create_user("parallel-clerk")
+    parallel.groups.add(world.other_department.group("clerk"))
+    permissions.grant_department(case, world.other_department, CaseGrant.Reason.PARALLEL)
+    carried = CaseGrant.objects.filter(case=case, reason=CaseGrant.Reason.PARALLEL)
+    assert set(carried.values_list("case_status", flat=True)) == {Status.SUBMITTED}
+
+    def tabs():
+        return {tab: [c.pk for c in inbox.cases(_fresh(parallel), tab=tab)] for tab in ("submitted", "review", "all")}
+
+    assert tabs() == {"submitted": [case.pk], "review": [], "all": [case.pk]}
+    workflow.perform(case, "accept", world.clerk)
+    assert set(carried.values_list("case_status", flat=True)) == {Status.ACCEPTED}
+    assert tabs() == {"submitted": [], "review": [case.pk], "all": [case.pk]}
+    assert inbox.cases(_fresh(parallel), tab="review").count() == 1
+
+    CaseFile.objects.filter(pk=case.pk).update(status=Status.UNDER_REVIEW)
+    assert set(carried.values_list("case_status", flat=True)) == {Status.UNDER_REVIEW}
+    assert tabs() == {"submitted": [], "review": [case.pk], "all": [case.pk]}
+    # The other grants carry nothing: only the ones listings read one by one are kept.
+    assert set(CaseGrant.objects.filter(case=case).exclude(reason=CaseGrant.Reason.PARALLEL)
+               .values_list("case_status", flat=True)) == {""}
