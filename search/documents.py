@@ -92,6 +92,10 @@ class Provider:
     def get(self, object_id):
         return self.queryset().filter(pk=object_id).first()
 
+    def get_many(self, object_ids: list[str]) -> dict:
+        """The records of ``object_ids`` that exist, by object id: one query for a batch."""
+        return {self.object_id(obj): obj for obj in self.queryset().filter(pk__in=list(object_ids))}
+
     def document(self, obj) -> SearchDocument | None:
         raise NotImplementedError
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from . import documents as registry
@@ -41,19 +42,32 @@ def targets() -> dict:
 def current_documents(keys: Iterable[str]):
     """(documents to write, keys to delete): what the database says each key should be now."""
     to_write, to_delete = [], []
+    by_kind: dict[str, list[str]] = {}
     for key in keys:
         kind, object_id = split_key(key)
+        by_kind.setdefault(kind, []).append(object_id)
+    for kind, object_ids in by_kind.items():
         try:
             provider = registry.provider(kind)
         except LookupError:
-            to_delete.append(key)
+            to_delete += [document_key(kind, object_id) for object_id in object_ids]
             continue
-        record = provider.get(object_id)
-        document = provider.document(record) if record is not None else None
-        if document is None:
-            to_delete.append(key)
-        else:
-            to_write.append(document)
+        try:
+            records = provider.get_many(object_ids)  # a query per kind, not per key
+        except (ValueError, TypeError, ValidationError):  # an id that is no id among them: each on its own
+            records = {}
+            for object_id in object_ids:
+                try:
+                    records[object_id] = provider.get(object_id)
+                except (ValueError, TypeError, ValidationError):
+                    continue  # no record can have it: its key leaves the index
+        for object_id in object_ids:
+            record = records.get(object_id)
+            document = provider.document(record) if record is not None else None
+            if document is None:
+                to_delete.append(document_key(kind, object_id))
+            else:
+                to_write.append(document)
     return to_write, to_delete
 
 

@@ -179,3 +179,23 @@ def test_rebuild_rewrites_the_index_and_settles_pending_writes(market, committed
     report = maintenance.rebuild()
     assert report["database"]["documents"] == 1
     assert not PendingWrite.objects.exists()
+
+
+def test_a_batch_reads_its_records_kind_by_kind_and_drops_keys_that_name_nothing(market, committed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with committed():
+        guides = [add_guide(market, f"SCJGJ-00{n}", f"食品经营许可 {n}") for n in range(1, 5)]
+    keys = [f"guide:{guide.pk}" for guide in guides]
+    with CaptureQueriesContext(connection) as four:
+        to_write, to_delete = indexing.current_documents(keys + ["guide:999999"])
+    assert sorted(document.key for document in to_write) == sorted(keys)
+    assert to_delete == ["guide:999999"]
+    reads = [q["sql"] for q in four.captured_queries if "IN (" in q["sql"] and 'FROM "cms_serviceitempage"' in q["sql"]]
+    assert len(reads) == 1, "the four guides are read in one query"
+
+    # An id that is no id, or a kind nobody provides: the key leaves the index, the others stand.
+    to_write, to_delete = indexing.current_documents(keys[:2] + ["guide:not-a-number", "nokind:1"])
+    assert sorted(document.key for document in to_write) == sorted(keys[:2])
+    assert sorted(to_delete) == ["guide:not-a-number", "nokind:1"]
