@@ -92,6 +92,11 @@ class Provider:
     def get(self, object_id):
         return self.queryset().filter(pk=object_id).first()
 
+    def documents_of(self, records) -> list:
+        """``document`` for each of ``records`` (None where it must leave the index); a
+        provider whose documents share look-ups (access lists) makes them once here."""
+        return [self.document(record) for record in records]
+
     def get_many(self, object_ids: list[str]) -> dict:
         """The records of ``object_ids`` that exist, by object id: one query for a batch."""
         return {self.object_id(obj): obj for obj in self.queryset().filter(pk__in=list(object_ids))}

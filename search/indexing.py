@@ -61,9 +61,10 @@ def current_documents(keys: Iterable[str]):
                     records[object_id] = provider.get(object_id)
                 except (ValueError, TypeError, ValidationError):
                     continue  # no record can have it: its key leaves the index
+        present = [object_id for object_id in object_ids if records.get(object_id) is not None]
+        documents = dict(zip(present, provider.documents_of([records[object_id] for object_id in present])))
         for object_id in object_ids:
-            record = records.get(object_id)
-            document = provider.document(record) if record is not None else None
+            document = documents.get(object_id)
             if document is None:
                 to_delete.append(document_key(kind, object_id))
             else:
