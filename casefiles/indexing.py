@@ -136,6 +136,11 @@ class CaseProvider(Provider):
             access=case_access(case, grants, viewers),
         )
 
+    def follows(self, case):
+        """A draft has no document, before or after: it enters the index by its submission,
+        which the journal reports."""
+        return case.status != Status.DRAFT
+
     def documents_of(self, cases):
         """A batch (one sync): the grants in one query, the model-wide viewers once."""
         grants, viewers = _grants_of([case.pk for case in cases]), model_wide_viewers()
@@ -196,6 +201,12 @@ class MaterialProvider(Provider):
             facets={"item": [case.item_code], "content_type": [material.content_type]},
             access=case_access(case, grants, viewers),
         )
+
+    def follows(self, material):
+        """A file of a draft has no document (the draft's submission brings it in); asked
+        without a query, so only when the case is at hand."""
+        case = material._state.fields_cache.get("case")
+        return case is None or case.status != Status.DRAFT
 
     def documents_of(self, materials):
         grants, viewers = _grants_of({material.case_id for material in materials}), model_wide_viewers()
@@ -272,11 +283,13 @@ def reindex_case(case_id) -> None:
 
 
 def _journaled(sender, event, **kwargs):
-    reindex_case(event.case_id)
+    if event.to_state != Status.DRAFT:  # a step on a draft changes nothing anyone can find
+        reindex_case(event.case_id)
 
 
 def _grants_changed(sender, case, **kwargs):
-    reindex_case(case.pk)
+    if case.status != Status.DRAFT:  # a draft's grants (its applicant's) reach no document
+        reindex_case(case.pk)
 
 
 def _license_event(sender, instance, created=False, raw=False, **kwargs):

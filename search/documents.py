@@ -92,6 +92,12 @@ class Provider:
     def get(self, object_id):
         return self.queryset().filter(pk=object_id).first()
 
+    def follows(self, record) -> bool:
+        """Whether a save or deletion of ``record`` can change the index (its signals ask).
+        False only where the provider knows, without a query, that the record has no document
+        before or after — a case file's draft, for instance."""
+        return True
+
     def documents_of(self, records) -> list:
         """``document`` for each of ``records`` (None where it must leave the index); a
         provider whose documents share look-ups (access lists) makes them once here."""

@@ -39,7 +39,7 @@ def watch_grants() -> None:
 
 
 def record_changed(sender, instance, raw=False, **kwargs):
-    if not raw and _registered(sender):
+    if not raw and any(provider.follows(instance) for provider in registry.providers_for_model(sender)):
         schedule_records([instance])
 
 

@@ -200,3 +200,24 @@ def test_an_agent_whose_authorisation_ran_out_finds_nothing_even_before_the_tick
                          valid_from=start, valid_until=start + datetime.timedelta(days=5))
     assert CaseGrant.objects.filter(case=filed, reason=CaseGrant.Reason.AGENT, user=helper).exists()
     assert keys(filed.number, helper) == []
+
+
+def test_a_draft_costs_the_index_nothing_until_it_is_submitted(world, committed):
+    """Starting an application and uploading its files write nothing to the index (a draft is
+    nobody's to find); the submission brings in the case and every one of its files."""
+    from unittest import mock
+
+    from search import indexing
+
+    with mock.patch("search.indexing.enqueue", wraps=indexing.enqueue) as enqueue:
+        with committed():
+            case = applications.start(world.applicant, world.item, world.enterprise)
+        for requirement in world.requirements[:2]:
+            with committed():
+                materials.add(case, requirement, pdf_upload(), world.applicant)
+        sent_for_draft = [key for call in enqueue.call_args_list for key in call.args[0]]
+        with committed():
+            workflow.perform(case, "submit", world.applicant)
+    assert not [key for key in sent_for_draft if key.startswith(("case:", "material:"))], sent_for_draft
+    assert f"case:{case.pk}" in enqueue.call_args_list[-1].args[0]
+    assert keys(case.number, world.clerk, "material") and keys(case.number, world.clerk, "case") == [f"case:{case.pk}"]
