@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.transaction import TransactionManagementError
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -61,6 +62,8 @@ def record(case, action, actor=None, *, from_state="", to_state="", comment="", 
     Three statements, every step of every case passes here: one locks the case row, counts
     the event in and returns the head it follows; one inserts the event; one moves the head.
     """
+    if not connection.in_atomic_block:  # the event and the change it records commit together, or neither
+        raise TransactionManagementError("journal.record must run inside the transaction that made the change")
     if on_behalf_of is None and actor is not None and actor.is_authenticated:
         from .agents import principal
 

@@ -169,7 +169,6 @@ def grant(case: CaseFile, reason: str, codenames: list[str], *, group: Group | N
 def _give(case: CaseFile, grants) -> None:
     """Guardian's rows for ``grants`` ((group, user, codenames) each), one query per table; a
     permission the principal already holds on the case (another reason gave it) stays as it is."""
-    _grants_moved()
     group_rows = [CaseFileGroupObjectPermission(content_object=case, group=group, permission=_permission(c))
                   for group, _user, codenames in grants if group is not None for c in codenames]
     user_rows = [CaseFileUserObjectPermission(content_object=case, user=user, permission=_permission(c))
@@ -178,6 +177,7 @@ def _give(case: CaseFile, grants) -> None:
         CaseFileGroupObjectPermission.objects.bulk_create(group_rows, ignore_conflicts=True)
     if user_rows:
         CaseFileUserObjectPermission.objects.bulk_create(user_rows, ignore_conflicts=True)
+    _grants_moved()
 
 
 def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None) -> int:
@@ -189,7 +189,6 @@ def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None
     if user is not None:
         records = records.filter(user=user)
     removed = 0
-    _grants_moved()
     with transaction.atomic():
         for record in list(records):
             record.delete()
@@ -205,6 +204,7 @@ def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None
                 removed += CaseFileUserObjectPermission.objects.filter(
                     content_object=case, user_id=record.user_id, permission__codename__in=gone
                 ).delete()[0]
+    _grants_moved()
     grants_changed.send(CaseFile, case=case)
     return removed
 
