@@ -264,25 +264,50 @@ class CaseListing(QuerySet):
 
     _own: Q | None = None
     _granted: tuple[int, ...] = ()
+    # (department ids or None for all, statuses) while the column part is exactly "those
+    # departments' cases in those states": its total is then the sum of their tallies
+    # (casefiles.tallies). Any further filter forgets it.
+    _tally: tuple | None = None
 
     def _clone(self):
         clone = super()._clone()
-        clone._own, clone._granted = self._own, self._granted
+        clone._own, clone._granted, clone._tally = self._own, self._granted, self._tally
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone._tally = None
         return clone
 
     def count(self):
-        parts = self._parts() if self._result_cache is None else None
+        if self._result_cache is not None or not self._splittable():
+            return super().count()
+        if self._tally is not None:
+            from . import tallies
+
+            departments, statuses = self._tally
+            granted = 0
+            if self._granted:
+                parts = self._parts()
+                if parts is None:
+                    return super().count()
+                granted = QuerySet.count(parts[1])
+            return tallies.total(statuses, departments) + granted
+        parts = self._parts()
         if parts is None:
             return super().count()
         return sum(QuerySet.count(part) for part in parts)
 
+    def _splittable(self) -> bool:
+        """Whether this listing's total is the sum of its parts' (nothing sliced, grouped …)."""
+        query = self.query
+        return not (query.is_sliced or query.distinct or query.combinator or query.group_by is not None
+                    or query.is_empty() or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values()))
+
     def _parts(self):
         """This listing trimmed by the columns alone, and by the granted ids alone (outside
         the columns' cases); None where splitting could change the count."""
-        query = self.query
-        if (self._own is None or not self._granted or query.is_sliced or query.distinct or query.combinator
-                or query.group_by is not None or query.is_empty()
-                or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())):
+        if self._own is None or not self._granted or not self._splittable():
             return None
         by_columns, by_ids = self._chain(), self._chain()
         for part, keep in ((by_columns, False), (by_ids, True)):
@@ -409,8 +434,14 @@ def staff_cases(user, statuses=()):
     if not statuses:
         return CaseFile.objects.none()
     if sees_everything(user):
-        return CaseFile.objects.filter(status__in=statuses)
-    return _listing(*_staff_scope(user, statuses)).filter(status__in=statuses)
+        listing = _listing(Q(status__in=statuses), ())
+        listing._tally = (None, statuses)
+        return listing
+    own, granted = _staff_scope(user, statuses)
+    listing = _listing(own, granted).filter(status__in=statuses)
+    if own is not None:
+        listing._tally = (department_ids(user), statuses)
+    return listing
 
 
 def applicant_cases(user):

@@ -145,6 +145,27 @@ class CaseNumberCounter(models.Model):
     value = models.PositiveBigIntegerField(default=0)
 
 
+class CaseTally(models.Model):
+    """件数: +1 or −1 for a case entering or leaving a (department, status) pair.
+
+    Written by database triggers (migration 0014) on every insert of a case and every change
+    of its status or department, whatever makes it; never by Python. ``casefiles tick``
+    folds the rows into one per pair (``tallies.fold``). A listing's total adds them up
+    instead of counting its cases (``tallies.total``). Cases are never deleted: their journal
+    protects them.
+    """
+
+    department = models.ForeignKey("casefiles.Department", on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+")
+    status = models.CharField(max_length=24)
+    delta = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["department", "status", "delta"], name="tally_by_department_status")]
+        verbose_name = _("case tally")
+        verbose_name_plural = _("case tallies")
+
+
 class ClockPause(models.Model):
     """A stretch in which the time limit does not run (行政许可法 Art. 45; corrections)."""
 

@@ -1,22 +1,40 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from casefiles import agents, licenses, workflow
+from casefiles import agents, licenses, tallies, workflow
 
 
 class Command(BaseCommand):
-    help = "casefiles tick: the periodic duties (run every few minutes from cron or a systemd timer)."
+    help = ("casefiles tick: the periodic duties (run every few minutes from cron or a systemd timer). "
+            "casefiles tally [--repair]: compare the case tallies with a count of the cases (and set them from it).")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["tick"])
+        parser.add_argument("action", choices=["tick", "tally"])
+        parser.add_argument("--repair", action="store_true", help="tally: set the tallies from a count of the cases")
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args, action, repair=False, **options):
+        if action == "tally":
+            return self.tally(repair)
         accepted = workflow.apply_deemed_acceptance()
         for number in accepted:
             self.stdout.write(f"{number}: accepted by operation of law (Art. 32)")
         expired = licenses.expire_due()
         rescheduled = workflow.reschedule_stopped_clocks()
         authorisations = agents.expire_due()
+        folded = tallies.fold()
         self.stdout.write(
             f"{len(accepted)} case(s) deemed accepted, {expired} license(s) expired, "
-            f"{rescheduled} stopped clock(s) carried forward, {authorisations} agent authorisation(s) expired"
+            f"{rescheduled} stopped clock(s) carried forward, {authorisations} agent authorisation(s) expired, "
+            f"{folded} tally row(s) folded"
         )
+
+    def tally(self, repair):
+        drift = tallies.check()
+        for (department, status), (tallied, counted) in sorted(drift.items()):
+            self.stdout.write(f"department {department} · {status}: tally {tallied}, cases {counted}")
+        if repair:
+            pairs = tallies.rebuild()
+            self.stdout.write(f"tallies set from the cases: {pairs} (department, status) pair(s)")
+        elif drift:
+            raise CommandError(f"{len(drift)} tally(ies) differ from the cases: run with --repair")
+        else:
+            self.stdout.write("the tallies agree with the cases")
