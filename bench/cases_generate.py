@@ -433,6 +433,11 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
             "SELECT 'C' || left(number, 14), max(right(number, 6)::int) FROM casefiles_casefile GROUP BY 1"
         )
         log(f"  {total} cases", step)
+        step = time.perf_counter()
+        from casefiles import tallies
+
+        tallies.fold()  # the insert trigger wrote a +1 per case: one row per (department, status) now
+        log("  case tallies folded", step)
 
         # Grants, case by case in the order permissions.grant makes them: the applicant's at
         # start (and the window clerk's as agent), the department's roles at submission, a
@@ -544,7 +549,7 @@ def vacuum_analyze() -> None:
         cursor.execute("SET max_parallel_maintenance_workers = 0")
         for table in ("casefiles_casefile", "casefiles_casegrant", "casefiles_casefilegroupobjectpermission",
                       "casefiles_casefileuserobjectpermission", "casefiles_enterprise", "casefiles_person", "auth_user",
-                      "auth_user_groups", "auth_group", "casefiles_casenumbercounter"):
+                      "auth_user_groups", "auth_group", "casefiles_casenumbercounter", "casefiles_casetally"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
     log("vacuumed and analysed", started)
 

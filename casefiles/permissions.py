@@ -267,6 +267,7 @@ class CaseListing(QuerySet):
     # (department ids or None for all, statuses) while the column part is exactly "those
     # departments' cases in those states": its total is then the sum of their tallies
     # (casefiles.tallies). Any further filter forgets it.
+    # Set only where the granted ids are of cases in those states outside those departments.
     _tally: tuple | None = None
 
     def _clone(self):
@@ -285,14 +286,10 @@ class CaseListing(QuerySet):
         if self._tally is not None:
             from . import tallies
 
+            # The granted ids were read in these states and outside these departments
+            # (``_staff_scope``): each is one case more.
             departments, statuses = self._tally
-            granted = 0
-            if self._granted:
-                parts = self._parts()
-                if parts is None:
-                    return super().count()
-                granted = QuerySet.count(parts[1])
-            return tallies.total(statuses, departments) + granted
+            return tallies.total(statuses, departments) + len(self._granted)
         parts = self._parts()
         if parts is None:
             return super().count()
@@ -315,7 +312,10 @@ class CaseListing(QuerySet):
             if node is None:
                 return None
             node.children = [child for child in node.children if isinstance(child, _AmongIds) is keep]
-        return by_columns, by_ids.exclude(self._own)
+        by_ids = by_ids.exclude(self._own)
+        for part in (by_columns, by_ids):  # each is one part now: counted as it stands
+            part._own, part._granted, part._tally = None, (), None
+        return by_columns, by_ids
 
 
 def _trim_node(where):
@@ -378,12 +378,17 @@ def department_ids(user, roles_=("clerk", "reviewer", "decider")) -> list[int]:
 
 def _staff_scope(user, statuses=NOT_DRAFT):
     """(condition, granted ids) of the cases ``user`` handles as staff in ``statuses``
-    (drafts aside): the parallel grants are read by the case status they carry, so a tab
-    takes only its own cases from them, from the index alone."""
+    (drafts aside). The parallel grants carry their case's status and department, so a tab
+    takes from them only its own states, and only cases outside the user's departments
+    (those are in the condition already), from the index alone."""
     departments = department_ids(user)
     parallel = []
     if group_ids(user):
-        parallel = _granted_case_ids(CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user), case_status__in=statuses)
+        grants = CaseGrant.objects.filter(reason=CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user),
+                                          case_status__in=statuses)
+        if departments:
+            grants = grants.exclude(case_department_id__in=departments)
+        parallel = list(grants.values_list("case_id", flat=True))
     return (Q(department_id__in=departments) if departments else None), parallel
 
 

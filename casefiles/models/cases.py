@@ -208,10 +208,13 @@ class CaseGrant(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     permissions = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
-    # On the grants listings read one by one (parallel approvals, agents): the case's status,
-    # kept equal to it by triggers in the database (migration 0013), so that a tab of the
-    # inbox reads only the granted cases in its states, from the index alone. Blank on the others.
+    # On the grants listings read one by one (parallel approvals, agents): the case's status
+    # and department, kept equal to the case's by triggers in the database (migration 0013),
+    # so that a tab of the inbox reads only the granted cases in its states and outside the
+    # user's own departments, from the index alone. Blank on the others.
     case_status = models.CharField(max_length=24, blank=True, default="", editable=False)
+    case_department = models.ForeignKey("casefiles.Department", null=True, blank=True, editable=False,
+                                        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
 
     class Meta:
         constraints = [
@@ -224,7 +227,7 @@ class CaseGrant(models.Model):
             models.Index(fields=["case", "reason"]),
             # The cases granted one by one that listings read (casefiles.permissions), from the
             # index alone: a few per cent of the grants, so a small index.
-            models.Index(fields=["group", "case_status", "case"], condition=Q(reason="parallel"),
+            models.Index(fields=["group", "case_status", "case", "case_department"], condition=Q(reason="parallel"),
                          name="grant_parallel_by_group"),
             models.Index(fields=["user", "case_status", "case"], condition=Q(reason="agent"), name="grant_agent_by_user"),
         ]

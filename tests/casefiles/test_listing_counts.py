@@ -86,6 +86,12 @@ def test_a_parallel_case_is_in_the_tab_of_its_state_whatever_changes_it(world, s
     CaseFile.objects.filter(pk=case.pk).update(status=Status.UNDER_REVIEW)
     assert set(carried.values_list("case_status", flat=True)) == {Status.UNDER_REVIEW}
     assert tabs() == {"submitted": [], "review": [case.pk], "all": [case.pk]}
+    assert set(carried.values_list("case_department", flat=True)) == {world.department.pk}
+    # Moved to the parallel department itself: it is that department's own case now, not a grant.
+    CaseFile.objects.filter(pk=case.pk).update(department=world.other_department)
+    assert set(carried.values_list("case_department", flat=True)) == {world.other_department.pk}
+    assert tabs() == {"submitted": [], "review": [case.pk], "all": [case.pk]}
+    assert inbox.cases(_fresh(parallel), tab="all").count() == 1
     # The other grants carry nothing: only the ones listings read one by one are kept.
-    assert set(CaseGrant.objects.filter(case=case).exclude(reason=CaseGrant.Reason.PARALLEL)
-               .values_list("case_status", flat=True)) == {""}
+    others = CaseGrant.objects.filter(case=case).exclude(reason=CaseGrant.Reason.PARALLEL)
+    assert set(others.values_list("case_status", "case_department")) == {("", None)}
