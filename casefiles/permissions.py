@@ -256,18 +256,21 @@ def _among(ids) -> Q:
 class CaseListing(QuerySet):
     """Cases trimmed to one user: ``own`` (a condition on columns) or the ``granted`` ids.
 
-    ``count()`` counts the two parts apart: the column part alone is an index-only count,
-    the granted part a look-up of its ids. One count of the OR reads every row of the column
-    part from the table: 120–330 ms for a clerk's 55,000 cases, against 5 + 3 ms for the two
-    counts (bench/cases_listing.py).
+    ``count()`` of an inbox tab as ``staff_cases`` makes it is the sum of the departments'
+    tallies (``casefiles.tallies``) and the number of granted ids, which were read in the
+    tab's states and outside those departments: no case is counted. Once narrowed further
+    (a filter, an OR with another query) it counts the two parts apart: the column part alone
+    is an index-only count, the granted part a look-up of its ids. One count of the OR reads
+    every row of the column part from the table: 120–330 ms for a clerk's 55,000 cases
+    (bench/cases_listing.py).
     """
 
     _own: Q | None = None
     _granted: tuple[int, ...] = ()
-    # (department ids or None for all, statuses) while the column part is exactly "those
-    # departments' cases in those states": its total is then the sum of their tallies
-    # (casefiles.tallies). Any further filter forgets it.
-    # Set only where the granted ids are of cases in those states outside those departments.
+    # (department ids or None for all, statuses) while the listing is exactly "those
+    # departments' cases in those states, and the granted ids" (cases in those states outside
+    # those departments): its total is then their tallies plus the ids. Whatever narrows or
+    # widens the listing forgets it.
     _tally: tuple | None = None
 
     def _clone(self):
@@ -276,9 +279,25 @@ class CaseListing(QuerySet):
         return clone
 
     def _filter_or_exclude(self, negate, args, kwargs):
-        clone = super()._filter_or_exclude(negate, args, kwargs)
-        clone._tally = None
-        return clone
+        return self._untallied(super()._filter_or_exclude(negate, args, kwargs))
+
+    def extra(self, *args, **kwargs):
+        return self._untallied(super().extra(*args, **kwargs))
+
+    def __and__(self, other):
+        return self._untallied(super().__and__(other))
+
+    def __or__(self, other):
+        return self._untallied(super().__or__(other))
+
+    def __xor__(self, other):
+        return self._untallied(super().__xor__(other))
+
+    @staticmethod
+    def _untallied(queryset):
+        if isinstance(queryset, CaseListing):
+            queryset._tally = None
+        return queryset
 
     def count(self):
         if self._result_cache is not None or not self._splittable():

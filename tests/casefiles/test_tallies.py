@@ -90,3 +90,16 @@ def test_the_tally_command_finds_drift_and_repairs_it(world, submitted_case):
     call_command("casefiles", "tally", "--repair", stdout=out)
     assert "tally 6, cases 1" in out.getvalue()
     assert tallies.check() == {}
+
+
+def test_a_listing_widened_or_narrowed_is_counted_case_by_case(world, submitted_case):
+    from casefiles.models import CaseFile
+
+    listing = permissions.staff_cases(_fresh(world.clerk))
+    draft = applications.start(world.applicant, world.item, world.enterprise)
+    other = CaseFile.objects.filter(pk=draft.pk)  # not the clerk's
+    assert listing.count() == 1
+    assert (listing | other).count() == 2 == len(list(listing | other))
+    assert (listing & other).count() == 0
+    assert listing.exclude(pk=submitted_case.pk).count() == 0
+    assert listing.extra(where=["1 = 0"]).count() == 0
