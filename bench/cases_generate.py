@@ -433,11 +433,14 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
             "SELECT 'C' || left(number, 14), max(right(number, 6)::int) FROM casefiles_casefile GROUP BY 1"
         )
         log(f"  {total} cases", step)
+        # The triggers are off in this session (session_replication_role): what they keep is
+        # written here, as migrations 0013 and 0014 would have it.
         step = time.perf_counter()
-        from casefiles import tallies
-
-        tallies.fold()  # the insert trigger wrote a +1 per case: one row per (department, status) now
-        log("  case tallies folded", step)
+        cursor.execute("""
+            INSERT INTO casefiles_casetally (department_id, status, delta)
+            SELECT department_id, status, count(*) FROM casefiles_casefile GROUP BY department_id, status
+        """)
+        log("  case tallies", step)
 
         # Grants, case by case in the order permissions.grant makes them: the applicant's at
         # start (and the window clerk's as agent), the department's roles at submission, a
@@ -447,28 +450,30 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
         role_perms = {"clerk": '["view_casefile", "accept_casefile"]', "reviewer": '["view_casefile", "review_casefile"]',
                       "decider": '["view_casefile", "review_casefile", "decide_casefile"]'}
         cursor.execute(f"""
-            INSERT INTO casefiles_casegrant (reason, permissions, created_at, case_id, group_id, user_id, case_status)
-            SELECT reason, permissions::jsonb, created_at, case_id, group_id, user_id, case_status FROM (
+            INSERT INTO casefiles_casegrant (reason, permissions, created_at, case_id, group_id, user_id, case_status,
+                                             case_department_id)
+            SELECT reason, permissions::jsonb, created_at, case_id, group_id, user_id, case_status,
+                   CASE WHEN reason IN ('parallel', 'agent') THEN department_id END FROM (
                 SELECT id AS case_id, 1 AS k, 'applicant' AS reason, '{applicant_perms}' AS permissions, created_at,
-                       enterprise_group AS group_id, NULL::int AS user_id, '' AS case_status FROM bench_case WHERE enterprise_group IS NOT NULL
+                       enterprise_group AS group_id, NULL::int AS user_id, '' AS case_status, department_id FROM bench_case WHERE enterprise_group IS NOT NULL
                 UNION ALL
-                SELECT id, 1, 'applicant', '{applicant_perms}', created_at, NULL, person_user, '' FROM bench_case
+                SELECT id, 1, 'applicant', '{applicant_perms}', created_at, NULL, person_user, '', department_id FROM bench_case
                     WHERE person_user IS NOT NULL
                 UNION ALL
-                SELECT id, 2, 'agent', '{applicant_perms}', created_at, NULL, window_user, status FROM bench_case
+                SELECT id, 2, 'agent', '{applicant_perms}', created_at, NULL, window_user, status, department_id FROM bench_case
                     WHERE window_user IS NOT NULL
                 UNION ALL
-                SELECT id, 3, 'department', '{role_perms["clerk"]}', submitted_at, clerk, NULL, '' FROM bench_case WHERE status <> 'draft'
+                SELECT id, 3, 'department', '{role_perms["clerk"]}', submitted_at, clerk, NULL, '', department_id FROM bench_case WHERE status <> 'draft'
                 UNION ALL
-                SELECT id, 4, 'department', '{role_perms["reviewer"]}', submitted_at, reviewer, NULL, '' FROM bench_case WHERE status <> 'draft'
+                SELECT id, 4, 'department', '{role_perms["reviewer"]}', submitted_at, reviewer, NULL, '', department_id FROM bench_case WHERE status <> 'draft'
                 UNION ALL
-                SELECT id, 5, 'department', '{role_perms["decider"]}', submitted_at, decider, NULL, '' FROM bench_case WHERE status <> 'draft'
+                SELECT id, 5, 'department', '{role_perms["decider"]}', submitted_at, decider, NULL, '', department_id FROM bench_case WHERE status <> 'draft'
                 UNION ALL
-                SELECT id, 6, 'parallel', '{role_perms["clerk"]}', coalesce(accepted_at, submitted_at), p_clerk, NULL, status FROM bench_case WHERE parallel_dept IS NOT NULL
+                SELECT id, 6, 'parallel', '{role_perms["clerk"]}', coalesce(accepted_at, submitted_at), p_clerk, NULL, status, department_id FROM bench_case WHERE parallel_dept IS NOT NULL
                 UNION ALL
-                SELECT id, 7, 'parallel', '{role_perms["reviewer"]}', coalesce(accepted_at, submitted_at), p_reviewer, NULL, status FROM bench_case WHERE parallel_dept IS NOT NULL
+                SELECT id, 7, 'parallel', '{role_perms["reviewer"]}', coalesce(accepted_at, submitted_at), p_reviewer, NULL, status, department_id FROM bench_case WHERE parallel_dept IS NOT NULL
                 UNION ALL
-                SELECT id, 8, 'parallel', '{role_perms["decider"]}', coalesce(accepted_at, submitted_at), p_decider, NULL, status FROM bench_case WHERE parallel_dept IS NOT NULL
+                SELECT id, 8, 'parallel', '{role_perms["decider"]}', coalesce(accepted_at, submitted_at), p_decider, NULL, status, department_id FROM bench_case WHERE parallel_dept IS NOT NULL
             ) grants ORDER BY case_id, k
         """)
         log("  case grants (reasons)", step)

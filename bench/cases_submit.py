@@ -18,7 +18,9 @@ Two modes, both on the bench database (DATABASE_URL, default yiwang_bench):
   transaction commits, inside the request. (Email goes to Django's dummy backend: rendered,
   not printed.)
 - ``deferred``: the same with TASKS on django-tasks' DummyBackend — the extraction and the
-  email are only enqueued, as with a worker queue (REDIS_URL) in production.
+  email are only enqueued, as with a worker queue (REDIS_URL) in production. After the
+  timed run each process drains its queue as a worker would (the tasks, and the index syncs
+  they queue in turn), timed apart: the worker's share of a submission.
 Every submission adds a case to the bench database (a few thousand per run beside 1,000,000).
 """
 
@@ -121,6 +123,7 @@ def worker(index, mode, count, warmup, seed, pdfs, barrier, results):
         user, enterprise = rng.choice(people)
         item, requirements = rng.choice(items)
         submit_one(user_model.objects.get(pk=user.pk), enterprise, item, requirements, pdfs)
+    queue = queued_tasks()
     barrier.wait()
     latencies = []
     started = time.perf_counter()
@@ -131,8 +134,33 @@ def worker(index, mode, count, warmup, seed, pdfs, barrier, results):
         t = time.perf_counter()
         submit_one(user, enterprise, item, requirements, pdfs)
         latencies.append((time.perf_counter() - t) * 1000)
-    results.put((index, time.perf_counter() - started, latencies))
+    elapsed = time.perf_counter() - started
+    results.put((index, elapsed, latencies, drain(queue) if queue is not None else None))
     connections.close_all()
+
+
+def queued_tasks():
+    """The deferred mode's queue (django-tasks' DummyBackend), emptied of the warm-up's tasks."""
+    from django_tasks import default_task_backend
+
+    if not hasattr(default_task_backend, "results"):
+        return None
+    default_task_backend.clear()
+    return default_task_backend
+
+
+def drain(queue) -> dict:
+    """What a worker would then do: run the queued tasks (and those they queue), timed.
+    Returns seconds spent and tasks run, by task name."""
+    spent, done = {}, {}
+    while queue.results:
+        result = queue.results.pop(0)
+        t = time.perf_counter()
+        result.task.call(*result.args, **result.kwargs)
+        name = result.task.name
+        spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+        done[name] = done.get(name, 0) + 1
+    return {"seconds": spent, "tasks": done}
 
 
 def run(mode, workers, count, warmup, seed, pdfs):
@@ -146,12 +174,18 @@ def run(mode, workers, count, warmup, seed, pdfs):
     collected = [results.get() for _ in processes]
     for process in processes:
         process.join()
-    wall = max(elapsed for _, elapsed, _ in collected)
-    latencies = sorted(ms for _, _, values in collected for ms in values)
+    wall = max(elapsed for _, elapsed, _, _ in collected)
+    latencies = sorted(ms for _, _, values, _ in collected for ms in values)
+    queued = {}
+    for *_, drained in collected:
+        for name, seconds in (drained or {}).get("seconds", {}).items():
+            queued[name] = queued.get(name, 0.0) + seconds
     return {
         "mode": mode, "workers": workers, "submissions": len(latencies), "wall_s": wall,
         "per_second": len(latencies) / wall, "p50_ms": statistics.median(latencies),
         "p95_ms": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
+        # The queue's work per submission, by task, in ms (deferred mode).
+        "queued_ms": {name: seconds * 1000 / len(latencies) for name, seconds in queued.items()},
     }
 
 
@@ -204,6 +238,11 @@ def main():
             print(f"{mode:9} {workers} worker(s): {row['submissions']} submissions in {row['wall_s']:.1f} s = "
                   f"{row['per_second']:.1f}/s; per submission p50 {row['p50_ms']:.0f} ms, p95 {row['p95_ms']:.0f} ms",
                   flush=True)
+            if row["queued_ms"]:
+                total = sum(row["queued_ms"].values())
+                tasks = ", ".join(f"{name.rsplit('.', 1)[-1]} {ms:.0f}" for name, ms in sorted(row["queued_ms"].items()))
+                print(f"{'':9} then the queue's work: {total:.0f} ms per submission ({tasks}); "
+                      f"one worker process keeps up with {1000 / total:.1f} submissions/s", flush=True)
     load = os.getloadavg()
     print(f"load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
 
