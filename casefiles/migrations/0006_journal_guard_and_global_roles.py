@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from ._vendor_sql import run_sql_per_vendor
+
 GLOBAL_ROLE_PERMISSIONS = {
     "window_clerk": ["view_casefile", "accept_casefile"],
     "supervisor": ["view_casefile"],
@@ -29,24 +31,6 @@ DROP FUNCTION IF EXISTS casefiles_caseevent_append_only();
 """
 
 
-def add_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for statement in SQLITE_TRIGGERS:
-            schema_editor.execute(statement)
-    elif vendor == "postgresql":
-        schema_editor.execute(POSTGRES_TRIGGER)
-
-
-def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
-    elif vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DROP)
-
-
 PERMISSION_NAMES = {
     "view_casefile": "Can view case file",
     "accept_casefile": "Accept, correct or refuse the case",
@@ -71,6 +55,7 @@ def global_role_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("casefiles", "0005_case_files")]
     operations = [
-        migrations.RunPython(add_triggers, drop_triggers),
+        run_sql_per_vendor({"sqlite": SQLITE_TRIGGERS, "postgresql": [POSTGRES_TRIGGER]},
+                           {"sqlite": SQLITE_DROP, "postgresql": [POSTGRES_DROP]}),
         migrations.RunPython(global_role_permissions, migrations.RunPython.noop),
     ]

@@ -4,6 +4,8 @@ from django.conf import settings
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ._vendor_sql import run_sql_per_vendor
+
 # The case's status and department on the grants listings read one by one (parallel
 # approvals, agents), kept by the database whatever changes the case: the workflow, a bundle
 # following its parts, an administrator, a bulk update. A grant takes them when it is made;
@@ -57,25 +59,6 @@ WHERE reason IN {CARRIED}
 """
 
 
-def add_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for statement in SQLITE_TRIGGERS:
-            schema_editor.execute(statement)
-    elif vendor == "postgresql":
-        schema_editor.execute(POSTGRES_TRIGGERS)
-    schema_editor.execute(BACKFILL)
-
-
-def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
-    elif vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DROP)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -111,5 +94,8 @@ class Migration(migrations.Migration):
             model_name='casegrant',
             index=models.Index(condition=models.Q(('reason', 'agent')), fields=['user', 'case_status', 'case'], name='grant_agent_by_user'),
         ),
-        migrations.RunPython(add_triggers, drop_triggers),
+        run_sql_per_vendor(
+            {"sqlite": [*SQLITE_TRIGGERS, BACKFILL], "postgresql": [POSTGRES_TRIGGERS, BACKFILL]},
+            {"sqlite": SQLITE_DROP, "postgresql": [POSTGRES_DROP]},
+        ),
     ]

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ._vendor_sql import run_sql_per_vendor
+
 # The tallies follow the cases in the database itself: an insert counts +1 for the case's
 # (department, status); a change of status or department −1 for the old pair and +1 for the
 # new. No DELETE trigger: a case is never deleted (its journal protects it), and test
@@ -45,25 +47,6 @@ SELECT department_id, status, count(*) FROM casefiles_casefile GROUP BY departme
 """
 
 
-def add_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    schema_editor.execute(BACKFILL)
-    if vendor == "sqlite":
-        for statement in SQLITE_TRIGGERS:
-            schema_editor.execute(statement)
-    elif vendor == "postgresql":
-        schema_editor.execute(POSTGRES_TRIGGERS)
-
-
-def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
-    elif vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DROP)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -85,5 +68,8 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['department', 'status', 'delta'], name='tally_by_department_status')],
             },
         ),
-        migrations.RunPython(add_triggers, drop_triggers),
+        run_sql_per_vendor(
+            {"sqlite": [BACKFILL, *SQLITE_TRIGGERS], "postgresql": [BACKFILL, POSTGRES_TRIGGERS]},
+            {"sqlite": SQLITE_DROP, "postgresql": [POSTGRES_DROP]},
+        ),
     ]
