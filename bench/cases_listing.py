@@ -177,14 +177,11 @@ def captured_statements(variant) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
-def explain(fn):
-    """EXPLAIN (ANALYZE, BUFFERS) of every query one run of ``fn`` makes."""
-    with CaptureQueriesContext(connection) as captured:
-        timed(fn)
+def explain(variant):
+    """EXPLAIN (ANALYZE, BUFFERS) of every query on the cases one run of ``variant`` makes."""
     plans = []
     with connection.cursor() as cursor:
-        for query in captured.captured_queries:
-            sql = query["sql"]
+        for sql in captured_statements(variant):
             if not sql.lstrip().upper().startswith("SELECT") or "casefiles_casefile" not in sql:
                 continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)

@@ -59,7 +59,7 @@ def in_force_for(user, case, now=None) -> Authorisation | None:
         return None
     now = now or timezone.now()
     # Most users are no agent: the terms kept for the request answer without a query.
-    if not any(start <= now < end for start, end in permissions.agent_terms(user, case)):
+    if not permissions.agency_in_force(user, case, now):
         return None
     return (
         Authorisation.objects.filter(agent=user, case_id__in=_covering(case), revoked_at__isnull=True,

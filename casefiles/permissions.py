@@ -122,7 +122,7 @@ def held(user, case: CaseFile, wanted=CODENAMES) -> set[str]:
 # authorises them and removes the grant when the authorisation is revoked or, by the tick,
 # when it runs out. Between the end of its time and the tick, these checks already refuse.
 
-def agent_terms(user, case) -> list[tuple]:
+def _agent_terms(user, case) -> list[tuple]:
     """(valid_from, valid_until) of the open authorisations of ``user`` reaching ``case``
     (itself or its bundle); kept on the user object for the rest of the request."""
     from .models import Authorisation
@@ -136,13 +136,17 @@ def agent_terms(user, case) -> list[tuple]:
     return cache[case.pk]
 
 
+def agency_in_force(user, case, now=None) -> bool:
+    """Whether one of ``user``'s authorisations as an agent reaching ``case`` is in force at
+    ``now`` (by the terms kept for the request: no query after the first)."""
+    now = now or timezone.now()
+    return any(start <= now < end for start, end in _agent_terms(user, case))
+
+
 def _agency_lapsed(user, case) -> bool:
     """Whether ``user`` was authorised as an agent on ``case`` and none of it is in force now."""
-    terms = agent_terms(user, case)
-    if not terms:
-        return False  # not an agent here (or a front-desk clerk's own filing): guardian decides
-    now = timezone.now()
-    return not any(start <= now < end for start, end in terms)
+    # Not an agent here (or a front-desk clerk's own filing): guardian decides.
+    return bool(_agent_terms(user, case)) and not agency_in_force(user, case)
 
 
 def _held_for_other_reasons(user, case) -> set[str]:

@@ -56,10 +56,7 @@ def fold() -> int:
             return cursor.fetchone()[0]
         before = CaseTally.objects.count()
         sums = current()
-        CaseTally.objects.all().delete()
-        CaseTally.objects.bulk_create(
-            [CaseTally(department_id=department, status=status, delta=cases) for (department, status), cases in sums.items()]
-        )
+        _replace(sums)
         return before - len(sums)
 
 
@@ -77,9 +74,14 @@ def rebuild() -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {connection.ops.quote_name(CaseFile._meta.db_table)} IN SHARE MODE")
-        CaseTally.objects.all().delete()
         real = counted()
-        CaseTally.objects.bulk_create(
-            [CaseTally(department_id=department, status=status, delta=cases) for (department, status), cases in real.items()]
-        )
+        _replace(real)
     return len(real)
+
+
+def _replace(sums: dict[tuple[int, str], int]) -> None:
+    """One row per (department, status) with its number, instead of every row there was."""
+    CaseTally.objects.all().delete()
+    CaseTally.objects.bulk_create(
+        [CaseTally(department_id=department, status=status, delta=cases) for (department, status), cases in sums.items()]
+    )

@@ -39,14 +39,19 @@ def targets() -> dict:
     return found
 
 
+def _by_kind(keys: Iterable[str]) -> dict[str, list[str]]:
+    """The object ids of ``keys``, by kind, in the keys' order."""
+    found: dict[str, list[str]] = {}
+    for key in keys:
+        kind, object_id = split_key(key)
+        found.setdefault(kind, []).append(object_id)
+    return found
+
+
 def current_documents(keys: Iterable[str]):
     """(documents to write, keys to delete): what the database says each key should be now."""
     to_write, to_delete = [], []
-    by_kind: dict[str, list[str]] = {}
-    for key in keys:
-        kind, object_id = split_key(key)
-        by_kind.setdefault(kind, []).append(object_id)
-    for kind, object_ids in by_kind.items():
+    for kind, object_ids in _by_kind(keys).items():
         try:
             provider = registry.provider(kind)
         except LookupError:
@@ -75,11 +80,7 @@ def current_documents(keys: Iterable[str]):
 def with_related(keys: Iterable[str]) -> set[str]:
     """``keys`` and the keys their providers name as following them (``Provider.related_keys``)."""
     keys = set(keys)
-    by_kind: dict[str, list[str]] = {}
-    for key in keys:
-        kind, object_id = split_key(key)
-        by_kind.setdefault(kind, []).append(object_id)
-    for kind, object_ids in by_kind.items():
+    for kind, object_ids in _by_kind(keys).items():
         try:
             provider = registry.provider(kind)
         except LookupError:

@@ -68,17 +68,27 @@ def world(db, django_user_model):
     return w
 
 
+def fresh(user):
+    """The user read again, as a new request reads it: nothing kept on the object."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def submit_application(world, user, applicant):
+    """A complete application by ``user`` for ``applicant`` (its two required files), submitted."""
+    from casefiles import applications, materials, workflow
+
+    case = applications.start(user, world.item, applicant)
+    for requirement in world.requirements[:2]:
+        materials.add(case, requirement, pdf_upload(f"{requirement.name}.pdf"), user)
+    workflow.perform(case, "submit", user)
+    case.refresh_from_db()
+    return case
+
+
 @pytest.fixture
 def submitted_case(world):
     """A complete application by the enterprise, submitted."""
-    from casefiles import applications, materials, workflow
-
-    case = applications.start(world.applicant, world.item, world.enterprise)
-    for requirement in world.requirements[:2]:
-        materials.add(case, requirement, pdf_upload(f"{requirement.name}.pdf"), world.applicant)
-    workflow.perform(case, "submit", world.applicant)
-    case.refresh_from_db()
-    return case
+    return submit_application(world, world.applicant, world.enterprise)
 
 
 @pytest.fixture

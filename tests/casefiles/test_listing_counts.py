@@ -5,28 +5,15 @@ parts, see ``permissions.CaseListing``)."""
 from django.core.paginator import Paginator
 from django.db.models import Count
 
-from casefiles import applications, materials, permissions, workflow
+from casefiles import applications, permissions, workflow
 from casefiles.models import CaseGrant, Status
 from casefiles.workbench import inbox
 
-from .conftest import pdf_upload
-
-
-def _fresh(user):
-    return type(user).objects.get(pk=user.pk)
-
-
-def _submit(world, user, applicant):
-    case = applications.start(user, world.item, applicant)
-    for requirement in world.requirements[:2]:
-        materials.add(case, requirement, pdf_upload(), user)
-    workflow.perform(case, "submit", user)
-    case.refresh_from_db()
-    return case
+from .conftest import fresh, submit_application
 
 
 def test_staff_totals_count_department_and_granted_cases_once(world, submitted_case, django_user_model):
-    second = _submit(world, world.citizen, world.person)
+    second = submit_application(world, world.citizen, world.person)
     draft = applications.start(world.applicant, world.item, world.enterprise)
     parallel_group = world.other_department.group("reviewer")
     for case in (submitted_case, draft):  # a grant on a draft still shows no draft to staff
@@ -38,7 +25,7 @@ def test_staff_totals_count_department_and_granted_cases_once(world, submitted_c
 
     expected = {both: {submitted_case.pk, second.pk}, only_parallel: {submitted_case.pk}, world.clerk: {submitted_case.pk, second.pk}}
     for user, cases in expected.items():
-        listing = permissions.staff_cases(_fresh(user))
+        listing = permissions.staff_cases(fresh(user))
         assert set(listing.values_list("pk", flat=True)) == cases, user
         assert listing.count() == len(cases), user
         assert listing.filter(status=Status.SUBMITTED).count() == len(cases)
@@ -46,19 +33,19 @@ def test_staff_totals_count_department_and_granted_cases_once(world, submitted_c
         assert listing.filter(pk=submitted_case.pk).count() == 1
         # Grouped counts are not split: one status, one group.
         assert listing.values("status").annotate(n=Count("pk")).count() == 1
-        assert Paginator(inbox.cases(_fresh(user), tab="all"), inbox.PAGE_SIZE).count == len(cases)
+        assert Paginator(inbox.cases(fresh(user), tab="all"), inbox.PAGE_SIZE).count == len(cases)
 
 
 def test_applicant_totals_count_own_and_agent_cases_once(world, submitted_case):
-    citizen_case = _submit(world, world.citizen, world.person)
+    citizen_case = submit_application(world, world.citizen, world.person)
     # The enterprise's member also acts as the citizen's agent, and (twice over) for its own case.
     for case in (citizen_case, submitted_case):
         permissions.grant(case, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS, user=world.applicant)
-    listing = permissions.applicant_cases(_fresh(world.applicant))
+    listing = permissions.applicant_cases(fresh(world.applicant))
     assert set(listing.values_list("pk", flat=True)) == {submitted_case.pk, citizen_case.pk}
     assert listing.count() == 2
     assert listing.filter(person__isnull=False).count() == 1
-    assert permissions.applicant_cases(_fresh(world.citizen)).count() == 1
+    assert permissions.applicant_cases(fresh(world.citizen)).count() == 1
 
 
 def test_a_parallel_case_is_in_the_tab_of_its_state_whatever_changes_it(world, submitted_case, django_user_model):
@@ -75,13 +62,13 @@ def test_a_parallel_case_is_in_the_tab_of_its_state_whatever_changes_it(world, s
     assert set(carried.values_list("case_status", flat=True)) == {Status.SUBMITTED}
 
     def tabs():
-        return {tab: [c.pk for c in inbox.cases(_fresh(parallel), tab=tab)] for tab in ("submitted", "review", "all")}
+        return {tab: [c.pk for c in inbox.cases(fresh(parallel), tab=tab)] for tab in ("submitted", "review", "all")}
 
     assert tabs() == {"submitted": [case.pk], "review": [], "all": [case.pk]}
     workflow.perform(case, "accept", world.clerk)
     assert set(carried.values_list("case_status", flat=True)) == {Status.ACCEPTED}
     assert tabs() == {"submitted": [], "review": [case.pk], "all": [case.pk]}
-    assert inbox.cases(_fresh(parallel), tab="review").count() == 1
+    assert inbox.cases(fresh(parallel), tab="review").count() == 1
 
     CaseFile.objects.filter(pk=case.pk).update(status=Status.UNDER_REVIEW)
     assert set(carried.values_list("case_status", flat=True)) == {Status.UNDER_REVIEW}
@@ -91,7 +78,7 @@ def test_a_parallel_case_is_in_the_tab_of_its_state_whatever_changes_it(world, s
     CaseFile.objects.filter(pk=case.pk).update(department=world.other_department)
     assert set(carried.values_list("case_department", flat=True)) == {world.other_department.pk}
     assert tabs() == {"submitted": [], "review": [case.pk], "all": [case.pk]}
-    assert inbox.cases(_fresh(parallel), tab="all").count() == 1
+    assert inbox.cases(fresh(parallel), tab="all").count() == 1
     # The other grants carry nothing: only the ones listings read one by one are kept.
     others = CaseGrant.objects.filter(case=case).exclude(reason=CaseGrant.Reason.PARALLEL)
     assert set(others.values_list("case_status", "case_department")) == {("", None)}

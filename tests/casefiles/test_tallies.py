@@ -8,28 +8,15 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casefiles import applications, materials, permissions, tallies, workflow
+from casefiles import applications, permissions, tallies, workflow
 from casefiles.models import CaseFile, CaseGrant, CaseTally, Status
 from casefiles.workbench import inbox
 
-from .conftest import pdf_upload
-
-
-def _fresh(user):
-    return type(user).objects.get(pk=user.pk)
-
-
-def _submitted(world, user, applicant):
-    case = applications.start(user, world.item, applicant)
-    for requirement in world.requirements[:2]:
-        materials.add(case, requirement, pdf_upload(), user)
-    workflow.perform(case, "submit", user)
-    case.refresh_from_db()
-    return case
+from .conftest import fresh, submit_application
 
 
 def test_tallies_follow_every_change_of_a_case_whoever_makes_it(world, submitted_case):
-    second = _submitted(world, world.citizen, world.person)
+    second = submit_application(world, world.citizen, world.person)
     applications.start(world.applicant, world.item, world.enterprise)  # a draft
     workflow.perform(submitted_case, "accept", world.clerk)
     assert tallies.check() == {}
@@ -53,19 +40,19 @@ def test_tallies_follow_every_change_of_a_case_whoever_makes_it(world, submitted
 
 
 def test_an_inbox_total_comes_from_the_tallies_and_still_counts_each_case_once(world, submitted_case, django_user_model):
-    second = _submitted(world, world.citizen, world.person)
+    second = submit_application(world, world.citizen, world.person)
     workflow.perform(second, "accept", world.clerk)
     parallel = django_user_model.objects.create_user("parallel-clerk")
     parallel.groups.add(world.department.group("reviewer"), world.other_department.group("clerk"))
     # The other department's clerk also approves the first case in parallel: once, however it is reached.
     permissions.grant_department(submitted_case, world.other_department, CaseGrant.Reason.PARALLEL)
-    other_case = _submitted(world, world.citizen, world.person)
+    other_case = submit_application(world, world.citizen, world.person)
     CaseFile.objects.filter(pk=other_case.pk).update(department=world.other_department)
 
     for user in (world.clerk, parallel, world.supervisor, world.window, world.other_clerk):
         for tab in ("submitted", "review", "all"):
-            expected = len(list(inbox.cases(_fresh(user), tab=tab)))
-            listing = inbox.cases(_fresh(user), tab=tab)
+            expected = len(list(inbox.cases(fresh(user), tab=tab)))
+            listing = inbox.cases(fresh(user), tab=tab)
             with CaptureQueriesContext(connection) as captured:
                 assert listing.count() == expected, (user, tab)
             counts_of_cases = [q["sql"] for q in captured.captured_queries
@@ -75,8 +62,8 @@ def test_an_inbox_total_comes_from_the_tallies_and_still_counts_each_case_once(w
             assert counts_of_cases == [], (user, tab)
 
     # A filter the tallies do not know (the channel): the cases are counted as before.
-    assert inbox.cases(_fresh(world.clerk), tab="all", channel="window").count() == 0
-    assert inbox.cases(_fresh(world.clerk), tab="all", channel="online").count() == 2
+    assert inbox.cases(fresh(world.clerk), tab="all", channel="window").count() == 0
+    assert inbox.cases(fresh(world.clerk), tab="all", channel="online").count() == 2
 
 
 def test_the_tally_command_finds_drift_and_repairs_it(world, submitted_case):
@@ -95,7 +82,7 @@ def test_the_tally_command_finds_drift_and_repairs_it(world, submitted_case):
 def test_a_listing_widened_or_narrowed_is_counted_case_by_case(world, submitted_case):
     from casefiles.models import CaseFile
 
-    listing = permissions.staff_cases(_fresh(world.clerk))
+    listing = permissions.staff_cases(fresh(world.clerk))
     draft = applications.start(world.applicant, world.item, world.enterprise)
     other = CaseFile.objects.filter(pk=draft.pk)  # not the clerk's
     assert listing.count() == 1
