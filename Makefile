@@ -8,12 +8,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist); `make test JOBS=0` runs it in one process.
+JOBS ?= auto
+PYTEST_JOBS := $(if $(filter 0,$(JOBS)),,-n $(JOBS))
 
 # Debian packages: a CJK font for PDFs and pages, HarfBuzz's subsetter (WeasyPrint is ~20x
 # slower on Chinese without it), Pango for WeasyPrint, gettext for the message catalogs.
 APT_RUN := fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils
-# Browser tests drive Debian's Chromium; never a downloaded browser.
-APT_TEST := chromium
+# Browser tests drive Debian's Chromium; never a downloaded browser. The worker tests need a
+# real Redis (.ci/run starts it).
+APT_TEST := chromium redis-server
 
 define ensure_apt
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -60,11 +64,11 @@ serve:
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (DATABASE_URL defaults to the local cluster's `test` database).
 test-postgres: setup-test
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -15,8 +15,9 @@ acting at the same moment cannot both read a stale picture):
 - concluded once every child is closed (concluded, not accepted or withdrawn) — withdrawn if
   every child was withdrawn;
 - otherwise the earliest stage any open child is at: correction requested (the applicant
-  must act) before submitted, accepted, under review; when every open child is decided, approved
-  if any child was granted, else denied.
+  must act) before submitted, accepted, under review — a child's step waiting inside its
+  department counting as the stage before it (``disclosure.outsider_status``); when every open
+  child is decided, approved if any child was granted, else denied.
 
 The parent carries the applicant and the contact, the bundle's title and code, its lead
 item and lead department (牵头部门: for a bundle page, the page's department; otherwise the first
@@ -46,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from . import applications, journal, materials, permissions
+from . import applications, disclosure, journal, materials, permissions
 from .models import CaseFile, CaseGrant, Channel, Material, Status
 from .workflow import Conflict, GuardFailed, NotAllowedNow, NotFound, NotPermitted, OPEN_FOR_WITHDRAWAL
 
@@ -211,9 +212,24 @@ def _targets(parent, key=None):
 def _may_change(user, parent):
     _check(user, parent, "apply_casefile")
     if parent.status != Status.DRAFT:
-        raise materials.UploadRefused(
-            _("The bundle's shared materials can only be changed before it is submitted; correct each part on its own page.")
-        )
+        raise _not_draft()
+
+
+def _not_draft():
+    return materials.UploadRefused(
+        _("The bundle's shared materials can only be changed before it is submitted; correct each part on its own page.")
+    )
+
+
+def _locked_draft(parent) -> CaseFile:
+    """The parent's row, locked, still a draft — or the change is refused. Taken before any
+    part's row, in the order the bundle's submission takes them (the parent, then each part),
+    so a shared change and a submission queue instead of deadlocking; a change that comes
+    after the submission sees it."""
+    parent_now = materials.locked(parent)
+    if parent_now.status != Status.DRAFT:
+        raise _not_draft()
+    return parent_now
 
 
 def add_shared(parent, key, upload, user) -> list[Material]:
@@ -231,15 +247,13 @@ def add_shared_files(parent, uploads, user):
     [(key, upload, UploadRefused), …] for the files refused)."""
     _may_change(user, parent)
     targets = _targets(parent)
-    deferred = set(Material.objects.filter(case__parent=parent, deferred=True, is_current=True)
-                   .values_list("case_id", "requirement_id"))
     stored, refused = [], []
     for key, upload in uploads:
         if not targets.get(key):
             refused.append((key, upload, materials.UploadRefused(_("That material is not one this bundle asks for."))))
             continue
         try:
-            stored += _store_shared(parent, targets[key], upload, user, deferred)
+            stored += _store_shared(parent, targets[key], upload, user)
         except materials.UploadRefused as error:
             refused.append((key, upload, error))
     if stored:
@@ -248,26 +262,30 @@ def add_shared_files(parent, uploads, user):
     return stored, refused
 
 
-def _store_shared(parent, targets, upload, user, deferred):
+def _store_shared(parent, targets, upload, user):
     checked = materials.check_upload(upload)
     name = default_storage.save(f"cases/{parent.number}/materials/{uuid.uuid4().hex}{checked.extension}", File(upload))
     try:
         with transaction.atomic():
+            _locked_draft(parent)
             rows = []
             for child, requirement in targets:
-                promised = (child.pk, requirement.pk) in deferred
+                child = materials.locked(child)
+                if child.status not in materials.APPLICANT_STATES:
+                    raise _not_draft()
+                # A promise to supply later (容缺) is fulfilled by the first real file.
+                promised = bool(Material.objects.filter(case=child, requirement=requirement, deferred=True,
+                                                        is_current=True).update(is_current=False))
                 material = Material.objects.create(
                     case=child, requirement=requirement, requirement_name=requirement.name, file=name,
                     original_name=checked.name, sha256=checked.sha256, size=checked.size,
                     content_type=checked.content_type, uploaded_by=user,
                 )
-                if promised:  # a promise to supply later (容缺) is fulfilled by the first real file
-                    Material.objects.filter(case=child, requirement=requirement, deferred=True, is_current=True).update(is_current=False)
                 journal.record(child, "add_material", user, from_state=child.status, to_state=child.status,
                                data={"material": requirement.name, "file": checked.name, "sha256": checked.sha256,
                                      "version": 1, "fulfils_promise": promised, "shared_in": parent.number})
                 rows.append(material)
-    except Exception:
+    except BaseException:
         default_storage.delete(name)  # no row was written: neither is the file
         raise
     return rows
@@ -280,6 +298,7 @@ def promise_shared(parent, key, user, commitment: str) -> list[Material]:
     if not targets:
         raise materials.UploadRefused(_("That material is not one this bundle asks for."))
     with transaction.atomic():
+        _locked_draft(parent)
         return [materials.promise_later(child, requirement, user, commitment) for child, requirement in targets]
 
 
@@ -288,15 +307,18 @@ def remove_shared(parent, material, user) -> int:
     _may_change(user, parent)
     if material.case.parent_id != parent.pk or not material.is_current:
         raise materials.UploadRefused(_("That file has already been replaced or removed."))
-    rows = Material.objects.filter(case__parent=parent, is_current=True).select_related("case")
-    if material.deferred:
-        from cms.bundles import material_key
-
-        key = material_key(material.requirement_name)
-        rows = [m for m in rows.filter(deferred=True) if material_key(m.requirement_name) == key]
-    else:
-        rows = list(rows.filter(file=material.file.name))
     with transaction.atomic():
+        _locked_draft(parent)
+        rows = Material.objects.filter(case__parent=parent, is_current=True).select_related("case")
+        if material.deferred:
+            from cms.bundles import material_key
+
+            key = material_key(material.requirement_name)
+            rows = [m for m in rows.filter(deferred=True) if material_key(m.requirement_name) == key]
+        else:
+            rows = list(rows.filter(file=material.file.name))
+        if not rows:
+            raise materials.UploadRefused(_("That file has already been replaced or removed."))
         for row in rows:
             materials.remove(row, user)
     return len(rows)
@@ -406,11 +428,13 @@ def derived_status(parent_status, statuses, granted=False) -> str:
         return Status.DRAFT
     if all(s in CLOSED for s in statuses):
         return Status.WITHDRAWN if all(s == Status.WITHDRAWN for s in statuses) else Status.CONCLUDED
-    running = {s for s in statuses if s not in CLOSED}
+    # The parent is the applicant's overview: a part's step waiting inside its department
+    # counts as the stage before it (casefiles.disclosure), so the parent never shows one.
+    running = {disclosure.outsider_status(s) for s in statuses if s not in CLOSED}
     for stage in (Status.CORRECTION_REQUESTED, Status.SUBMITTED, Status.ACCEPTED):
         if stage in running:
             return stage
-    if running & {Status.UNDER_REVIEW, Status.DENIAL_PENDING, Status.DRAFT}:
+    if running & {Status.UNDER_REVIEW, Status.DRAFT}:
         return Status.UNDER_REVIEW
     return Status.APPROVED if granted else Status.DENIED
 
@@ -469,7 +493,8 @@ def outcome(child) -> str:
 
 # --- the combined view ----------------------------------------------------------------------
 
-OPINION_ACTIONS = ("accept", "accept_with_deferral", "request_correction", "not_accept", "start_review", "approve",
+OPINION_ACTIONS = ("accept", "accept_with_deferral", "request_correction", "not_accept", "propose_non_acceptance",
+                   "confirm_non_acceptance", "overturn_non_acceptance", "start_review", "approve",
                    "propose_denial", "confirm_denial", "overturn_denial", "conclude")
 
 

@@ -128,11 +128,18 @@ STORIES = (
         step("propose_denial", 12, "11:00", "reviewer", reason=DENIAL_REASON),
         step("confirm_denial", 11, "10:00", "decider"),
     )),
+    # 否决权上移: a refusal to accept is proposed by a clerk (or the window) and confirmed by a decider.
     Story("scjgj-food-not-accepted", FOOD, YOUTH, (
         step("file", 9, "10:00"), step("submit", 9, "10:05"),
-        step("not_accept", 8, "09:40", "clerk",
+        step("propose_non_acceptance", 8, "09:40", "clerk",
           reason="申请人为社会团体，申请从事的食品经营活动超出其章程规定的业务范围，不符合申请条件。"),
+        step("confirm_non_acceptance", 8, "15:20", "decider"),
     )),
+    Story("scjgj-equipment-non-acceptance-pending", EQUIPMENT, HAOWEIDAO, (
+        step("file", 1, "10:30", "window"), step("submit", 1, "10:45", "window"),
+        step("propose_non_acceptance", 0, "09:15", "window",
+          reason="申请人经营的小吃店未使用承压类特种设备，申请事项依法不需要办理特种设备使用登记。"),
+    ), channel=Channel.WINDOW),
     Story("scjgj-equipment-withdrawn", EQUIPMENT, GECHUANG, (
         step("file", 10, "10:00"), step("submit", 10, "10:05"), step("withdraw", 9, "17:20", comment="设备已转让，不再办理使用登记。"),
     )),

@@ -10,6 +10,14 @@ Three kinds join the catalogue's guides, bundles and policies in ``search``:
   indexed.
 - ``license`` (电子证照): identifier, certificate number, type, holder and issuer.
 
+What they say is what every reader of them may learn (``casefiles.disclosure``): a case's
+status as its applicant is told it (a step waiting inside the department as the state
+before it), a material's review only as a correction notice words it, and no whole resident
+identity number — the masked form to show and a keyed token under the facet ``identity``,
+which a query holding the whole number is turned into (``disclosure.search_terms``), so that
+the number still finds the record for whoever may see it. The tokens are keyed with the
+site's secret key: after changing it, ``manage.py search_index check --repair`` writes them anew.
+
 Who finds them is who may open them (``search.trimming``):
 
 - a case and its materials: every principal a ``CaseGrant`` gives ``view_casefile`` (the
@@ -33,9 +41,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from search import indexing as search_indexing, trimming
-from search.documents import Provider, SearchDocument, document_key, register
+from search.documents import Provider, SearchDocument, document_key, register, register_private_terms
 
-from . import journal, permissions
+from . import disclosure, journal, permissions
 from .models import Authorisation, CaseFile, CaseGrant, DepartmentRole, License, LicenseEvent, Material, Status
 from .roles import CASE_ROLES
 
@@ -51,6 +59,11 @@ def _url(name, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+def _told(*parts) -> tuple[str, list[str]]:
+    """The body of a document from ``parts``, identity numbers masked, and their tokens."""
+    return disclosure.redact(_join(*parts))
 
 
 def _form_text(data) -> str:
@@ -109,7 +122,9 @@ def _grants_of(case_ids) -> dict[int, list[CaseGrant]]:
 
 class CaseProvider(Provider):
     label = _("Case files")
-    statuses = {value: label for value, label in Status.choices if value != Status.DRAFT}
+    # The states a document can be in: drafts are not indexed, steps inside a department read as the state before.
+    statuses = {value: label for value, label in Status.choices
+                if value != Status.DRAFT and value not in disclosure.INTERNAL_STATES}
 
     @property
     def model(self):
@@ -121,18 +136,19 @@ class CaseProvider(Provider):
     def document(self, case, grants=None, viewers=None):
         if case.status == Status.DRAFT:
             return None
+        body, identities = _told(case.item_title, case.item_code, case.applicant_name, case.applicant_code,
+                                 case.contact_name, _form_text(case.form_data))
         return SearchDocument(
             kind=self.kind,
             object_id=str(case.pk),
             code=case.number,
             title=f"{case.item_title} — {case.applicant_name}",
-            body=_join(case.item_title, case.item_code, case.applicant_name, case.applicant_code, case.contact_name,
-                       _form_text(case.form_data)),
+            body=body,
             department=case.department.code,
-            status=case.status,
+            status=disclosure.outsider_status(case.status),
             date=case.submitted_at or case.created_at,
             url=_url("casefiles_workbench:case", case.number),
-            facets={"channel": [case.channel], "item": [case.item_code]},
+            facets={"channel": [case.channel], "item": [case.item_code], "identity": identities},
             access=case_access(case, grants, viewers),
         )
 
@@ -168,13 +184,9 @@ class CaseProvider(Provider):
 
 class MaterialProvider(Provider):
     label = _("Materials")
-    statuses = {
-        f"review_{value}": label for value, label in (
-            (Material.Review.PENDING, _("Material not reviewed")),
-            (Material.Review.ACCEPTED, _("Material accepted")),
-            (Material.Review.REJECTED, _("Material needs correction")),
-        )
-    }
+    # A review is told only as the correction notice words it (casefiles.disclosure): a file the
+    # applicant must correct now; of the others the index says nothing.
+    statuses = {f"review_{Material.Review.REJECTED}": _("Material needs correction")}
 
     @property
     def model(self):
@@ -188,17 +200,19 @@ class MaterialProvider(Provider):
         case = material.case
         if not material.is_current or not material.file or case.status == Status.DRAFT:
             return None
+        body, identities = _told(material.original_name, case.applicant_name, case.item_title, material.extracted_text)
+        review, _reason = disclosure.review(material, disclosure.OUTSIDER, disclosure.correction_notes(case))
         return SearchDocument(
             kind=self.kind,
             object_id=str(material.pk),
             code=case.number,
             title=f"{material.requirement_name}（{case.number}）",
-            body=_join(material.original_name, case.applicant_name, case.item_title, material.extracted_text),
+            body=body,
             department=case.department.code,
-            status=f"review_{material.review_state}",
+            status=f"review_{review}" if review == Material.Review.REJECTED else "",
             date=material.uploaded_at,
             url=_url("casefiles_workbench:material_preview", case.number, material.pk),
-            facets={"item": [case.item_code], "content_type": [material.content_type]},
+            facets={"item": [case.item_code], "content_type": [material.content_type], "identity": identities},
             access=case_access(case, grants, viewers),
         )
 
@@ -249,18 +263,19 @@ class LicenseProvider(Provider):
 
     def document(self, license, staff_groups=None):
         case = license.source_case
+        body, identities = _told(license.number, license.holder_name, license.holder_code, license.issuer_name,
+                                 case.item_title if case else "", case.number if case else "", _form_text(license.data))
         return SearchDocument(
             kind=self.kind,
             object_id=str(license.pk),
             code=license.identifier,
             title=f"{license.license_type.name}（{license.holder_name}）",
-            body=_join(license.number, license.holder_name, license.holder_code, license.issuer_name,
-                       case.item_title if case else "", case.number if case else "", _form_text(license.data)),
+            body=body,
             department=license.issuer.code,
             status=license.status,
             date=license.issue_date,
             url=_url("licenses_admin:detail", license.pk),
-            facets={"license_type": [license.license_type.code]},
+            facets={"license_type": [license.license_type.code], "identity": identities},
             access=license_access(license, staff_groups),
         )
 
@@ -301,6 +316,7 @@ def register_kinds() -> None:
     register("case", CaseProvider())
     register("material", MaterialProvider())
     register("license", LicenseProvider())
+    register_private_terms(disclosure.search_terms)
     journal.recorded.connect(_journaled, dispatch_uid="casefiles_index_journaled")
     permissions.grants_changed.connect(_grants_changed, dispatch_uid="casefiles_index_grants")
     post_save.connect(_license_event, sender=LicenseEvent, dispatch_uid="casefiles_index_license_event")

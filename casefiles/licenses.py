@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
-from . import numbers, signing
+from . import journal, numbers, signing
 from .identifiers import mask_resident_id
 from .models import License, LicenseEvent, LicenseType, LicenseUse, SigningKey
 
@@ -200,7 +200,7 @@ def issue(license_type: LicenseType, *, issuer, holder, data=None, source_case=N
     license.save()
     if previous is not None:
         _change_status(previous, License.Status.SUPERSEDED, "supersede", None, _("Replaced by version %(v)03d") % {"v": version})
-    LicenseEvent.objects.create(license=license, action="issue", from_status="", to_status=license.status)
+    record_event(license, "issue", None, from_status="", to_status=license.status)
     return license
 
 
@@ -304,12 +304,18 @@ def may_manage(user, license: License) -> bool:
     return user.is_superuser or roles.departments_where(user, "decider").filter(pk=license.issuer_id).exists()
 
 
+def record_event(license, action, user, *, from_status, to_status, reason="") -> LicenseEvent:
+    """Append one event to the license's journal (hash-chained like a case's, casefiles.journal):
+    every license event is written here, inside the transaction that made the change."""
+    return journal.append(journal.LICENSES, license, action=action, from_status=from_status, to_status=to_status,
+                          reason=str(reason)[:300], actor=user)
+
+
 def _change_status(license, to_status, action, user, reason=""):
     from_status = license.status
     License.objects.filter(pk=license.pk).update(status=to_status, status_reason=str(reason)[:300])
     license.status, license.status_reason = to_status, str(reason)[:300]
-    LicenseEvent.objects.create(license=license, action=action, from_status=from_status, to_status=to_status,
-                                reason=str(reason)[:300], actor=user)
+    record_event(license, action, user, from_status=from_status, to_status=to_status, reason=reason)
 
 
 @transaction.atomic
@@ -368,7 +374,7 @@ def usable_licenses(case, requirement, today=None):
 
 @transaction.atomic
 def use_license(case, requirement, license, user) -> LicenseUse:
-    from . import journal, permissions
+    from . import permissions
 
     if not permissions.can(user, "apply_casefile", case) and not permissions.can(user, "accept_casefile", case):
         raise LicenseError(_("You may not change this application."))

@@ -1,14 +1,23 @@
 """材料: what an applicant uploads, checked by content before anything is stored.
 
 - Size: at most ``YIWANG_UPLOADS["MAX_BYTES"]`` (20 MB by default).
-- Type: detected from the bytes, never from the name: PDF, JPEG, PNG, OFD, DOCX, XLSX.
-  An executable renamed ``.pdf`` is refused; so is any other zip.
-- Archives (OFD, DOCX and XLSX are zips): bounded entry count, total unpacked size and
-  compression ratio (zip bombs), no absolute or ``..`` entry paths.
+- Content: read whole as the kind its bytes say it is — PDF, JPEG, PNG, OFD, DOCX, XLSX —
+  never as its name says (casefiles.filetypes: active PDF content, polyglots, image and
+  archive bombs are refused). The file is stored under that kind's extension and served
+  under the name shown with that extension (casefiles.downloads).
 - Names: shown as given, never used on disk; a name with a path or control characters is
   refused.
-An upload that fails leaves nothing behind. Text is extracted afterwards (PDF, DOCX, XLSX,
-OFD) for search; an extraction failure never fails the upload.
+- When: adding, replacing or removing a file and promising one (容缺) take the case's row lock
+  and check the case's state, the requirement and the file replaced in the same transaction
+  as the write (``change_refusal``, the one rule): a change that commits after a submission
+  sees it and is refused. The file is stored before the lock is taken — the lock never waits
+  for a disk — and removed again when the change is refused.
+- Review: staff mark a file accepted or needing correction while the case is being examined
+  (``REVIEW_STATES``), only its current version, never a promise that has no file yet.
+An upload that fails leaves nothing behind — unless a caller's own transaction around it rolls
+back later, which would leave its stored file: no caller wraps an upload so. Text is
+extracted afterwards (PDF, DOCX, XLSX, OFD) for search; an extraction failure never fails
+the upload.
 """
 
 import hashlib
@@ -18,47 +27,27 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from . import journal, permissions
-from .models import Material, Status
+from . import disclosure, filetypes, journal, permissions
+from .filetypes import UploadRefused, limits  # the materials' refusal and limits, as their callers know them
+from .models import CaseFile, Material, Status
 
 logger = logging.getLogger(__name__)
 
-KINDS = {
-    "pdf": ("application/pdf", ".pdf"),
-    "jpeg": ("image/jpeg", ".jpg"),
-    "png": ("image/png", ".png"),
-    "ofd": ("application/ofd", ".ofd"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-}
-
 # Who may add materials in which state.
 APPLICANT_STATES = {Status.DRAFT, Status.CORRECTION_REQUESTED}
-DEFERRED_SUPPLY_STATES = {Status.ACCEPTED, Status.UNDER_REVIEW}
-
-
-def limits() -> dict:
-    return {
-        "MAX_BYTES": 20 * 1024 * 1024,
-        "MAX_ZIP_ENTRIES": 2000,
-        "MAX_UNPACKED_BYTES": 200 * 1024 * 1024,
-        "MAX_RATIO": 100,
-        "MAX_TEXT_CHARS": 500_000,
-        **getattr(settings, "YIWANG_UPLOADS", {}),
-    }
-
-
-class UploadRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+# While a denial waits for its second decider the applicant is told "under review": what was
+# promised may still come in.
+DEFERRED_SUPPLY_STATES = {Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING}
+# Where staff examine the materials: from receipt until the review is done. Not a draft (not
+# theirs yet), not while the applicant corrects (the notice stands until they resubmit), not
+# once a denial is proposed or anything decided or closed.
+REVIEW_STATES = {Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW}
 
 
 @dataclass(frozen=True)
@@ -84,76 +73,38 @@ def check_name(name: str) -> str:
     return name
 
 
-def _check_zip(upload) -> str:
-    limit = limits()
-    try:
-        archive = zipfile.ZipFile(upload)
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadRefused(_("The file is damaged: it looks like an archive but cannot be read.")) from None
-    if len(entries) > limit["MAX_ZIP_ENTRIES"]:
-        raise UploadRefused(_("The document contains too many parts to be a real document."))
-    total = 0
-    for entry in entries:
-        if entry.filename.startswith(("/", "\\")) or ".." in entry.filename.replace("\\", "/").split("/"):
-            raise UploadRefused(_("The document contains a part with a path outside itself."))
-        total += entry.file_size
-        if entry.compress_size and entry.file_size / entry.compress_size > limit["MAX_RATIO"] and entry.file_size > 1_000_000:
-            raise UploadRefused(_("The document unpacks to far more than its size (a compression bomb)."))
-    if total > limit["MAX_UNPACKED_BYTES"]:
-        raise UploadRefused(_("The document unpacks to far more than its size (a compression bomb)."))
-    names = {entry.filename for entry in entries}
-    if "OFD.xml" in names:
-        return "ofd"
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    raise UploadRefused(_("Archives are not accepted: upload PDF, OFD, JPEG, PNG, DOCX or XLSX."))
-
-
-def detect(upload) -> str:
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"PK\x03\x04"):
-        kind = _check_zip(upload)
-        upload.seek(0)
-        return kind
-    raise UploadRefused(_("This kind of file is not accepted: upload PDF, OFD, JPEG, PNG, DOCX or XLSX."))
+def _too_large(size: int, limit: int):
+    return UploadRefused(_("The file is %(size).1f MB; at most %(limit)d MB is accepted.")
+                         % {"size": size / 1048576, "limit": limit // 1048576})
 
 
 def check_upload(upload) -> Checked:
     """Everything about an upload that can be refused, before anything is written."""
     name = check_name(getattr(upload, "name", ""))
-    size = upload.size if getattr(upload, "size", None) is not None else len(upload.read())
-    if size == 0:
+    limit = limits()["MAX_BYTES"]
+    if (getattr(upload, "size", None) or 0) > limit:
+        raise _too_large(upload.size, limit)
+    upload.seek(0)
+    data = upload.read(limit + 1)  # the bytes decide, not the size the upload declares
+    upload.seek(0)
+    if not data:
         raise UploadRefused(_("The file is empty."))
-    if size > limits()["MAX_BYTES"]:
-        raise UploadRefused(
-            _("The file is %(size).1f MB; at most %(limit)d MB is accepted.")
-            % {"size": size / 1048576, "limit": limits()["MAX_BYTES"] // 1048576}
-        )
-    kind = detect(upload)
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in iter(lambda: upload.read(1 << 20), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    content_type, extension = KINDS[kind]
-    return Checked(kind, content_type, extension, size, digest.hexdigest(), name)
+    if len(data) > limit:
+        raise _too_large(max(len(data), getattr(upload, "size", None) or 0), limit)
+    kind = filetypes.inspect(data)
+    content_type, extension = filetypes.KINDS[kind]
+    return Checked(kind, content_type, extension, len(data), hashlib.sha256(data).hexdigest(), name)
 
 
-def _may_supply(held: set[str], case) -> bool:
-    if case.status in APPLICANT_STATES or case.status in DEFERRED_SUPPLY_STATES:
-        return bool(held & {"apply_casefile", "accept_casefile"})
-    return False
+# --- when materials may change ------------------------------------------------------------------
+
+def _held(user, case) -> set[str]:
+    held = permissions.held(user, case, ("view_casefile", "apply_casefile", "accept_casefile"))
+    if "view_casefile" not in held:
+        from .workflow import NotFound
+
+        raise NotFound(_("No such case."))
+    return held
 
 
 def _requirement_of(case, requirement):
@@ -162,96 +113,149 @@ def _requirement_of(case, requirement):
     return requirement
 
 
+def preparing(user, case) -> bool:
+    """Whether ``user`` may put the application's materials together now (as its applicant)."""
+    return case.status in APPLICANT_STATES and permissions.can(user, "apply_casefile", case)
+
+
+def change_refusal(case, held: set[str], change: str, requirement=None):
+    """Why ``change`` of materials — "add" (a file, or a new version of one), "promise" (容缺) or
+    "remove" — cannot be made on ``case`` now by someone holding ``held``; None if it can.
+
+    Asked before a file is read, and again of the locked row inside the write's transaction.
+    """
+    seen_by = disclosure.STAFF if held & disclosure.STAFF_CODENAMES else disclosure.OUTSIDER  # the status as they are told it
+    status_refusal = _("Materials cannot be changed while the case is “%(status)s”.") % {
+        "status": disclosure.status_label(case.status, seen_by)}
+    preparing_now = case.status in APPLICANT_STATES
+    if change == "add":
+        if not (held & {"apply_casefile", "accept_casefile"}) or not (preparing_now or case.status in DEFERRED_SUPPLY_STATES):
+            return status_refusal
+        # After acceptance only what was promised (容缺) may come in — as many files as it takes.
+        if not preparing_now and not case.materials.filter(requirement=requirement, deferred=True).exists():
+            return _("After acceptance only the materials promised for later can be supplied.")
+        return None
+    if preparing_now and "apply_casefile" in held:
+        return None
+    if change == "promise":
+        return _("A promise can only be made while preparing or correcting the application.")
+    return status_refusal
+
+
+def locked(case) -> CaseFile:
+    """``case``'s row as it is now, locked until the transaction ends (PostgreSQL: FOR UPDATE;
+    SQLite's IMMEDIATE transaction already holds the database's write lock). A change is judged
+    by the state it is written in, not by the one its request read."""
+    return CaseFile.objects.select_for_update().get(pk=case.pk)
+
+
 def add(case, requirement, upload, user, *, replaces: Material | None = None) -> Material:
     """Store ``upload`` for ``requirement`` (another file in its slot, or a new version of ``replaces``)."""
-    held = permissions.held(user, case, ("view_casefile", "apply_casefile", "accept_casefile"))
-    if "view_casefile" not in held:
-        from .workflow import NotFound
-
-        raise NotFound(_("No such case."))
-    if not _may_supply(held, case):
-        raise UploadRefused(_("Materials cannot be changed while the case is “%(status)s”.") % {"status": case.get_status_display()})
+    held = _held(user, case)
     _requirement_of(case, requirement)
-    # After acceptance only what was promised (容缺) may come in — as many files as it takes.
-    if case.status in DEFERRED_SUPPLY_STATES and not case.materials.filter(requirement=requirement, deferred=True).exists():
-        raise UploadRefused(_("After acceptance only the materials promised for later can be supplied."))
+    refusal = change_refusal(case, held, "add", requirement)  # early: no file is read for a case that refuses it
+    if refusal:
+        raise UploadRefused(refusal)
     checked = check_upload(upload)
-    with transaction.atomic():
-        version = 1
-        if replaces is not None:
-            if replaces.case_id != case.pk or replaces.requirement_id != requirement.pk or not replaces.is_current:
-                raise UploadRefused(_("Only a current file of the same material can be replaced."))
-            version = replaces.version + 1
-        material = Material(
-            case=case, requirement=requirement, requirement_name=requirement.name, original_name=checked.name,
-            sha256=checked.sha256, size=checked.size, content_type=checked.content_type, version=version,
-            replaces=replaces, uploaded_by=user,
-        )
-        material.file.save("upload" + checked.extension, File(upload), save=False)
-        try:
-            material.save()
+    material = Material(
+        case=case, requirement=requirement, requirement_name=requirement.name, original_name=checked.name,
+        sha256=checked.sha256, size=checked.size, content_type=checked.content_type, replaces=replaces,
+        uploaded_by=user,
+    )
+    material.file.save("upload" + checked.extension, File(upload), save=False)
+    try:
+        with transaction.atomic():
+            case_now = locked(case)
+            refusal = change_refusal(case_now, held, "add", requirement)
+            if refusal:
+                raise UploadRefused(refusal)
             if replaces is not None:
-                Material.objects.filter(pk=replaces.pk).update(is_current=False)
+                replaced = Material.objects.filter(pk=replaces.pk, case=case_now, requirement=requirement, is_current=True)
+                if not replaced.update(is_current=False):
+                    raise UploadRefused(_("Only a current file of the same material can be replaced."))
+            material.case = case_now
+            material.version = 1 if replaces is None else replaces.version + 1
+            material.save()
             # A promise to supply later (容缺) is fulfilled by the first real file.
-            fulfilled = case.materials.filter(requirement=requirement, deferred=True, is_current=True).update(is_current=False)
-            journal.record(case, "add_material", user, from_state=case.status, to_state=case.status,
+            fulfilled = case_now.materials.filter(requirement=requirement, deferred=True, is_current=True).update(is_current=False)
+            journal.record(case_now, "add_material", user, from_state=case_now.status, to_state=case_now.status,
                            data={"material": requirement.name, "file": checked.name, "sha256": checked.sha256,
-                                 "version": version, "fulfils_promise": bool(fulfilled)})
-        except Exception:
-            material.file.delete(save=False)  # the row was not written: neither is the file
-            raise
-        transaction.on_commit(lambda: _enqueue_extraction(material.pk))
+                                 "version": material.version, "fulfils_promise": bool(fulfilled)})
+            transaction.on_commit(lambda: _enqueue_extraction(material.pk))
+    except BaseException:
+        material.file.delete(save=False)  # the row was not written: neither is the file
+        raise
     return material
 
 
 def promise_later(case, requirement, user, commitment: str) -> Material:
     """容缺: the applicant signs a commitment to supply ``requirement`` after acceptance."""
-    if not permissions.can(user, "view_casefile", case):
-        from .workflow import NotFound
-
-        raise NotFound(_("No such case."))
-    if case.status not in APPLICANT_STATES or not permissions.can(user, "apply_casefile", case):
-        raise UploadRefused(_("A promise can only be made while preparing or correcting the application."))
+    held = _held(user, case)
     _requirement_of(case, requirement)
     if not (case.item.tolerant_acceptance and requirement.deferrable):
         raise UploadRefused(_("The guide does not allow this material to be supplied later."))
     if not str(commitment).strip():
         raise UploadRefused(_("Sign the commitment to supply it later."))
     with transaction.atomic():
+        case_now = locked(case)
+        refusal = change_refusal(case_now, held, "promise", requirement)
+        if refusal:
+            raise UploadRefused(refusal)
+        if case_now.materials.filter(requirement=requirement, deferred=True, is_current=True).exists():
+            raise UploadRefused(_("This material is already promised for later."))
         material = Material.objects.create(
-            case=case, requirement=requirement, requirement_name=requirement.name, deferred=True,
+            case=case_now, requirement=requirement, requirement_name=requirement.name, deferred=True,
             commitment=str(commitment).strip(), uploaded_by=user,
         )
-        journal.record(case, "promise_material", user, from_state=case.status, to_state=case.status,
+        journal.record(case_now, "promise_material", user, from_state=case_now.status, to_state=case_now.status,
                        comment=material.commitment, data={"material": requirement.name})
     return material
 
 
 def remove(material, user) -> None:
     """Take a file out of an application that is still being prepared (the journal keeps the fact)."""
-    case = material.case
-    if not permissions.can(user, "view_casefile", case):
-        from .workflow import NotFound
-
-        raise NotFound(_("No such case."))
-    if case.status not in APPLICANT_STATES or not permissions.can(user, "apply_casefile", case):
-        raise UploadRefused(_("Materials cannot be changed while the case is “%(status)s”.") % {"status": case.get_status_display()})
-    if not material.is_current:
-        raise UploadRefused(_("That file has already been replaced or removed."))
+    held = _held(user, material.case)
     with transaction.atomic():
-        Material.objects.filter(pk=material.pk).update(is_current=False)
-        journal.record(case, "remove_material", user, from_state=case.status, to_state=case.status,
+        case_now = locked(material.case)
+        refusal = change_refusal(case_now, held, "remove")
+        if refusal:
+            raise UploadRefused(refusal)
+        if not Material.objects.filter(pk=material.pk, case=case_now, is_current=True).update(is_current=False):
+            raise UploadRefused(_("That file has already been replaced or removed."))
+        journal.record(case_now, "remove_material", user, from_state=case_now.status, to_state=case_now.status,
                        data={"material": material.requirement_name, "file": material.original_name})
+
+
+# --- review -------------------------------------------------------------------------------------
+
+def review_refusal(material, case) -> str | None:
+    """Why ``material`` of ``case`` cannot be reviewed now (None: it can)."""
+    if case.status not in REVIEW_STATES:
+        return _("Materials are reviewed while the case is examined (submitted, accepted or under review); "
+                 "it is “%(status)s” now.") % {"status": case.get_status_display()}
+    if material.deferred and not material.file:
+        return _("This is a promise to supply the material later (容缺): there is no file to review yet.")
+    if not material.is_current:
+        return _("Only the current version of a material can be reviewed: this one was replaced or removed.")
+    return None
+
+
+def may_review(user, case) -> bool:
+    """Whether ``user`` may review materials of ``case`` now (each file: ``review_refusal``)."""
+    return case.status in REVIEW_STATES and bool(
+        permissions.held(user, case, ("accept_casefile", "review_casefile")) & {"accept_casefile", "review_casefile"}
+    )
 
 
 def review(material, user, state: str, reason: str = "") -> Material:
     """Staff mark a material accepted or needing correction (with the reason for the notice)."""
     case = material.case
-    if not permissions.can(user, "view_casefile", case):
+    held = permissions.held(user, case, ("view_casefile", "accept_casefile", "review_casefile"))
+    if "view_casefile" not in held:
         from .workflow import NotFound
 
         raise NotFound(_("No such case."))
-    if not (permissions.can(user, "accept_casefile", case) or permissions.can(user, "review_casefile", case)):
+    if not held & {"accept_casefile", "review_casefile"}:
         from .workflow import NotPermitted
 
         raise NotPermitted(_("You may not review materials of this case."))
@@ -260,10 +264,15 @@ def review(material, user, state: str, reason: str = "") -> Material:
     if state == Material.Review.REJECTED and not reason.strip():
         raise UploadRefused(_("Say what must be corrected."))
     with transaction.atomic():
+        case_now = locked(case)
+        material_now = Material.objects.filter(pk=material.pk, case=case_now).first()
+        refusal = "" if material_now is None else review_refusal(material_now, case_now)
+        if material_now is None or refusal:
+            raise UploadRefused(refusal or _("That file has already been replaced or removed."))
         Material.objects.filter(pk=material.pk).update(
             review_state=state, review_reason=reason.strip()[:300], reviewed_by=user, reviewed_at=timezone.now()
         )
-        journal.record(case, "review_material", user, from_state=case.status, to_state=case.status,
+        journal.record(case_now, "review_material", user, from_state=case_now.status, to_state=case_now.status,
                        comment=reason, data={"material": material.requirement_name, "file": material.original_name, "review": state})
     material.refresh_from_db()
     return material
@@ -280,7 +289,7 @@ def _enqueue_extraction(material_pk: int) -> None:
 
 @task()
 def extract_material_text(material_pk: int) -> int:
-    material = Material.objects.get(pk=material_pk)
+    material = Material.objects.select_related("case").get(pk=material_pk)
     try:
         with material.file.open("rb") as handle:
             text = extract_text(handle.read(), material.content_type)
@@ -288,15 +297,18 @@ def extract_material_text(material_pk: int) -> int:
         logger.warning("text extraction failed for material %s", material_pk, exc_info=True)
         return 0
     Material.objects.filter(pk=material_pk).update(extracted_text=text)
+    from search import documents
     from search.indexing import schedule_records
 
-    schedule_records([material])  # the text is what staff search materials by
+    # The text is what staff search materials by; a draft's file enters the index by its submission.
+    if any(provider.follows(material) for provider in documents.providers_for_model(Material)):
+        schedule_records([material])
     return len(text)
 
 
 def extract_text(data: bytes, content_type: str) -> str:
     limit = limits()["MAX_TEXT_CHARS"]
-    kind = next((k for k, (ct, _ext) in KINDS.items() if ct == content_type), None)
+    kind = filetypes.kind_of(content_type)
     if kind == "pdf":
         from pypdf import PdfReader
 

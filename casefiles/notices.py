@@ -1,20 +1,30 @@
 """文书: the notices and decisions the law wants the applicant to receive, as PDFs.
 
-Issued inside the transition that requires them (``workflow.perform``): numbered, rendered
-by WeasyPrint with the Chinese font embedded, the department's seal and a QR code to the
-progress page, hashed, and stored once — a Notice never changes afterwards.
+Issued inside the transition that requires them (``workflow.perform``): numbered, with what
+they say (``content``) and its sha256 fixed in that transaction. The PDF — WeasyPrint, the
+Chinese font embedded, the department's seal and a QR code to the progress page — is rendered
+after the commit, from the committed notice, so no case lock (nor SQLite's write lock) waits on
+WeasyPrint: by a background task queued on commit, else on the first download, else by the
+periodic tick. It is stored once with its own sha256 (the PDF's bytes carry the render time; what
+the notice says does not change) — a Notice never changes afterwards.
 """
 
 import hashlib
+import json
+import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 
 from . import numbers
 from .models import Notice
+
+logger = logging.getLogger(__name__)
 
 # What each document says, beyond the case's particulars (行政许可法 Arts. 32, 34, 38).
 TITLES = {
@@ -101,12 +111,71 @@ def render(case, kind, number, content) -> bytes:
     return render_pdf(html)
 
 
+def digest(kind, number, content) -> str:
+    """The sha256 of what a notice says: its kind, its number and its particulars."""
+    text = json.dumps({"kind": kind, "number": number, "content": content}, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def issue(case, kind, ctx) -> Notice:
+    """Number the notice and fix what it says, inside the transition's transaction; its PDF is
+    rendered once that transaction has committed."""
     number = numbers.next_notice_number(case.department, kind, timezone.localdate(ctx.now))
     content = content_for(case, kind, ctx)
-    pdf = render(case, kind, number, content)
-    notice = Notice(case=case, kind=kind, number=number, content=content,
-                    sha256=hashlib.sha256(pdf).hexdigest(), issued_by=ctx.user)
-    notice.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-    notice.save()
+    notice = Notice.objects.create(case=case, kind=kind, number=number, content=content,
+                                   sha256=digest(kind, number, content), issued_by=ctx.user)
+    transaction.on_commit(lambda: _render_later(notice.pk))
     return notice
+
+
+def _render_later(notice_pk: int) -> None:
+    try:
+        render_notice.enqueue(notice_pk)
+    except Exception:  # the step stands; the first download or the next tick renders it
+        logger.exception("could not queue the rendering of notice %s", notice_pk)
+
+
+@task()
+def render_notice(notice_pk: int) -> str:
+    return ensure_rendered(Notice.objects.select_related("case__department").get(pk=notice_pk)).pdf_sha256
+
+
+def ensure_rendered(notice: Notice) -> Notice:
+    """The notice with its PDF, rendered now from what was committed unless it has one already.
+
+    Two renderings at once (a download and the task, the tick) may both work, but one writer
+    wins and every reader gets its file.
+    """
+    if notice.pdf:
+        return notice
+    data = render(notice.case, notice.kind, notice.number, notice.content)
+    field = Notice._meta.get_field("pdf")
+    name = field.storage.save(field.generate_filename(notice, f"{notice.number}.pdf"), ContentFile(data))
+    pdf_sha256 = hashlib.sha256(data).hexdigest()
+    if not Notice.objects.filter(pk=notice.pk, pdf="").update(pdf=name, pdf_sha256=pdf_sha256):
+        field.storage.delete(name)  # another rendering was stored first: keep that one
+        notice.refresh_from_db(fields=["pdf", "pdf_sha256"])
+        return notice
+    notice.pdf.name, notice.pdf_sha256 = name, pdf_sha256
+    return notice
+
+
+def open_pdf(notice: Notice):
+    """The notice's PDF, open for reading — rendered first if it is not yet; the caller closes it.
+    Every download (portal, API, workbench) goes through here."""
+    return ensure_rendered(notice).pdf.open("rb")
+
+
+def render_pending() -> int:
+    """The periodic tick: render every notice still without its PDF (its rendering failed, or its
+    task was lost). Returns how many were rendered; a failure is logged and tried next time."""
+    rendered = 0
+    for notice in Notice.objects.filter(pdf="").select_related("case__department").order_by("pk"):
+        try:
+            ensure_rendered(notice)
+        except Exception:
+            logger.exception("could not render notice %s", notice.number)
+            continue
+        rendered += 1
+    return rendered

@@ -1,4 +1,5 @@
-"""Telling applicants what happened: an email on every change of state.
+"""Telling applicants what happened: an email on every change of state they are told of
+(``casefiles.disclosure``), in the words they are told it.
 
 Sent by a background task (django-tasks: in-process by default, a worker at scale) after the
 transition's transaction commits, so a slow mail server never holds up a clerk.
@@ -30,22 +31,21 @@ def recipients(case) -> list[str]:
     return sorted(set(addresses))
 
 
-# Deliberation inside the department is not announced: the applicant hears the decision.
-INTERNAL_ACTIONS = {"propose_denial", "overturn_denial"}
-
-
 @task()
 def send_state_change(case_pk: int, event_pk: int) -> int:
+    from . import disclosure
     from .models import CaseEvent, CaseFile
     from .notices import progress_url
 
     case = CaseFile.objects.select_related("submitted_by", "person__user").get(pk=case_pk)
     event = CaseEvent.objects.get(pk=event_pk)
     to = recipients(case)
-    if not to or event.action in INTERNAL_ACTIONS:
+    # Deliberation inside the department is not announced: the applicant hears of what they are told.
+    if not to or not disclosure.told_to_outsiders(event):
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"case": case, "event": event, "progress_url": progress_url(case), "site_url": settings.SITE_URL}
+        context = {"case": case, "event": event, "progress_url": progress_url(case), "site_url": settings.SITE_URL,
+                   "status": disclosure.status_label(case.status, disclosure.OUTSIDER)}
         template = TEMPLATES.get(event.action, "casefiles/email/state_changed")
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)

@@ -7,18 +7,30 @@
     submitted             accept                clerk (accept)     accepted             受理通知书
     submitted             accept_with_deferral  clerk (accept)     accepted             容缺受理通知书
     submitted             request_correction    clerk (accept)     correction_requested 补正告知书
-    submitted             not_accept            clerk (accept)     not_accepted         不予受理决定书
-    submitted             deem_accepted         the system         accepted             受理通知书
-                          (no correction notice within 5 working days of receipt: Art. 32)
+    submitted             propose_non_acceptance clerk (accept)    non_acceptance_pending
+                          (a department clerk or the window; the window has no veto: 窗口无否决权)
+    non_acceptance_pending confirm_non_acceptance decider (decide) not_accepted         不予受理决定书
+                          (a second, senior person: never the proposer, never a window clerk: 否决权上移)
+    non_acceptance_pending overturn_non_acceptance decider (decide) submitted
+    submitted, non_acceptance_pending
+                          deem_accepted         the system         accepted             受理通知书
+                          (no correction notice within 5 working days of receipt: Art. 32; a proposal
+                          waiting for its confirmation does not stop those days, and lapses)
     accepted              start_review          reviewer (review)  under_review
     under_review          approve               decider (decide)   approved             准予许可决定书 (+ the license)
     under_review          propose_denial        reviewer/decider   denial_pending
     denial_pending        confirm_denial        decider (decide)   denied               不予许可决定书
     denial_pending        overturn_denial       decider (decide)   under_review
     approved, denied      conclude              clerk (accept)     concluded
-    submitted … under_review, denial_pending
+    submitted … under_review, non_acceptance_pending, denial_pending
                           withdraw              applicant (apply)  withdrawn
                           (the applicant only, never an agent)
+
+Refusals are decided by two people: one proposes with the reason, a second confirms (and the
+notice is issued) or overturns. Proposing or confirming a refusal to accept is possible only
+within the 5 working days of Art. 32: after them the application counts as accepted, and the
+tick accepts it whatever waits. Journals written before 否决权上移 hold ``not_accept`` events
+(one clerk refused): they are read as the confirmation they stood for.
 
 Conditions (guards) are named functions listed beside each transition; every other module
 asks this table (``available``, ``perform``) instead of repeating it. ``perform`` applies a
@@ -38,6 +50,11 @@ from . import journal, permissions
 from .models import CaseFile, ClockPause, Material, Status
 
 ART32_WORKING_DAYS = 5  # 行政许可法 Art. 32: correction notice within 5 working days of receipt
+# What a person writes into a step — its comment, a reason printed on a decision, each problem of
+# a correction notice — and how many problems one notice lists: enough for any real notice, and
+# a bound on what a page, a PDF and the journal must carry.
+MAX_TEXT_CHARS = 5000
+MAX_PROBLEMS = 100
 
 
 class WorkflowError(Exception):
@@ -175,6 +192,14 @@ def within_correction_period(ctx):
     return None
 
 
+def within_acceptance_period(ctx):
+    """Art. 32 again: once the application counts as accepted, acceptance is no longer refused —
+    a proposal waiting for its confirmation does not stop the 5 working days."""
+    if correction_period_over(ctx.case, ctx.now):
+        return _("More than 5 working days have passed since receipt: by Article 32 of the Administrative Licensing Law the application counts as accepted and acceptance can no longer be refused.")
+    return None
+
+
 def lists_problems(ctx):
     problems = ctx.params.get("problems") or []
     if (not isinstance(problems, (list, tuple)) or not problems
@@ -214,10 +239,30 @@ def not_beyond_the_agents_authorisation(ctx):
     return agents.refusal(ctx.user, ctx.case, ctx.transition.name)
 
 
+def _proposal(case, action):
+    return case.events.filter(action=action).order_by("-sequence").first()
+
+
 def second_person_confirms(ctx):
-    proposal = ctx.case.events.filter(action="propose_denial").order_by("-sequence").first()
+    proposal = _proposal(ctx.case, "propose_denial")
     if proposal is not None and proposal.actor_id == getattr(ctx.user, "pk", None):
         return _("A denial needs a second decider: the person who proposed it cannot confirm it (否决权上移).")
+    return None
+
+
+def second_person_refuses(ctx):
+    proposal = _proposal(ctx.case, "propose_non_acceptance")
+    if proposal is not None and proposal.actor_id == getattr(ctx.user, "pk", None):
+        return _("A refusal to accept needs a second, senior person: the person who proposed it cannot confirm it (否决权上移).")
+    return None
+
+
+def not_at_the_window(ctx):
+    """窗口无否决权: whoever also sits at the window confirms no refusal, whatever else they hold."""
+    from . import roles
+
+    if roles.has_global_role(ctx.user, roles.WINDOW_CLERK):
+        return _("The window has no veto (窗口无否决权): a decider of the department confirms a refusal to accept.")
     return None
 
 
@@ -238,6 +283,9 @@ def on_submit(ctx):
 
 def on_accept(ctx):
     case = ctx.case
+    if ctx.from_state == Status.NON_ACCEPTANCE_PENDING:
+        # Art. 32's days ran out while a refusal waited for its confirmation: the law accepts.
+        ctx.data["proposal_lapsed"] = True
     if correction_period_over(case, ctx.now):
         # Art. 32: counts as accepted from the day the application was received.
         case.accepted_at, case.deemed_accepted = case.submitted_at, True
@@ -266,8 +314,13 @@ def on_request_correction(ctx):
     _save(case, "correction_due")
 
 
-def on_not_accept(ctx):
+def on_propose_non_acceptance(ctx):
     ctx.data["reason"] = ctx.params["reason"]
+
+
+def on_confirm_non_acceptance(ctx):
+    proposal = _proposal(ctx.case, "propose_non_acceptance")
+    ctx.data["reason"] = ctx.params.get("reason") or (proposal.data.get("reason", "") if proposal else "")
 
 
 def on_decide(ctx):
@@ -292,7 +345,7 @@ def on_propose_denial(ctx):
 
 
 def on_confirm_denial(ctx):
-    proposal = ctx.case.events.filter(action="propose_denial").order_by("-sequence").first()
+    proposal = _proposal(ctx.case, "propose_denial")
     ctx.data["reason"] = ctx.params.get("reason") or (proposal.data.get("reason", "") if proposal else "")
     on_decide(ctx)
 
@@ -308,7 +361,7 @@ def _save(case, *fields):
 
 # --- the table -------------------------------------------------------------------------
 
-OPEN_FOR_WITHDRAWAL = (Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING)
+OPEN_FOR_WITHDRAWAL = (Status.SUBMITTED, Status.NON_ACCEPTANCE_PENDING, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING)
 
 TRANSITIONS = {
     t.name: t
@@ -324,9 +377,17 @@ TRANSITIONS = {
         Transition("request_correction", _("Request correction"), (Status.SUBMITTED,), Status.CORRECTION_REQUESTED,
                    "accept_casefile", guards=(within_correction_period, lists_problems), effect=on_request_correction,
                    notice="correction", needs=("problems",), optional=("correction_due",)),
-        Transition("not_accept", _("Do not accept"), (Status.SUBMITTED,), Status.NOT_ACCEPTED, "accept_casefile",
-                   guards=(gives_reason,), effect=on_not_accept, notice="non_acceptance", needs=("reason",)),
-        Transition("deem_accepted", _("Accepted by operation of law"), (Status.SUBMITTED,), Status.ACCEPTED, None,
+        Transition("propose_non_acceptance", _("Propose not to accept"), (Status.SUBMITTED,),
+                   Status.NON_ACCEPTANCE_PENDING, "accept_casefile", guards=(within_acceptance_period, gives_reason),
+                   effect=on_propose_non_acceptance, needs=("reason",)),
+        Transition("confirm_non_acceptance", _("Confirm non-acceptance"), (Status.NON_ACCEPTANCE_PENDING,),
+                   Status.NOT_ACCEPTED, "decide_casefile",
+                   guards=(within_acceptance_period, second_person_refuses, not_at_the_window),
+                   effect=on_confirm_non_acceptance, notice="non_acceptance", optional=("reason",)),
+        Transition("overturn_non_acceptance", _("Overturn non-acceptance"), (Status.NON_ACCEPTANCE_PENDING,),
+                   Status.SUBMITTED, "decide_casefile"),
+        Transition("deem_accepted", _("Accepted by operation of law"), (Status.SUBMITTED, Status.NON_ACCEPTANCE_PENDING),
+                   Status.ACCEPTED, None,
                    guards=(correction_period_is_over,), effect=on_accept, notice="acceptance"),
         Transition("start_review", _("Start review"), (Status.ACCEPTED,), Status.UNDER_REVIEW, "review_casefile"),
         Transition("approve", _("Approve"), (Status.UNDER_REVIEW,), Status.APPROVED, "decide_casefile",
@@ -387,6 +448,18 @@ def available(case, user) -> list[Transition]:
     ]
 
 
+def _too_long(comment, params) -> str | None:
+    problems = params.get("problems") or []
+    if isinstance(problems, (list, tuple)) and len(problems) > MAX_PROBLEMS:
+        return _("A correction notice lists at most %(count)d problems.") % {"count": MAX_PROBLEMS}
+    texts = [comment, params.get("reason")]
+    if isinstance(problems, (list, tuple)):
+        texts += [p.get(key) for p in problems if isinstance(p, dict) for key in ("material", "problem")]
+    if any(len(str(text)) > MAX_TEXT_CHARS for text in texts if text):
+        return _("A comment, a reason or a problem is at most %(count)d characters long.") % {"count": MAX_TEXT_CHARS}
+    return None
+
+
 def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comment="", now=None, **params):
     """Apply transition ``name`` to ``case`` as ``user``; returns the journal event.
 
@@ -404,17 +477,19 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
     if case.is_bundle:
         raise NotAllowedNow(_("A bundle application is not handled as one case: each of its parts is."))
     if case.status not in transition.sources:
-        raise NotAllowedNow(_("This step is not possible while the case is “%(status)s”.") % {"status": case.get_status_display()})
+        from . import disclosure  # the applicant trying a step is told the status they may see
+
+        seen = disclosure.status_label(case.status, disclosure.STAFF if system else disclosure.audience(user, case))
+        raise NotAllowedNow(_("This step is not possible while the case is “%(status)s”.") % {"status": seen})
     if not system and (transition.permission is None or transition.permission not in held):
         raise NotPermitted(_("You may not take this step on this case."))
     # Each step sees only the parameters it declares: a stray deferred_due never reaches "accept".
     params = {key: value for key, value in params.items() if key in transition.needs + transition.optional}
+    too_long = _too_long(comment, params)
+    if too_long:
+        raise GuardFailed(too_long)
     ctx = Context(case=case, user=user, params=params, now=now or timezone.now(), transition=transition,
                   from_state=case.status, on_behalf_of=on_behalf_of, comment=comment)
-    problems = [message for guard in transition.guards if (message := guard(ctx))]
-    if problems:
-        raise GuardFailed(*problems)
-
     from . import notices, notify
 
     from_state = case.status
@@ -424,10 +499,16 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
         )
         if not won:
             raise Conflict(_("Someone else changed this case a moment ago. Reload it to see its current state."))
+        # The conditions are judged here, holding the case's row: a material removed (or a
+        # pause started) by a change that committed first is seen, and one that comes after
+        # waits for this step and then finds the case in its new state.
+        problems = [message for guard in transition.guards if (message := guard(ctx))]
+        if problems:
+            raise GuardFailed(*problems)
         case.status, case.version = transition.target, version + 1
         if transition.effect is not None:
             transition.effect(ctx)
-        if transition.notice:
+        if transition.notice:  # numbered and its content fixed here; its PDF is rendered after the commit
             notice = notices.issue(case, transition.notice, ctx)
             ctx.data["notice"] = notice.number
         event = journal.record(
@@ -455,6 +536,8 @@ def start_special_procedure(case, user, kind, reason, on=None):
         raise GuardFailed(_("Choose the kind of special procedure."))
     if not str(reason).strip():
         raise GuardFailed(_("Give the reason for the special procedure."))
+    if _too_long(reason, {}):
+        raise GuardFailed(_too_long(reason, {}))
     if case.pauses.filter(ended_on__isnull=True).exists():
         raise NotAllowedNow(_("A special procedure is already running."))
     on = on or timezone.localdate()
@@ -498,10 +581,11 @@ def reschedule_stopped_clocks() -> int:
 
 def apply_deemed_acceptance(now=None) -> list[str]:
     """Accept, by operation of law (Art. 32), every submitted case left without a notice for
-    more than 5 working days. Run by ``manage.py casefiles tick`` (cron). Returns the numbers."""
+    more than 5 working days (a proposed refusal not confirmed in time lapses). Run by ``manage.py casefiles tick`` (cron). Returns the numbers."""
     now = now or timezone.now()
     accepted = []
-    for case in CaseFile.objects.filter(status=Status.SUBMITTED).select_related("item", "department"):
+    waiting = TRANSITIONS["deem_accepted"].sources  # a refusal waiting for its confirmation too
+    for case in CaseFile.objects.filter(status__in=waiting).select_related("item", "department"):
         if not correction_period_over(case, now):
             continue
         try:

@@ -18,7 +18,8 @@ a page (and saving the few records pages show: departments, documents, license t
 sites, view restrictions) replaces the version, so every older entry is simply never read
 again and expires. With a process-local cache (LocMem, the embedded default) the version
 lives in a small file under ``YIWANG_VAR_DIR`` so that every worker process on the machine
-sees a publish at once; with a shared cache (Redis) it lives in the cache itself.
+sees a publish at once; with a shared cache (Redis) it lives in the cache itself, and in
+the file too while Redis is unreachable and each process caches on its own (config/cache.py).
 """
 
 import re
@@ -70,9 +71,15 @@ def timeout() -> int:
 # --- The content version ------------------------------------------------------------------
 
 
-def _process_local_cache() -> bool:
+def _shared_cache() -> bool:
     backend = settings.CACHES["default"]["BACKEND"]
-    return backend.endswith(("LocMemCache", "DummyCache"))
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def _version_in_cache() -> bool:
+    """Whether the version lives in the shared cache now: not while it degrades to a process's
+    own memory (config/cache.py), when the file keeps the processes of the machine agreed."""
+    return _shared_cache() and not getattr(cache, "degraded", False)
 
 
 def _stamp_path() -> Path:
@@ -80,8 +87,12 @@ def _stamp_path() -> Path:
 
 
 def content_version() -> str:
-    if not _process_local_cache():
-        return cache.get(VERSION_KEY) or "0"
+    if _version_in_cache():
+        version = cache.get(VERSION_KEY)
+        if version is None:  # never set, or dropped as stale after an outage: start afresh
+            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+            version = cache.get(VERSION_KEY)
+        return version or "0"
     try:
         return _stamp_path().read_text() or "0"
     except FileNotFoundError:
@@ -90,9 +101,12 @@ def content_version() -> str:
 
 def _replace_version() -> None:
     version = uuid.uuid4().hex
-    if not _process_local_cache():
+    if _shared_cache():
+        # Written even while the cache degrades: the degraded cache then drops the key from
+        # Redis when it answers again, so no page cached before the outage is read after it.
         cache.set(VERSION_KEY, version, None)
-        return
+        if _version_in_cache():
+            return
     path = _stamp_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write aside and rename: a reader in another worker never sees a half-written file.
@@ -176,6 +190,8 @@ def _may_store(request, response) -> bool:
         return False
     session = getattr(request, "session", None)
     if session is not None and session.modified:
+        return False
+    if getattr(request, "csp_nonce", None):  # the page carries this response's CSP nonce (config/csp.py)
         return False
     if getattr(get_messages(request), "added_new", False):
         return False

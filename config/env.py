@@ -61,9 +61,10 @@ def path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def development_secret_key(var_dir: Path) -> str:
-    """A key generated once into ``var/`` so that sessions survive restarts in development."""
-    key_file = var_dir / "secret_key"
+def development_secret_key(var_dir: Path, name: str = "secret_key") -> str:
+    """A secret generated once into ``var/<name>`` so that it survives restarts in development
+    (the secret key for sessions, the journal key, the signing keys' password)."""
+    key_file = var_dir / name
     if key_file.exists():
         return key_file.read_text().strip()
     var_dir.mkdir(parents=True, exist_ok=True)
@@ -71,3 +72,12 @@ def development_secret_key(var_dir: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def strong_secret(name: str, why: str) -> str:
+    """A secret production must be given, refused when it is short, repetitive or Django's
+    placeholder: ``python -c "import secrets; print(secrets.token_urlsafe(50))"`` makes one."""
+    value = required(name, why)
+    if len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure"):
+        raise ImproperlyConfigured(f"{name} is too weak for production: use 50+ random characters")
+    return value

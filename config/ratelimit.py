@@ -1,4 +1,4 @@
-"""Rate limits on anonymous look-ups (progress, license verification), counted in Django's cache.
+"""Rate limits per client address, counted in Django's cache: the pages and the API share them.
 
 ``hit(key, limit, period)`` counts one request against ``key`` and says whether it is
 still within ``limit`` requests per ``period`` seconds. Windows are fixed (they start at
@@ -7,13 +7,14 @@ boundary; for slowing down guessing of numbers and codes that is enough, and it 
 cache increment per request. With the local-memory cache (the embedded default) every
 worker process counts on its own; with Redis (``REDIS_URL``) all of them share the count.
 
-``client_ip(request)`` is ``REMOTE_ADDR`` unless the site runs behind reverse proxies
-(``YIWANG_TRUSTED_PROXIES`` = how many): then it is the address the outermost trusted
-proxy saw, taken from the right of ``X-Forwarded-For``. Without proxies a client can write
-that header itself, so it is never read.
+Each action's limit is named once, in ``settings.YIWANG_RATE_LIMITS`` (``progress``,
+``license-verify``: requests and seconds), and counted per ``config.clients.address`` under
+that name. ``allows(action, request)`` counts one request; the pages' decorator
+``limit_per_ip(action)`` and the API's throttles (``casefiles/api/throttles.py``) both call
+it, so a client's page and API look-ups add up to one count.
 
-``limit_per_ip(group, limit, period)`` wraps a view and answers HTTP 429 once a client is
-over the limit (with ``Retry-After``); ``refused`` renders the page that says so.
+``limit_per_ip`` answers HTTP 429 once a client is over the limit (with ``Retry-After``);
+``refused`` renders the page that says so.
 """
 
 import functools
@@ -24,45 +25,54 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from config import clients
+
 KEY_PREFIX = "yiwang:ratelimit:"
 
 
+def clock() -> float:
+    """Now, for every limiter and lock (tests hold it still)."""
+    return time.time()
+
+
 def _window(period: int, now: float | None = None) -> int:
-    return int((time.time() if now is None else now) // period)
+    return int((clock() if now is None else now) // period)
 
 
 def hit(key: str, limit: int, period: int, *, now: float | None = None) -> bool:
     """Count one request against ``key``; False once more than ``limit`` fell in this ``period``."""
+    return count(key, period, now=now) <= limit
+
+
+def count(key: str, period: int, *, now: float | None = None) -> int:
+    """Count one event against ``key``: how many fell in this ``period`` with it."""
     cache_key = f"{KEY_PREFIX}{key}:{period}:{_window(period, now)}"
     # add() is a no-op when the counter exists; incr() is atomic in Redis and under
     # LocMemCache's lock, so concurrent requests never lose a count.
     cache.add(cache_key, 0, timeout=period + 1)
     try:
-        count = cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:  # expired between add() and incr()
         cache.add(cache_key, 1, timeout=period + 1)
-        count = 1
-    return count <= limit
+        return 1
 
 
 def retry_after(period: int, now: float | None = None) -> int:
     """Seconds until the current window ends."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     return max(1, int((_window(period, now) + 1) * period - now))
 
 
-def client_ip(request) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = int(getattr(settings, "YIWANG_TRUSTED_PROXIES", 0) or 0)
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    # Each trusted proxy appends the address it received from; the last one is REMOTE_ADDR.
-    # With n proxies the client is the n-th from the right (anything left of it is the
-    # client's own claim).
-    if len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return forwarded[0] if forwarded else remote
+def limit_of(action: str) -> tuple[int, int]:
+    """(requests, seconds) allowed per client address for ``action``."""
+    requests, seconds = settings.YIWANG_RATE_LIMITS[action]
+    return requests, seconds
+
+
+def allows(action: str, request) -> bool:
+    """Count one ``action`` by the request's client; False once it is over the limit."""
+    requests, seconds = limit_of(action)
+    return hit(f"{action}:{clients.address(request)}", requests, seconds)
 
 
 def refused_response(request, period: int) -> HttpResponse:
@@ -74,8 +84,8 @@ def refused_response(request, period: int) -> HttpResponse:
     return response
 
 
-def limit_per_ip(group: str, limit: int, period: int = 60, *, counts=None, refused=None):
-    """Decorator: at most ``limit`` counted requests per client address and ``period`` seconds.
+def limit_per_ip(action: str, *, counts=None, refused=None):
+    """Decorator: at most ``limit_of(action)`` counted requests per client address.
 
     ``counts(request)`` says whether a request is counted (default: every request);
     ``refused(request, period)`` builds the 429 answer (default: plain text).
@@ -84,12 +94,12 @@ def limit_per_ip(group: str, limit: int, period: int = 60, *, counts=None, refus
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if counts is None or counts(request):
-                if not hit(f"{group}:{client_ip(request)}", limit, period):
-                    response = (refused or refused_response)(request, period)
-                    response.status_code = 429
-                    response.setdefault("Retry-After", str(retry_after(period)))
-                    return response
+            if (counts is None or counts(request)) and not allows(action, request):
+                period = limit_of(action)[1]
+                response = (refused or refused_response)(request, period)
+                response.status_code = 429
+                response.setdefault("Retry-After", str(retry_after(period)))
+                return response
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -8,13 +8,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from themes.views import switch_theme
 
+from . import signin_views
 from .views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before Wagtail's own: the admin's sign-in with the lock's answer (config/signin.py).
+    path("admin/login/", signin_views.AdminLoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", signin_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("theme/", switch_theme, name="switch_theme"),

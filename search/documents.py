@@ -177,6 +177,26 @@ def priority(kind: str) -> int:
 
 _by_model: dict[type, list[Provider]] = {}
 
+# Words no document holds in clear — a person's identity number is indexed as a keyed token
+# (casefiles.disclosure) — and how a query holding them finds them: ``recognise(text)``
+# returns the text without them and the facet values that stand for them, {facet: [tokens]}.
+_private_terms: list = []
+
+
+def register_private_terms(recognise) -> None:
+    if recognise not in _private_terms:
+        _private_terms.append(recognise)
+
+
+def private_terms(text: str) -> tuple[str, dict[str, list[str]]]:
+    """``text`` without the words no document holds in clear, and the facets that find them."""
+    facets: dict[str, list[str]] = {}
+    for recognise in _private_terms:
+        text, found = recognise(text)
+        for name, values in found.items():
+            facets.setdefault(name, []).extend(values)
+    return text, facets
+
 
 def providers_for_model(model) -> list[Provider]:
     found = _by_model.get(model)

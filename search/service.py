@@ -68,6 +68,9 @@ def search(text="", *, user=None, principals=None, kinds=(), scope=None, filters
     ``kinds`` and ``scope`` bound what this caller searches at all (a page's own limits);
     ``filters`` are the visitor's facet choices.
     """
+    text, private = registry.private_terms(text or "")
+    if private:  # e.g. a whole identity number: found by its token, never as words of the text
+        scope = {**(scope or {}), **{f"facet:{name}": values for name, values in private.items()}}
     parsed = parse(text)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     offset = min((max(1, int(page)) - 1) * per_page, TOTAL_CAP)

@@ -7,7 +7,8 @@ database has) with two changes, and nothing copied from it:
 
 - after Wagtail writes an object's index entry, the entry is written again from an indexer
   whose every value is segmented by rjieba (``search.analysis.segment``);
-- every query string is segmented the same way before Wagtail compiles it.
+- every query string is segmented the same way before Wagtail compiles it, so that only
+  tokens of letters and digits reach FTS5 or tsquery, at most ``MAX_QUERY_TERMS`` of them.
 
 Settings: ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}``.
 """
@@ -15,10 +16,15 @@ Settings: ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_bac
 from django.utils.encoding import force_str
 from modelsearch.backends.database import SearchBackend as database_search_backend
 from modelsearch.conf import get_app_config
-from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
+from modelsearch.query import MATCH_NONE, And, Boost, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
 from . import analysis
+
+
+# Tokens per query: Wagtail ANDs them into one expression, and a pasted paragraph would
+# otherwise become an expression FTS5's parser cannot hold.
+MAX_QUERY_TERMS = 32
 
 
 def segmented(text) -> str:
@@ -26,19 +32,43 @@ def segmented(text) -> str:
 
 
 def segmented_query(query):
-    """The same query with every piece of user text segmented (Wagtail's query classes kept)."""
+    """The same query with every piece of user text segmented (Wagtail's query classes kept).
+
+    A piece that segments to nothing (``&``, ``:*``) is dropped rather than handed to the
+    compiler as an empty lexeme; a query with nothing left matches nothing.
+    """
+    budget = [MAX_QUERY_TERMS]
     if isinstance(query, str):
-        return segmented(query)
+        return _tokens(query, budget)
+    result = _segmented(query, budget)
+    return MATCH_NONE if result is None else result
+
+
+def _tokens(text, budget) -> str:
+    tokens = analysis.index_tokens(force_str(text or ""), analysis.MAX_QUERY_CHARS)[: budget[0]]
+    budget[0] -= len(tokens)
+    return " ".join(tokens)
+
+
+def _segmented(query, budget):
+    """``query`` segmented within ``budget`` tokens; None when no user text is left in it."""
     if isinstance(query, PlainText):
-        return PlainText(segmented(query.query_string), operator=query.operator, boost=query.boost)
+        text = _tokens(query.query_string, budget)
+        return PlainText(text, operator=query.operator, boost=query.boost) if text else None
     if isinstance(query, Phrase):
-        return Phrase(segmented(query.query_string))
+        text = _tokens(query.query_string, budget)
+        return Phrase(text) if text else None
     if isinstance(query, Boost):
-        return Boost(segmented_query(query.subquery), query.boost)
+        subquery = _segmented(query.subquery, budget)
+        return None if subquery is None else Boost(subquery, query.boost)
     if isinstance(query, (And, Or)):
-        return type(query)([segmented_query(subquery) for subquery in query.subqueries])
+        subqueries = [sub for sub in (_segmented(sub, budget) for sub in query.subqueries) if sub is not None]
+        if not subqueries:
+            return None
+        return subqueries[0] if len(subqueries) == 1 else type(query)(subqueries)
     if isinstance(query, Not):
-        return Not(segmented_query(query.subquery))
+        subquery = _segmented(query.subquery, budget)
+        return None if subquery is None else Not(subquery)
     return query
 
 

@@ -7,7 +7,6 @@ uses the ordinary case endpoints (materials, transitions); the journal names the
 applicant (``on_behalf_of`` in the events).
 """
 
-from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from casefiles import agents, frontdesk, workflow
+from casefiles import agents, disclosure, downloads, frontdesk, workflow
 
 from . import serializers as s
 from .views import ERRORS, NUMBER, CaseFileAPIView, visible_case
@@ -113,8 +112,8 @@ class AuthorisationDocumentView(CaseFileAPIView):
     def get(self, request, number, authorisation_id):
         case = visible_case(request.user, number)
         authorisation = _authorisation_of(case, authorisation_id)
-        return FileResponse(authorisation.document.open("rb"), as_attachment=True, filename=authorisation.document_name,
-                            content_type=authorisation.document_type)
+        return downloads.file_response(authorisation.document.open("rb"), name=authorisation.document_name,
+                                       content_type=authorisation.document_type)
 
 
 class HandOutView(CaseFileAPIView):
@@ -124,6 +123,8 @@ class HandOutView(CaseFileAPIView):
     def _state(case, request):
         found = frontdesk.results(case)
         handed = frontdesk.handed_out(case)
+        if handed is not None:  # as the caller is told it: to the applicant, the front desk hands out
+            handed = disclosure.disclose(handed, case, disclosure.audience(request.user, case))
         return s.HandOutSerializer({
             "handed_out": handed,
             "notices": [n.number for n in found.notices],

@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from casefiles import activities, bundle_applications as bundles, materials
+from casefiles import activities, bundle_applications as bundles, disclosure, materials
 from casefiles.models import CaseFile, Channel, Status
 
 from . import serializers as s
@@ -66,10 +66,14 @@ class PartSerializer(serializers.Serializer):
     number = serializers.CharField(source="case.number")
     item = s.ItemSerializer(source="case")
     department = s.DepartmentSerializer(source="case.department")
-    status = serializers.ChoiceField(source="case.status", choices=Status.choices)
+    status = serializers.SerializerMethodField(help_text="As you are told it (casefiles.disclosure).")
     outcome = serializers.ChoiceField(choices=[(v, v) for v in (bundles.GRANTED, bundles.REFUSED, bundles.WITHDRAWN, bundles.PENDING)])
     promised_due = serializers.DateField(source="case.promised_due", allow_null=True)
     visible = serializers.BooleanField(help_text="Whether you may open this part's case.")
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
+    def get_status(self, part):
+        return disclosure.status(part.case.status, self.context["seen_by"])
 
 
 class SharedFileSerializer(serializers.Serializer):
@@ -108,7 +112,7 @@ class BundleSerializer(serializers.Serializer):
     code = serializers.CharField(source="item_code")
     lead_department = s.DepartmentSerializer(source="department")
     applicant_name = serializers.CharField()
-    status = serializers.ChoiceField(choices=Status.choices)
+    status = serializers.SerializerMethodField(help_text="As you are told it (casefiles.disclosure).")
     version = serializers.IntegerField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     promised_due = serializers.DateField(allow_null=True)
@@ -118,9 +122,16 @@ class BundleSerializer(serializers.Serializer):
     materials = serializers.SerializerMethodField()
 
     def get_verification_code(self, parent) -> str:
-        from casefiles import permissions
+        return disclosure.verification_code(self.context["request"].user, parent)
 
-        return parent.verification_code if permissions.can(self.context["request"].user, "apply_casefile", parent) else ""
+    def _seen_by(self, parent):
+        if "seen_by" not in self.context:
+            self.context["seen_by"] = disclosure.bundle_audience(self.context["request"].user, parent)
+        return self.context["seen_by"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
+    def get_status(self, parent):
+        return disclosure.status(parent.status, self._seen_by(parent))
 
     @extend_schema_field(SummarySerializer)
     def get_summary(self, parent):
@@ -128,7 +139,8 @@ class BundleSerializer(serializers.Serializer):
 
     @extend_schema_field(PartSerializer(many=True))
     def get_parts(self, parent):
-        return PartSerializer(bundles.parts(parent, self.context["request"].user), many=True).data
+        return PartSerializer(bundles.parts(parent, self.context["request"].user), many=True,
+                              context={"seen_by": self._seen_by(parent)}).data
 
     @extend_schema_field(SlotSerializer(many=True))
     def get_materials(self, parent):

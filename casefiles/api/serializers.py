@@ -8,37 +8,23 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from guardian.core import ObjectPermissionChecker
 from rest_framework import serializers
 
-from casefiles import deadlines, permissions, workflow
-from casefiles.identifiers import mask_resident_id
-from casefiles.models import Authorisation, CaseEvent, CaseFile, Channel, Material, Notice, Status
-
-# Holding any of these on a case makes one its applicant (or their agent) or staff who handle
-# it; a reader with view only — supervision (电子监察) — sees resident ID numbers masked.
-ACTING_PERMISSIONS = ("apply_casefile", "accept_casefile", "review_casefile", "decide_casefile")
+from casefiles import deadlines, disclosure, workflow
+from casefiles.models import Authorisation, CaseFile, Channel, Material, Notice, Status
 
 
-def shows_identity(user, case) -> bool:
-    return any(permissions.can(user, codename, case) for codename in ACTING_PERMISSIONS)
+# What the caller is told of a case — its status, journal, reviews, identity numbers, the
+# verification code — is casefiles.disclosure's rule; the serializers ask it, case by case
+# (permissions keeps the answers for the request: a listing prefetches them for its page).
+
+def _user(serializer):
+    request = serializer.context.get("request")
+    return request.user if request is not None else None
 
 
-def identities_shown(user, cases) -> set[int]:
-    """``shows_identity`` for a page of cases at once: one prefetch of guardian's grants
-    instead of four checks per case. Only cases of persons matter (a USCC is public)."""
-    person_cases = [case for case in cases if case.person_id]
-    if not person_cases or not user.is_active:
-        return set()
-    checker = ObjectPermissionChecker(user)
-    checker.prefetch_perms(person_cases)
-    globally = {codename for codename in ACTING_PERMISSIONS if user.has_perm(f"casefiles.{codename}")}
-    shown = set()
-    for case in person_cases:
-        # As permissions.can: a global role never reaches a draft.
-        if (globally and case.status != Status.DRAFT) or any(checker.has_perm(c, case) for c in ACTING_PERMISSIONS):
-            shown.add(case.pk)
-    return shown
+def seen_by(serializer, case) -> str:
+    return disclosure.audience(_user(serializer), case)
 
 
 # --- errors (documentation of the shapes views/errors.py produces) ------------------------
@@ -50,7 +36,7 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class CaseStateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Status.choices)
+    status = serializers.ChoiceField(choices=Status.choices, help_text="As you are told it (see the case's status).")
     status_display = serializers.CharField()
     version = serializers.IntegerField()
 
@@ -76,7 +62,7 @@ class ItemSerializer(serializers.Serializer):
 class ApplicantSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[("enterprise", "enterprise"), ("person", "person")])
     name = serializers.CharField()
-    code = serializers.CharField(help_text="USCC, or the resident ID number (masked unless you handle the case or are the applicant).")
+    code = serializers.CharField(help_text="USCC, or the resident ID number (masked unless you act on the case: its applicant, their agent, staff who handle it).")
 
 
 class LightSerializer(serializers.Serializer):
@@ -119,6 +105,10 @@ class DatesSerializer(serializers.Serializer):
 class MaterialSerializer(serializers.ModelSerializer):
     requirement = serializers.IntegerField(source="requirement_id", allow_null=True)
     file_url = serializers.SerializerMethodField()
+    review_state = serializers.SerializerMethodField(
+        help_text="Staff see every review. The applicant is told \"rejected\" only for a file the correction notice they "
+                  "must answer names (its words in review_reason); otherwise \"pending\".")
+    review_reason = serializers.SerializerMethodField()
 
     class Meta:
         model = Material
@@ -127,6 +117,23 @@ class MaterialSerializer(serializers.ModelSerializer):
             "is_current", "replaces", "deferred", "commitment", "review_state", "review_reason", "uploaded_at", "file_url",
         ]
         read_only_fields = fields
+
+    def _review(self, material):
+        case = material.case
+        found = self.context.setdefault("_reviews", {})
+        if case.pk not in found:
+            audience = seen_by(self, case)
+            found[case.pk] = (audience, disclosure.correction_notes(case) if audience != disclosure.STAFF else {})
+        audience, notes = found[case.pk]
+        return disclosure.review(material, audience, notes)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Material.Review.choices))
+    def get_review_state(self, material):
+        return self._review(material)[0]
+
+    @extend_schema_field(serializers.CharField())
+    def get_review_reason(self, material):
+        return self._review(material)[1]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_file_url(self, material):
@@ -161,7 +168,10 @@ class TransitionSerializer(serializers.Serializer):
 class CaseSummarySerializer(serializers.ModelSerializer):
     """One line of a listing."""
 
-    status_display = serializers.CharField(source="get_status_display")
+    status = serializers.SerializerMethodField(
+        help_text="As you are told it: to the applicant a step waiting inside the department reads as the state "
+                  "before it (denial_pending as under_review, non_acceptance_pending as submitted).")
+    status_display = serializers.SerializerMethodField()
     item = ItemSerializer(source="*")
     department = DepartmentSerializer()
     applicant = serializers.SerializerMethodField()
@@ -175,17 +185,18 @@ class CaseSummarySerializer(serializers.ModelSerializer):
                   "dates", "deadlines", "url"]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
+    def get_status(self, case):
+        return disclosure.status(case.status, seen_by(self, case))
+
+    @extend_schema_field(serializers.CharField())
+    def get_status_display(self, case):
+        return disclosure.status_label(case.status, seen_by(self, case))
+
     @extend_schema_field(ApplicantSerializer)
     def get_applicant(self, case):
-        if case.enterprise_id:
-            return {"kind": "enterprise", "name": case.applicant_name, "code": case.applicant_code}
-        shown = self.context.get("identities_shown")
-        if shown is None:
-            visible = shows_identity(self.context["request"].user, case)
-        else:
-            visible = case.pk in shown
-        code = case.applicant_code if visible else mask_resident_id(case.applicant_code)
-        return {"kind": "person", "name": case.applicant_name, "code": code}
+        code = disclosure.applicant_code(case, disclosure.shows_identity(_user(self), case))
+        return {"kind": "enterprise" if case.enterprise_id else "person", "name": case.applicant_name, "code": code}
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, case):
@@ -201,7 +212,12 @@ class ContactSerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
+    verification_code = serializers.SerializerMethodField(
+        help_text="The key to the anonymous progress look-up: for whoever acts as the applicant (the applicant, "
+                  "their agent, the front desk that filed it); empty for everyone else.")
     contact = ContactSerializer(source="*")
+    form_data = serializers.SerializerMethodField(
+        help_text="The application form; identity numbers in it masked unless you act on the case.")
     parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
     materials = serializers.SerializerMethodField()
     transitions = serializers.SerializerMethodField()
@@ -211,6 +227,14 @@ class CaseDetailSerializer(CaseSummarySerializer):
             "verification_code", "contact", "form_data", "parent", "materials", "transitions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_verification_code(self, case):
+        return disclosure.verification_code(_user(self), case)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_form_data(self, case):
+        return disclosure.form_data(case, disclosure.shows_identity(_user(self), case))
 
     @extend_schema_field(MaterialSerializer(many=True))
     def get_materials(self, case):
@@ -275,42 +299,48 @@ class TransitionRequestSerializer(serializers.Serializer):
     correction_due = serializers.DateField(required=False)
 
 
-class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.SerializerMethodField()
-    on_behalf_of = serializers.SerializerMethodField(
-        help_text="The applicant's user an agent (帮办代办) or the front desk acted for; null otherwise.")
+class EventSerializer(serializers.Serializer):
+    """A journal event (``casefiles.disclosure.Event``) as the caller is told it: staff read the
+    journal as it is; the applicant the events they are told of, with their data, the
+    department acting rather than its staff."""
 
-    class Meta:
-        model = CaseEvent
-        fields = ["sequence", "action", "from_state", "to_state", "actor", "on_behalf_of", "comment", "data", "created_at"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_actor(self, event):
-        if event.actor is None:
-            return None  # the system, by operation of law
-        return event.actor.get_full_name() or event.actor.get_username()
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_on_behalf_of(self, event):
-        if event.on_behalf_of_id is None:
-            return None
-        return event.on_behalf_of.get_full_name() or event.on_behalf_of.get_username()
+    sequence = serializers.IntegerField()
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.CharField(allow_null=True,
+                                  help_text="Who acted, by name — a staff member's only to staff: the applicant is told "
+                                            "the department or the front desk. null: the system (by operation of law).")
+    on_behalf_of = serializers.CharField(
+        allow_null=True, help_text="The applicant's user an agent (帮办代办) or the front desk acted for; null otherwise.")
+    comment = serializers.CharField()
+    data = serializers.JSONField()
+    created_at = serializers.DateTimeField()
 
 
 class TransitionResultSerializer(serializers.Serializer):
-    event = EventSerializer()
+    event = EventSerializer(allow_null=True)
     case = CaseDetailSerializer()
 
 
 class NoticeSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
+    content = serializers.SerializerMethodField(
+        help_text="The particulars printed on it; a person's identity number masked unless you act on the case "
+                  "(the PDF is served as issued).")
     pdf_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Notice
         fields = ["number", "kind", "kind_display", "issued_at", "sha256", "content", "pdf_url"]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_content(self, notice):
+        content = dict(notice.content or {})
+        if "applicant_code" in content:
+            content["applicant_code"] = disclosure.applicant_code(notice.case, disclosure.shows_identity(_user(self), notice.case))
+        return content
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_pdf_url(self, notice):

@@ -1,19 +1,31 @@
-from rest_framework.throttling import SimpleRateThrottle
+"""The API's rate limits: the pages' limiter (``config/ratelimit``), not DRF's own counting.
+
+DRF's throttles count per ``get_ident``, which believes ``X-Forwarded-For`` whenever
+``NUM_PROXIES`` is unset; these count per ``config.clients.address`` under the same action
+name and limit (``settings.YIWANG_RATE_LIMITS``) as the page for the same look-up, so the
+page and the API add up to one count. Refusals keep DRF's shape: 429 with ``Retry-After``.
+"""
+
+from rest_framework.throttling import BaseThrottle
+
+from config import ratelimit
 
 
-class ClientAddressThrottle(SimpleRateThrottle):
-    """Counts requests per client address, signed in or not: a login must not buy more guesses.
+class ActionThrottle(BaseThrottle):
+    """Counts requests per client address, signed in or not: a login must not buy more guesses."""
 
-    Behind a proxy set REST_FRAMEWORK["NUM_PROXIES"] so the address is the client's, not the proxy's.
-    """
+    action = ""  # a key of settings.YIWANG_RATE_LIMITS
 
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    def allow_request(self, request, view):
+        return ratelimit.allows(self.action, request)
 
-
-class ProgressThrottle(ClientAddressThrottle):
-    scope = "progress"
+    def wait(self):
+        return ratelimit.retry_after(ratelimit.limit_of(self.action)[1])
 
 
-class TokenThrottle(ClientAddressThrottle):
-    scope = "token"
+class ProgressThrottle(ActionThrottle):
+    action = "progress"
+
+
+class LicenseVerifyThrottle(ActionThrottle):
+    action = "license-verify"

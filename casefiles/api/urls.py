@@ -1,7 +1,7 @@
 """/api/v1/: case files, materials, notices, agents, the hand-out at the window, progress, tokens, and the API's own schema and docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import agents, bundles, views
 
@@ -36,7 +36,8 @@ urlpatterns = [
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
-    # is served from drf-spectacular-sidecar's static files, not a CDN.
+    # is served from drf-spectacular-sidecar's static files, not a CDN, and its start-up script
+    # from this same URL (the split view), so that the page needs no inline script (config/csp.py).
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="casefiles_api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="casefiles_api:schema"), name="docs"),
 ]

@@ -9,27 +9,27 @@ turns them into one error shape: ``{"detail", "messages", "code"}``, plus ``curr
 
 import datetime
 
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casefiles import agents, applications, deadlines, frontdesk, materials, permissions, roles, workflow
+from casefiles import agents, applications, deadlines, disclosure, downloads, frontdesk, materials, notices, permissions, roles, workflow
 from casefiles.identifiers import IdentifierError, validate_resident_id, validate_uscc
-from casefiles.models import CaseFile, Channel, Enterprise, Notice, Person, Status
+from casefiles.models import CaseFile, Channel, Enterprise, Notice, Person
 from casefiles.portal.progress import look_up
+from config import signin
 
 from . import serializers as s
-from .throttles import ProgressThrottle, TokenThrottle
+from .throttles import ProgressThrottle
 
 CASE_RELATIONS = ("department", "item", "parent")
 
@@ -49,9 +49,12 @@ def error_response(status_code, code, messages, **extra):
     return Response({"detail": " ".join(messages), "messages": messages, "code": code, **extra}, status=status_code)
 
 
-def current_state(case):
+def current_state(case, user):
+    """The case's status (as ``user`` is told it) and version now."""
     fresh = CaseFile.objects.filter(pk=case.pk).values("status", "version").first()
-    return {"status": fresh["status"], "status_display": str(Status(fresh["status"]).label), "version": fresh["version"]}
+    seen = disclosure.audience(user, case)
+    return {"status": disclosure.status(fresh["status"], seen), "status_display": disclosure.status_label(fresh["status"], seen),
+            "version": fresh["version"]}
 
 
 # Answers the domain's refusals with their status codes instead of a 500. (A comment, not a
@@ -123,10 +126,17 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
 
     @staticmethod
     def cases_for(user, role, statuses=()):
+        """The listing, in ``statuses`` if any: staff's cases by their status, the applicant's by
+        the status they are told (casefiles.disclosure): a step waiting inside the department
+        is not found by its own name."""
         if role == "staff":
             return permissions.staff_cases(user, statuses)
         if role == "applicant":
-            return permissions.applicant_cases(user)
+            own = permissions.applicant_cases(user)
+            return own.filter(status__in=disclosure.told_as(statuses)) if statuses else own
+        if statuses:
+            return permissions.staff_cases(user, statuses) | permissions.applicant_cases(user).filter(
+                status__in=disclosure.told_as(statuses))
         return permissions.visible_cases(user)
 
     @extend_schema(
@@ -143,8 +153,6 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
         cases = self.cases_for(request.user, q.get("role"), q.get("status") or ()).select_related(*CASE_RELATIONS)
         if q.get("number"):
             cases = cases.filter(number=q["number"])
-        if q.get("status"):
-            cases = cases.filter(status__in=q["status"])
         if q.get("department"):
             cases = cases.filter(department__code=q["department"])
         if q.get("item"):
@@ -155,11 +163,8 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
             cases = cases.filter(submitted_at__lt=start_of(q["received_to"] + datetime.timedelta(days=1)))
         cases = cases.order_by(*self.ORDERINGS.get(q.get("ordering"), ["-created_at", "-pk"]))
         page = self.paginate_queryset(cases)
-        context = {
-            "request": request,
-            "calendar": deadlines.get_calendar(),
-            "identities_shown": s.identities_shown(request.user, page),
-        }
+        disclosure.prefetch(request.user, page)  # what the caller is told of each, asked for the page at once
+        context = {"request": request, "calendar": deadlines.get_calendar()}
         return self.get_paginated_response(s.CaseSummarySerializer(page, many=True, context=context).data)
 
     @extend_schema(
@@ -332,7 +337,7 @@ class TransitionView(CaseFileAPIView):
             return error_response(http.HTTP_409_CONFLICT, "conflict", [
                 _("This case has changed since you loaded it (you saw version %(seen)s, it is now at version %(current)s). "
                   "Reload it and try again.") % {"seen": seen, "current": case.version}
-            ], current=current_state(case))
+            ], current=current_state(case, request.user))
         transition = workflow.TRANSITIONS.get(name)
         passed = set(ALWAYS_PASSED) | set(transition.needs if transition else ())
         params = {key: value for key, value in data.items() if key in passed}
@@ -341,18 +346,21 @@ class TransitionView(CaseFileAPIView):
         try:
             event = workflow.perform(case, name, request.user, expected_version=seen, comment=data["comment"], **params)
         except (workflow.Conflict, workflow.NotAllowedNow) as exc:
-            return error_response(exc.status_code, ERROR_CODES[type(exc)], exc.messages, current=current_state(case))
+            return error_response(exc.status_code, ERROR_CODES[type(exc)], exc.messages,
+                                  current=current_state(case, request.user))
         case = CaseFile.objects.select_related(*CASE_RELATIONS).get(pk=case.pk)
-        return tagged(Response({"event": s.EventSerializer(event).data, "case": detail(case, request)}), case)
+        told = disclosure.disclose(event, case, disclosure.audience(request.user, case))
+        return tagged(Response({"event": s.EventSerializer(told).data if told else None, "case": detail(case, request)}), case)
 
 
 class EventListView(CaseFileAPIView):
     @extend_schema(tags=["cases"], operation_id="cases_events", parameters=[NUMBER], summary="The case's journal (日志)",
+                   description="Staff read the journal as it is; the applicant the events they are told of "
+                               "(decisions, not the department's deliberation), the department acting, never its staff.",
                    responses={200: s.EventSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]})
     def get(self, request, number):
         case = visible_case(request.user, number)
-        events = case.events.select_related("actor", "on_behalf_of").order_by("sequence")
-        return Response(s.EventSerializer(events, many=True).data)
+        return Response(s.EventSerializer(disclosure.events(case, disclosure.audience(request.user, case)), many=True).data)
 
 
 # --- materials -------------------------------------------------------------------------------
@@ -450,8 +458,8 @@ class MaterialFileView(CaseFileAPIView):
         material = material_of(case, material_id)
         if not material.file:
             raise workflow.NotFound(_("This material was promised for later and has no file yet."))
-        return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name,
-                            content_type=material.content_type)
+        return downloads.file_response(material.file.open("rb"), name=material.original_name,
+                                       content_type=material.content_type)
 
 
 # --- notices ---------------------------------------------------------------------------------
@@ -475,8 +483,9 @@ class NoticePdfView(CaseFileAPIView):
         notice = Notice.objects.select_related("case").filter(number=notice_number).first()
         if notice is None or not permissions.can(request.user, "view_casefile", notice.case):
             raise workflow.NotFound(_("No such notice."))
-        response = FileResponse(notice.pdf.open("rb"), filename=f"{notice.number}.pdf", content_type="application/pdf")
-        response["ETag"] = f'"{notice.sha256}"'  # issued once, never changed
+        response = downloads.file_response(notices.open_pdf(notice), name=f"{notice.number}.pdf",
+                                           content_type="application/pdf", inline=True)
+        response["ETag"] = f'"{notice.pdf_sha256}"'  # rendered once, never changed
         return response
 
 
@@ -509,20 +518,30 @@ class ProgressView(CaseFileAPIView):
 
 # --- tokens for systems ------------------------------------------------------------------------
 
-class TokenView(ObtainAuthToken):
+class TokenView(CaseFileAPIView, ObtainAuthToken):
     authentication_classes = []  # the credentials are in the body; a browser session needs no CSRF here
-    throttle_classes = [TokenThrottle]
+    throttle_classes = []  # a sign-in: limited by config.signin's locks, shared with the sign-in pages
 
     @extend_schema(
         tags=["auth"], operation_id="auth_token", auth=[],
         summary="Exchange a username and password for an API token",
         description='Send the token on every request as the header `Authorization: Token <key>`. '
-                    "The same token is returned until an administrator deletes it.",
+                    "The same token is returned until an administrator deletes it. "
+                    "Too many failed attempts for one user name, or from one client address — here or on "
+                    "the sign-in pages — lock it for a while (429 with Retry-After).",
         responses={200: ObtainAuthToken.serializer_class, 400: OpenApiResponse(description="Wrong credentials."),
                    429: OpenApiResponse(description="Too many attempts: try again later.")},
         examples=[OpenApiExample("Credentials", request_only=True, value={"username": "scjgj-clerk", "password": "…"}),
                   OpenApiExample("Token", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"})],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            seconds = signin.refusal(request)
+            if seconds:
+                refused = Throttled(detail=signin.message(seconds))  # the message says when, in minutes
+                refused.wait = seconds  # → Retry-After
+                raise refused from None
+            raise
 

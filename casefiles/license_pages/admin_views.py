@@ -5,6 +5,8 @@ and supervision's 用证率 report (``licenses.usage_report``).
 A license outside the user's reach answers 404, like one that does not exist.
 """
 
+import dataclasses
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from casefiles import certificates, licenses
+from casefiles import certificates, disclosure, licenses
 from casefiles.models import LicenseType
 
 from . import staff
@@ -68,7 +70,9 @@ def issued_list(request):
             found = found.filter(status=form.cleaned_data["status"])
         if form.cleaned_data["license_type"]:
             found = found.filter(license_type=form.cleaned_data["license_type"])
-    page = Paginator(found.order_by("-issue_date", "-pk"), PAGE_SIZE).get_page(request.GET.get("p"))
+    page = Paginator(found.select_related("person").order_by("-issue_date", "-pk"), PAGE_SIZE).get_page(request.GET.get("p"))
+    for license in page:  # a person's number whole for the issuing department, masked for supervision
+        license.shown_holder_code = disclosure.holder_code(user, license)
     return TemplateResponse(request, "casefiles/licenses/admin/list.html", {
         "header_title": _("Electronic licenses"),
         "form": form,
@@ -81,10 +85,15 @@ def issued_list(request):
 def _detail(request, license, *, form=None, failed_action=None, status=200):
     may_manage = licenses.may_manage(request.user, license)
     offered = OFFERED.get(license.status, ()) if may_manage else ()
+    shown = disclosure.shows_holder_code(request.user, license)
+    rows = certificates.data_rows(license)
+    if not shown:  # supervision reads the license with every identity number in it masked
+        rows = [dataclasses.replace(row, value=disclosure.redact(row.value)[0]) for row in rows]
     return TemplateResponse(request, "casefiles/licenses/admin/detail.html", {
         "header_title": f"{license.license_type.name} {license.number}",
         "license": license,
-        "rows": certificates.data_rows(license),
+        "holder_code": disclosure.holder_code(request.user, license),
+        "rows": rows,
         "events": [
             {"event": event, "label": EVENT_LABELS.get(event.action, event.action)}
             for event in license.events.select_related("actor").order_by("created_at", "pk")

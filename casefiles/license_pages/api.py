@@ -11,18 +11,13 @@ from rest_framework import serializers
 from rest_framework import status as http
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from casefiles import licenses
 from casefiles.api.serializers import ErrorSerializer
-from casefiles.api.throttles import ClientAddressThrottle
-from casefiles.api.views import error_response
+from casefiles.api.throttles import LicenseVerifyThrottle
+from casefiles.api.views import CaseFileAPIView, error_response
 
 OUTCOMES = ("valid", "suspended", "revoked", "expired", "superseded", "not_found", "tampered")
-
-
-class LicenseVerifyThrottle(ClientAddressThrottle):
-    scope = "license-verify"
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -40,7 +35,7 @@ class VerificationSerializer(serializers.Serializer):
     status = serializers.CharField(required=False, help_text="Stored status: valid, suspended, revoked, expired, superseded.")
 
 
-class LicenseVerifyView(APIView):
+class LicenseVerifyView(CaseFileAPIView):
     permission_classes = [AllowAny]
     authentication_classes = []  # anonymous by design: a stale token must not turn it into a 401
     throttle_classes = [LicenseVerifyThrottle]

@@ -27,7 +27,6 @@ from config import ratelimit
 from . import wallet
 from .forms import ShareForm, VerifyForm
 
-VERIFICATIONS_PER_MINUTE = 30  # per client address; the API's "license-verify" throttle says the same
 KEYS_MAX_AGE = 300  # seconds a verifier may keep keys.json before asking again
 
 # How each outcome is announced: a headline in words and a symbol, so that colour is never
@@ -74,7 +73,7 @@ def _too_many(request, period):
 
 
 @require_GET
-@ratelimit.limit_per_ip("license-verify", VERIFICATIONS_PER_MINUTE, 60, counts=_counts_as_verification, refused=_too_many)
+@ratelimit.limit_per_ip("license-verify", counts=_counts_as_verification, refused=_too_many)
 def verify_page(request):
     """A scanned QR code (``?p=``) or the identifier and holder's code typed in."""
     payload = request.GET.get("p", "")

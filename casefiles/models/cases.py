@@ -12,6 +12,8 @@ class Status(models.TextChoices):
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    # 否决权上移: a refusal to accept, proposed, waiting for a second, senior person.
+    NON_ACCEPTANCE_PENDING = "non_acceptance_pending", _("Non-acceptance awaiting confirmation")
     CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
     ACCEPTED = "accepted", _("Accepted")
     UNDER_REVIEW = "under_review", _("Under review")
@@ -24,7 +26,7 @@ class Status(models.TextChoices):
 
 
 # Submitted and not yet decided, refused or withdrawn: the time limit runs.
-CLOCK_RUNNING = [Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING]
+CLOCK_RUNNING = [Status.SUBMITTED, Status.NON_ACCEPTANCE_PENDING, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING]
 # Decided, the file not yet concluded.
 DECIDED = [Status.APPROVED, Status.DENIED]
 
@@ -94,6 +96,9 @@ class CaseFile(models.Model):
 
     journal_head = models.CharField(max_length=64, blank=True, editable=False)
     journal_length = models.PositiveIntegerField(default=0, editable=False)
+    # The head and length, sealed with the current journal key (casefiles.journal): after a key
+    # rotation only the new key can extend or change the journal.
+    journal_seal = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

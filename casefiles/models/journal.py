@@ -6,17 +6,44 @@ from django.utils.translation import gettext_lazy as _
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise ValidationError("The case journal is append-only.")
+        raise ValidationError(self.model.append_only)
 
     def delete(self):
-        raise ValidationError("The case journal is append-only.")
+        raise ValidationError(self.model.append_only)
 
 
-class CaseEvent(models.Model):
+class AppendOnly(models.Model):
+    """A journal's line: written once, never changed or removed — here, and by the database's
+    triggers (migrations 0006 and 0015) for whoever bypasses the ORM."""
+
+    append_only = "The journal is append-only."
+
+    sequence = models.PositiveIntegerField()
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+    # Which journal key sealed it (casefiles.journal.Key.id); blank: sealed before keys had ids.
+    key_id = models.CharField(max_length=16, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(self.append_only)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.append_only)
+
+
+class CaseEvent(AppendOnly):
     """日志: one line of a case's journal. Append-only, chained by keyed hashes (casefiles.journal)."""
 
+    append_only = "The case journal is append-only."
+
     case = models.ForeignKey("casefiles.CaseFile", on_delete=models.PROTECT, related_name="events")
-    sequence = models.PositiveIntegerField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40)
@@ -25,10 +52,6 @@ class CaseEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("time"))
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "sequence"]
@@ -38,11 +61,3 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id}#{self.sequence} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("The case journal is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("The case journal is append-only.")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .departments import Department
+from .journal import AppendOnly
 
 
 class LicenseType(models.Model):
@@ -106,6 +107,10 @@ class License(models.Model):
     pdf = models.FileField(upload_to="licenses/", blank=True, max_length=255)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The license's journal (LicenseEvent), as a case keeps its own (casefiles.journal).
+    journal_head = models.CharField(max_length=64, blank=True, editable=False)
+    journal_length = models.PositiveIntegerField(default=0, editable=False)
+    journal_seal = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issue_date", "-pk"]
@@ -135,8 +140,14 @@ class LicenseUse(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "requirement", "license"], name="one_use_per_requirement")]
 
 
-class LicenseEvent(models.Model):
-    """What happened to a license after issue (suspension, revocation, expiry …). Append-only."""
+class LicenseEvent(AppendOnly):
+    """What happened to a license: its issue, then suspension, revocation, expiry …
+
+    Append-only and chained by keyed hashes like the case journal (casefiles.journal); every
+    event is written by ``casefiles.licenses.record_event``.
+    """
+
+    append_only = "The license journal is append-only."
 
     license = models.ForeignKey(License, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=20)
@@ -144,10 +155,11 @@ class LicenseEvent(models.Model):
     to_status = models.CharField(max_length=12)
     reason = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["license", "created_at", "pk"]
+        ordering = ["license", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["license", "sequence"], name="one_license_event_per_sequence")]
 
 
 def new_share_token():

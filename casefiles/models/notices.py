@@ -13,7 +13,8 @@ def notice_path(notice, filename):
 
 
 class Notice(models.Model):
-    """文书: a document the law wants the applicant to receive. Issued once, never changed."""
+    """文书: a document the law wants the applicant to receive. Issued once, never changed (its
+    PDF is added once, by ``casefiles.notices.ensure_rendered``)."""
 
     class Kind(models.TextChoices):
         ACCEPTANCE = "acceptance", _("Notice of acceptance (受理通知书)")
@@ -26,8 +27,11 @@ class Notice(models.Model):
     case = models.ForeignKey("casefiles.CaseFile", on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     number = models.CharField(_("document number"), max_length=60, unique=True)
-    pdf = models.FileField(_("PDF"), upload_to=notice_path, max_length=255)
-    sha256 = models.CharField(max_length=64)
+    # What the notice says is fixed when it is issued (content, number, and their sha256); the
+    # PDF is rendered from them after the transition commits, once (casefiles.notices).
+    pdf = models.FileField(_("PDF"), upload_to=notice_path, max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of what the notice says (casefiles.notices.digest)")
+    pdf_sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the PDF, once rendered")
     content = models.JSONField(_("content"), default=dict)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

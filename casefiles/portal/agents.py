@@ -8,14 +8,14 @@ A case the user may not view answers 404; a user who may view it but is not its 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casefiles import agents, materials, workflow
+from casefiles import agents, downloads, materials, workflow
 from casefiles.models import Authorisation
 
 from .forms import AuthoriseAgentForm, RevokeAgentForm
@@ -109,8 +109,8 @@ def revoke_agent(request, number, pk):
 def authorisation_document(request, number, pk):
     """The signed authorisation: for whoever may see the case (the applicant, the agent while in force, staff)."""
     authorisation = _authorisation_or_404(request, number, pk)
-    return FileResponse(authorisation.document.open("rb"), as_attachment=True, filename=authorisation.document_name,
-                        content_type=authorisation.document_type or "application/octet-stream")
+    return downloads.file_response(authorisation.document.open("rb"), name=authorisation.document_name,
+                                   content_type=authorisation.document_type)
 
 
 def _name(user) -> str:

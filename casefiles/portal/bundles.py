@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from casefiles import activities, applications, bundle_applications as bundles, materials, workflow
+from casefiles import activities, applications, bundle_applications as bundles, disclosure, filetypes, materials, workflow
 from casefiles.models import Status
 
 from . import wording
@@ -132,7 +132,7 @@ def _render(request, parent, *, errors=(), slot_errors=None, status=200):
     parts = bundles.parts(parent)
     for part in parts:
         part.status_label = wording.status_label(part.case.status)
-        part.tone = wording.TONE.get(part.case.status, "")
+        part.tone = wording.tone(part.case.status)
         part.outcome_label = OUTCOME_LABELS[part.outcome]
         part.outcome_tone = OUTCOME_TONES.get(part.outcome, "")
         part.action_needed = wording.needs_the_applicant(part.case)
@@ -144,10 +144,11 @@ def _render(request, parent, *, errors=(), slot_errors=None, status=200):
         "editing": may_apply and parent.status == Status.DRAFT,
         "may_withdraw": may_apply and bundles.may_withdraw(parent),
         "status_label": wording.status_label(parent.status),
-        "tone": wording.TONE.get(parent.status, ""),
+        "tone": wording.tone(parent.status),
+        "verification_code": disclosure.verification_code(request.user, parent),
         "timeline": wording.timeline(parent),
         "errors": list(errors),
-        "accept": ",".join(extension for _ct, extension in materials.KINDS.values()) + ",.jpeg",
+        "accept": filetypes.ACCEPT,
         "max_mb": materials.limits()["MAX_BYTES"] // 1048576,
     }
     return render(request, "casefiles/portal/bundle.html", context, status=status)

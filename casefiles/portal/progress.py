@@ -12,16 +12,16 @@ from datetime import date
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from casefiles import disclosure
 from casefiles.models import CaseFile, Status
-
-from .wording import status_label
 
 _SPACES = re.compile(r"[\s\-]+")
 
 
 @dataclass(frozen=True)
 class Progress:
-    """What an anonymous visitor may learn: no applicant, no materials, no staff."""
+    """What an anonymous visitor may learn: no applicant, no materials, no staff, and the
+    status as outsiders are told it (``casefiles.disclosure``)."""
 
     number: str
     status: str
@@ -57,8 +57,8 @@ def look_up(number: str, code: str) -> Progress | None:
         return None
     return Progress(
         number=case.number,
-        status=case.status,
-        status_label=status_label(case.status),
+        status=disclosure.outsider_status(case.status),
+        status_label=disclosure.status_label(case.status, disclosure.OUTSIDER),
         item=case.item_title,
         department=case.department.name,
         submitted=_day(case.submitted_at),

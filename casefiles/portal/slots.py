@@ -6,11 +6,11 @@ The rules themselves (who may add, promise or remove what, and when) are in
 
 from dataclasses import dataclass, field
 
-from casefiles import materials
-from casefiles.models import CaseFile, Material, Status
+from casefiles import disclosure, filetypes, materials
+from casefiles.models import CaseFile, Material
 
 
-TYPE_LABELS = {content_type: kind.upper() for kind, (content_type, _extension) in materials.KINDS.items()}
+TYPE_LABELS = {content_type: kind.upper() for kind, (content_type, _extension) in filetypes.KINDS.items()}
 
 
 @dataclass
@@ -29,7 +29,8 @@ class Slot:
 
     @property
     def rejected(self) -> list[Material]:
-        return [m for m in self.files if m.review_state == Material.Review.REJECTED]
+        """The files the correction notice asks to correct (``needs_correction``: in its words)."""
+        return [m for m in self.files if m.needs_correction]
 
     @property
     def supplied(self) -> bool:
@@ -53,12 +54,11 @@ def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
     for material in current:
         material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
         by_requirement.setdefault(material.requirement_id, []).append(material)
-    problems_by_name: dict[str, list[str]] = {}
-    if case.status == Status.CORRECTION_REQUESTED:
-        from .wording import correction_problems
-
-        for problem in correction_problems(case):
-            problems_by_name.setdefault(problem["material"], []).append(problem["problem"])
+    # The applicant is told of a review only as the correction notice words it (casefiles.disclosure).
+    problems_by_name = disclosure.correction_notes(case)
+    for material in current:
+        state, reason = disclosure.review(material, disclosure.OUTSIDER, problems_by_name)
+        material.needs_correction = reason if state == Material.Review.REJECTED else ""
     slots = []
     requirements = case.item.material_requirements.select_related("blank_form", "sample").all()
     for requirement in requirements:

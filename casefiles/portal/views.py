@@ -8,14 +8,14 @@ case page and on every download under it.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casefiles import agents, applications, materials, permissions, workflow
+from casefiles import agents, applications, disclosure, downloads, filetypes, materials, notices, permissions, workflow
 from casefiles.models import CaseFile, Person, Status
 from config import ratelimit
 
@@ -23,7 +23,6 @@ from . import bundles as bundle_pages, progress, slots as slot_lists, wording
 from .forms import ApplyForm, ProgressForm, WithdrawForm
 
 CASES_PER_PAGE = 20
-PROGRESS_LOOKUPS_PER_MINUTE = 10
 
 
 def _case_or_404(request, number) -> CaseFile:
@@ -102,7 +101,7 @@ def my_cases(request):
              .order_by("-created_at", "-pk"))
     page_obj = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        {"case": case, "status": wording.status_label(case.status), "tone": wording.TONE.get(case.status, ""),
+        {"case": case, "status": wording.status_label(case.status), "tone": wording.tone(case.status),
          "action_needed": wording.needs_the_applicant(case)}
         for case in page_obj
     ]
@@ -111,7 +110,7 @@ def my_cases(request):
 
 def _render_case(request, case, *, slot_errors=None, commitments=None, errors=(), status=200):
     may_apply = permissions.can(request.user, "apply_casefile", case)
-    editing = may_apply and case.status in materials.APPLICANT_STATES
+    editing = materials.preparing(request.user, case)
     supplying = may_apply and not editing and slot_lists.promised(case)
     slots = slot_lists.slots_for(case)
     for slot in slots:
@@ -125,8 +124,9 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
     context = {
         "case": case,
         "status_label": wording.status_label(case.status),
-        "tone": wording.TONE.get(case.status, ""),
-        "next_step": wording.NEXT_STEP.get(case.status, ""),
+        "tone": wording.tone(case.status),
+        "next_step": wording.next_step(case.status),
+        "verification_code": disclosure.verification_code(request.user, case),
         "timeline": wording.timeline(case),
         "notices": list(case.notices.all()),
         "slots": slots,
@@ -136,11 +136,11 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "supplying": supplying,
         "may_submit": "submit" in transitions,
         "may_withdraw": "withdraw" in transitions,
-        "problems": wording.correction_problems(case) if case.status == Status.CORRECTION_REQUESTED else [],
+        "problems": disclosure.correction_problems(case) if case.status == Status.CORRECTION_REQUESTED else [],
         "errors": list(errors),
         "guide_url": case.item.get_url(request) if case.item.live else None,
         "bundle": CaseFile.objects.filter(pk=case.parent_id).only("number", "item_title").first() if case.parent_id else None,
-        "accept": ",".join(extension for _ct, extension in materials.KINDS.values()) + ",.jpeg",
+        "accept": filetypes.ACCEPT,
         "max_mb": materials.limits()["MAX_BYTES"] // 1048576,
         **agency,
     }
@@ -234,7 +234,7 @@ def case_page(request, number):
         return _render_case(request, case)
 
     may_apply = permissions.can(request.user, "apply_casefile", case)
-    editing = may_apply and case.status in materials.APPLICANT_STATES
+    editing = materials.preparing(request.user, case)
     supplying = may_apply and not editing and slot_lists.promised(case)
     if not (editing or supplying):
         messages.error(request, _("This application cannot be changed now (%(status)s).") % {"status": wording.status_label(case.status)})
@@ -309,8 +309,7 @@ def material_file(request, number, pk):
     material = case.materials.filter(pk=pk, deferred=False).exclude(file="").first()
     if material is None:
         raise Http404(_("No such file."))
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name,
-                        content_type=material.content_type or "application/octet-stream")
+    return downloads.file_response(material.file.open("rb"), name=material.original_name, content_type=material.content_type)
 
 
 @login_required
@@ -320,7 +319,7 @@ def notice_pdf(request, number, pk):
     notice = case.notices.filter(pk=pk).first()
     if notice is None:
         raise Http404(_("No such document."))
-    return FileResponse(notice.pdf.open("rb"), filename=f"{notice.number}.pdf", content_type="application/pdf")
+    return downloads.file_response(notices.open_pdf(notice), name=f"{notice.number}.pdf", content_type="application/pdf", inline=True)
 
 
 # --- the anonymous progress look-up ----------------------------------------------------------
@@ -338,7 +337,7 @@ def _too_many(request, period):
 
 
 @require_GET
-@ratelimit.limit_per_ip("progress", PROGRESS_LOOKUPS_PER_MINUTE, 60, counts=_counts_as_lookup, refused=_too_many)
+@ratelimit.limit_per_ip("progress", counts=_counts_as_lookup, refused=_too_many)
 def progress_page(request):
     """Case number + verification code → status, item, department and dates; nothing else."""
     asked = "number" in request.GET or "code" in request.GET

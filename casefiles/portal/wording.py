@@ -1,9 +1,9 @@
-"""A case as its applicant (or an anonymous look-up) is told about it.
+"""A case as its applicant (or an anonymous look-up) is told about it, in plain words.
 
-The journal speaks the workflow's language (``request_correction``, ``propose_denial``);
-applicants read what happened in plain words, by the department — never a staff member's
-name — and not the steps inside the department (a proposed denial waiting for its second
-approval, material reviews, assignments): those stay internal until a decision is made.
+What they are told — which status, which events of the journal and with which data, never a
+staff member's name nor the steps inside the department — is ``casefiles.disclosure``'s to
+decide; this module only words it: the journal speaks the workflow's language
+(``request_correction``), applicants read sentences.
 """
 
 from dataclasses import dataclass, field
@@ -11,21 +11,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from casefiles.models import CaseFile, Channel, ClockPause, Status
-
-APPLICANT_STATUS = {
-    Status.DRAFT: _("Draft: not submitted yet"),
-    Status.SUBMITTED: _("Submitted: awaiting acceptance"),
-    Status.CORRECTION_REQUESTED: _("Correction needed"),
-    Status.ACCEPTED: _("Accepted"),
-    Status.UNDER_REVIEW: _("Under review"),
-    Status.DENIAL_PENDING: _("Under review"),  # the second approval of a denial is internal
-    Status.APPROVED: _("Approved"),
-    Status.DENIED: _("Denied"),
-    Status.NOT_ACCEPTED: _("Not accepted"),
-    Status.WITHDRAWN: _("Withdrawn"),
-    Status.CONCLUDED: _("Concluded"),
-}
+from casefiles import disclosure
+from casefiles.models import CaseFile, ClockPause, Status
 
 NEXT_STEP = {
     Status.DRAFT: _("Add the materials and submit the application. Everything you upload is kept until you submit."),
@@ -33,7 +20,6 @@ NEXT_STEP = {
     Status.CORRECTION_REQUESTED: _("Correct the materials listed in the correction notice and submit the application again. The time limit does not run meanwhile."),
     Status.ACCEPTED: _("The department handles your application within the promised time limit."),
     Status.UNDER_REVIEW: _("The department is reviewing your application."),
-    Status.DENIAL_PENDING: _("The department is reviewing your application."),
     Status.APPROVED: _("Your application was approved. Download the decision below."),
     Status.DENIED: _("Your application was denied. The decision below gives the reasons and how to appeal."),
     Status.NOT_ACCEPTED: _("Your application was not accepted. The decision below gives the reasons and how to appeal."),
@@ -49,11 +35,21 @@ TONE = {
     Status.CONCLUDED: "good",
 }
 
-APPLICANT_ACTIONS = {"create", "submit", "withdraw", "add_material", "promise_material", "authorise_agent", "revoke_agent"}
+
+# While drafting, every upload would be a line; afterwards each one matters.
+DRAFTING = {"add_material", "promise_material", "remove_material"}
 
 
 def status_label(status: str) -> str:
-    return str(APPLICANT_STATUS.get(status, status))
+    return disclosure.status_label(status, disclosure.OUTSIDER)
+
+
+def next_step(status: str) -> str:
+    return NEXT_STEP.get(disclosure.outsider_status(status), "")
+
+
+def tone(status: str) -> str:
+    return TONE.get(disclosure.outsider_status(status), "")
 
 
 def needs_the_applicant(case: CaseFile) -> bool:
@@ -67,6 +63,7 @@ def needs_the_applicant(case: CaseFile) -> bool:
 
 @dataclass
 class Entry:
+    sequence: int  # the journal event's
     when: datetime
     text: str
     by: str
@@ -80,8 +77,8 @@ def _kind_label(kind: str) -> str:
         return kind
 
 
-def _describe(event, case) -> tuple[str, list[str]] | None:
-    """The sentence for one journal event, or None when applicants are not told about it."""
+def _describe(event, case) -> tuple[str, list[str]]:
+    """The sentence for one event as ``disclosure`` tells it, with its details."""
     data = event.data or {}
     action = event.action
     if action == "create":
@@ -105,7 +102,7 @@ def _describe(event, case) -> tuple[str, list[str]] | None:
             for p in data.get("problems", [])
         ]
         return str(_("The department asked you to correct the application (one-time correction notice).")), problems
-    if action == "not_accept":
+    if action in ("confirm_non_acceptance", "not_accept"):
         return str(_("Application not accepted.")), [str(_("Reason: %(reason)s") % {"reason": data.get("reason", "")})]
     if action == "start_review":
         return str(_("Review started.")), []
@@ -134,45 +131,26 @@ def _describe(event, case) -> tuple[str, list[str]] | None:
         ] + [str(_("License: %(identifier)s") % {"identifier": identifier}) for identifier in data.get("licenses", [])]
     if action == "follow_part":  # a bundle's parent, after one of its parts moved on
         return str(_("Overall status: %(status)s.") % {"status": status_label(event.to_state)}), [str(data.get("item", ""))]
-    if action == "add_material" and event.from_state != Status.DRAFT:
-        # While drafting, every upload would be a line; afterwards each one matters.
+    if action == "add_material":
         if data.get("fulfils_promise"):
             return str(_("Material promised for later supplied: %(material)s.") % {"material": data.get("material", "")}), []
         return str(_("Material supplied: %(material)s.") % {"material": data.get("material", "")}), []
-    return None
+    if action == "promise_material":
+        return str(_("Material promised for later (容缺): %(material)s.") % {"material": data.get("material", "")}), []
+    if action == "remove_material":
+        return str(_("Material removed: %(material)s.") % {"material": data.get("material", "")}), []
+    return str(action), []  # a step told to applicants that has no sentence yet: named as it is
 
 
 def timeline(case: CaseFile) -> list[Entry]:
-    """What happened to ``case``, oldest first, in the applicant's words."""
+    """What happened to ``case``, oldest first, in the applicant's words: one entry for each
+    event ``disclosure`` tells them of, but the uploads of the draft."""
     entries = []
-    for event in case.events.select_related("actor").order_by("sequence"):
-        described = _describe(event, case)
-        if described is None:
-            continue
-        text, details = described
-        if event.actor_id is None:
-            by = str(_("By operation of law")) if event.action == "deem_accepted" else str(_("System"))
-        elif event.action in APPLICANT_ACTIONS and event.on_behalf_of_id:
-            # 帮办代办: the agent is named (the applicant chose them); staff never are.
-            by = str(_("Agent %(agent)s for the applicant") % {
-                "agent": event.actor.get_full_name() or event.actor.get_username()})
-        elif event.action in APPLICANT_ACTIONS and case.channel == Channel.WINDOW and event.actor_id == case.submitted_by_id:
-            by = str(_("Front desk, for the applicant"))
-        elif event.action in APPLICANT_ACTIONS:
-            by = str(_("Applicant"))
-        elif event.action == "hand_out_results":
-            by = str(_("Front desk"))
-        else:
-            by = case.department.name
-        if (event.data or {}).get("notice"):
+    for event in disclosure.events(case, disclosure.OUTSIDER):
+        if event.action in DRAFTING and event.from_state == Status.DRAFT:
+            continue  # the drafting itself is on the draft page: here, what happened to the application
+        text, details = _describe(event, case)
+        if event.data.get("notice"):
             details.append(str(_("Document issued: %(number)s") % {"number": event.data["notice"]}))
-        entries.append(Entry(when=event.created_at, text=text, by=by, details=details))
+        entries.append(Entry(sequence=event.sequence, when=event.created_at, text=text, by=event.by, details=details))
     return entries
-
-
-def correction_problems(case: CaseFile) -> list[dict]:
-    """The problems listed in the latest correction notice (material name, problem)."""
-    event = case.events.filter(action="request_correction").order_by("-sequence").first()
-    if event is None:
-        return []
-    return [{"material": p.get("material", ""), "problem": p.get("problem", "")} for p in event.data.get("problems", [])]

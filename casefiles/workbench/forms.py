@@ -72,8 +72,8 @@ class StepForm(forms.Form):
     def __init__(self, transition, case, data=None, rejected=()):
         self.transition = transition
         super().__init__(data, prefix=transition.name, initial={"expected_version": case.version})
-        # A second decider confirming a denial may word its reason anew (the proposal's otherwise).
-        rewords_reason = transition.name == "confirm_denial"
+        # A second person confirming a refusal may word its reason anew (the proposal's otherwise).
+        rewords_reason = "reason" in transition.optional
         for name in ("reason", "deferred_due", "correction_due"):
             wanted = (name in transition.needs or (name == "correction_due" and "problems" in transition.needs)
                       or (name == "reason" and rewords_reason))

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casefiles import agents, bundle_applications, frontdesk, materials, permissions, workflow
+from casefiles import agents, bundle_applications, downloads, frontdesk, materials, permissions, workflow
 from casefiles.models import Authorisation
 
 from .forms import FrontDeskFilingForm, HandOutForm
-from .views import _file_response, _no_such_case, _render_case, _visible_case, case_url
+from .views import _no_such_case, _render_case, _visible_case, case_url
 
 
 def _window_clerk_only(request):
@@ -65,7 +65,7 @@ def scan_materials(request, number):
     """Step 2: the scanned materials, slot by slot; "save" keeps them, "submit" sends the application."""
     _window_clerk_only(request)
     case = _visible_case(request, number)
-    if not (permissions.can(request.user, "apply_casefile", case) and case.status in materials.APPLICANT_STATES):
+    if not materials.preparing(request.user, case):
         return redirect(case_url(case))
     refused, errors, status = {}, [], 200
     if request.method == "POST":
@@ -156,8 +156,8 @@ def authorisation_document(request, number, pk):
     authorisation = agents.for_case(case).filter(pk=pk).first()
     if authorisation is None or not authorisation.document:
         raise _no_such_case()
-    return _file_response(authorisation.document.open("rb"), content_type=authorisation.document_type,
-                          filename=authorisation.document_name, inline=False)
+    return downloads.file_response(authorisation.document.open("rb"), name=authorisation.document_name,
+                                   content_type=authorisation.document_type)
 
 
 def case_context(user, case, events, hand_out_form=None) -> dict:

@@ -29,6 +29,7 @@ class Tab:
 
 TABS = (
     Tab("submitted", _("To accept"), (Status.SUBMITTED,)),  # 待受理
+    Tab("non_acceptance", _("Non-acceptance to confirm"), (Status.NON_ACCEPTANCE_PENDING,)),  # 待确认不予受理: the deciders'
     Tab("correction", _("Being corrected"), (Status.CORRECTION_REQUESTED,)),  # 补正中
     Tab("review", _("Under review"), (Status.ACCEPTED, Status.UNDER_REVIEW)),  # 审查中
     Tab("denial", _("Denial to confirm"), (Status.DENIAL_PENDING,)),  # 待复核否决

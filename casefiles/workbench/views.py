@@ -11,7 +11,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,19 +22,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from casefiles import deadlines, licenses, materials, permissions, workflow
+from casefiles import deadlines, disclosure, downloads, licenses, materials, notices, permissions, workflow
 from casefiles.models import Authorisation, CaseFile, Channel, ClockPause, Department, Material, Notice, Status
 
 from . import access, inbox
 from .forms import EndSpecialProcedureForm, InboxFilterForm, ReviewForm, StartSpecialProcedureForm, StepForm
 
-# Files are served to be looked at, never to run: no sniffing, a sandbox with no scripts,
-# no plugins beyond the browser's own viewer, framed only by the workbench itself.
-FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
-PREVIEWABLE = {"application/pdf": "pdf", "image/jpeg": "image", "image/png": "image"}
-
 # Steps whose consequences for the applicant are hardest to undo get the red button.
-GRAVE_STEPS = {"not_accept", "propose_denial", "confirm_denial"}
+GRAVE_STEPS = {"propose_non_acceptance", "confirm_non_acceptance", "propose_denial", "confirm_denial"}
+# What a second, senior person is asked to confirm or overturn (否决权上移): the proposal's step.
+PROPOSALS = {Status.DENIAL_PENDING: "propose_denial", Status.NON_ACCEPTANCE_PENDING: "propose_non_acceptance"}
 
 EVENT_LABELS = {
     "create": gettext_lazy("Application started"),
@@ -48,6 +45,8 @@ EVENT_LABELS = {
     "revoke_agent": gettext_lazy("Agent's authorisation revoked"),
     "agent_expired": gettext_lazy("Agent's authorisation expired"),
     "hand_out_results": gettext_lazy("Results handed out at the window (统一出件)"),
+    "rekey": gettext_lazy("Journal sealed with a new key"),
+    "not_accept": gettext_lazy("Not accepted (by one clerk, before 否决权上移)"),
 }
 
 
@@ -114,7 +113,7 @@ def inbox_view(request):
 # --- the case page -------------------------------------------------------------------------
 
 def _preview_kind(material):
-    return PREVIEWABLE.get(material.content_type) if material.file else None
+    return downloads.preview_kind(material.content_type) if material.file else None
 
 
 def _material_groups(case, found):
@@ -160,6 +159,7 @@ DATA_LABELS = {
     "reason": gettext_lazy("Reason"),
     "deferred_due": gettext_lazy("Deferred materials due"),
     "deemed_accepted": gettext_lazy("Accepted by operation of law"),
+    "proposal_lapsed": gettext_lazy("The proposal not to accept lapsed (Art. 32)"),
     "channel": gettext_lazy("Channel"),
     "item": gettext_lazy("Item code"),
     "kind": gettext_lazy("Kind"),
@@ -176,6 +176,7 @@ DATA_LABELS = {
     "notices": gettext_lazy("Notices"),
     "licenses": gettext_lazy("Licenses"),
     "bundle": gettext_lazy("Bundle case"),
+    "journal_key": gettext_lazy("Journal key"),
 }
 DATA_VALUES = {
     "review": dict(Material.Review.choices),
@@ -223,6 +224,9 @@ def _person(user):
 
 def _render_case(request, case, *, status=200, step_forms=None, review_forms=None, special_form=None, hand_out_form=None):
     user = request.user
+    if not disclosure.is_staff(user, case):
+        # The workbench shows a case as its staff see it; its applicant reads it on the portal.
+        raise _no_such_case()
     step_forms = step_forms or {}
     review_forms = review_forms or {}
     found = list(case.materials.select_related("uploaded_by", "reviewed_by"))
@@ -234,14 +238,12 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         form = step_forms.get(transition.name) or StepForm(transition, case, rejected=rejected)
         steps.append({"transition": transition, "form": form, "grave": transition.name in GRAVE_STEPS,
                       "url": reverse("casefiles_workbench:step", args=[case.number, transition.name])})
-    may_review_materials = case.is_open and case.status != Status.DRAFT and (
-        permissions.can(user, "accept_casefile", case) or permissions.can(user, "review_casefile", case)
-    )
+    may_review_materials = materials.may_review(user, case)
     groups = _material_groups(case, found)
     for group in groups:
         for material in group["materials"]:
             material.preview_kind = _preview_kind(material)
-            if may_review_materials and material.is_current and not material.deferred:
+            if may_review_materials and materials.review_refusal(material, case) is None:
                 material.review_form = review_forms.get(material.pk) or ReviewForm(material)
     pauses = list(case.pauses.all())
     open_pause = next((p for p in pauses if p.ended_on is None), None)
@@ -255,12 +257,15 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         entry["on_behalf_of"] = _person(entry["event"].on_behalf_of) if entry["event"].on_behalf_of_id else ""
     # What a second decider is asked to confirm or overturn.
     proposal = None
-    if case.status == Status.DENIAL_PENDING:
-        proposal = next((e for e in reversed(events) if e["event"].action == "propose_denial"), None)
+    if case.status in PROPOSALS:
+        proposal = next((e for e in reversed(events) if e["event"].action == PROPOSALS[case.status]), None)
     context = {
         "header_title": f"{case.number} {case.item_title}",
         "case": case,
         "applicant_kind": _("Enterprise") if case.enterprise_id else _("Person"),
+        # casefiles.disclosure: the whole number for those who act on the case, the code for the applicant's side.
+        "applicant_code": disclosure.applicant_code(case, disclosure.shows_identity(user, case)),
+        "verification_code": disclosure.verification_code(user, case),
         "light": reading,
         "groups": groups,
         "steps": steps,
@@ -303,6 +308,8 @@ def bundle_view(request, number):
     parent = CaseFile.objects.select_related("department").filter(number=number, is_bundle=True).first()
     if parent is None or not bundles.may_view(request.user, parent):
         raise _no_such_case()
+    if disclosure.bundle_audience(request.user, parent) != disclosure.STAFF:
+        raise _no_such_case()  # the applicant's view of a bundle is the portal's
     parts = bundles.parts(parent, request.user, staff=True)
     status_labels = dict(Status.choices)
     for part in parts:
@@ -441,14 +448,6 @@ def end_special_procedure(request, number):
 
 # --- files ---------------------------------------------------------------------------------
 
-def _file_response(handle, *, content_type, filename, inline):
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
 @require_GET
 @never_cache
 @xframe_options_sameorigin
@@ -457,10 +456,8 @@ def material_file(request, number, material_id, inline=False):
     material = Material.objects.filter(case=case, pk=material_id).first()
     if material is None or not material.file:
         raise _no_such_case()
-    # Only what the browser shows by itself is shown inline; DOCX, XLSX and OFD download.
-    inline = inline and material.content_type in PREVIEWABLE
-    return _file_response(material.file.open("rb"), content_type=material.content_type or "application/octet-stream",
-                          filename=material.original_name or f"material-{material.pk}", inline=inline)
+    return downloads.file_response(material.file.open("rb"), name=material.original_name or f"material-{material.pk}",
+                                   content_type=material.content_type, inline=inline)
 
 
 @require_GET
@@ -469,10 +466,10 @@ def material_file(request, number, material_id, inline=False):
 def notice_file(request, number, notice_id, inline=False):
     case = _visible_case(request, number)
     notice = Notice.objects.filter(case=case, pk=notice_id).first()
-    if notice is None or not notice.pdf:
+    if notice is None:
         raise _no_such_case()
-    return _file_response(notice.pdf.open("rb"), content_type="application/pdf", filename=f"{notice.number}.pdf",
-                          inline=inline)
+    return downloads.file_response(notices.open_pdf(notice), name=f"{notice.number}.pdf", content_type="application/pdf",
+                                   inline=inline)
 
 
 @require_GET

@@ -16,6 +16,9 @@ BASE_DIR = env.BASE_DIR
 VAR_DIR = env.path("YIWANG_VAR_DIR", BASE_DIR / "var")
 
 DEBUG = False
+# Earlier secret keys, still accepted for sessions and password-reset links while a new
+# SECRET_KEY takes over (docs/operations.md). SECRET_KEY protects nothing else.
+SECRET_KEY_FALLBACKS = env.listing("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,9 +61,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.YiwangCSPMiddleware",  # Content-Security-Policy on every response (config/csp.py)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.guard.RequestGuardMiddleware",  # odd input refused before anything reads it
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -88,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "themes.context_processors.theme",
+                "csp.context_processors.nonce",  # CSP_NONCE, for our inline <style> blocks
             ],
             # Theme templates first (the visitor's theme, then `default`), then the apps'.
             "loaders": [
@@ -131,19 +138,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and background work ---------------------------------------------------------
+# With Redis unreachable the site degrades instead of failing: the cache falls back to each
+# process's memory, tasks run in the process after commit (config/cache.py, config/tasks.py,
+# docs/operations.md). REDIS_TIMEOUT: seconds a call waits on Redis; REDIS_RETRY_AFTER:
+# seconds Redis is then left alone before it is tried again.
 REDIS_URL = env.string("REDIS_URL")
+REDIS_TIMEOUT = env.integer("REDIS_TIMEOUT", 2)
+REDIS_RETRY_AFTER = env.integer("REDIS_RETRY_AFTER", 5)
+# A failed job runs again after each pause, then stays in RQ's failed job registry (/healthz counts it).
+YIWANG_TASK_RETRIES = {"MAX": 3, "PAUSES": [30, 300, 1800]}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "yiwang",
-        }
-    }
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    from .redis_services import services
+
+    _redis = services(REDIS_URL, timeout=REDIS_TIMEOUT, retry_after=REDIS_RETRY_AFTER)
+    CACHES, RQ_QUEUES, RQ, TASKS = _redis["CACHES"], _redis["RQ_QUEUES"], _redis["RQ"], _redis["TASKS"]
     INSTALLED_APPS.append("django_rq")
-    # Workers: `manage.py rqworker default` (see docs/operations.md).
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -161,6 +170,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
 
 # --- Authentication and permissions ------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    "config.signin.SignInLockBackend",  # first: a locked name or address reaches no other
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -175,6 +185,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Sign-in guessing (config/signin.py), on every way in: an account name with ACCOUNT_FAILURES
+# failed attempts, or a client address with ADDRESS_FAILURES (an office behind one address
+# shares it), within PERIOD seconds is locked for LOCK seconds.
+YIWANG_SIGNIN_LIMITS = {"ACCOUNT_FAILURES": 5, "ADDRESS_FAILURES": 30, "PERIOD": 900, "LOCK": 900}
 
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -196,6 +210,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Request bodies (config/guard.py): anything but uploaded files larger than this answers 413
+# (Django's default, named), JSON nested deeper than this 400, before any parser recurses.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+YIWANG_JSON_MAX_DEPTH = 64
+YIWANG_MAX_URL_LENGTH = 4096  # path and query, as gunicorn's request line; longer answers 414
 
 # --- Email -------------------------------------------------------------------------------
 EMAIL_HOST = env.string("EMAIL_HOST")
@@ -215,6 +234,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "一网通办"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
+# The admin would fetch releases.wagtail.org: a government network need not call out (and the CSP forbids it).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "jpg", "jpeg", "png"]
 
 # --- API ---------------------------------------------------------------------------------
@@ -227,9 +248,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    # Per client address (casefiles/api/throttles.py): progress look-ups take a number and a
-    # code that could otherwise be guessed in bulk, token requests a password.
-    "DEFAULT_THROTTLE_RATES": {"progress": "10/minute", "token": "20/minute", "license-verify": "30/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Yiwang API",
@@ -245,12 +263,48 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.models.agents.Authorisation.Kind"},
 }
 
+# --- Content-Security-Policy (config/csp.py) ---------------------------------------------
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],  # no inline script, no eval: an injected script does not run
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],  # Wagtail's preview frames our own pages
+    }
+}
+
 # --- Yiwang ------------------------------------------------------------------------------
 YIWANG_THEMES = {"default": _("Standard"), "elder": _("Elder-friendly (large type, high contrast)")}
 YIWANG_DEFAULT_THEME = env.string("YIWANG_DEFAULT_THEME", "default")
-# Reverse proxies in front of the site (config/ratelimit.py): 0 reads only REMOTE_ADDR;
+# The secrets of the case and license journals and of the signing keys, each its own
+# (docs/operations.md, "Secrets and their rotation"); development generates them into var/,
+# production requires them. The journal key seals; retired keys (newest first) still verify
+# what they sealed. YIWANG_JOURNAL_LEGACY_KEY: the key (hex) that sealed events written before
+# journal keys had ids, pinned by `manage.py audit legacy-key`. YIWANG_KEY_PASSWORD_OLD: set
+# only for the run of `manage.py license_keys reencrypt`.
+YIWANG_JOURNAL_KEY = env.string("YIWANG_JOURNAL_KEY")
+YIWANG_JOURNAL_RETIRED_KEYS = env.listing("YIWANG_JOURNAL_RETIRED_KEYS")
+YIWANG_JOURNAL_LEGACY_KEY = env.string("YIWANG_JOURNAL_LEGACY_KEY")
+YIWANG_KEY_PASSWORD = env.string("YIWANG_KEY_PASSWORD")
+YIWANG_KEY_PASSWORD_OLD = env.string("YIWANG_KEY_PASSWORD_OLD")
+# The key of the tokens that stand for identity numbers in the search index (casefiles.disclosure):
+# changing it means `manage.py search_index rebuild`.
+YIWANG_SEARCH_KEY = env.string("YIWANG_SEARCH_KEY")
+# Reverse proxies in front of the site (config/clients.py): 0 reads only REMOTE_ADDR;
 # n > 0 takes the client address from X-Forwarded-For, n entries from the right.
 YIWANG_TRUSTED_PROXIES = env.integer("YIWANG_TRUSTED_PROXIES", 0)
+# Look-ups per client address (config/ratelimit.py): (requests, seconds), one count for the
+# page and the API of each. Progress look-ups take a number and a code that could otherwise
+# be guessed in bulk.
+YIWANG_RATE_LIMITS = {"progress": (10, 60), "license-verify": (30, 60)}
 
 LOGGING = {
     "version": 1,

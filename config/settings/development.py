@@ -3,10 +3,13 @@
 from config import env
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import VAR_DIR, YIWANG_JOURNAL_KEY, YIWANG_KEY_PASSWORD, YIWANG_SEARCH_KEY
 
 DEBUG = env.boolean("DEBUG", True)
 SECRET_KEY = env.string("SECRET_KEY") or env.development_secret_key(VAR_DIR)
+YIWANG_JOURNAL_KEY = YIWANG_JOURNAL_KEY or env.development_secret_key(VAR_DIR, "journal_key")
+YIWANG_KEY_PASSWORD = YIWANG_KEY_PASSWORD or env.development_secret_key(VAR_DIR, "key_password")
+YIWANG_SEARCH_KEY = YIWANG_SEARCH_KEY or env.development_secret_key(VAR_DIR, "search_key")
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise wants it to exist)

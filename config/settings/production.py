@@ -5,13 +5,20 @@ from django.core.exceptions import ImproperlyConfigured
 from config import env
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import SECRET_KEY_FALLBACKS, STORAGES, YIWANG_JOURNAL_RETIRED_KEYS
 
 DEBUG = False
 
-SECRET_KEY = env.required("SECRET_KEY", "production needs its own secret key (50+ random characters)")
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
-    raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50+ random characters")
+SECRET_KEY = env.strong_secret("SECRET_KEY", "production needs its own secret key (50+ random characters)")
+# Each secret protects one thing and is rotated on its own (docs/operations.md, "Secrets and
+# their rotation"): none may be derived from, or equal to, another.
+YIWANG_JOURNAL_KEY = env.strong_secret("YIWANG_JOURNAL_KEY", "it seals the case and license journals (50+ random characters)")
+YIWANG_KEY_PASSWORD = env.strong_secret("YIWANG_KEY_PASSWORD", "it encrypts the license signing keys (50+ random characters)")
+YIWANG_SEARCH_KEY = env.strong_secret("YIWANG_SEARCH_KEY", "it keys the identity-number tokens of the search index (50+ random characters)")
+_secrets = [SECRET_KEY, *SECRET_KEY_FALLBACKS, YIWANG_JOURNAL_KEY, *YIWANG_JOURNAL_RETIRED_KEYS, YIWANG_KEY_PASSWORD,
+            YIWANG_SEARCH_KEY]
+if len(set(_secrets)) != len(_secrets):
+    raise ImproperlyConfigured("SECRET_KEY, YIWANG_JOURNAL_KEY, YIWANG_KEY_PASSWORD and YIWANG_SEARCH_KEY must be four different secrets")
 
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:

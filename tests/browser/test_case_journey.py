@@ -3,8 +3,9 @@ a correction, the enterprise corrects, the clerk accepts, a reviewer reviews and
 
 import pytest
 
+from tests.casefiles.conftest import PDF  # a real one-page PDF: uploads are parsed whole
+
 PASSWORD = "pw-for-tests-only"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def pdf(name):

@@ -7,7 +7,23 @@ from casefiles import roles
 from casefiles.demo import demo_resident_id, demo_uscc
 from casefiles.models import Department, Enterprise, Person
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+def pdf_bytes(title="") -> bytes:
+    """A real one-page PDF (every upload is parsed whole); ``title`` makes its bytes differ."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if title:
+        writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 def pdf_upload(name="材料.pdf", content=PDF):
@@ -83,6 +99,19 @@ def submit_application(world, user, applicant):
     workflow.perform(case, "submit", user)
     case.refresh_from_db()
     return case
+
+
+def submit_bundle(world):
+    """The enterprise's bundle (``bundle_world``), every shared material supplied once, submitted."""
+    from casefiles import bundle_applications as bundles
+    from cms.bundles import material_key
+
+    parent = bundles.start(world.applicant, world.enterprise, bundle=world.bundle)
+    for name in ("营业执照", "食品经营许可申请书", "施工许可申请表"):
+        bundles.add_shared(parent, material_key(name), pdf_upload(), world.applicant)
+    bundles.submit(parent, world.applicant)
+    parent.refresh_from_db()
+    return parent
 
 
 @pytest.fixture

@@ -172,8 +172,9 @@ def test_a_clerk_accepts_with_the_version_they_saw(world, submitted_case):
     detail = client.get(case_url(submitted_case.number))
     assert detail.status_code == 200
     names = {t["name"]: t for t in detail.data["transitions"]}
-    assert set(names) == {"accept", "accept_with_deferral", "request_correction", "not_accept"}
-    assert names["not_accept"]["needs"] == ["reason"] and names["accept"]["notice"] == "acceptance"
+    assert set(names) == {"accept", "accept_with_deferral", "request_correction", "propose_non_acceptance"}
+    assert names["propose_non_acceptance"]["needs"] == ["reason"] and names["propose_non_acceptance"]["notice"] is None
+    assert names["accept"]["notice"] == "acceptance"
 
     answer = client.post(case_url(submitted_case.number, "transitions", "accept"), {"comment": "材料齐全"}, format="json",
                          HTTP_IF_MATCH=detail["ETag"])
@@ -242,7 +243,7 @@ def test_a_reviewer_may_not_accept(world, submitted_case):
 
 def test_every_unmet_condition_is_listed(world, submitted_case):
     client = api(world.clerk)
-    no_reason = transition(client, submitted_case, "not_accept", version=submitted_case.version, reason="  ")
+    no_reason = transition(client, submitted_case, "propose_non_acceptance", version=submitted_case.version, reason="  ")
     assert no_reason.status_code == 400 and no_reason.data["code"] == "guard_failed"
     assert no_reason.data["messages"] == ["Give the reason: it is written into the decision the applicant receives."]
     blank_problem = transition(client, submitted_case, "request_correction", version=submitted_case.version,
@@ -437,12 +438,16 @@ def test_a_system_signs_in_with_a_token(world, submitted_case):
     assert bad.status_code in {401, 403}
 
 
-def test_token_requests_are_rate_limited(world):
+def test_token_requests_share_the_sign_in_lock(world, settings):
+    """config/signin.py: the token endpoint is a sign-in; tests/config/test_signin.py covers every way in."""
     client = api()
+    failures = settings.YIWANG_SIGNIN_LIMITS["ACCOUNT_FAILURES"]
     answers = [client.post("/api/v1/auth/token/", {"username": "clerk", "password": f"guess-{i}"}, format="json")
-               for i in range(21)]
-    assert [a.status_code for a in answers[:20]] == [400] * 20
-    assert answers[20].status_code == 429
+               for i in range(failures)]
+    assert [a.status_code for a in answers] == [400] * failures
+    locked = client.post("/api/v1/auth/token/", {"username": "clerk", "password": "pw-for-tests-only"}, format="json")
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
+    assert locked.data["code"] == "throttled" and "token" not in locked.data
 
 
 # --- the anonymous progress look-up -------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils import translation
 from casefiles import activities, bundle_applications as bundles, materials, permissions, workflow
 from casefiles.models import Activity, CaseFile, Material, Status
 
-from .conftest import pdf_upload
+from .conftest import pdf_bytes, pdf_upload
 
 LICENCE = "营业执照"
 
@@ -20,7 +20,7 @@ def key(name):
 def filed(w):
     """A bundle with every material: 营业执照 once for both parts, each part's own form."""
     parent = bundles.start(w.applicant, w.enterprise, bundle=w.bundle)
-    bundles.add_shared(parent, key(LICENCE), pdf_upload("营业执照.pdf", b"%PDF-1.4 licence " + b"x" * 500), w.applicant)
+    bundles.add_shared(parent, key(LICENCE), pdf_upload("营业执照.pdf", pdf_bytes("营业执照")), w.applicant)
     bundles.add_shared(parent, key("食品经营许可申请书"), pdf_upload("申请书.pdf"), w.applicant)
     bundles.add_shared(parent, key("施工许可申请表"), pdf_upload("申请表.pdf"), w.applicant)
     return parent
@@ -95,6 +95,40 @@ def test_refused_upload_stores_nothing(bundle_world):
     assert not Material.objects.filter(case__parent=parent).exists()
     with pytest.raises(workflow.NotFound):
         bundles.add_shared(parent, key(LICENCE), pdf_upload(), w.stranger)
+
+
+def test_shared_changes_made_after_the_bundles_submission_committed_are_refused_and_leave_no_file(bundle_world,
+                                                                                                 monkeypatch):
+    """The bundle is submitted while a shared upload is being checked, and after a removal's
+    request read it as a draft: both are refused when they come to write."""
+    from django.core.files.storage import default_storage
+
+    from casefiles.models import CaseEvent
+
+    w = bundle_world
+    parent = filed(w)
+    licence = parent.children.order_by("pk").first().materials.get(requirement_name=LICENCE)
+    read_as_draft = CaseFile.objects.get(pk=parent.pk)
+    folder = f"cases/{parent.number}/materials"
+    files_before = set(default_storage.listdir(folder)[1])
+    check_upload = materials.check_upload
+
+    def submitted_meanwhile(upload):
+        bundles.submit(CaseFile.objects.get(pk=parent.pk), w.applicant)
+        return check_upload(upload)
+
+    monkeypatch.setattr(materials, "check_upload", submitted_meanwhile)
+    with translation.override("en"):
+        for attempt in (
+            lambda: bundles.add_shared(parent, key(LICENCE), pdf_upload("营业执照-新.pdf"), w.applicant),
+            lambda: bundles.remove_shared(read_as_draft, licence, w.applicant),
+        ):
+            with pytest.raises(materials.UploadRefused) as caught:
+                attempt()
+            assert "before it is submitted" in str(caught.value.message)
+    assert set(default_storage.listdir(folder)[1]) == files_before
+    for child in parent.children.all():
+        assert CaseEvent.objects.filter(case=child).order_by("-sequence").first().action == "submit"
 
 
 def test_submitting_names_every_missing_material_with_its_item_and_submits_nothing(bundle_world):
@@ -272,3 +306,10 @@ def test_two_departments_acting_at_the_same_moment_both_land_and_the_parent_foll
     parent.refresh_from_db()
     assert (food.status, construction.status) == (Status.ACCEPTED, Status.ACCEPTED)
     assert parent.status == Status.ACCEPTED
+
+
+def test_the_parent_never_shows_a_step_waiting_inside_a_department():
+    """A part whose refusal or denial waits for its second person counts as the stage before it."""
+    assert bundles.derived_status(Status.SUBMITTED, [Status.NON_ACCEPTANCE_PENDING, Status.UNDER_REVIEW]) == Status.SUBMITTED
+    assert bundles.derived_status(Status.SUBMITTED, [Status.DENIAL_PENDING, Status.APPROVED]) == Status.UNDER_REVIEW
+    assert bundles.derived_status(Status.SUBMITTED, [Status.NON_ACCEPTANCE_PENDING, Status.NOT_ACCEPTED]) == Status.SUBMITTED

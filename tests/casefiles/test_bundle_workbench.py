@@ -5,9 +5,9 @@ import re
 import pytest
 from django.test import override_settings
 
-from casefiles import bundle_applications as bundles, workflow
+from casefiles import workflow
 
-from .conftest import pdf_upload
+from .conftest import submit_bundle
 
 
 @pytest.fixture
@@ -22,15 +22,7 @@ def text(response) -> str:
 
 @pytest.fixture
 def parent(bundle_world):
-    from cms.bundles import material_key
-
-    w = bundle_world
-    parent = bundles.start(w.applicant, w.enterprise, bundle=w.bundle)
-    for name in ("营业执照", "食品经营许可申请书", "施工许可申请表"):
-        bundles.add_shared(parent, material_key(name), pdf_upload(), w.applicant)
-    bundles.submit(parent, w.applicant)
-    parent.refresh_from_db()
-    return parent
+    return submit_bundle(bundle_world)
 
 
 def test_each_department_finds_its_part_in_its_inbox_with_a_link_to_the_bundle(bundle_world, parent, client):

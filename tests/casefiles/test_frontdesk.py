@@ -116,7 +116,7 @@ def test_results_are_handed_out_at_the_window_and_journaled(world, submitted_cas
         frontdesk.hand_out(case, world.window, recipient_name="林晓燕")
 
 
-def test_a_bundles_results_go_out_together_journaled_on_every_case(world, submitted_case, other_item):
+def test_a_bundles_results_go_out_together_journaled_on_every_case(world, submitted_case, other_item, django_user_model):
     parent = decided(world, submitted_case)
     child = filed(world, other_item)
     materials.add(child, other_item.material_requirements.first(), pdf_upload(), world.window)
@@ -124,7 +124,10 @@ def test_a_bundles_results_go_out_together_journaled_on_every_case(world, submit
     CaseFile.objects.filter(pk=child.pk).update(parent=parent)
     with translation.override("en"), pytest.raises(frontdesk.FrontDeskRefused, match=child.number):
         frontdesk.hand_out(parent, world.window, recipient_name="林晓燕")
-    workflow.perform(child, "not_accept", world.window, reason="不属于本部门受理范围")
+    workflow.perform(child, "propose_non_acceptance", world.window, reason="不属于本部门受理范围")
+    other_decider = django_user_model.objects.create_user("other-decider", password="pw-for-tests-only")
+    other_decider.groups.add(world.other_department.group("decider"))
+    workflow.perform(child, "confirm_non_acceptance", other_decider)
     frontdesk.hand_out(parent, world.window, recipient_name="林晓燕")
     events = CaseEvent.objects.filter(action=frontdesk.HAND_OUT)
     assert {e.case_id for e in events} == {parent.pk, child.pk}

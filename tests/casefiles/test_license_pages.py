@@ -142,7 +142,7 @@ def test_an_incomplete_form_says_what_is_missing(client, license):
 
 def test_the_verify_page_is_rate_limited_per_address(client, license):
     query = {"identifier": license.identifier, "holder_code": license.holder_code}
-    for _ in range(license_views.VERIFICATIONS_PER_MINUTE):
+    for _ in range(settings.YIWANG_RATE_LIMITS["license-verify"][0]):
         assert client.get("/licenses/verify/", query).status_code == 200
     answer = client.get("/licenses/verify/", query)
     assert answer.status_code == 429 and answer["Retry-After"]
@@ -405,6 +405,23 @@ def test_the_issuing_departments_decider_suspends_reinstates_and_revokes(client,
     assert list(LicenseEvent.objects.filter(license=license).values_list("action", "actor")) == [
         ("issue", None), ("suspend", world.decider.pk), ("reinstate", world.decider.pk), ("revoke", world.decider.pk)]
     assert licenses.verify(license.identifier, license.holder_code).outcome == "revoked"
+
+
+def test_supervision_reads_a_persons_license_with_the_number_masked(client, world, food_type):
+    """The issuing department sees the holder's whole number; 电子监察, which only views, sees
+    it masked in the list, on the license's page and in its data."""
+    from casefiles.identifiers import mask_resident_id
+
+    number = world.person.id_number
+    license = licenses.issue(food_type, issuer=world.department, holder=world.person,
+                             data={"scope": "预包装食品销售", "premises": f"负责人身份证 {number}"})
+    client.force_login(world.supervisor)
+    for url in ("/admin/licenses/", f"/admin/licenses/{license.pk}/"):
+        page = client.get(url).content.decode()
+        assert license.number in page and number not in page and mask_resident_id(number) in page, url
+    client.force_login(world.clerk)
+    for url in ("/admin/licenses/", f"/admin/licenses/{license.pk}/"):
+        assert number in client.get(url).content.decode(), url
 
 
 def test_a_revocation_needs_a_reason(client, world, license):

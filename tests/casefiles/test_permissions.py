@@ -55,10 +55,47 @@ def test_listings_agree_with_guardian(world, submitted_case):
     for user in (world.clerk, world.reviewer, world.decider, world.other_clerk, world.applicant, world.stranger, world.citizen):
         by_guardian, by_can, by_listing = _agree(user, cases)
         assert by_guardian == by_can == by_listing, user
-    # Global roles see every submitted case (model-level permission), never drafts.
-    for user in (world.window, world.supervisor):
+    # Global roles see every submitted case (model-level permission), never drafts — a superuser's neither.
+    superuser = type(world.clerk).objects.create_superuser("root", password="pw-for-tests-only")
+    for user in (world.window, world.supervisor, superuser):
         _, by_can, by_listing = _agree(user, cases)
         assert by_can == by_listing == {submitted_case.pk, citizen_case.pk}
+    # A superuser who is an enterprise's member sees that enterprise's draft as its applicant, like anyone.
+    world.enterprise.add_member(superuser)
+    member = type(superuser).objects.get(pk=superuser.pk)
+    _, by_can, by_listing = _agree(member, cases)
+    assert by_can == by_listing == {c.pk for c in cases}
+
+
+def test_a_global_role_never_reaches_a_draft_a_superusers_neither(world, client):
+    """Drafts are the applicant's alone: a superuser asking for one gets the 404 of a missing
+    case over the API and on the portal, finds it in no listing, and holds nothing on it."""
+    from rest_framework.test import APIClient
+
+    draft = applications.start(world.applicant, world.item, world.enterprise)
+    superuser = type(world.clerk).objects.create_superuser("root", password="pw-for-tests-only")
+    assert permissions.held(superuser, draft) == set()
+    for codename in permissions.CODENAMES:
+        assert not permissions.can(superuser, codename, draft), codename
+    api = APIClient()
+    api.force_authenticate(superuser)
+    missing = api.get("/api/v1/cases/00000000000000000000/")
+    answer = api.get(f"/api/v1/cases/{draft.number}/")
+    assert answer.status_code == missing.status_code == 404 and answer.content == missing.content
+    assert api.post(f"/api/v1/cases/{draft.number}/transitions/submit/", {"version": draft.version},
+                    format="json").status_code == 404
+    assert draft.number not in {c["number"] for c in api.get("/api/v1/cases/").json()["results"]}
+    assert not permissions.visible_cases(superuser).filter(pk=draft.pk).exists()
+    assert not permissions.staff_cases(superuser).filter(pk=draft.pk).exists()
+    client.force_login(superuser)
+    assert client.get(f"/my/cases/{draft.number}/").status_code == 404
+    assert client.get(f"/admin/cases/{draft.number}/").status_code == 404
+    # Once submitted, every case is the superuser's to see.
+    for requirement in world.requirements[:2]:
+        materials.add(draft, requirement, pdf_upload(), world.applicant)
+    workflow.perform(draft, "submit", world.applicant)
+    fresh = type(superuser).objects.get(pk=superuser.pk)
+    assert permissions.can(fresh, "decide_casefile", draft) and api.get(f"/api/v1/cases/{draft.number}/").status_code == 200
 
 
 def test_every_grant_records_its_reason_and_revoking_removes_only_its_own(world, submitted_case):

@@ -129,7 +129,8 @@ def test_tabs_sort_the_states(world, client):
     by_status = {status: make_case(world, status=status) for status in Status.values if status != Status.DRAFT}
     client.force_login(world.supervisor)
     expected = {
-        "submitted": {"submitted"}, "correction": {"correction_requested"}, "review": {"accepted", "under_review"},
+        "submitted": {"submitted"}, "non_acceptance": {"non_acceptance_pending"},
+        "correction": {"correction_requested"}, "review": {"accepted", "under_review"},
         "denial": {"denial_pending"}, "decided": {"approved", "denied"},
         "closed": {"concluded", "not_accepted", "withdrawn"}, "all": set(by_status),
     }
@@ -262,8 +263,8 @@ def step_names(response):
 
 def test_the_case_page_offers_each_role_only_its_steps(world, submitted_case, client):
     expected = {
-        "clerk": {"accept", "accept_with_deferral", "request_correction", "not_accept"},
-        "window": {"accept", "accept_with_deferral", "request_correction", "not_accept"},
+        "clerk": {"accept", "accept_with_deferral", "request_correction", "propose_non_acceptance"},
+        "window": {"accept", "accept_with_deferral", "request_correction", "propose_non_acceptance"},
         "reviewer": set(), "decider": set(), "supervisor": set(),
     }
     for who, steps in expected.items():
@@ -367,15 +368,28 @@ def test_request_correction_starts_from_the_materials_marked_for_correction(worl
     assert any(notice.number in m for m in messages_of(response))
 
 
-def test_not_accepting_needs_a_reason(world, submitted_case, client):
+def test_refusing_to_accept_needs_a_reason_and_a_decider_who_finds_it_waiting(world, submitted_case, client):
+    """否决权上移 on the pages: the clerk proposes with the reason; the department's decider finds
+    the proposal in their tab, reads who proposed what, and confirms it."""
     client.force_login(world.clerk)
-    response = client.post(step_url(submitted_case, "not_accept"), {"not_accept-expected_version": submitted_case.version})
+    name = "propose_non_acceptance"
+    response = client.post(step_url(submitted_case, name), {f"{name}-expected_version": submitted_case.version})
     assert response.status_code == 400
     assert any("reason" in m.lower() or "理由" in m for m in messages_of(response))
     submitted_case.refresh_from_db()
     assert submitted_case.status == Status.SUBMITTED
-    client.post(step_url(submitted_case, "not_accept"), {
-        "not_accept-expected_version": submitted_case.version, "not_accept-reason": "不属于本机关职权范围"})
+    client.post(step_url(submitted_case, name), {
+        f"{name}-expected_version": submitted_case.version, f"{name}-reason": "不属于本机关职权范围"})
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == Status.NON_ACCEPTANCE_PENDING
+    assert not Notice.objects.filter(case=submitted_case).exists()
+    client.force_login(world.decider)
+    assert submitted_case.number in numbers_on(client.get(inbox_url(), {"tab": "non_acceptance"}))
+    page = client.get(case_url(submitted_case))
+    assert step_names(page) == {"confirm_non_acceptance", "overturn_non_acceptance"}
+    assert "不属于本机关职权范围" in page.content.decode()
+    client.post(step_url(submitted_case, "confirm_non_acceptance"),
+                {"confirm_non_acceptance-expected_version": submitted_case.version})
     submitted_case.refresh_from_db()
     assert submitted_case.status == Status.NOT_ACCEPTED
     assert Notice.objects.get(case=submitted_case, kind="non_acceptance").content["reason"] == "不属于本机关职权范围"
@@ -474,6 +488,27 @@ def test_review_marks(world, submitted_case, client):
     client.force_login(world.supervisor)  # reads everything, marks nothing
     assert client.post(url, {f"review-{material.pk}-state": Material.Review.REJECTED,
                              f"review-{material.pk}-reason": "x"}).status_code == 403
+
+
+def test_the_review_form_follows_the_domains_rule_and_a_crafted_review_is_refused(world, submitted_case, client):
+    material = submitted_case.materials.get(requirement_name="食品经营许可申请书")
+    url = reverse("casefiles_workbench:review_material", args=[submitted_case.number, material.pk])
+    client.force_login(world.clerk)
+    assert url in client.get(case_url(submitted_case)).content.decode()
+    for step, user in (("accept", world.clerk), ("start_review", world.reviewer), ("approve", world.decider),
+                       ("conclude", world.clerk)):
+        workflow.perform(submitted_case, step, user)
+    events = CaseEvent.objects.filter(case=submitted_case).count()
+    for user in (world.clerk, world.reviewer):
+        client.force_login(user)
+        assert url not in client.get(case_url(submitted_case)).content.decode()
+        response = client.post(url, {f"review-{material.pk}-state": Material.Review.REJECTED,
+                                     f"review-{material.pk}-reason": "事后补一刀"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert any("Concluded" in message or "已办结" in message for message in messages_of(response)), messages_of(response)
+    material.refresh_from_db()
+    assert material.review_state == Material.Review.PENDING
+    assert CaseEvent.objects.filter(case=submitted_case).count() == events
 
 
 def test_a_reviewer_stops_and_restarts_the_clock(world, submitted_case, client):

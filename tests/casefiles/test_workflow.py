@@ -53,7 +53,10 @@ def test_the_happy_path_issues_the_documents_the_law_wants(world, submitted_case
         ("accept", "decider", False),
         ("accept", "applicant", False),
         ("accept", "supervisor", False),
-        ("not_accept", "clerk", True),
+        ("propose_non_acceptance", "clerk", True),
+        ("propose_non_acceptance", "window", True),  # the window proposes; it never refuses alone
+        ("propose_non_acceptance", "decider", False),
+        ("propose_non_acceptance", "reviewer", False),
         ("request_correction", "clerk", True),
         ("withdraw", "applicant", True),
         ("withdraw", "clerk", False),
@@ -86,7 +89,7 @@ def test_steps_out_of_order_are_refused(world, submitted_case):
 
 def test_available_lists_only_what_this_user_may_do_now(world, submitted_case):
     assert {t.name for t in workflow.available(submitted_case, world.clerk)} == {
-        "accept", "accept_with_deferral", "request_correction", "not_accept"
+        "accept", "accept_with_deferral", "request_correction", "propose_non_acceptance"
     }
     assert {t.name for t in workflow.available(submitted_case, world.applicant)} == {"withdraw"}
     assert workflow.available(submitted_case, world.reviewer) == []
@@ -217,11 +220,112 @@ def test_a_step_ignores_parameters_it_does_not_declare(world, submitted_case):
     assert submitted_case.deferred_due is None
 
 
-def test_not_accepting_needs_a_reason_and_issues_a_decision(world, submitted_case):
+def test_nobody_refuses_acceptance_alone(world, submitted_case):
+    """否决权上移: the clerk proposes with the reason, a decider of the department confirms and
+    the decision is issued then — not before."""
     with pytest.raises(workflow.GuardFailed):
-        workflow.perform(submitted_case, "not_accept", world.clerk, reason="  ")
-    workflow.perform(submitted_case, "not_accept", world.clerk, reason="申请事项依法不需要取得行政许可")
-    assert kinds(submitted_case) == ["non_acceptance"]
+        workflow.perform(submitted_case, "propose_non_acceptance", world.clerk, reason="  ")
+    workflow.perform(submitted_case, "propose_non_acceptance", world.clerk, reason="申请事项依法不需要取得行政许可")
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == Status.NON_ACCEPTANCE_PENDING and kinds(submitted_case) == []
+    assert {t.name for t in workflow.available(submitted_case, world.clerk)} == set()
+    assert {t.name for t in workflow.available(submitted_case, world.decider)} == {
+        "confirm_non_acceptance", "overturn_non_acceptance"}
+    for nobody in (world.clerk, world.window, world.reviewer, world.supervisor):
+        with pytest.raises(workflow.NotPermitted):
+            workflow.perform(submitted_case, "confirm_non_acceptance", nobody)
+    workflow.perform(submitted_case, "confirm_non_acceptance", world.decider)
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == Status.NOT_ACCEPTED and kinds(submitted_case) == ["non_acceptance"]
+    notice = submitted_case.notices.get()
+    assert notice.content["reason"] == "申请事项依法不需要取得行政许可"  # the proposal's reason, as confirmed
+
+
+def test_a_decider_may_overturn_a_proposal_and_the_case_waits_for_acceptance_again(world, submitted_case):
+    workflow.perform(submitted_case, "propose_non_acceptance", world.window, reason="不属于本机关职权范围")
+    workflow.perform(submitted_case, "overturn_non_acceptance", world.decider)
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == Status.SUBMITTED and kinds(submitted_case) == []
+    workflow.perform(submitted_case, "accept", world.clerk)
+
+
+def test_the_proposer_never_confirms_nor_does_the_window(world, submitted_case, django_user_model):
+    """A decider who proposed cannot confirm their own proposal, and whoever also sits at the
+    window (窗口无否决权) confirms no refusal, whatever else they hold."""
+    from casefiles import roles
+
+    world.decider.groups.add(world.department.group("clerk"))
+    proposer = type(world.decider).objects.get(pk=world.decider.pk)
+    workflow.perform(submitted_case, "propose_non_acceptance", proposer, reason="重复申请")
+    with pytest.raises(workflow.GuardFailed) as caught:
+        workflow.perform(submitted_case, "confirm_non_acceptance", proposer)
+    assert "否决权上移" in caught.value.messages[0]
+    world.decider2.groups.add(roles.global_group(roles.WINDOW_CLERK))
+    at_window = type(world.decider2).objects.get(pk=world.decider2.pk)
+    with pytest.raises(workflow.GuardFailed) as caught:
+        workflow.perform(submitted_case, "confirm_non_acceptance", at_window)
+    assert "窗口无否决权" in caught.value.messages[0]
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == Status.NON_ACCEPTANCE_PENDING and kinds(submitted_case) == []
+
+
+def test_a_confirmer_may_word_the_reason_anew(world, submitted_case):
+    workflow.perform(submitted_case, "propose_non_acceptance", world.clerk, reason="材料不全")
+    workflow.perform(submitted_case, "confirm_non_acceptance", world.decider, reason="申请事项不属于本机关职权范围，请向区市场监管局申请")
+    assert submitted_case.notices.get().content["reason"].startswith("申请事项不属于本机关职权范围")
+
+
+def test_the_applicant_may_withdraw_while_a_refusal_waits(world, submitted_case):
+    workflow.perform(submitted_case, "propose_non_acceptance", world.clerk, reason="重复申请")
+    assert {t.name for t in workflow.available(submitted_case, world.applicant)} == {"withdraw"}
+    workflow.perform(submitted_case, "withdraw", world.applicant)
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == Status.WITHDRAWN
+
+
+@pytest.fixture
+def received_2_march(submitted_case):
+    """The application, received on Monday 2 March 2026: its 5 working days end on Monday 9 March."""
+    CaseFile.objects.filter(pk=submitted_case.pk).update(submitted_at=at(2026, 3, 2))
+    submitted_case.refresh_from_db()
+    return submitted_case
+
+
+def test_art32_days_run_on_while_a_refusal_waits(world, received_2_march):
+    """A proposal made within Art. 32's 5 working days and not confirmed in them lapses: the
+    confirmation is refused after them, and the tick accepts the application by operation of
+    law from the day it was received."""
+    case = received_2_march
+    workflow.perform(case, "propose_non_acceptance", world.clerk, reason="重复申请", now=at(2026, 3, 6))
+    case.refresh_from_db()
+    assert workflow.apply_deemed_acceptance(now=at(2026, 3, 9, 18)) == []  # the last of the 5 days: it waits
+    with pytest.raises(workflow.GuardFailed) as caught:
+        workflow.perform(case, "confirm_non_acceptance", world.decider, now=at(2026, 3, 10, 9))
+    assert "Article 32" in caught.value.messages[0]
+    assert workflow.apply_deemed_acceptance(now=at(2026, 3, 10, 9)) == [case.number]
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and case.deemed_accepted
+    assert timezone.localdate(case.accepted_at) == datetime.date(2026, 3, 2)
+    event = case.events.get(action="deem_accepted")
+    assert event.from_state == Status.NON_ACCEPTANCE_PENDING and event.data["proposal_lapsed"] is True
+    assert kinds(case) == ["acceptance"]
+
+
+def test_a_refusal_confirmed_in_time_stands(world, received_2_march):
+    case = received_2_march
+    workflow.perform(case, "propose_non_acceptance", world.clerk, reason="重复申请", now=at(2026, 3, 5))
+    workflow.perform(case, "confirm_non_acceptance", world.decider, now=at(2026, 3, 9, 17))
+    assert workflow.apply_deemed_acceptance(now=at(2026, 3, 12)) == []
+    case.refresh_from_db()
+    assert case.status == Status.NOT_ACCEPTED and kinds(case) == ["non_acceptance"]
+
+
+def test_no_refusal_is_proposed_once_the_law_counts_the_application_as_accepted(world, received_2_march):
+    case = received_2_march
+    with pytest.raises(workflow.GuardFailed):
+        workflow.perform(case, "propose_non_acceptance", world.clerk, reason="重复申请", now=at(2026, 3, 10))
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
 
 
 def test_the_applicant_withdraws_before_the_decision_but_not_after(world, submitted_case):
@@ -247,7 +351,7 @@ def test_a_stale_version_loses_and_nothing_is_half_applied(world, submitted_case
     workflow.perform(case, "accept", world.clerk)
     events_before = CaseEvent.objects.filter(case=case).count()
     with pytest.raises(workflow.Conflict):
-        workflow.perform(stale, "not_accept", world.clerk, reason="重复申请")
+        workflow.perform(stale, "propose_non_acceptance", world.clerk, reason="重复申请")
     with pytest.raises(workflow.Conflict):
         fresh = CaseFile.objects.get(pk=case.pk)
         workflow.perform(fresh, "start_review", world.reviewer, expected_version=stale.version)
@@ -288,7 +392,8 @@ def test_concurrent_clerks_one_wins(world, submitted_case):
         try:
             case = CaseFile.objects.get(pk=case_pk)
             barrier.wait(timeout=10)
-            name, params = ("accept", {}) if index % 2 else ("not_accept", {"reason": "重复申请"})
+            name, params = ("accept", {}) if index % 2 else (
+                "request_correction", {"problems": [{"material": "营业执照", "problem": "复印件不清晰"}]})
             workflow.perform(case, name, world.clerk, **params)
             return "won"
         except workflow.Conflict:
@@ -300,6 +405,74 @@ def test_concurrent_clerks_one_wins(world, submitted_case):
         outcomes = list(pool.map(attempt, range(8)))
     assert outcomes.count("won") == 1 and outcomes.count("conflict") == 7
     case = CaseFile.objects.get(pk=case_pk)
-    assert case.status in {Status.ACCEPTED, Status.NOT_ACCEPTED}
+    assert case.status in {Status.ACCEPTED, Status.CORRECTION_REQUESTED}
     assert Notice.objects.filter(case=case).count() == 1
-    assert CaseEvent.objects.filter(case=case, action__in=["accept", "not_accept"]).count() == 1
+    assert CaseEvent.objects.filter(case=case, action__in=["accept", "request_correction"]).count() == 1
+
+
+def test_what_a_person_writes_into_a_step_is_bounded(world, submitted_case):
+    """A megabyte of reason would be printed on a decision and kept in the journal for good."""
+    events_before = submitted_case.events.count()
+    with pytest.raises(workflow.GuardFailed, match="at most 5000 characters"):
+        workflow.perform(submitted_case, "propose_non_acceptance", world.clerk, reason="不" * 5001)
+    with pytest.raises(workflow.GuardFailed, match="at most 5000 characters"):
+        workflow.perform(submitted_case, "accept", world.clerk, comment="好" * 5001)
+    with pytest.raises(workflow.GuardFailed, match="at most 100 problems"):
+        workflow.perform(submitted_case, "request_correction", world.clerk,
+                         problems=[{"material": "营业执照", "problem": "不清晰"}] * 101)
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == Status.SUBMITTED and submitted_case.events.count() == events_before
+    workflow.perform(submitted_case, "accept", world.clerk, comment="好" * 5000)  # the bound itself is fine
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_submission_judges_its_materials_holding_the_case(world):
+    """A removal holds the case's row when the applicant presses "submit": the submission waits
+    for it, and then finds the required file gone — it must not go through on what it read first."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
+    case = applications.start(world.applicant, world.item, world.enterprise)
+    form, _licence = (materials.add(case, r, pdf_upload(f"{r.name}.pdf"), world.applicant) for r in world.requirements[:2])
+    removed, release, outcome = threading.Event(), threading.Event(), {}
+
+    def remove():
+        try:
+            with transaction.atomic():
+                materials.remove(form, world.applicant)  # locks the case's row until the commit
+                removed.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def submit():
+        try:
+            workflow.perform(CaseFile.objects.get(pk=case.pk), "submit", world.applicant)
+            outcome["result"] = "submitted"
+        except workflow.GuardFailed as refused:
+            outcome["result"] = refused.messages
+        finally:
+            connections.close_all()
+
+    remover = threading.Thread(target=remove)
+    remover.start()
+    assert removed.wait(timeout=30)
+    submitter = threading.Thread(target=submit)
+    submitter.start()
+    with connection.cursor() as cursor:  # until the submission waits for the removal's lock
+        for _ in range(300):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                break
+            __import__("time").sleep(0.05)
+        else:
+            pytest.fail("the submission never waited for the case's row")
+    release.set()
+    remover.join(timeout=30)
+    submitter.join(timeout=30)
+    assert outcome["result"] != "submitted" and "食品经营许可申请书" in outcome["result"][0]
+    assert CaseFile.objects.get(pk=case.pk).status == Status.DRAFT

@@ -10,6 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "x7Qp9vLm2Zr8Wt5Ys1Bn4Hc6Jd0Fg3Ke" * 2
+JOURNAL_KEY = "j0urnal-" + "Rf2Vn8Kc5Lq1Xw7Tz4Hb9Md3Jy6Gs0Pe" * 2
+KEY_PASSWORD = "passw0rd-" + "Tb6Qm1Zx8Wr3Lk5Nc9Hv2Js7Dy4Gf0Pa" * 2
+SEARCH_KEY = "s3arch-" + "Wm4Hq9Lb2Xt7Rc5Kz1Nv8Jd3Fy6Gp0Se" * 2
+SECRETS = {"SECRET_KEY": STRONG_KEY, "YIWANG_JOURNAL_KEY": JOURNAL_KEY, "YIWANG_KEY_PASSWORD": KEY_PASSWORD,
+           "YIWANG_SEARCH_KEY": SEARCH_KEY}
 
 PROBE = """
 import json, django
@@ -35,6 +40,8 @@ print(json.dumps({
 def run(code, module="config.settings.development", **env_vars):
     env = {k: v for k, v in os.environ.items() if k not in {
         "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_HOST",
+        "SECRET_KEY_FALLBACKS", "YIWANG_JOURNAL_KEY", "YIWANG_JOURNAL_RETIRED_KEYS", "YIWANG_JOURNAL_LEGACY_KEY",
+        "YIWANG_KEY_PASSWORD", "YIWANG_KEY_PASSWORD_OLD", "YIWANG_SEARCH_KEY",
         "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest for Playwright, never in production
     }}
     env.update(DJANGO_SETTINGS_MODULE=module, **env_vars)
@@ -58,11 +65,11 @@ def test_embedded_defaults(tmp_path):
     assert found["time_zone"] == "Asia/Shanghai"
     assert found["media_root"] == str(tmp_path / "media")
     assert found["email"].endswith("console.EmailBackend")
-    # The development secret key is generated once into var/ and reused.
-    key = (tmp_path / "secret_key").read_text()
-    assert len(key) >= 50
+    # The development secrets are generated once into var/, each its own, and reused.
+    keys = {name: (tmp_path / name).read_text() for name in ("secret_key", "journal_key", "key_password")}
+    assert all(len(key) >= 50 for key in keys.values()) and len(set(keys.values())) == 3
     probe(YIWANG_VAR_DIR=str(tmp_path))
-    assert (tmp_path / "secret_key").read_text() == key
+    assert {name: (tmp_path / name).read_text() for name in keys} == keys
 
 
 def test_external_services_switch_on_by_environment(tmp_path):
@@ -76,8 +83,8 @@ def test_external_services_switch_on_by_environment(tmp_path):
     )
     assert found["engine"] == "django.db.backends.postgresql"
     assert found["name"] == "test"
-    assert found["cache"].endswith("RedisCache")
-    assert found["tasks"] == "RQBackend"
+    assert found["cache"] == "config.cache.DegradingRedisCache"  # Redis, degrading when it is away
+    assert found["tasks"] == "DegradingRQBackend"
     assert found["search"] == "elasticsearch"
     assert found["media_root"] == str(tmp_path / "files")
     assert found["email"].endswith("smtp.EmailBackend")
@@ -89,8 +96,18 @@ def test_external_services_switch_on_by_environment(tmp_path):
         ({"ALLOWED_HOSTS": "yiwang.example.gov.cn"}, "SECRET_KEY must be set"),
         ({"ALLOWED_HOSTS": "yiwang.example.gov.cn", "SECRET_KEY": "short"}, "too weak"),
         ({"ALLOWED_HOSTS": "yiwang.example.gov.cn", "SECRET_KEY": "django-insecure-" + "a1b2c3d4e5" * 6}, "too weak"),
-        ({"SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS"),
-        ({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({**SECRETS}, "ALLOWED_HOSTS"),
+        ({**SECRETS, "ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        # The journal key and the keys' password are secrets of their own, required and strong.
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_JOURNAL_KEY": ""}, "YIWANG_JOURNAL_KEY must be set"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_JOURNAL_KEY": "journal"}, "YIWANG_JOURNAL_KEY is too weak"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_KEY_PASSWORD": ""}, "YIWANG_KEY_PASSWORD must be set"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_KEY_PASSWORD": "a" * 60}, "YIWANG_KEY_PASSWORD is too weak"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_JOURNAL_KEY": STRONG_KEY}, "four different secrets"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_KEY_PASSWORD": JOURNAL_KEY}, "four different secrets"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "SECRET_KEY_FALLBACKS": JOURNAL_KEY}, "four different secrets"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SEARCH_KEY": ""}, "YIWANG_SEARCH_KEY must be set"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SEARCH_KEY": STRONG_KEY}, "four different secrets"),
     ],
 )
 def test_production_refuses_insecure_defaults(tmp_path, env_vars, complaint):
@@ -105,8 +122,8 @@ def test_production_passes_deploy_checks(tmp_path):
         " run(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
         "config.settings.production",
         YIWANG_VAR_DIR=str(tmp_path),
-        SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="yiwang.example.gov.cn",
+        **SECRETS,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from casefiles import agents, licenses, tallies, workflow
+from casefiles import agents, licenses, notices, tallies, workflow
 
 
 class Command(BaseCommand):
@@ -21,10 +21,11 @@ class Command(BaseCommand):
         rescheduled = workflow.reschedule_stopped_clocks()
         authorisations = agents.expire_due()
         folded = tallies.fold()
+        rendered = notices.render_pending()
         self.stdout.write(
             f"{len(accepted)} case(s) deemed accepted, {expired} license(s) expired, "
             f"{rescheduled} stopped clock(s) carried forward, {authorisations} agent authorisation(s) expired, "
-            f"{folded} tally row(s) folded"
+            f"{folded} tally row(s) folded, {rendered} notice PDF(s) rendered"
         )
 
     def tally(self, repair):
