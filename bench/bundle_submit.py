@@ -59,11 +59,12 @@ ITEMS = (
 
 
 def build():
-    from casefiles.demo import demo_uscc
-    from casefiles.models import Department, Enterprise
+    from django.contrib.auth import get_user_model
+
+    from casefiles.demo.directory import demo_uscc
+    from casefiles.directory.models import Department, Enterprise
     from cms.models import MaterialRequirement, ServiceItemPage
     from cms.sitetree import ensure_department_page
-    from django.contrib.auth import get_user_model
 
     items = []
     for index, (code, name, title, own) in enumerate(ITEMS):
@@ -105,7 +106,7 @@ def file_bytes() -> int:
 
 
 def one_bundle(items, user, enterprise, files):
-    from casefiles import bundle_applications as bundles
+    from casefiles.bundles import applications as bundles
 
     parent = bundles.start(user, enterprise, items=items, title="企业开办一件事")
     # One form posted with every file, as the portal's page sends it.
@@ -116,7 +117,8 @@ def one_bundle(items, user, enterprise, files):
 
 
 def six_apart(items, user, enterprise, files):
-    from casefiles import applications, materials, workflow
+    from casefiles.cases import applications, workflow
+    from casefiles.materials import uploads as materials
 
     cases = []
     for item in items:
@@ -129,7 +131,7 @@ def six_apart(items, user, enterprise, files):
 
 
 def measure(label, run, rounds):
-    from casefiles.models import Material
+    from casefiles.materials.models import Material
 
     times = []
     bytes_before, rows_before = file_bytes(), Material.objects.count()

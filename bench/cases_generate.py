@@ -19,7 +19,7 @@ What it makes:
   two years: recent ones open in every state, older ones mostly concluded. Statuses, dates,
   deadlines and numbers (per region and day, with the counters the number module would have
   left) are consistent with the workflow.
-- Their grants exactly as casefiles.permissions makes them: a CaseGrant row per reason and
+- Their grants exactly as casefiles.access.permissions makes them: a CaseGrant row per reason and
   principal, and guardian's direct foreign-key rows (CaseFileGroupObjectPermission /
   CaseFileUserObjectPermission) per permission — the applicant's (enterprise members group,
   or the person's user) from the start, the department's clerk / reviewer / decider groups
@@ -61,9 +61,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from bench.search_generate import BRANDS, DEPARTMENTS, GIVEN, ITEMS, ROADS, SURNAMES, TRADES, WEIGHTS  # noqa: E402
-from casefiles import roles  # noqa: E402
-from casefiles.identifiers import USCC_ALPHABET, resident_id_check_character, uscc_check_character  # noqa: E402
-from casefiles.models import CaseFile, Department, DepartmentRole, Enterprise, Person  # noqa: E402
+from casefiles.cases.models import CaseFile
+from casefiles.directory import roles  # noqa: E402
+from casefiles.directory.identifiers import USCC_ALPHABET, resident_id_check_character, uscc_check_character  # noqa: E402
+from casefiles.directory.models import Department, DepartmentRole, Enterprise, Person
 
 ENTERPRISES = 20_000
 PERSONS = 100_000

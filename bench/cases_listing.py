@@ -58,8 +58,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from guardian.shortcuts import get_objects_for_user  # noqa: E402
 
-from casefiles import permissions  # noqa: E402
-from casefiles.models import CaseFile, Enterprise, Person, Status  # noqa: E402
+from casefiles.access import permissions  # noqa: E402
+from casefiles.cases.models import CaseFile, Status
+from casefiles.directory.models import Enterprise, Person
 from casefiles.workbench import access, inbox  # noqa: E402
 
 PAGE = 50

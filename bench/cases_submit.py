@@ -5,7 +5,7 @@
     .venv/bin/python bench/cases_submit.py --profile 30     # cProfile of 30 submissions, one process
 
 One submission is what an applicant does online: ``applications.start`` (a draft for a live
-guide, for the user's enterprise), ``materials.add`` three times (a small PDF, 5–8 KB, for
+guide, for the user's enterprise), ``uploads.add`` three times (a small PDF, 5–8 KB, for
 each of the guide's three requirements) and ``workflow.perform(case, "submit", user)``. Each
 worker is a process of its own (fork; Django is CPU-bound, threads would share one core)
 acting as its own enterprise members (qy00000 … from the generator) on random guides; the
@@ -48,8 +48,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from casefiles import applications, materials, workflow  # noqa: E402
-from casefiles.models import Enterprise  # noqa: E402
+from casefiles.cases import applications, workflow
+from casefiles.directory.models import Enterprise  # noqa: E402
+from casefiles.materials import uploads
 
 MODES = {
     "as-is": {},
@@ -104,7 +105,7 @@ def submit_one(user, enterprise, item, requirements, pdfs) -> str:
     applicant = applications.resolve_applicant(user, f"enterprise:{enterprise.pk}")  # as the apply form does
     case = applications.start(user, item, applicant)
     for requirement, (name, content) in zip(requirements, pdfs):
-        materials.add(case, requirement, SimpleUploadedFile(name, content, content_type="application/pdf"), user)
+        uploads.add(case, requirement, SimpleUploadedFile(name, content, content_type="application/pdf"), user)
     workflow.perform(case, "submit", user)
     return case.number
 

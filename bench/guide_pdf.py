@@ -75,7 +75,8 @@ FAQ = [
 def build():
     from wagtail.rich_text import RichText
 
-    from casefiles.models import Department, LicenseType
+    from casefiles.directory.models import Department
+    from casefiles.licenses.models import LicenseType
     from cms.models import BundleItem, BundlePage, MaterialRequirement, ServiceItemPage
     from cms.sitetree import ensure_department_page
 

@@ -16,8 +16,8 @@ data fields, an enterprise with a member and one license. Then:
        in, the whole response streamed, every middleware): median and p95 of many;
   (c2) the same download calling the view function directly (RequestFactory, the user set):
        what the license code itself costs, without sessions, themes and the other middleware;
-  (d)  verifications per second for the seconds given: licenses.verify (identifier + holder
-       code), licenses.verify_payload (a scanned QR code), and GET /api/v1/licenses/<id>/verify/
+  (d)  verifications per second for the seconds given: lifecycle.verify (identifier + holder
+       code), lifecycle.verify_payload (a scanned QR code), and GET /api/v1/licenses/<id>/verify/
        through the test client (each request from another address, as many clients would be,
        so the per-client throttle counts but never refuses).
 With --out it also writes the certificate there, to look at.
@@ -62,9 +62,10 @@ FOOD_FIELDS = [
 def build():
     from django.contrib.auth import get_user_model
 
-    from casefiles import licenses
-    from casefiles.demo import demo_uscc
-    from casefiles.models import Department, Enterprise, LicenseType
+    from casefiles.demo.directory import demo_uscc
+    from casefiles.directory.models import Department, Enterprise
+    from casefiles.licenses import lifecycle
+    from casefiles.licenses.models import LicenseType
 
     call_command("migrate", verbosity=0)
     department = Department.objects.create(code="SCJGJ", name="珠海市市场监督管理局", region_code="440400",
@@ -77,7 +78,7 @@ def build():
                                            legal_representative="林晓燕", region_code="440402")
     holder = get_user_model().objects.create_user("holder", password="bench-only")
     enterprise.add_member(holder)
-    license = licenses.issue(food, issuer=department, holder=enterprise, data={k: v for k, _label, v in FOOD_FIELDS})
+    license = lifecycle.issue(food, issuer=department, holder=enterprise, data={k: v for k, _label, v in FOOD_FIELDS})
     return license, holder
 
 
@@ -105,8 +106,8 @@ def main():
 
     from weasyprint import HTML
 
-    from casefiles import certificates, licenses
-    from casefiles.models import License
+    from casefiles.licenses import certificates, lifecycle
+    from casefiles.licenses.models import License
     from cms import pdf
 
     translation.activate("zh-hans")
@@ -139,7 +140,7 @@ def main():
         downloads.append(time.perf_counter() - started)
     from django.test import RequestFactory
 
-    from casefiles.license_pages import views
+    from casefiles.portal import licenses as views
 
     factory = RequestFactory()
     direct = []
@@ -154,9 +155,9 @@ def main():
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "certificate.pdf").write_bytes(data)
 
-    payload = licenses.qr_payload(license)
-    assert licenses.verify(license.identifier, license.holder_code).outcome == "valid"
-    assert licenses.verify_payload(payload).outcome == "valid"
+    payload = lifecycle.qr_payload(license)
+    assert lifecycle.verify(license.identifier, license.holder_code).outcome == "valid"
+    assert lifecycle.verify_payload(payload).outcome == "valid"
     api_url = f"/api/v1/licenses/{license.identifier}/verify/"
     api = Client()
 
@@ -165,8 +166,8 @@ def main():
         assert response.status_code == 200
 
     rates = {
-        "licenses.verify": per_second(lambda i: licenses.verify(license.identifier, license.holder_code), args.seconds),
-        "licenses.verify_payload": per_second(lambda i: licenses.verify_payload(payload), args.seconds),
+        "licenses.verify": per_second(lambda i: lifecycle.verify(license.identifier, license.holder_code), args.seconds),
+        "licenses.verify_payload": per_second(lambda i: lifecycle.verify_payload(payload), args.seconds),
         "GET /api/v1/licenses/<id>/verify/": per_second(through_api, args.seconds),
     }
 

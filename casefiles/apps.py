@@ -8,6 +8,7 @@ class CasefilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import indexing, signals  # noqa: F401
+        from casefiles import signals
+        from casefiles.cases import indexing
 
         indexing.register_kinds()

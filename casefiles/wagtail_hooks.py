@@ -4,7 +4,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Activity, CalendarYear, Department, Enterprise, LicenseType, Person
+from casefiles.bundles.models import Activity
+from casefiles.deadlines.models import CalendarYear
+from casefiles.directory.models import Department, Enterprise, Person
+from casefiles.licenses.models import LicenseType
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -66,7 +69,7 @@ class CalendarYearViewSet(ModelViewSet):
 
 
 class ActivityViewSet(ModelViewSet):
-    """一照通行: which items each business activity needs (casefiles.activities)."""
+    """一照通行: which items each business activity needs (casefiles.bundles.activities)."""
 
     model = Activity
     icon = "tasks"
@@ -106,14 +109,14 @@ def register_calendar():
 
 class CaseFilesMenuItem(MenuItem):
     def is_shown(self, request):
-        from .workbench.access import is_case_staff
+        from casefiles.workbench.access import is_case_staff
 
         return is_case_staff(request.user)
 
 
 @hooks.register("register_admin_urls")
 def register_workbench_urls():
-    from .workbench import urls
+    from casefiles.workbench import urls
 
     return [path("cases/", include(urls))]
 
@@ -126,7 +129,7 @@ def register_workbench_menu_item():
 
 class FrontDeskMenuItem(MenuItem):
     def is_shown(self, request):
-        from .frontdesk import is_window_clerk
+        from casefiles.frontdesk.window import is_window_clerk
 
         return is_window_clerk(request.user)
 
@@ -141,21 +144,21 @@ def register_frontdesk_menu_item():
 
 class IssuedLicensesMenuItem(MenuItem):
     def is_shown(self, request):
-        from .license_pages.staff import is_license_staff
+        from casefiles.licenses.staff import is_license_staff
 
         return is_license_staff(request.user)
 
 
 class LicenseUsageMenuItem(MenuItem):
     def is_shown(self, request):
-        from .license_pages.staff import may_see_usage
+        from casefiles.licenses.staff import may_see_usage
 
         return may_see_usage(request.user)
 
 
 @hooks.register("register_admin_urls")
 def register_license_urls():
-    from .license_pages import admin_urls
+    from casefiles.workbench import license_urls as admin_urls
 
     return [path("licenses/", include(admin_urls))]
 

@@ -37,7 +37,8 @@ from django.utils.translation import gettext as _
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from casefiles.models import Department, LicenseType
+from casefiles.directory.models import Department
+from casefiles.licenses.models import LicenseType
 from cms.blocks import RICH
 from cms.bundles import material_key
 

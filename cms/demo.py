@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils.html import escape
 
-from casefiles.models import Department
+from casefiles.directory.models import Department
 from cms import catalog
 from cms.sitetree import ensure_department_page, ensure_sections, home_page
 

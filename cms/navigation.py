@@ -40,7 +40,7 @@ def a_to_z(guides) -> "OrderedDict[str, list]":
 
 
 def guide_index(request) -> dict:
-    from casefiles.models import Department
+    from casefiles.directory.models import Department
     from cms.models import ServiceItemPage, ServiceObject
 
     guides = ServiceItemPage.objects.live().public().select_related("department")

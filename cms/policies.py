@@ -31,7 +31,7 @@ def filter_policies(queryset, *, industry=None, department=None, category=None, 
 
 
 def index_context(request, per_page=20) -> dict:
-    from casefiles.models import Department
+    from casefiles.directory.models import Department
     from cms.models import Industry, PolicyPage
 
     params = request.GET

@@ -4,7 +4,7 @@ from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from casefiles.models import Department
+from casefiles.directory.models import Department
 
 
 def site_tree_exists() -> bool:
@@ -24,7 +24,7 @@ def give_department_its_page(sender, instance, raw=False, **kwargs):
     # Fixture loads (raw) restore pages and grants from the fixture itself.
     if raw or not site_tree_exists():
         return
-    from casefiles.roles import ensure_department_groups
+    from casefiles.directory.roles import ensure_department_groups
     from cms.sitetree import ensure_department_page
 
     # The role groups come from casefiles' own receiver; asking again is a no-op that does
@@ -75,7 +75,7 @@ def connect_page_cache() -> None:
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from casefiles.models import LicenseType
+    from casefiles.licenses.models import LicenseType
 
     page_published.connect(_forget_cached_pages, dispatch_uid="page_cache_published")
     page_unpublished.connect(_forget_cached_pages, dispatch_uid="page_cache_unpublished")

@@ -16,7 +16,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
-from .outage import Outage
+from config.outage import Outage
 
 MISSED_KEYS_KEPT = 10_000  # beyond this, the rest expire on their own timeouts
 FALLBACK_MAX_ENTRIES = 1_000

@@ -25,7 +25,7 @@ from django_tasks_rq.backend import RQBackend
 from redis.exceptions import RedisError
 from rq.job import Retry
 
-from .outage import Outage
+from config.outage import Outage
 
 
 class DegradingRQBackend(RQBackend):

@@ -6,10 +6,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config import signin_views
+from config.views import healthz
 from themes.views import switch_theme
-
-from . import signin_views
-from .views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -21,9 +20,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("theme/", switch_theme, name="switch_theme"),
-    path("", include("casefiles.urls")),  # the applicant portal: apply/, my/cases/, progress/
-    path("", include("casefiles.license_pages.urls")),  # licenses/verify/, licenses/keys.json, licenses/shared/…, my/licenses/
-    path("api/v1/licenses/", include("casefiles.license_pages.api_urls")),
+    path("", include("casefiles.portal.urls")),  # the applicant portal: apply/, my/cases/, progress/
+    path("", include("casefiles.portal.license_urls")),  # licenses/verify/, licenses/keys.json, licenses/shared/…, my/licenses/
+    path("api/v1/licenses/", include("casefiles.api.license_urls")),
     path("api/v1/", include("casefiles.api.urls")),
     path("search/", include("search.urls")),
 ]

@@ -8,8 +8,8 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
-        from .providers import register_catalogue
+        from search import signals
+        from search.providers import register_catalogue
 
         register_catalogue()
         signals.watch_grants()

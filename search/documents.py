@@ -1,7 +1,7 @@
 """One document shape for every kind of record, and the registry of the kinds.
 
 Every kind (guide, bundle, policy from ``search.providers``; case, material, license from
-``casefiles.indexing``) is indexed as a ``SearchDocument``. A ``Provider`` turns its records
+``casefiles.cases.indexing``) is indexed as a ``SearchDocument``. A ``Provider`` turns its records
 into documents and says who may see each one: its ``access`` list of principals, like
 Plone's ``allowedRolesAndUsers``. A kind is added by writing a provider and calling
 ``register`` from its app's ``ready()``; backends, indexing, commands and pages need no change.
@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from django.db import models
 
-from . import trimming
+from search import trimming
 
 KIND_PATTERN = r"^[a-z][a-z0-9]{0,19}$"
 
@@ -144,7 +144,7 @@ def register(kind: str, provider: Provider) -> Provider:
     _registry[kind] = provider
     _by_model.clear()
     if provider.model is not None:
-        from .signals import watch
+        from search.signals import watch
 
         watch(provider.model)
     return provider
@@ -178,7 +178,7 @@ def priority(kind: str) -> int:
 _by_model: dict[type, list[Provider]] = {}
 
 # Words no document holds in clear — a person's identity number is indexed as a keyed token
-# (casefiles.disclosure) — and how a query holding them finds them: ``recognise(text)``
+# (casefiles.access.disclosure) — and how a query holding them finds them: ``recognise(text)``
 # returns the text without them and the facet values that stand for them, {facet: [tokens]}.
 _private_terms: list = []
 

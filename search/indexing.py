@@ -19,9 +19,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from . import documents as registry
-from .documents import document_key, split_key
-from .models import PendingWrite
+from search import documents as registry
+from search.documents import document_key, split_key
+from search.models import PendingWrite
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ REPLAY_BATCH = 50
 
 def targets() -> dict:
     """Every index a write must reach, by name."""
-    from .backends import database_backend, get_backend
+    from search.backends import database_backend, get_backend
 
     found = {"database": database_backend()}
     primary = get_backend()
@@ -220,7 +220,7 @@ def schedule_records(records) -> None:
 
 
 def enqueue(keys) -> None:
-    from .tasks import sync_records
+    from search.tasks import sync_records
 
     keys = sorted(keys)
     try:

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from . import documents as registry, indexing, ranking, service, trimming
-from .models import IndexedDocument, PendingWrite
+from search import documents as registry
+from search import indexing, ranking, service, trimming
+from search.models import IndexedDocument, PendingWrite
 
 
 def _kinds(kind):

@@ -91,7 +91,7 @@ class SynonymRule(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from .synonyms import RuleError, parse_rule
+        from search.synonyms import RuleError, parse_rule
 
         try:
             parse_rule(self.rule)

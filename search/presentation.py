@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 
-from . import documents as registry, highlighting
+from search import documents as registry
+from search import highlighting
 
 PUBLIC_KINDS = ("guide", "bundle", "policy")
 
@@ -23,7 +24,7 @@ def kind_label(kind: str) -> str:
 
 
 def department_names(codes) -> dict[str, str]:
-    from casefiles.models import Department
+    from casefiles.directory.models import Department
 
     return {code: name for code, name in Department.objects.filter(code__in=list(codes)).values_list("code", "name")}
 

@@ -18,8 +18,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PageViewRestriction
 
-from . import trimming
-from .documents import Provider, SearchDocument, register
+from search import trimming
+from search.documents import Provider, SearchDocument, register
 
 
 def plain(html: str) -> str:
@@ -40,9 +40,10 @@ def _join(*parts) -> str:
 
 
 def _department_principals(department) -> list[str]:
-    from casefiles.models import DepartmentRole
-    from cms.editing import CENTRAL_REVIEWER
     from django.contrib.auth.models import Group
+
+    from casefiles.directory.models import DepartmentRole
+    from cms.editing import CENTRAL_REVIEWER
 
     roles = DepartmentRole.objects.filter(department=department, role__in=["editor", "reviewer"])
     groups = list(roles.values_list("group_id", flat=True))

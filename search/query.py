@@ -12,8 +12,8 @@ quoted, so no user text reaches FTS5, tsquery or Elasticsearch's query_string.
 
 from dataclasses import dataclass, field
 
-from . import analysis
-from .synonyms import Dictionary
+from search import analysis
+from search.synonyms import Dictionary
 
 # Words that carry no subject in a question (怎么办理营业执照 → 营业执照). Only dropped when
 # something else is left.

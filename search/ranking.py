@@ -19,7 +19,7 @@ import math
 import threading
 import time
 
-from . import analysis
+from search import analysis
 
 # Column weights: an identifier or a title naming the thing outweighs a mention in the text.
 WEIGHTS = {"code": 10.0, "title": 5.0, "body": 1.0}

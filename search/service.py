@@ -8,9 +8,11 @@ empty list.
 
 import logging
 
-from . import documents as registry, query as query_module, synonyms, trimming
-from .backends import database_backend, get_backend
-from .backends.base import TOTAL_CAP, SearchRequest, SearchResults
+from search import documents as registry
+from search import query as query_module
+from search import synonyms, trimming
+from search.backends import database_backend, get_backend
+from search.backends.base import TOTAL_CAP, SearchRequest, SearchResults
 
 logger = logging.getLogger(__name__)
 

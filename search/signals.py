@@ -13,9 +13,10 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from wagtail.models import Page, PageViewRestriction, Revision
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import documents as registry, synonyms
-from .indexing import schedule_records
-from .models import SynonymRule
+from search import documents as registry
+from search import synonyms
+from search.indexing import schedule_records
+from search.models import SynonymRule
 
 
 def _registered(model) -> bool:

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import analysis
+from search import analysis
 
 SEED_FILE = Path(__file__).resolve().parent / "synonyms.txt"
 CACHE_SECONDS = 60
@@ -174,7 +174,7 @@ def current() -> Dictionary:
 def _database_rules() -> list[Rule]:
     from django.db import DatabaseError
 
-    from .models import SynonymRule
+    from search.models import SynonymRule
 
     try:
         lines = list(SynonymRule.objects.filter(enabled=True).values_list("rule", flat=True))
@@ -194,7 +194,7 @@ def _database_rules() -> list[Rule]:
 def load_seed(model=None) -> int:
     """Add the seed file's rules that the database lacks; administrators' edits stay. Returns the count added."""
     if model is None:
-        from .models import SynonymRule as model
+        from search.models import SynonymRule as model
     existing = set(model.objects.values_list("rule", flat=True))
     added = []
     for line in seed_lines():

@@ -33,7 +33,7 @@ def group_principal(group_id) -> str:
 
 
 def supervisor_group():
-    from casefiles import roles
+    from casefiles.directory import roles
 
     return roles.global_group(roles.SUPERVISOR)
 

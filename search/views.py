@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from . import presentation, service, trimming
+from search import presentation, service, trimming
 
 PER_PAGE = 10
 SUGGEST_SECONDS = 60

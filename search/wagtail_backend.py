@@ -19,8 +19,7 @@ from modelsearch.conf import get_app_config
 from modelsearch.query import MATCH_NONE, And, Boost, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
-from . import analysis
-
+from search import analysis
 
 # Tokens per query: Wagtail ANDs them into one expression, and a pasted paragraph would
 # otherwise become an expression FTS5's parser cannot hold.

@@ -7,8 +7,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import documents as registry, presentation, service
-from .models import SynonymRule
+from search import documents as registry
+from search import presentation, service
+from search.models import SynonymRule
 
 PER_PAGE = 20
 STAFF_FACETS = ("kind", "department", "status", "year")

@@ -27,7 +27,7 @@ def limiter_clock(monkeypatch):
 
 @pytest.fixture
 def department(db):
-    from casefiles.models import Department
+    from casefiles.directory.models import Department
 
     return Department.objects.create(code="SCJGJ", name="珠海市市场监督管理局", region_code="440400")
 

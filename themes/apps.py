@@ -11,8 +11,8 @@ class ThemesConfig(AppConfig):
         from django.db.models.signals import post_save
         from wagtail.models import Site
 
-        from . import active
-        from .models import ThemeSettings
+        from themes import active
+        from themes.models import ThemeSettings
 
         def forget(sender, **kwargs):
             active.forget_site_themes()

@@ -1,7 +1,7 @@
 from django.template.loaders.cached import Loader as CachedLoader
 from django.template.loaders.filesystem import Loader as FilesystemLoader
 
-from . import active
+from themes import active
 
 
 class ThemeLoader(FilesystemLoader):

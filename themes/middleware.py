@@ -1,4 +1,4 @@
-from . import active
+from themes import active
 
 
 class ThemeMiddleware:

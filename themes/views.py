@@ -2,7 +2,7 @@ from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import active
+from themes import active
 
 
 @require_POST

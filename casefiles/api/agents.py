@@ -1,5 +1,5 @@
 """/api/v1/ for agents (帮办代办) and the front desk's hand-out (统一出件), in front of
-casefiles.agents and casefiles.frontdesk.
+casefiles.agents.authorisations and casefiles.frontdesk.window.
 
 Filing at the window (一窗受理) is ``POST /api/v1/cases/`` with ``"channel": "window"`` and the
 applicant's ``enterprise_uscc`` or ``person_id_number`` (views.CaseListView). The agent then
@@ -15,10 +15,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from casefiles import agents, disclosure, downloads, frontdesk, workflow
-
-from . import serializers as s
-from .views import ERRORS, NUMBER, CaseFileAPIView, visible_case
+from casefiles.access import disclosure
+from casefiles.agents import authorisations as agents
+from casefiles.api import serializers as s
+from casefiles.api.views import ERRORS, NUMBER, CaseFileAPIView, visible_case
+from casefiles.cases import workflow
+from casefiles.frontdesk import window as frontdesk
+from casefiles.materials import downloads
 
 AUTHORISATION_ID = OpenApiParameter("authorisation_id", OpenApiTypes.INT, OpenApiParameter.PATH,
                                     description="The authorisation's id.")

@@ -1,6 +1,6 @@
 """/api/v1/bundles/ and /api/v1/activities/: 一件事 and 一照通行 over HTTP.
 
-In front of ``casefiles.bundle_applications`` and ``casefiles.activities``. A bundle is found by
+In front of ``casefiles.bundles.applications`` and ``casefiles.bundles.activities``. A bundle is found by
 its parent's number; whoever may not see it (the applicant, the lead department, or a
 department handling one of its parts) gets the 404 of a missing case.
 """
@@ -14,11 +14,20 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from casefiles import activities, bundle_applications as bundles, disclosure, materials
-from casefiles.models import CaseFile, Channel, Status
-
-from . import serializers as s
-from .views import ERRORS, NUMBER, CaseFileAPIView, error_response, no_such_case, resolve_applicant
+from casefiles.access import disclosure
+from casefiles.api import serializers as s
+from casefiles.api.views import (
+    ERRORS,
+    NUMBER,
+    CaseFileAPIView,
+    error_response,
+    no_such_case,
+    resolve_applicant,
+)
+from casefiles.bundles import activities
+from casefiles.bundles import applications as bundles
+from casefiles.cases.models import CaseFile, Channel, Status
+from casefiles.materials import uploads as materials
 
 # --- shapes ----------------------------------------------------------------------------------
 
@@ -66,7 +75,7 @@ class PartSerializer(serializers.Serializer):
     number = serializers.CharField(source="case.number")
     item = s.ItemSerializer(source="case")
     department = s.DepartmentSerializer(source="case.department")
-    status = serializers.SerializerMethodField(help_text="As you are told it (casefiles.disclosure).")
+    status = serializers.SerializerMethodField(help_text="As you are told it (casefiles.access.disclosure).")
     outcome = serializers.ChoiceField(choices=[(v, v) for v in (bundles.GRANTED, bundles.REFUSED, bundles.WITHDRAWN, bundles.PENDING)])
     promised_due = serializers.DateField(source="case.promised_due", allow_null=True)
     visible = serializers.BooleanField(help_text="Whether you may open this part's case.")
@@ -112,7 +121,7 @@ class BundleSerializer(serializers.Serializer):
     code = serializers.CharField(source="item_code")
     lead_department = s.DepartmentSerializer(source="department")
     applicant_name = serializers.CharField()
-    status = serializers.SerializerMethodField(help_text="As you are told it (casefiles.disclosure).")
+    status = serializers.SerializerMethodField(help_text="As you are told it (casefiles.access.disclosure).")
     version = serializers.IntegerField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     promised_due = serializers.DateField(allow_null=True)
@@ -144,7 +153,7 @@ class BundleSerializer(serializers.Serializer):
 
     @extend_schema_field(SlotSerializer(many=True))
     def get_materials(self, parent):
-        from casefiles import permissions
+        from casefiles.access import permissions
 
         if not permissions.can(self.context["request"].user, "apply_casefile", parent):
             return []  # the departments read their own part's materials

@@ -1,7 +1,7 @@
 """What the case-file API reads and writes.
 
 Requests are checked here for shape only (types, presence); whether a step is allowed is
-asked of casefiles.applications, materials and workflow by the views.
+asked of casefiles.cases.applications, materials and workflow by the views.
 """
 
 from django.urls import reverse
@@ -10,12 +10,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casefiles import deadlines, disclosure, workflow
-from casefiles.models import Authorisation, CaseFile, Channel, Material, Notice, Status
-
+from casefiles.access import disclosure
+from casefiles.agents.models import Authorisation
+from casefiles.cases import workflow
+from casefiles.cases.models import CaseFile, Channel, Status
+from casefiles.deadlines import working_days as deadlines
+from casefiles.materials.models import Material
+from casefiles.notices.models import Notice
 
 # What the caller is told of a case — its status, journal, reviews, identity numbers, the
-# verification code — is casefiles.disclosure's rule; the serializers ask it, case by case
+# verification code — is casefiles.access.disclosure's rule; the serializers ask it, case by case
 # (permissions keeps the answers for the request: a listing prefetches them for its page).
 
 def _user(serializer):
@@ -300,7 +304,7 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.Serializer):
-    """A journal event (``casefiles.disclosure.Event``) as the caller is told it: staff read the
+    """A journal event (``casefiles.access.disclosure.Event``) as the caller is told it: staff read the
     journal as it is; the applicant the events they are told of, with their data, the
     department acting rather than its staff."""
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import agents, bundles, views
+from casefiles.api import agents, bundles, views
 
 app_name = "casefiles_api"
 

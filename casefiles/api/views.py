@@ -1,4 +1,4 @@
-"""HTTP in front of casefiles.applications, materials and workflow.
+"""HTTP in front of casefiles.cases.applications, materials and workflow.
 
 Every case is found by its number and trimmed by ``permissions.can(user, "view_casefile")``:
 a case the caller may not see answers exactly like one that does not exist. The domain's
@@ -22,14 +22,22 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casefiles import agents, applications, deadlines, disclosure, downloads, frontdesk, materials, notices, permissions, roles, workflow
-from casefiles.identifiers import IdentifierError, validate_resident_id, validate_uscc
-from casefiles.models import CaseFile, Channel, Enterprise, Notice, Person
+from casefiles.access import disclosure, permissions
+from casefiles.agents import authorisations
+from casefiles.api import serializers as s
+from casefiles.api.throttles import ProgressThrottle
+from casefiles.cases import applications, workflow
+from casefiles.cases.models import CaseFile, Channel
+from casefiles.deadlines import working_days
+from casefiles.directory import roles
+from casefiles.directory.identifiers import IdentifierError, validate_resident_id, validate_uscc
+from casefiles.directory.models import Enterprise, Person
+from casefiles.frontdesk import window as frontdesk
+from casefiles.materials import downloads, uploads
+from casefiles.notices import documents
+from casefiles.notices.models import Notice
 from casefiles.portal.progress import look_up
 from config import signin
-
-from . import serializers as s
-from .throttles import ProgressThrottle
 
 CASE_RELATIONS = ("department", "item", "parent")
 
@@ -64,7 +72,7 @@ class CaseFileAPIView(APIView):
         if isinstance(exc, workflow.WorkflowError):
             code = next((c for cls, c in ERROR_CODES.items() if isinstance(exc, cls)), "refused")
             return error_response(exc.status_code, code, exc.messages)
-        if isinstance(exc, (materials.UploadRefused, applications.ApplicationRefused, agents.AgentRefused,
+        if isinstance(exc, (uploads.UploadRefused, applications.ApplicationRefused, authorisations.AgentRefused,
                             frontdesk.FrontDeskRefused)):
             return error_response(http.HTTP_400_BAD_REQUEST, "refused", [exc.message])
         response = super().handle_exception(exc)
@@ -127,7 +135,7 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
     @staticmethod
     def cases_for(user, role, statuses=()):
         """The listing, in ``statuses`` if any: staff's cases by their status, the applicant's by
-        the status they are told (casefiles.disclosure): a step waiting inside the department
+        the status they are told (casefiles.access.disclosure): a step waiting inside the department
         is not found by its own name."""
         if role == "staff":
             return permissions.staff_cases(user, statuses)
@@ -164,7 +172,7 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
         cases = cases.order_by(*self.ORDERINGS.get(q.get("ordering"), ["-created_at", "-pk"]))
         page = self.paginate_queryset(cases)
         disclosure.prefetch(request.user, page)  # what the caller is told of each, asked for the page at once
-        context = {"request": request, "calendar": deadlines.get_calendar()}
+        context = {"request": request, "calendar": working_days.get_calendar()}
         return self.get_paginated_response(s.CaseSummarySerializer(page, many=True, context=context).data)
 
     @extend_schema(
@@ -402,17 +410,17 @@ class MaterialListView(CaseFileAPIView):
         data = serializer.validated_data
         requirement = case.item.material_requirements.filter(pk=data["requirement"]).first()
         if requirement is None:
-            raise materials.UploadRefused(_("That material is not one this item asks for."))
+            raise uploads.UploadRefused(_("That material is not one this item asks for."))
         replaces = None
         if data.get("replaces") is not None:
             replaces = case.materials.filter(pk=data["replaces"]).first()
             if replaces is None:
-                raise materials.UploadRefused(_("Only a current file of the same material can be replaced."))
+                raise uploads.UploadRefused(_("Only a current file of the same material can be replaced."))
         upload = data["file"]
         if data.get("original_name") is not None:
             # Checked before Django's own clean-up of names could quietly drop a path from it.
-            upload.name = materials.check_name(data["original_name"])
-        material = materials.add(case, requirement, upload, request.user, replaces=replaces)
+            upload.name = uploads.check_name(data["original_name"])
+        material = uploads.add(case, requirement, upload, request.user, replaces=replaces)
         return Response(s.MaterialSerializer(material, context={"request": request}).data, status=http.HTTP_201_CREATED)
 
 
@@ -431,8 +439,8 @@ class MaterialPromiseView(CaseFileAPIView):
         serializer.is_valid(raise_exception=True)
         requirement = case.item.material_requirements.filter(pk=serializer.validated_data["requirement"]).first()
         if requirement is None:
-            raise materials.UploadRefused(_("That material is not one this item asks for."))
-        material = materials.promise_later(case, requirement, request.user, serializer.validated_data["commitment"])
+            raise uploads.UploadRefused(_("That material is not one this item asks for."))
+        material = uploads.promise_later(case, requirement, request.user, serializer.validated_data["commitment"])
         return Response(s.MaterialSerializer(material, context={"request": request}).data, status=http.HTTP_201_CREATED)
 
 
@@ -442,7 +450,7 @@ class MaterialDetailView(CaseFileAPIView):
                    responses={204: None, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]})
     def delete(self, request, number, material_id):
         case = visible_case(request.user, number)
-        materials.remove(material_of(case, material_id, is_current=True), request.user)
+        uploads.remove(material_of(case, material_id, is_current=True), request.user)
         return Response(status=http.HTTP_204_NO_CONTENT)
 
 
@@ -483,7 +491,7 @@ class NoticePdfView(CaseFileAPIView):
         notice = Notice.objects.select_related("case").filter(number=notice_number).first()
         if notice is None or not permissions.can(request.user, "view_casefile", notice.case):
             raise workflow.NotFound(_("No such notice."))
-        response = downloads.file_response(notices.open_pdf(notice), name=f"{notice.number}.pdf",
+        response = downloads.file_response(documents.open_pdf(notice), name=f"{notice.number}.pdf",
                                            content_type="application/pdf", inline=True)
         response["ETag"] = f'"{notice.pdf_sha256}"'  # rendered once, never changed
         return response

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# Kept in step with casefiles.roles.GLOBAL_ROLES; migrations must not import app code.
+# Kept in step with casefiles.directory.roles.GLOBAL_ROLES; migrations must not import app code.
 GLOBAL_ROLES = ["window_clerk", "supervisor"]
 
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from ._vendor_sql import run_sql_per_vendor
+from casefiles.migrations._vendor_sql import run_sql_per_vendor
 
 GLOBAL_ROLE_PERMISSIONS = {
     "window_clerk": ["view_casefile", "accept_casefile"],

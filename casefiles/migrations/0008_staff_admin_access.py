@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# Kept in step with casefiles.roles (CASE_ROLES, GLOBAL_ROLES); migrations must not import app code.
+# Kept in step with casefiles.directory.roles (CASE_ROLES, GLOBAL_ROLES); migrations must not import app code.
 CASE_ROLES = ["clerk", "reviewer", "decider"]
 GLOBAL_ROLES = ["window_clerk", "supervisor"]
 

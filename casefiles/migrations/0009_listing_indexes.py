@@ -1,4 +1,4 @@
-"""Indexes for the listings (casefiles.permissions, the workbench inbox): running and decided
+"""Indexes for the listings (casefiles.access.permissions, the workbench inbox): running and decided
 cases by due date, and a user's granted cases by reason read from the index alone. Measured
 on 1,000,000 cases with bench/cases_listing.py (docs/casefiles.md, "Performance")."""
 

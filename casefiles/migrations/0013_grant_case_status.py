@@ -4,7 +4,7 @@ from django.conf import settings
 import django.db.models.deletion
 from django.db import migrations, models
 
-from ._vendor_sql import run_sql_per_vendor
+from casefiles.migrations._vendor_sql import run_sql_per_vendor
 
 # The case's status and department on the grants listings read one by one (parallel
 # approvals, agents), kept by the database whatever changes the case: the workflow, a bundle

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from ._vendor_sql import run_sql_per_vendor
+from casefiles.migrations._vendor_sql import run_sql_per_vendor
 
 # The tallies follow the cases in the database itself: an insert counts +1 for the case's
 # (department, status); a change of status or department −1 for the old pair and +1 for the

@@ -1,7 +1,7 @@
 """Journal keys of their own, and the license journal.
 
 - Case events say which journal key sealed them (``key_id``; blank for those already written,
-  sealed with the key derived from SECRET_KEY: casefiles.journal verifies them with it).
+  sealed with the key derived from SECRET_KEY: casefiles.journal.records verifies them with it).
 - Cases and licenses keep a seal over their journal's head, made here with the configured
   ``YIWANG_JOURNAL_KEY`` (after a rotation, the next event or ``manage.py audit checkpoint``).
 - License events become a hash chain like the case journal: the events already there are
@@ -10,14 +10,14 @@
 - The database refuses UPDATE and DELETE on license events, and on SQLite now DELETE on case
   events too (PostgreSQL has refused it since 0006).
 
-The sealing uses casefiles.journal's functions on the historical rows: the canonical form they
+The sealing uses casefiles.journal.records's functions on the historical rows: the canonical form they
 compute is what every later verification recomputes, so it cannot change without this.
 """
 
 import django.utils.timezone
 from django.db import migrations, models
 
-from ._vendor_sql import run_sql_per_vendor
+from casefiles.migrations._vendor_sql import run_sql_per_vendor
 
 SQLITE_TRIGGERS = [
     """CREATE TRIGGER casefiles_caseevent_no_delete BEFORE DELETE ON casefiles_caseevent
@@ -45,7 +45,7 @@ DROP FUNCTION IF EXISTS casefiles_licenseevent_append_only();
 
 
 def seal_existing(apps, schema_editor):
-    from casefiles import journal
+    from casefiles.journal import records
 
     ring = None
     License = apps.get_model("casefiles", "License")
@@ -53,24 +53,24 @@ def seal_existing(apps, schema_editor):
     CaseFile = apps.get_model("casefiles", "CaseFile")
 
     for license in License.objects.order_by("pk").iterator(chunk_size=500):
-        ring = ring or journal.keyring()
+        ring = ring or records.keyring()
         head = ""
         events = LicenseEvent.objects.filter(license_id=license.pk).order_by("created_at", "pk")
         for sequence, event in enumerate(events, start=1):
             event.sequence, event.prev_hash, event.key_id = sequence, head, ring.current.id
-            event.hash = head = journal.seal(journal.LICENSES, event, license.identifier, ring.current)
+            event.hash = head = records.seal(records.LICENSES, event, license.identifier, ring.current)
             LicenseEvent.objects.filter(pk=event.pk).update(
                 sequence=sequence, prev_hash=event.prev_hash, hash=event.hash, key_id=event.key_id
             )
         length = events.count()
         License.objects.filter(pk=license.pk).update(
             journal_head=head, journal_length=length,
-            journal_seal=journal.head_seal(journal.LICENSES, license.identifier, length, head, ring.current),
+            journal_seal=records.head_seal(records.LICENSES, license.identifier, length, head, ring.current),
         )
     for case in CaseFile.objects.only("pk", "number", "journal_head", "journal_length").order_by("pk").iterator(chunk_size=500):
-        ring = ring or journal.keyring()
+        ring = ring or records.keyring()
         CaseFile.objects.filter(pk=case.pk).update(
-            journal_seal=journal.head_seal(journal.CASES, case.number, case.journal_length, case.journal_head, ring.current)
+            journal_seal=records.head_seal(records.CASES, case.number, case.journal_length, case.journal_head, ring.current)
         )
 
 

@@ -1,13 +1,13 @@
-"""Notices rendered after the transition commits (casefiles.notices): a notice's ``sha256`` is
-now the hash of what it says (``casefiles.notices.digest``), fixed when it is issued; the PDF's
+"""Notices rendered after the transition commits (casefiles.notices.documents): a notice's ``sha256`` is
+now the hash of what it says (``casefiles.notices.documents.digest``), fixed when it is issued; the PDF's
 own moves to ``pdf_sha256``, and the PDF may be missing until it is rendered."""
 
-import casefiles.models.notices
+import casefiles.notices.models
 from django.db import migrations, models
 
 
 def content_hashes(apps, schema_editor):
-    from casefiles.notices import digest
+    from casefiles.notices.documents import digest
 
     Notice = apps.get_model("casefiles", "Notice")
     for notice in Notice.objects.order_by("pk").iterator(chunk_size=500):
@@ -29,12 +29,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="notice",
             name="sha256",
-            field=models.CharField(help_text="SHA-256 of what the notice says (casefiles.notices.digest)", max_length=64),
+            field=models.CharField(help_text="SHA-256 of what the notice says (casefiles.notices.documents.digest)", max_length=64),
         ),
         migrations.AlterField(
             model_name="notice",
             name="pdf",
-            field=models.FileField(blank=True, max_length=255, upload_to=casefiles.models.notices.notice_path, verbose_name="PDF"),
+            field=models.FileField(blank=True, max_length=255, upload_to=casefiles.notices.models.notice_path, verbose_name="PDF"),
         ),
         migrations.RunPython(content_hashes, migrations.RunPython.noop),
     ]

@@ -1,5 +1,5 @@
 """The applicant's pages for agents (帮办代办): authorise an agent on a case, see and revoke
-authorisations; the agent sees the authorisations they hold. Rules are casefiles.agents'.
+authorisations; the agent sees the authorisations they hold. Rules are casefiles.agents.authorisations'.
 
 A case the user may not view answers 404; a user who may view it but is not its applicant
 (an agent, staff) may not manage its agents: 403.
@@ -15,11 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casefiles import agents, downloads, materials, workflow
-from casefiles.models import Authorisation
-
-from .forms import AuthoriseAgentForm, RevokeAgentForm
-from .views import _case_or_404
+from casefiles.agents import authorisations as agents
+from casefiles.agents.models import Authorisation
+from casefiles.cases import workflow
+from casefiles.materials import downloads, uploads
+from casefiles.portal.forms import AuthoriseAgentForm, RevokeAgentForm
+from casefiles.portal.views import _case_or_404
 
 
 def _rows(authorisations, now):
@@ -57,7 +58,7 @@ def case_agents(request, number):
                     case, request.user, form.cleaned_data["agent"], form.cleaned_data["document"],
                     valid_until=form.valid_until_moment(), kind=form.cleaned_data["kind"], scope=form.cleaned_data["scope"],
                 )
-            except (agents.AgentRefused, materials.UploadRefused) as refused:
+            except (agents.AgentRefused, uploads.UploadRefused) as refused:
                 form.add_error(None, refused.message)
             else:
                 messages.success(request, _("%(agent)s may now act for you on this case until %(date)s.") % {

@@ -1,6 +1,6 @@
 """The applicant's pages of a bundle (一件事) and of 一照通行: one form, one set of materials,
 and the combined progress with each part's outcome. The rules are
-``casefiles.bundle_applications`` and ``casefiles.activities``."""
+``casefiles.bundles.applications`` and ``casefiles.bundles.activities``."""
 
 from django import forms
 from django.contrib import messages
@@ -9,15 +9,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from casefiles import activities, applications, bundle_applications as bundles, disclosure, filetypes, materials, workflow
-from casefiles.models import Status
-
-from . import wording
-from .forms import ApplyForm, WithdrawForm
+from casefiles.access import disclosure
+from casefiles.bundles import activities
+from casefiles.bundles import applications as bundles
+from casefiles.cases import applications, workflow
+from casefiles.cases.models import Status
+from casefiles.materials import filetypes
+from casefiles.materials import uploads as materials
+from casefiles.portal import wording
+from casefiles.portal.forms import ApplyForm, WithdrawForm
 
 OUTCOME_LABELS = {
     bundles.GRANTED: gettext_lazy("Granted"),
@@ -36,7 +39,7 @@ def _version(value):
 
 
 def _contact_defaults(user):
-    from .views import _contact_defaults as defaults
+    from casefiles.portal.views import _contact_defaults as defaults
 
     return defaults(user)
 
@@ -121,7 +124,7 @@ def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, gu
 # --- the bundle's page ------------------------------------------------------------------------
 
 def _render(request, parent, *, errors=(), slot_errors=None, status=200):
-    from casefiles import permissions
+    from casefiles.access import permissions
 
     may_apply = permissions.can(request.user, "apply_casefile", parent)
     slots = bundles.slots(parent)
@@ -180,7 +183,7 @@ def bundle_page(request, parent):
                     stored += 1
         remove = _version(request.POST.get("remove"))
         if remove is not None:
-            from casefiles.models import Material
+            from casefiles.materials.models import Material
 
             material = Material.objects.filter(pk=remove, case__parent=parent, is_current=True).select_related("case").first()
             if material is not None:
@@ -215,7 +218,7 @@ def bundle_page(request, parent):
 
 def withdraw_bundle(request, parent):
     """Called by ``views.withdraw`` for a bundle's parent."""
-    from casefiles import permissions
+    from casefiles.access import permissions
 
     if not (permissions.can(request.user, "apply_casefile", parent) and bundles.may_withdraw(parent)):
         messages.error(request, _("This application cannot be withdrawn now (%(status)s).") % {"status": wording.status_label(parent.status)})

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casefiles import agents, applications
-from casefiles.models import Authorisation
+from casefiles.agents import authorisations
+from casefiles.agents.models import Authorisation
+from casefiles.cases import applications
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
@@ -96,13 +97,13 @@ class AuthoriseAgentForm(forms.Form):
         self.fields["kind"].choices = Authorisation.Kind.choices
         self.fields["scope"].choices = Authorisation.Scope.choices
         self.fields["valid_until"].help_text = _("At most %(days)d days from today; you can revoke it at any time.") % {
-            "days": agents.MAX_DAYS}
+            "days": authorisations.MAX_DAYS}
         self.initial.setdefault("kind", Authorisation.Kind.HELPER)
         self.initial.setdefault("scope", Authorisation.Scope.SUBMIT)
-        self.initial.setdefault("valid_until", timezone.localdate() + datetime.timedelta(days=agents.DEFAULT_DAYS))
+        self.initial.setdefault("valid_until", timezone.localdate() + datetime.timedelta(days=authorisations.DEFAULT_DAYS))
 
     def clean_agent(self):
-        agent = agents.find_agent(self.cleaned_data["agent"])
+        agent = authorisations.find_agent(self.cleaned_data["agent"])
         if agent is None:
             raise ValidationError(_("No registered user has this username or phone number."))
         return agent

@@ -12,8 +12,8 @@ from datetime import date
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from casefiles import disclosure
-from casefiles.models import CaseFile, Status
+from casefiles.access import disclosure
+from casefiles.cases.models import CaseFile, Status
 
 _SPACES = re.compile(r"[\s\-]+")
 
@@ -21,7 +21,7 @@ _SPACES = re.compile(r"[\s\-]+")
 @dataclass(frozen=True)
 class Progress:
     """What an anonymous visitor may learn: no applicant, no materials, no staff, and the
-    status as outsiders are told it (``casefiles.disclosure``)."""
+    status as outsiders are told it (``casefiles.access.disclosure``)."""
 
     number: str
     status: str

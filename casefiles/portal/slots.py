@@ -1,14 +1,16 @@
 """Upload slots: one per material the guide asks for, with what the applicant supplied so far.
 
 The rules themselves (who may add, promise or remove what, and when) are in
-``casefiles.materials``; a slot only gathers what the page shows and which inputs it offers.
+``casefiles.materials.uploads``; a slot only gathers what the page shows and which inputs it offers.
 """
 
 from dataclasses import dataclass, field
 
-from casefiles import disclosure, filetypes, materials
-from casefiles.models import CaseFile, Material
-
+from casefiles.access import disclosure
+from casefiles.cases.models import CaseFile
+from casefiles.materials import filetypes
+from casefiles.materials import uploads as materials
+from casefiles.materials.models import Material
 
 TYPE_LABELS = {content_type: kind.upper() for kind, (content_type, _extension) in filetypes.KINDS.items()}
 
@@ -54,7 +56,7 @@ def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
     for material in current:
         material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
         by_requirement.setdefault(material.requirement_id, []).append(material)
-    # The applicant is told of a review only as the correction notice words it (casefiles.disclosure).
+    # The applicant is told of a review only as the correction notice words it (casefiles.access.disclosure).
     problems_by_name = disclosure.correction_notes(case)
     for material in current:
         state, reason = disclosure.review(material, disclosure.OUTSIDER, problems_by_name)

@@ -15,12 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casefiles import agents, applications, disclosure, downloads, filetypes, materials, notices, permissions, workflow
-from casefiles.models import CaseFile, Person, Status
+from casefiles.access import disclosure, permissions
+from casefiles.agents import authorisations
+from casefiles.cases import applications, workflow
+from casefiles.cases.models import CaseFile, Status
+from casefiles.directory.models import Person
+from casefiles.materials import downloads, filetypes
+from casefiles.materials import uploads as materials
+from casefiles.notices import documents
+from casefiles.portal import bundles as bundle_pages
+from casefiles.portal import progress, wording
+from casefiles.portal import slots as slot_lists
+from casefiles.portal.forms import ApplyForm, ProgressForm, WithdrawForm
 from config import ratelimit
-
-from . import bundles as bundle_pages, progress, slots as slot_lists, wording
-from .forms import ApplyForm, ProgressForm, WithdrawForm
 
 CASES_PER_PAGE = 20
 
@@ -120,7 +127,7 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
     transitions = [t.name for t in workflow.available(case, request.user)] if may_apply else []
     agency = agency_context(request.user, case)
     if agency["acting_for"] is not None:  # 帮办代办: what the agent's authorisation does not reach
-        transitions = [name for name in transitions if not agents.refusal(request.user, case, name)]
+        transitions = [name for name in transitions if not authorisations.refusal(request.user, case, name)]
     context = {
         "case": case,
         "status_label": wording.status_label(case.status),
@@ -151,11 +158,11 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
 def agency_context(user, case) -> dict:
     """帮办代办 on the case page: the applicant sees the agents in force and a link to manage
     them; an agent sees whom they act for and until when."""
-    is_applicant = agents.is_applicant(user, case)
-    acting_for = None if is_applicant else agents.in_force_for(user, case)
+    is_applicant = authorisations.is_applicant(user, case)
+    acting_for = None if is_applicant else authorisations.in_force_for(user, case)
     in_force = []
     if is_applicant:
-        in_force = [a for a in agents.for_case(case).filter(revoked_at__isnull=True) if a.in_force()]
+        in_force = [a for a in authorisations.for_case(case).filter(revoked_at__isnull=True) if a.in_force()]
     return {"is_applicant": is_applicant, "acting_for": acting_for, "agents_in_force": in_force}
 
 
@@ -319,7 +326,7 @@ def notice_pdf(request, number, pk):
     notice = case.notices.filter(pk=pk).first()
     if notice is None:
         raise Http404(_("No such document."))
-    return downloads.file_response(notices.open_pdf(notice), name=f"{notice.number}.pdf", content_type="application/pdf", inline=True)
+    return downloads.file_response(documents.open_pdf(notice), name=f"{notice.number}.pdf", content_type="application/pdf", inline=True)
 
 
 # --- the anonymous progress look-up ----------------------------------------------------------

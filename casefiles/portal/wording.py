@@ -1,7 +1,7 @@
 """A case as its applicant (or an anonymous look-up) is told about it, in plain words.
 
 What they are told — which status, which events of the journal and with which data, never a
-staff member's name nor the steps inside the department — is ``casefiles.disclosure``'s to
+staff member's name nor the steps inside the department — is ``casefiles.access.disclosure``'s to
 decide; this module only words it: the journal speaks the workflow's language
 (``request_correction``), applicants read sentences.
 """
@@ -11,8 +11,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from casefiles import disclosure
-from casefiles.models import CaseFile, ClockPause, Status
+from casefiles.access import disclosure
+from casefiles.cases.models import CaseFile, ClockPause, Status
 
 NEXT_STEP = {
     Status.DRAFT: _("Add the materials and submit the application. Everything you upload is kept until you submit."),

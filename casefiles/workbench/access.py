@@ -1,6 +1,6 @@
 """Who the workbench is for: anyone holding a case role."""
 
-from casefiles import permissions
+from casefiles.access import permissions
 
 
 def is_case_staff(user) -> bool:

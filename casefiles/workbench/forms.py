@@ -1,6 +1,6 @@
 """The workbench's forms: the inbox filters, and one form per step the user may take.
 
-A step's form asks for what its transition ``needs`` (casefiles.workflow) and nothing else;
+A step's form asks for what its transition ``needs`` (casefiles.cases.workflow) and nothing else;
 whether the answers are good enough is for the transition's guards to say, so fields are
 optional here and the guards' messages are the ones the clerk reads.
 """
@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casefiles.deadlines import Light
-from casefiles.models import Channel, ClockPause, Material, Status
-
-from .inbox import SORT_LABELS
+from casefiles.cases.models import Channel, ClockPause, Status
+from casefiles.deadlines.working_days import Light
+from casefiles.materials.models import Material
+from casefiles.workbench.inbox import SORT_LABELS
 
 
 class DateInput(forms.DateInput):

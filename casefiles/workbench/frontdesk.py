@@ -1,5 +1,5 @@
 """The front desk's pages (一窗受理, 统一出件) and the agents shown on a case. The rules are
-casefiles.frontdesk's and casefiles.agents'; a view turns their answers into pages.
+casefiles.frontdesk.window's and casefiles.agents.authorisations'; a view turns their answers into pages.
 
 - ``frontdesk/``: a window clerk files an application for the applicant at the window, for
   any department's item or for a bundle (一件事); then ``frontdesk/<number>/``: the scanned
@@ -18,11 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casefiles import agents, bundle_applications, downloads, frontdesk, materials, permissions, workflow
-from casefiles.models import Authorisation
-
-from .forms import FrontDeskFilingForm, HandOutForm
-from .views import _no_such_case, _render_case, _visible_case, case_url
+from casefiles.access import permissions
+from casefiles.agents import authorisations as agents
+from casefiles.agents.models import Authorisation
+from casefiles.bundles import applications
+from casefiles.cases import workflow
+from casefiles.frontdesk import window as frontdesk
+from casefiles.materials import downloads
+from casefiles.materials import uploads as materials
+from casefiles.workbench.forms import FrontDeskFilingForm, HandOutForm
+from casefiles.workbench.views import _no_such_case, _render_case, _visible_case, case_url
 
 
 def _window_clerk_only(request):
@@ -70,7 +75,7 @@ def scan_materials(request, number):
     refused, errors, status = {}, [], 200
     if request.method == "POST":
         if case.is_bundle:
-            uploads = {slot.key: request.FILES.getlist(f"files-{slot.key}") for slot in bundle_applications.slots(case)}
+            uploads = {slot.key: request.FILES.getlist(f"files-{slot.key}") for slot in applications.slots(case)}
             scanned = frontdesk.scan_shared(case, request.user, {key: files for key, files in uploads.items() if files})
         else:
             uploads = {r.pk: request.FILES.getlist(f"files-{r.pk}") for r in case.item.material_requirements.all()}
@@ -113,7 +118,7 @@ def _scan_slots(case, refused):
     if case.is_bundle:
         return [{"key": slot.key, "name": slot.material.name, "required": slot.material.required,
                  "items": slot.items, "files": slot.files, "errors": refused.get(slot.key, [])}
-                for slot in bundle_applications.slots(case)]
+                for slot in applications.slots(case)]
     current = {}
     for material in case.materials.filter(is_current=True):
         current.setdefault(material.requirement_id, []).append(material)

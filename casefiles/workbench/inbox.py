@@ -2,7 +2,7 @@
 
 The listing is ``permissions.staff_cases(user, tab's statuses)`` — never wider — narrowed by the filters.
 One query reads a page of rows and one counts them; the deadline light of each row is
-worked out in Python from the dates on the row (``deadlines.light``), so no row costs a
+worked out in Python from the dates on the row (``working_days.light``), so no row costs a
 query of its own.
 """
 
@@ -14,8 +14,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casefiles import deadlines, permissions
-from casefiles.models import CaseFile, ClockPause, Status
+from casefiles.access import permissions
+from casefiles.cases.models import CaseFile, ClockPause, Status
+from casefiles.deadlines import working_days
 
 PAGE_SIZE = 50
 
@@ -74,25 +75,25 @@ def default_tab(user) -> str:
 
 
 def light_condition(colour: str, today: datetime.date, limits, calendar=None) -> tuple[Q, dict]:
-    """The cases ``deadlines.light`` gives ``colour`` on ``today``: a condition, and the
+    """The cases ``working_days.light`` gives ``colour`` on ``today``: a condition, and the
     aliases it refers to.
 
     ``limits``: the promised limits (working days) the items in question may have, since the
-    yellow window grows with the limit. Kept in step with ``deadlines.light`` by
-    tests/casefiles/test_workbench.py, which compares the two case by case.
+    yellow window grows with the limit. Kept in step with ``working_days.light`` by
+    tests/casefiles/workbench/test_views.py, which compares the two case by case.
     """
-    calendar = calendar or deadlines.get_calendar()
+    calendar = calendar or working_days.get_calendar()
     lit = Q(status__in=LIT_STATUSES)
     red = Q(statutory_due__lt=today)
-    if colour == deadlines.Light.RED:
+    if colour == working_days.Light.RED:
         return lit & red, {}
     # Yellow while at most `window` working days remain: the target falls before the
     # (window + 1)-th working day after today (or has already passed).
     cutoffs = {}
     for limit in limits:
-        window = deadlines.warning_window(limit)
+        window = working_days.warning_window(limit)
         cutoffs.setdefault(calendar.add_working_days(today, window + 1), []).append(limit)
-    default_cutoff = calendar.add_working_days(today, deadlines.warning_window(None) + 1)
+    default_cutoff = calendar.add_working_days(today, working_days.warning_window(None) + 1)
     from cms.models import ServiceItemPage
 
     # Items by their limit through a subquery on the (small) item table: no join on the cases.
@@ -105,7 +106,7 @@ def light_condition(colour: str, today: datetime.date, limits, calendar=None) ->
     )
     target = Coalesce("promised_due", "statutory_due")
     yellow = Q(_light_target__lt=F("_light_cutoff"))
-    if colour == deadlines.Light.YELLOW:
+    if colour == working_days.Light.YELLOW:
         return lit & ~red & yellow, {"_light_target": target, "_light_cutoff": cutoff}
     green = Q(_light_target__isnull=True) | Q(_light_target__gte=F("_light_cutoff"))
     return lit & ~red & green, {"_light_target": target, "_light_cutoff": cutoff}
@@ -116,7 +117,7 @@ def filter_by_light(queryset, colour: str, today=None, calendar=None):
 
     today = today or timezone.localdate()
     limits = ()
-    if colour != deadlines.Light.RED:
+    if colour != working_days.Light.RED:
         limits = set(ServiceItemPage.objects.order_by().values_list("promised_days", flat=True).distinct())
     condition, aliases = light_condition(colour, today, limits, calendar)
     return queryset.alias(**aliases).filter(condition)
@@ -165,18 +166,18 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 @dataclass(frozen=True)
 class Row:
     case: CaseFile
-    light: deadlines.LightReading | None
+    light: working_days.LightReading | None
 
 
 def rows(page_of_cases, today=None, calendar=None) -> list[Row]:
     """Each case of a page with its light (open cases only), from the dates already read."""
     today = today or timezone.localdate()
-    calendar = calendar or deadlines.get_calendar()
+    calendar = calendar or working_days.get_calendar()
     found = []
     for case in page_of_cases:
         reading = None
         if case.status in LIT_STATUSES:
-            reading = deadlines.light(case.promised_due, case.statutory_due, today,
+            reading = working_days.light(case.promised_due, case.statutory_due, today,
                                       limit_working_days=case.promised_limit, calendar=calendar)
         found.append(Row(case, reading))
     return found

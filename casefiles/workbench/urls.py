@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import frontdesk, views
+from casefiles.workbench import frontdesk, views
 
 app_name = "casefiles_workbench"
 

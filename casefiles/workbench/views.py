@@ -2,7 +2,7 @@
 
 Every case-level view starts with ``_visible_case``: a case the user may not see answers
 with the same 404 as a number that does not exist, on the page and on every file.
-Decisions are the domain's (``workflow.perform``, ``materials.review``,
+Decisions are the domain's (``workflow.perform``, ``uploads.review``,
 ``workflow.start_special_procedure``); a view turns their errors into messages.
 """
 
@@ -22,11 +22,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from casefiles import deadlines, disclosure, downloads, licenses, materials, notices, permissions, workflow
-from casefiles.models import Authorisation, CaseFile, Channel, ClockPause, Department, Material, Notice, Status
-
-from . import access, inbox
-from .forms import EndSpecialProcedureForm, InboxFilterForm, ReviewForm, StartSpecialProcedureForm, StepForm
+from casefiles.access import disclosure, permissions
+from casefiles.agents.models import Authorisation
+from casefiles.cases import workflow
+from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
+from casefiles.deadlines import working_days
+from casefiles.directory.models import Department
+from casefiles.licenses import lifecycle
+from casefiles.materials import downloads, uploads
+from casefiles.materials.models import Material
+from casefiles.notices import documents
+from casefiles.notices.models import Notice
+from casefiles.workbench import access, inbox
+from casefiles.workbench.forms import (
+    EndSpecialProcedureForm,
+    InboxFilterForm,
+    ReviewForm,
+    StartSpecialProcedureForm,
+    StepForm,
+)
 
 # Steps whose consequences for the applicant are hardest to undo get the red button.
 GRAVE_STEPS = {"propose_non_acceptance", "confirm_non_acceptance", "propose_denial", "confirm_denial"}
@@ -93,7 +107,7 @@ def inbox_view(request):
         tab = inbox.default_tab(user)
     sort = filters.pop("sort", "due")
     today = timezone.localdate()
-    calendar = deadlines.get_calendar()
+    calendar = working_days.get_calendar()
     paginator = Paginator(inbox.cases(user, tab=tab, sort=sort, today=today, calendar=calendar, **filters),
                           inbox.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("p"))
@@ -238,19 +252,19 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         form = step_forms.get(transition.name) or StepForm(transition, case, rejected=rejected)
         steps.append({"transition": transition, "form": form, "grave": transition.name in GRAVE_STEPS,
                       "url": reverse("casefiles_workbench:step", args=[case.number, transition.name])})
-    may_review_materials = materials.may_review(user, case)
+    may_review_materials = uploads.may_review(user, case)
     groups = _material_groups(case, found)
     for group in groups:
         for material in group["materials"]:
             material.preview_kind = _preview_kind(material)
-            if may_review_materials and materials.review_refusal(material, case) is None:
+            if may_review_materials and uploads.review_refusal(material, case) is None:
                 material.review_form = review_forms.get(material.pk) or ReviewForm(material)
     pauses = list(case.pauses.all())
     open_pause = next((p for p in pauses if p.ended_on is None), None)
     may_pause = permissions.can(user, "review_casefile", case) and case.status in (Status.ACCEPTED, Status.UNDER_REVIEW)
     reading = None
     if case.status in inbox.LIT_STATUSES:
-        reading = deadlines.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days)
+        reading = working_days.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days)
     events = _journal(case)
     for entry in events:
         entry["actor"] = _person(entry["event"].actor) if entry["event"].actor_id else _("the system")
@@ -263,7 +277,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "header_title": f"{case.number} {case.item_title}",
         "case": case,
         "applicant_kind": _("Enterprise") if case.enterprise_id else _("Person"),
-        # casefiles.disclosure: the whole number for those who act on the case, the code for the applicant's side.
+        # casefiles.access.disclosure: the whole number for those who act on the case, the code for the applicant's side.
         "applicant_code": disclosure.applicant_code(case, disclosure.shows_identity(user, case)),
         "verification_code": disclosure.verification_code(user, case),
         "light": reading,
@@ -284,7 +298,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "inbox_url": reverse("casefiles_workbench:inbox"),
         "bundle": CaseFile.objects.filter(pk=case.parent_id).only("number", "item_title").first() if case.parent_id else None,
     }
-    from .frontdesk import case_context  # agents and the hand-out at the window (一窗受理)
+    from casefiles.workbench.frontdesk import case_context  # agents and the hand-out at the window (一窗受理)
 
     context.update(case_context(user, case, events, hand_out_form))
     return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
@@ -303,7 +317,7 @@ def bundle_view(request, number):
     """一件事: every part of a bundle, for any department handling one of them. Its own parts
     link to their case pages; of the others it sees the progress, and their opinions only when
     ``YIWANG_BUNDLE_OPINIONS_SHARED``. Someone handling no part gets the 404 of a missing case."""
-    from casefiles import bundle_applications as bundles
+    from casefiles.bundles import applications as bundles
 
     parent = CaseFile.objects.select_related("department").filter(number=number, is_bundle=True).first()
     if parent is None or not bundles.may_view(request.user, parent):
@@ -356,7 +370,7 @@ def perform_step(request, number, name):
         for message in error.messages:
             messages.error(request, message)
         return _render_case(request, case, status=error.status_code, step_forms={name: form})
-    except licenses.LicenseError as error:
+    except lifecycle.LicenseError as error:
         # Approval issues the license in the same transaction: nothing was decided.
         messages.error(request, _("The license could not be issued, so nothing was decided: %(why)s") % {
             "why": error.message})
@@ -393,12 +407,12 @@ def review_material(request, number, material_id):
         messages.error(request, _("Choose whether the material is accepted or needs correction."))
         return _render_case(request, case, status=400, review_forms={material.pk: form})
     try:
-        materials.review(material, request.user, form.cleaned_data["state"], form.cleaned_data["reason"])
+        uploads.review(material, request.user, form.cleaned_data["state"], form.cleaned_data["reason"])
     except workflow.NotPermitted as error:
         for message in error.messages:
             messages.error(request, message)
         return _render_case(request, case, status=error.status_code)
-    except materials.UploadRefused as error:
+    except uploads.UploadRefused as error:
         messages.error(request, error.message)
         return _render_case(request, case, status=400, review_forms={material.pk: form})
     messages.success(request, _("%(material)s (version %(version)s): marked “%(review)s”.") % {
@@ -468,7 +482,7 @@ def notice_file(request, number, notice_id, inline=False):
     notice = Notice.objects.filter(case=case, pk=notice_id).first()
     if notice is None:
         raise _no_such_case()
-    return downloads.file_response(notices.open_pdf(notice), name=f"{notice.number}.pdf", content_type="application/pdf",
+    return downloads.file_response(documents.open_pdf(notice), name=f"{notice.number}.pdf", content_type="application/pdf",
                                    inline=inline)
 
 

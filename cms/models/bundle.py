@@ -8,8 +8,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import RICH, ProcessStepBlock, QuestionBlock
-
-from .guide import DepartmentOwned, ServiceObject
+from cms.models.guide import DepartmentOwned, ServiceObject
 
 
 class BundlePage(RoutablePageMixin, DepartmentOwned, Page):

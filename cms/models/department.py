@@ -53,9 +53,9 @@ class DepartmentPage(Page):
         verbose_name = _("department page")
 
     def get_context(self, request, *args, **kwargs):
-        from .bundle import BundlePage
-        from .guide import ServiceItemPage
-        from .policy import PolicyPage
+        from cms.models.bundle import BundlePage
+        from cms.models.guide import ServiceItemPage
+        from cms.models.policy import PolicyPage
 
         context = super().get_context(request, *args, **kwargs)
         context["guides"] = ServiceItemPage.objects.child_of(self).live().order_by("item_code")

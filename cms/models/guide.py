@@ -4,7 +4,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -30,7 +37,7 @@ class DepartmentOwned(models.Model):
         abstract = True
 
     def department_page(self):
-        from .department import DepartmentPage
+        from cms.models.department import DepartmentPage
 
         if not self.path:
             return None
@@ -231,8 +238,8 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         return self.material_requirements.all()
 
     def get_context(self, request, *args, **kwargs):
-        from .bundle import BundlePage
-        from .policy import PolicyPage
+        from cms.models.bundle import BundlePage
+        from cms.models.policy import PolicyPage
 
         context = super().get_context(request, *args, **kwargs)
         materials = self.material_requirements.all()

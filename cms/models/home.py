@@ -26,12 +26,11 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from casefiles.models import Department
-
-        from .bundle import BundlePage
-        from .department import DepartmentPage
-        from .guide import ServiceItemPage
-        from .topic import TopicPage
+        from casefiles.directory.models import Department
+        from cms.models.bundle import BundlePage
+        from cms.models.department import DepartmentPage
+        from cms.models.guide import ServiceItemPage
+        from cms.models.topic import TopicPage
 
         context = super().get_context(request, *args, **kwargs)
         context["departments"] = Department.objects.filter(is_active=True, level=Department.Level.CITY)

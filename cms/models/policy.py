@@ -9,8 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import RICH, AttachmentBlock
-
-from .guide import DepartmentOwned
+from cms.models.guide import DepartmentOwned
 
 
 class Industry(models.Model):

@@ -148,7 +148,7 @@ REDIS_RETRY_AFTER = env.integer("REDIS_RETRY_AFTER", 5)
 # A failed job runs again after each pause, then stays in RQ's failed job registry (/healthz counts it).
 YIWANG_TASK_RETRIES = {"MAX": 3, "PAUSES": [30, 300, 1800]}
 if REDIS_URL:
-    from .redis_services import services
+    from config.settings.redis_services import services
 
     _redis = services(REDIS_URL, timeout=REDIS_TIMEOUT, retry_after=REDIS_RETRY_AFTER)
     CACHES, RQ_QUEUES, RQ, TASKS = _redis["CACHES"], _redis["RQ_QUEUES"], _redis["RQ"], _redis["TASKS"]
@@ -260,7 +260,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Two choice sets are called "kind" (an applicant's, an agent's): each gets its own name.
-    "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.models.agents.Authorisation.Kind"},
+    "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.agents.models.Authorisation.Kind"},
 }
 
 # --- Content-Security-Policy (config/csp.py) ---------------------------------------------
@@ -295,7 +295,7 @@ YIWANG_JOURNAL_RETIRED_KEYS = env.listing("YIWANG_JOURNAL_RETIRED_KEYS")
 YIWANG_JOURNAL_LEGACY_KEY = env.string("YIWANG_JOURNAL_LEGACY_KEY")
 YIWANG_KEY_PASSWORD = env.string("YIWANG_KEY_PASSWORD")
 YIWANG_KEY_PASSWORD_OLD = env.string("YIWANG_KEY_PASSWORD_OLD")
-# The key of the tokens that stand for identity numbers in the search index (casefiles.disclosure):
+# The key of the tokens that stand for identity numbers in the search index (casefiles.access.disclosure):
 # changing it means `manage.py search_index rebuild`.
 YIWANG_SEARCH_KEY = env.string("YIWANG_SEARCH_KEY")
 # Reverse proxies in front of the site (config/clients.py): 0 reads only REMOTE_ADDR;
@@ -329,13 +329,13 @@ STATICFILES_DIRS = [
 # The CJK font embedded in every PDF (Debian: fonts-wqy-microhei, installed by `make setup`).
 YIWANG_CJK_FONT = env.string("YIWANG_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
-# Deadlines (casefiles/deadlines.py, docs/deadlines.md). 电子监察 lights: a case turns yellow
+# Deadlines (casefiles/deadlines/working_days.py, docs/deadlines.md). 电子监察 lights: a case turns yellow
 # once at most max(YELLOW_WORKING_DAYS, ceil(YELLOW_SHARE_OF_LIMIT × its promised limit))
 # working days remain before the promised date, or that date has passed; red after the
 # statutory date.
 YIWANG_DEADLINES = {"YELLOW_WORKING_DAYS": 2, "YELLOW_SHARE_OF_LIMIT": 0.2}
 
-# Bundles (一件事, casefiles/bundle_applications.py, docs/casefiles.md): whether the departments
+# Bundles (一件事, casefiles/bundles/applications.py, docs/casefiles.md): whether the departments
 # of a parallel approval see one another's opinions (comments, reasons) in the bundle's
 # combined view. Off: each sees the others' progress only.
 YIWANG_BUNDLE_OPINIONS_SHARED = env.boolean("YIWANG_BUNDLE_OPINIONS_SHARED", False)

@@ -1,9 +1,8 @@
 """The embedded default: one machine, nothing to install but packages."""
 
 from config import env
-
-from .base import *  # noqa: F403
-from .base import VAR_DIR, YIWANG_JOURNAL_KEY, YIWANG_KEY_PASSWORD, YIWANG_SEARCH_KEY
+from config.settings.base import *  # noqa: F403
+from config.settings.base import VAR_DIR, YIWANG_JOURNAL_KEY, YIWANG_KEY_PASSWORD, YIWANG_SEARCH_KEY
 
 DEBUG = env.boolean("DEBUG", True)
 SECRET_KEY = env.string("SECRET_KEY") or env.development_secret_key(VAR_DIR)

@@ -3,9 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config import env
-
-from .base import *  # noqa: F403
-from .base import SECRET_KEY_FALLBACKS, STORAGES, YIWANG_JOURNAL_RETIRED_KEYS
+from config.settings.base import *  # noqa: F403
+from config.settings.base import SECRET_KEY_FALLBACKS, STORAGES, YIWANG_JOURNAL_RETIRED_KEYS
 
 DEBUG = False
 

@@ -3,7 +3,7 @@
 import tempfile
 from pathlib import Path
 
-from .development import *  # noqa: F403
+from config.settings.development import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="yiwang-test-media-"))

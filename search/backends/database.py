@@ -18,17 +18,18 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from datetime import datetime, time, timezone as dt_timezone
+from datetime import datetime, time
+from datetime import timezone as dt_timezone
 from functools import lru_cache
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from search import analysis, documents as registry, ranking
+from search import analysis, ranking
+from search import documents as registry
+from search.backends.base import TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
 from search.models import IndexedDocument
-
-from .base import TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +81,11 @@ class DatabaseBackend(SearchBackend):
     @property
     def engine(self):
         if connection.vendor == "sqlite":
-            from .sqlite_fts import SqliteEngine
+            from search.backends.sqlite_fts import SqliteEngine
 
             return SqliteEngine()
         if connection.vendor == "postgresql":
-            from .postgres_fts import PostgresEngine
+            from search.backends.postgres_fts import PostgresEngine
 
             return PostgresEngine()
         raise RuntimeError(f"no full-text engine for database vendor {connection.vendor}")

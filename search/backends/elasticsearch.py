@@ -38,8 +38,7 @@ from elasticsearch.dsl import (
 )
 
 from search import analysis
-
-from .base import TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
+from search.backends.base import TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
 
 logger = logging.getLogger(__name__)
 

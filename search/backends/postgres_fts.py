@@ -17,11 +17,9 @@ the newest rows, or from the GIN indexes when few rows match (see ``stream``).
 import json
 
 import psycopg
-
 from django.db import connection
 
 from search.query import All, Any, Term
-
 
 # Newest rows looked at before asking the GIN indexes (see ``PostgresEngine.stream``).
 RECENT = 2_000
@@ -66,7 +64,7 @@ class PostgresEngine:
     def write_rows(self, new, changed):
         """new: rows of ``database.COLUMNS`` values then (seg_code, seg_title, seg_body, tags);
         changed: (id, such a row) pairs."""
-        from .database import COLUMNS
+        from search.backends.database import COLUMNS
 
         names = [*COLUMNS, "seg_code", "seg_title", "seg_body", "tags"]
         arrays = ", ".join(f"%b::{_ARRAY_TYPES.get(name, 'text')}[]" for name in names)

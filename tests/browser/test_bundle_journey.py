@@ -14,9 +14,9 @@ def pdf(name):
 
 @pytest.fixture
 def bundle(live_site, django_user_model):
-    from casefiles import roles
-    from casefiles.demo import demo_uscc
-    from casefiles.models import Department, Enterprise
+    from casefiles.demo.directory import demo_uscc
+    from casefiles.directory import roles
+    from casefiles.directory.models import Department, Enterprise
     from cms.models import BundleItem, BundlePage, MaterialRequirement, ServiceItemPage
     from cms.sitetree import ensure_department_page
 
@@ -63,7 +63,8 @@ def staff_page(browser, live_site, log_in, username):
 @pytest.mark.browser
 def test_an_enterprise_files_a_bundle_and_two_departments_act_in_parallel(bundle, browser, browser_page, live_site, log_in,
                                                                           accessibility_violations):
-    from casefiles.models import CaseFile, Material
+    from casefiles.cases.models import CaseFile
+    from casefiles.materials.models import Material
 
     page = browser_page
     page.goto(bundle.url)

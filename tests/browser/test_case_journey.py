@@ -14,9 +14,9 @@ def pdf(name):
 
 @pytest.fixture
 def journey(live_site, django_user_model):
-    from casefiles import roles
-    from casefiles.demo import demo_uscc
-    from casefiles.models import Department, Enterprise
+    from casefiles.demo.directory import demo_uscc
+    from casefiles.directory import roles
+    from casefiles.directory.models import Department, Enterprise
     from cms.models import MaterialRequirement, ServiceItemPage
     from cms.sitetree import ensure_department_page
 
@@ -62,7 +62,8 @@ def staff_step(browser, live_site, log_in, username, number, step, fill=None, be
 
 @pytest.mark.browser
 def test_apply_correct_accept_approve(journey, browser, browser_page, live_site, log_in):
-    from casefiles.models import CaseFile, Notice
+    from casefiles.cases.models import CaseFile
+    from casefiles.notices.models import Notice
 
     page = browser_page
     item, requirements = journey["item"], journey["requirements"]

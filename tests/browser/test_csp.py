@@ -15,16 +15,17 @@ document.addEventListener('securitypolicyviolation', e =>
 
 @pytest.fixture
 def submitted(journey):  # noqa: F811
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from casefiles import applications, materials, workflow
-    from casefiles.models import Enterprise
+    from casefiles.cases import applications, workflow
+    from casefiles.directory.models import Enterprise
+    from casefiles.materials import uploads
 
     applicant = get_user_model().objects.get(username="applicant")
     case = applications.start(applicant, journey["item"], Enterprise.objects.get())
     for requirement in journey["requirements"]:
-        materials.add(case, requirement, SimpleUploadedFile(f"{requirement.name}.pdf", PDF), applicant)
+        uploads.add(case, requirement, SimpleUploadedFile(f"{requirement.name}.pdf", PDF), applicant)
     workflow.perform(case, "submit", applicant)
     get_user_model().objects.create_superuser("admin", password=PASSWORD)
     return case

@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from casefiles import roles
-from casefiles.demo import demo_resident_id, demo_uscc
-from casefiles.models import Department, Enterprise, Person
+from casefiles.demo.directory import demo_resident_id, demo_uscc
+from casefiles.directory import roles
+from casefiles.directory.models import Department, Enterprise, Person
 
 
 def pdf_bytes(title="") -> bytes:
@@ -91,11 +91,12 @@ def fresh(user):
 
 def submit_application(world, user, applicant):
     """A complete application by ``user`` for ``applicant`` (its two required files), submitted."""
-    from casefiles import applications, materials, workflow
+    from casefiles.cases import applications, workflow
+    from casefiles.materials import uploads
 
     case = applications.start(user, world.item, applicant)
     for requirement in world.requirements[:2]:
-        materials.add(case, requirement, pdf_upload(f"{requirement.name}.pdf"), user)
+        uploads.add(case, requirement, pdf_upload(f"{requirement.name}.pdf"), user)
     workflow.perform(case, "submit", user)
     case.refresh_from_db()
     return case
@@ -103,7 +104,7 @@ def submit_application(world, user, applicant):
 
 def submit_bundle(world):
     """The enterprise's bundle (``bundle_world``), every shared material supplied once, submitted."""
-    from casefiles import bundle_applications as bundles
+    from casefiles.bundles import applications as bundles
     from cms.bundles import material_key
 
     parent = bundles.start(world.applicant, world.enterprise, bundle=world.bundle)

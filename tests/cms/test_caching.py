@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from casefiles.models import Department
+from casefiles.directory.models import Department
 from cms import caching
 from cms.models import ServiceItemPage
 

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from casefiles.models import Department, LicenseType
+from casefiles.directory.models import Department
+from casefiles.licenses.models import LicenseType
 from cms import catalog
 from cms.bundles import combined_materials
 from cms.models import BundlePage, DepartmentIndexPage, DepartmentPage, MaterialRequirement, ServiceItemPage

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Page, Revision
 
-from casefiles.demo import DEPARTMENTS
-from casefiles.models import LicenseType
+from casefiles.demo.directory import DEPARTMENTS
+from casefiles.licenses.models import LicenseType
 from cms import demo
 from cms.bundles import combined_materials
 from cms.models import (

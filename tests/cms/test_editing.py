@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.documents.models import Document
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowState
 from wagtail.fields import StreamField
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
-from casefiles.models import Department
+from casefiles.directory.models import Department
 from cms import editing
 from cms.models import DepartmentPage, HomePage, ServiceItemPage
 

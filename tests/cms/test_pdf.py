@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
-from casefiles.models import Department, LicenseType
+from casefiles.directory.models import Department
+from casefiles.licenses.models import LicenseType
 from cms import pdf
 from cms.models import BundleItem, BundlePage, MaterialRequirement, ServiceItemPage
 from cms.sitetree import ensure_department_page

@@ -186,10 +186,12 @@ def odd_world(django_db_setup, django_db_blocker):
 def _build_world():
     from django.contrib.auth import get_user_model
 
-    from casefiles import applications, licenses, materials, workflow
-    from casefiles.demo import demo_uscc
-    from casefiles.license_pages import wallet
-    from casefiles.models import Department, Enterprise, LicenseType
+    from casefiles.cases import applications, workflow
+    from casefiles.demo.directory import demo_uscc
+    from casefiles.directory.models import Department, Enterprise
+    from casefiles.licenses import lifecycle, wallet
+    from casefiles.licenses.models import LicenseType
+    from casefiles.materials import uploads
     from cms.models import MaterialRequirement, ServiceItemPage
     from cms.sitetree import ensure_department_page
 
@@ -211,7 +213,7 @@ def _build_world():
     enterprise.add_member(applicant)
     superuser = users.create_superuser("admin", password="pw-for-tests-only")
     case = applications.start(applicant, item, enterprise)
-    material = materials.add(case, requirement, pdf_upload("申请书.pdf"), applicant)
+    material = uploads.add(case, requirement, pdf_upload("申请书.pdf"), applicant)
     workflow.perform(case, "submit", applicant)
     workflow.perform(case, "accept", clerk)
     case.refresh_from_db()
@@ -219,7 +221,7 @@ def _build_world():
     license_type = LicenseType.objects.create(
         code="11100000000013338W025", name="食品经营许可证", issuing_department=department, validity_years=5,
         template=LicenseType.Template.FOOD_BUSINESS, data_fields=[{"key": "scope", "label": "经营项目"}])
-    license = licenses.issue(license_type, issuer=department, holder=enterprise, data={"scope": "热食类食品制售"})
+    license = lifecycle.issue(license_type, issuer=department, holder=enterprise, data={"scope": "热食类食品制售"})
     share = wallet.create_share(license, applicant, next(iter(wallet.DURATION_BY_KEY)))
     values = {
         "number": case.number, "material_id": material.pk, "pk": material.pk, "notice_id": notice.pk,

@@ -8,9 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from casefiles.models import CaseEvent, CaseFile, Material, Status
+from casefiles.cases.models import CaseFile, Status
+from casefiles.journal.models import CaseEvent
+from casefiles.materials.models import Material
 from tests.casefiles.conftest import pdf_upload, world  # noqa: F401  (the case-file tests' small world)
-from tests.casefiles.test_materials import DOCX
+from tests.casefiles.materials.test_uploads import DOCX
 
 PASSWORD = "pw-for-tests-only"
 

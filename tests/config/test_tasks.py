@@ -15,11 +15,12 @@ from django.db import connection, transaction
 from django_tasks import task, task_backends
 from django_tasks_rq.backend import RQBackend
 
-from casefiles import applications, materials
-from casefiles.models import Material
+from casefiles.cases import applications
+from casefiles.materials import uploads
+from casefiles.materials.models import Material
 from config.outage import Outage
 from tests.casefiles.conftest import world  # noqa: F401  (the case-file tests' small world)
-from tests.casefiles.test_materials import DOCX
+from tests.casefiles.materials.test_uploads import DOCX
 from tests.conftest import point_redis_services_at
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -38,7 +39,7 @@ def draft(world):
 
 
 def upload_docx(world, case):
-    return materials.add(case, world.requirements[0], SimpleUploadedFile("承诺书.docx", DOCX), world.applicant)
+    return uploads.add(case, world.requirements[0], SimpleUploadedFile("承诺书.docx", DOCX), world.applicant)
 
 
 # --- Redis away: the work is done here, after the commit ------------------------------------
@@ -57,7 +58,7 @@ def test_work_enqueued_in_a_transaction_that_rolls_back_is_not_done(world, draft
     material = upload_docx(world, draft)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
-            materials.extract_material_text.enqueue(material.pk)
+            uploads.extract_material_text.enqueue(material.pk)
             transaction.set_rollback(True)
     assert callbacks == []
     material.refresh_from_db()

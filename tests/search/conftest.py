@@ -93,14 +93,14 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def market(db):
-    from casefiles.models import Department
+    from casefiles.directory.models import Department
 
     return Department.objects.create(code="SCJGJ", name="珠海市市场监督管理局", region_code="440400")
 
 
 @pytest.fixture
 def health_department(db):
-    from casefiles.models import Department
+    from casefiles.directory.models import Department
 
     return Department.objects.create(code="WJJ", name="珠海市卫生健康局", region_code="440400")
 

@@ -7,7 +7,9 @@ from datetime import datetime, timezone
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from search import query, synonyms
 from search.backends.base import SearchRequest
@@ -169,8 +171,7 @@ def test_writes_during_a_rebuild_reach_the_new_index_too():
 def test_when_elasticsearch_is_down_reads_fall_back_and_writes_wait(settings, backend_reset, market, committed, ask):
     from search import service
     from search.models import PendingWrite
-
-    from .conftest import add_guide
+    from tests.search.conftest import add_guide
 
     settings.YIWANG_SEARCH = {**settings.YIWANG_SEARCH, "BACKEND": "elasticsearch",
                               "ELASTICSEARCH_URL": "http://127.0.0.1:9"}

@@ -4,8 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from search import service
-
-from .evaluation import EVALUATION, HELD_OUT, hit_at
+from tests.search.evaluation import EVALUATION, HELD_OUT, hit_at
 
 # Measured when written: 1.000 on the evaluation set (114 queries; 0.930 before the ranking and
 # dictionary were tuned on it), 0.960 on the held-out set (25 queries, never tuned on). The

@@ -8,8 +8,7 @@ from wagtail.models import PageViewRestriction
 
 from search import indexing, maintenance, service, trimming
 from search.models import IndexedDocument, PendingWrite
-
-from .conftest import add_guide
+from tests.search.conftest import add_guide
 
 
 def found(text, principals=("public",), **options):
@@ -94,8 +93,8 @@ def test_a_guardian_grant_reindexes_the_object_it_grants(backend, committed, mak
     """Case files, materials and licenses are granted with django-guardian: a grant must reach the index."""
     from guardian.shortcuts import assign_perm, get_groups_with_perms
 
-    from casefiles.demo import demo_uscc
-    from casefiles.models import Enterprise
+    from casefiles.demo.directory import demo_uscc
+    from casefiles.directory.models import Enterprise
     from search import documents as registry
 
     class GrantedProvider(registry.Provider):

@@ -3,8 +3,7 @@
 from unittest import mock
 
 from search import maintenance
-
-from .conftest import add_guide
+from tests.search.conftest import add_guide
 
 
 class RecordingIndex:

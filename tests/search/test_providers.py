@@ -5,9 +5,9 @@ import datetime
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
-from search import documents as registry, trimming
-
-from .conftest import add_guide
+from search import documents as registry
+from search import trimming
+from tests.search.conftest import add_guide
 
 
 def document_of(page):
@@ -105,8 +105,8 @@ def test_a_policy_is_filed_under_its_publication_date(market):
 
 def test_a_later_issue_registers_a_kind_without_touching_the_backends(backend, ask, make_user):
     """The plug-in path for case files, materials and licenses: a provider and register()."""
-    from casefiles.demo import demo_uscc
-    from casefiles.models import Enterprise
+    from casefiles.demo.directory import demo_uscc
+    from casefiles.directory.models import Enterprise
 
     class EnterpriseProvider(registry.Provider):
         model = Enterprise

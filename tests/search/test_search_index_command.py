@@ -10,8 +10,7 @@ from django.core.management import CommandError, call_command
 
 from search import trimming
 from search.models import IndexedDocument, SynonymRule
-
-from .conftest import add_guide
+from tests.search.conftest import add_guide
 
 
 def run(*args, stdin=None):

@@ -1,6 +1,6 @@
 """The principals a user holds."""
 
-from casefiles import roles
+from casefiles.directory import roles
 from search import trimming
 
 

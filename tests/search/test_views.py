@@ -5,10 +5,9 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
-from casefiles import roles
+from casefiles.directory import roles
 from search.backends import _backend
-
-from .conftest import add_guide
+from tests.search.conftest import add_guide
 
 
 def results_of(page: str) -> str:

@@ -4,10 +4,9 @@ import pytest
 from modelsearch.backends import get_search_backend
 from modelsearch.query import MATCH_NONE, And, Phrase, PlainText
 
-from casefiles import roles
+from casefiles.directory import roles
 from search.wagtail_backend import MAX_QUERY_TERMS, segmented_query
-
-from .conftest import add_guide
+from tests.search.conftest import add_guide
 
 
 def test_an_editor_searching_a_word_in_the_admin_finds_the_chinese_page(market, client, make_user):

@@ -36,7 +36,7 @@ def _document(title, name):
 
 
 def _department(code, name, phone):
-    from casefiles.models import Department
+    from casefiles.directory.models import Department
 
     department, _created = Department.objects.update_or_create(
         code=code, defaults={"name": name, "region_code": "440400", "phone": phone, "address": "珠海市香洲区人民东路"}
@@ -56,7 +56,7 @@ def _materials(guide, rows):
 
 
 def build_site() -> Site:
-    from casefiles.models import LicenseType
+    from casefiles.licenses.models import LicenseType
     from cms.models import (
         BundleItem,
         BundlePage,

@@ -1,4 +1,4 @@
-"""manage.py audit verify | checkpoint | legacy-key — the case and license journals (casefiles.journal).
+"""manage.py audit verify | checkpoint | legacy-key — the case and license journals (casefiles.journal.records).
 
 ``verify [NUMBER|IDENTIFIER …]`` checks every journal's hash chain and head seal (exit 1 on any
 break); ``checkpoint`` — once, right after a rotation of the journal key — checks every journal
@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from casefiles import journal
-from casefiles.models import CaseEvent
+from casefiles.journal import records
+from casefiles.journal.models import CaseEvent
 
-JOURNALS = (journal.CASES, journal.LICENSES)
+JOURNALS = (records.CASES, records.LICENSES)
 
 
 class Command(BaseCommand):
@@ -34,11 +34,11 @@ class Command(BaseCommand):
             owners = kind.owner.objects.filter(**{f"{kind.label}__in": numbers}) if numbers else kind.owner.objects.all()
             checked[kind.name] = owners.count()
             if action == "checkpoint":
-                sealed, found = journal.checkpoint(owners, kind)
-                self.stdout.write(f"{sealed} {kind.name} journal(s) checkpointed with key {journal.keyring().current.id}")
+                sealed, found = records.checkpoint(owners, kind)
+                self.stdout.write(f"{sealed} {kind.name} journal(s) checkpointed with key {records.keyring().current.id}")
                 problems += found
             else:
-                problems += journal.verify(owners, kind)
+                problems += records.verify(owners, kind)
         for problem in problems:
             where = f"#{problem.sequence}" if problem.sequence else ""
             self.stdout.write(f"{problem.journal} {problem.owner}{where}: {problem.message}")
@@ -55,7 +55,7 @@ class Command(BaseCommand):
 
     def legacy_key(self):
         try:
-            key = journal.legacy_key()
+            key = records.legacy_key()
         except ImproperlyConfigured as error:  # no configured SECRET_KEY sealed them
             raise CommandError(str(error)) from None
         if key is None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from casefiles.calendar_io import CalendarFileError, import_calendar_file, year_report
+from casefiles.deadlines.calendar_io import CalendarFileError, import_calendar_file, year_report
 
 
 class Command(BaseCommand):

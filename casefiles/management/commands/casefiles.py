@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from casefiles import agents, licenses, notices, tallies, workflow
+from casefiles.agents import authorisations as agents
+from casefiles.cases import tallies, workflow
+from casefiles.licenses import lifecycle
+from casefiles.notices import documents
 
 
 class Command(BaseCommand):
@@ -17,11 +20,11 @@ class Command(BaseCommand):
         accepted = workflow.apply_deemed_acceptance()
         for number in accepted:
             self.stdout.write(f"{number}: accepted by operation of law (Art. 32)")
-        expired = licenses.expire_due()
+        expired = lifecycle.expire_due()
         rescheduled = workflow.reschedule_stopped_clocks()
         authorisations = agents.expire_due()
         folded = tallies.fold()
-        rendered = notices.render_pending()
+        rendered = documents.render_pending()
         self.stdout.write(
             f"{len(accepted)} case(s) deemed accepted, {expired} license(s) expired, "
             f"{rescheduled} stopped clock(s) carried forward, {authorisations} agent authorisation(s) expired, "

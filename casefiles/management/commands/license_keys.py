@@ -1,6 +1,6 @@
 """manage.py license_keys list | rotate <DEPARTMENT CODE> | reencrypt [--legacy] — the departments' signing keys.
 
-A thin shell over ``casefiles.signing``: ``rotate`` retires the department's active key and
+A thin shell over ``casefiles.licenses.signing``: ``rotate`` retires the department's active key and
 makes a new one (licenses signed with the old key keep verifying: retired keys stay published
 at /licenses/keys.json); ``list`` shows every key, active or retired, with how many licenses
 each has signed; ``reencrypt`` changes the password every private key is encrypted with, from
@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from casefiles import signing
-from casefiles.models import Department, SigningKey
+from casefiles.directory.models import Department
+from casefiles.licenses import signing
+from casefiles.licenses.models import SigningKey
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from casefiles.demo import load_demo
+from casefiles.demo.loader import load_demo
 
 
 class Command(BaseCommand):

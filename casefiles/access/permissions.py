@@ -1,0 +1,555 @@
+"""Who may see and act on a case, and why. Every grant goes through here with its reason.
+
+Guardian (direct foreign-key tables) is the authority on a single case: ``can(user, perm,
+case)``. Listings do not ask guardian row by row — at millions of cases that walks the
+grant tables — they follow the data the grants were made from (the case's department, its
+applicant, the CaseGrant rows of parallel approvals and agents): ``visible_cases(user)``.
+tests/casefiles/access/test_permissions.py proves the two agree.
+
+Roles and what they may do on a case of their department:
+- clerk: view, accept (受理, 补正, 不予受理, 办结)
+- reviewer: view, review (审查, 特别程序)
+- decider: view, review, decide (决定, 否决确认; a decider may also do what a reviewer does)
+- applicant (the enterprise's members group, or the person's user): view, apply (提交,
+  补正, 撤回)
+Global (model-level permissions on the group, see migration 0006): ``window_clerk`` may view
+and accept any case; ``supervisor`` may view every case; a superuser holds every permission
+on every case — but no global role reaches a draft, a superuser's neither: until it is
+submitted a draft is its applicant's alone, in ``can`` as in every listing and in search.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.lookups import In
+from django.dispatch import Signal
+from django.utils import timezone
+
+from casefiles.cases.models import (
+    CaseFile,
+    CaseFileGroupObjectPermission,
+    CaseFileUserObjectPermission,
+    CaseGrant,
+    Status,
+)
+from casefiles.directory import roles
+from casefiles.directory.models import Department
+
+DEPARTMENT_ROLE_PERMISSIONS = {
+    "clerk": ["view_casefile", "accept_casefile"],
+    "reviewer": ["view_casefile", "review_casefile"],
+    "decider": ["view_casefile", "review_casefile", "decide_casefile"],
+}
+APPLICANT_PERMISSIONS = ["view_casefile", "apply_casefile"]
+CODENAMES = ("view_casefile", "apply_casefile", "accept_casefile", "review_casefile", "decide_casefile")
+GLOBAL_ROLE_PERMISSIONS = {
+    roles.WINDOW_CLERK: ["view_casefile", "accept_casefile"],
+    roles.SUPERVISOR: ["view_casefile"],
+}
+
+_permission_cache: dict[str, Permission] = {}
+
+# Sent with ``case`` whenever its grants change (made or revoked, for any reason): who may see
+# it changed, so the search index must follow (casefiles.cases.indexing).
+grants_changed = Signal()
+
+
+def _permission(codename: str) -> Permission:
+    if codename not in _permission_cache:
+        _permission_cache[codename] = Permission.objects.get(content_type__app_label="casefiles", codename=codename)
+    return _permission_cache[codename]
+
+
+# Guardian's answer for a user and a case is kept on the user object for the rest of the
+# request (as Django keeps model permissions there), so a page or a step asking several
+# questions about one case asks guardian once. Any grant made or revoked in this process
+# moves the generation on and forgets every kept answer.
+_generation = 0
+
+
+def _grants_moved() -> None:
+    global _generation
+    _generation += 1
+
+
+def memberships_changed(user=None) -> None:
+    """A user joined or left a group: what was kept about them (and every kept answer) is forgotten."""
+    _grants_moved()
+    if user is not None:
+        for name in ("_yiwang_group_ids", "_yiwang_department_ids_by_roles", "_yiwang_object_perms"):
+            user.__dict__.pop(name, None)
+
+
+def object_permissions(user, case: CaseFile) -> frozenset[str]:
+    """The codenames guardian grants ``user`` on ``case`` itself (two queries the first time
+    in a request, none after)."""
+    kept = _kept_object_permissions(user)
+    if case.pk not in kept:
+        _read_object_permissions(user, [case.pk], kept)
+    return kept[case.pk]
+
+
+def _kept_object_permissions(user) -> dict[int, frozenset[str]]:
+    kept = getattr(user, "_yiwang_object_perms", None)  # getattr: request.user is a lazy proxy
+    if kept is None or kept[0] != _generation:
+        kept = user._yiwang_object_perms = (_generation, {})
+    return kept[1]
+
+
+def _read_object_permissions(user, case_ids, kept) -> None:
+    """Guardian's rows for ``user`` on ``case_ids``, read from its two tables (one query each).
+
+    Read directly rather than through guardian's checker, which answers "every permission"
+    for a superuser: a superuser's global reach is ``user.has_perm`` (never on a draft), their
+    rows on a case are only those a reason gave them, as anyone's."""
+    found = {pk: set() for pk in case_ids}
+    rows = CaseFileUserObjectPermission.objects.filter(user_id=user.pk, content_object_id__in=case_ids)
+    for case_id, codename in rows.values_list("content_object_id", "permission__codename"):
+        found[case_id].add(codename)
+    if group_ids(user):
+        rows = CaseFileGroupObjectPermission.objects.filter(group_id__in=group_ids(user), content_object_id__in=case_ids)
+        for case_id, codename in rows.values_list("content_object_id", "permission__codename"):
+            found[case_id].add(codename)
+    kept.update({pk: frozenset(codenames) for pk, codenames in found.items()})
+
+
+def prefetch(user, cases) -> None:
+    """Read what ``can`` and ``held`` need about a page of cases at once — guardian's rows and
+    the agent's authorisations — instead of up to three queries per case asked."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return
+    cases = [case for case in cases if case.pk is not None]
+    kept = _kept_object_permissions(user)
+    missing = [case.pk for case in cases if case.pk not in kept]
+    if missing:
+        _read_object_permissions(user, missing, kept)
+    terms = user.__dict__.setdefault("_yiwang_agent_terms", {})
+    unknown = [case for case in cases if case.pk not in terms]
+    if unknown:
+        from casefiles.agents.models import Authorisation
+
+        by_case: dict[int, list] = {}
+        covering = {case.pk for case in unknown} | {case.parent_id for case in unknown if case.parent_id}
+        for case_id, start, end in Authorisation.objects.filter(
+                agent_id=user.pk, case_id__in=covering, revoked_at__isnull=True).values_list(
+                "case_id", "valid_from", "valid_until"):
+            by_case.setdefault(case_id, []).append((start, end))
+        for case in unknown:
+            terms[case.pk] = by_case.get(case.pk, []) + (by_case.get(case.parent_id, []) if case.parent_id else [])
+
+
+def can(user, codename: str, case: CaseFile) -> bool:
+    """Whether ``user`` holds ``codename`` on ``case``: a global role (window clerk,
+    supervisor, superuser — never on a draft) or a grant on this very case. A draft is its
+    applicant's alone: a superuser who is not its applicant gets the 404 of anyone else."""
+    if user is None or not user.is_active:
+        return False
+    if case.status != Status.DRAFT and user.has_perm(f"casefiles.{codename}"):
+        return True
+    if codename not in object_permissions(user, case):
+        return False
+    if codename in APPLICANT_PERMISSIONS and _agency_lapsed(user, case):
+        return codename in _held_for_other_reasons(user, case)
+    return True
+
+
+def held(user, case: CaseFile, wanted=CODENAMES) -> set[str]:
+    """Which of ``wanted`` ``user`` holds on ``case``: ``can`` for several codenames at once,
+    asking guardian at most once (two queries) where ``can`` asks it for each."""
+    if user is None or not user.is_active:
+        return set()
+    wanted = set(wanted)
+    found = {c for c in wanted if case.status != Status.DRAFT and user.has_perm(f"casefiles.{c}")}
+    if wanted - found:
+        granted = wanted & object_permissions(user, case)
+        if granted & set(APPLICANT_PERMISSIONS) and _agency_lapsed(user, case):
+            granted = (granted - set(APPLICANT_PERMISSIONS)) | (granted & _held_for_other_reasons(user, case))
+        found |= granted
+    return found
+
+
+# --- agents (帮办代办): a grant that outlives its authorisation counts for nothing -------------
+# casefiles.agents.authorisations grants an agent the applicant's rights on the case when the applicant
+# authorises them and removes the grant when the authorisation is revoked or, by the tick,
+# when it runs out. Between the end of its time and the tick, these checks already refuse.
+
+def _agent_terms(user, case) -> list[tuple]:
+    """(valid_from, valid_until) of the open authorisations of ``user`` reaching ``case``
+    (itself or its bundle); kept on the user object for the rest of the request."""
+    from casefiles.agents.models import Authorisation
+
+    cache = user.__dict__.setdefault("_yiwang_agent_terms", {})
+    if case.pk not in cache:
+        covering = [case.pk] + ([case.parent_id] if case.parent_id else [])
+        cache[case.pk] = list(Authorisation.objects.filter(
+            agent_id=user.pk, case_id__in=covering, revoked_at__isnull=True
+        ).values_list("valid_from", "valid_until"))
+    return cache[case.pk]
+
+
+def agency_in_force(user, case, now=None) -> bool:
+    """Whether one of ``user``'s authorisations as an agent reaching ``case`` is in force at
+    ``now`` (by the terms kept for the request: no query after the first)."""
+    now = now or timezone.now()
+    return any(start <= now < end for start, end in _agent_terms(user, case))
+
+
+def _agency_lapsed(user, case) -> bool:
+    """Whether ``user`` was authorised as an agent on ``case`` and none of it is in force now."""
+    # Not an agent here (or a front-desk clerk's own filing): guardian decides.
+    return bool(_agent_terms(user, case)) and not agency_in_force(user, case)
+
+
+def _held_for_other_reasons(user, case) -> set[str]:
+    """The permissions ``user`` holds on ``case`` for any reason but an agent's grant."""
+    held_ = set()
+    records = CaseGrant.objects.filter(case=case).exclude(reason=CaseGrant.Reason.AGENT).filter(
+        Q(user=user) | Q(group_id__in=group_ids(user))
+    )
+    for codenames in records.values_list("permissions", flat=True):
+        held_.update(codenames)
+    return held_
+
+
+def grant(case: CaseFile, reason: str, codenames: list[str], *, group: Group | None = None, user=None) -> CaseGrant:
+    """Record why, then give guardian's object permissions (one query for all of them)."""
+    if (group is None) == (user is None):
+        raise ValueError("grant to exactly one group or one user")
+    record = CaseGrant.objects.create(case=case, reason=reason, group=group, user=user, permissions=codenames)
+    _give(case, [(group, user, codenames)])
+    grants_changed.send(CaseFile, case=case)
+    return record
+
+
+def _give(case: CaseFile, grants) -> None:
+    """Guardian's rows for ``grants`` ((group, user, codenames) each), one query per table; a
+    permission the principal already holds on the case (another reason gave it) stays as it is."""
+    group_rows = [CaseFileGroupObjectPermission(content_object=case, group=group, permission=_permission(c))
+                  for group, _user, codenames in grants if group is not None for c in codenames]
+    user_rows = [CaseFileUserObjectPermission(content_object=case, user=user, permission=_permission(c))
+                 for group, user, codenames in grants if group is None for c in codenames]
+    if group_rows:
+        CaseFileGroupObjectPermission.objects.bulk_create(group_rows, ignore_conflicts=True)
+    if user_rows:
+        CaseFileUserObjectPermission.objects.bulk_create(user_rows, ignore_conflicts=True)
+    _grants_moved()
+
+
+def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None) -> int:
+    """Remove the grants ``reason`` made (to ``group`` or ``user`` if given), keeping any a
+    still-valid reason also needs."""
+    records = CaseGrant.objects.filter(case=case, reason=reason)
+    if group is not None:
+        records = records.filter(group=group)
+    if user is not None:
+        records = records.filter(user=user)
+    removed = 0
+    with transaction.atomic():
+        for record in list(records):
+            record.delete()
+            still_needed = set()
+            for other in CaseGrant.objects.filter(case=case, group=record.group, user=record.user):
+                still_needed.update(other.permissions)
+            gone = [c for c in record.permissions if c not in still_needed]
+            if record.group_id:
+                removed += CaseFileGroupObjectPermission.objects.filter(
+                    content_object=case, group_id=record.group_id, permission__codename__in=gone
+                ).delete()[0]
+            else:
+                removed += CaseFileUserObjectPermission.objects.filter(
+                    content_object=case, user_id=record.user_id, permission__codename__in=gone
+                ).delete()[0]
+    _grants_moved()
+    grants_changed.send(CaseFile, case=case)
+    return removed
+
+
+def grant_department(case: CaseFile, department: Department, reason: str = CaseGrant.Reason.DEPARTMENT) -> None:
+    """The department's clerk, reviewer and decider groups, each with its reason (three queries in all)."""
+    groups = {link.role: link.group for link in department.roles.select_related("group")}
+    grants = [(groups[role], None, codenames) for role, codenames in DEPARTMENT_ROLE_PERMISSIONS.items()]
+    CaseGrant.objects.bulk_create(
+        [CaseGrant(case=case, reason=reason, group=group, permissions=codenames) for group, _user, codenames in grants]
+    )
+    _give(case, grants)
+    grants_changed.send(CaseFile, case=case)
+
+
+def grant_applicant(case: CaseFile) -> None:
+    if case.enterprise_id:
+        grant(case, CaseGrant.Reason.APPLICANT, APPLICANT_PERMISSIONS, group=case.enterprise.members_group)
+    elif case.person.user_id:
+        grant(case, CaseGrant.Reason.APPLICANT, APPLICANT_PERMISSIONS, user=case.person.user)
+
+
+# --- listings --------------------------------------------------------------------------
+# A listing is a condition on the case's own columns (department, enterprise, person) or-ed
+# with the short list of cases granted one by one (parallel approvals, agents), built from
+# ids read first rather than from subqueries: with a subquery in the OR, PostgreSQL can use
+# no index for either side and walks a whole date index instead (bench/cases_listing.py,
+# docs/casefiles.md "Performance").
+
+NOT_DRAFT = tuple(s for s in Status.values if s != Status.DRAFT)  # a list an index can serve, unlike "<> draft"
+
+
+class _AmongIds(In):
+    """``pk IN (…)`` for a list of perhaps thousands of case ids, sent to PostgreSQL as one
+    array parameter (a thousand parameters cost more to build and bind than the query takes
+    to run); a plain IN elsewhere."""
+
+    prepare_rhs = False  # the ids are ints already
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
+
+
+def _among(ids) -> Q:
+    return Q(_AmongIds(F("pk"), list(ids)))
+
+
+class CaseListing(QuerySet):
+    """Cases trimmed to one user: ``own`` (a condition on columns) or the ``granted`` ids.
+
+    ``count()`` of an inbox tab as ``staff_cases`` makes it is the sum of the departments'
+    tallies (``casefiles.cases.tallies``) and the number of granted ids, which were read in the
+    tab's states and outside those departments: no case is counted. Once narrowed further
+    (a filter, an OR with another query) it counts the two parts apart: the column part alone
+    is an index-only count, the granted part a look-up of its ids. One count of the OR reads
+    every row of the column part from the table: 120–330 ms for a clerk's 55,000 cases
+    (bench/cases_listing.py).
+    """
+
+    _own: Q | None = None
+    _granted: tuple[int, ...] = ()
+    # (department ids or None for all, statuses) while the listing is exactly "those
+    # departments' cases in those states, and the granted ids" (cases in those states outside
+    # those departments): its total is then their tallies plus the ids. Whatever narrows or
+    # widens the listing forgets it.
+    _tally: tuple | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._own, clone._granted, clone._tally = self._own, self._granted, self._tally
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        return self._untallied(super()._filter_or_exclude(negate, args, kwargs))
+
+    def extra(self, *args, **kwargs):
+        return self._untallied(super().extra(*args, **kwargs))
+
+    def __and__(self, other):
+        return self._untallied(super().__and__(other))
+
+    def __or__(self, other):
+        return self._untallied(super().__or__(other))
+
+    def __xor__(self, other):
+        return self._untallied(super().__xor__(other))
+
+    @staticmethod
+    def _untallied(queryset):
+        if isinstance(queryset, CaseListing):
+            queryset._tally = None
+        return queryset
+
+    def count(self):
+        if self._result_cache is not None or not self._splittable():
+            return super().count()
+        if self._tally is not None:
+            from casefiles.cases import tallies
+
+            # The granted ids were read in these states and outside these departments
+            # (``_staff_scope``): each is one case more.
+            departments, statuses = self._tally
+            return tallies.total(statuses, departments) + len(self._granted)
+        parts = self._parts()
+        if parts is None:
+            return super().count()
+        return sum(QuerySet.count(part) for part in parts)
+
+    def _splittable(self) -> bool:
+        """Whether this listing's total is the sum of its parts' (nothing sliced, grouped …)."""
+        query = self.query
+        return not (query.is_sliced or query.distinct or query.combinator or query.group_by is not None
+                    or query.is_empty() or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values()))
+
+    def _parts(self):
+        """This listing trimmed by the columns alone, and by the granted ids alone (outside
+        the columns' cases); None where splitting could change the count."""
+        if self._own is None or not self._granted or not self._splittable():
+            return None
+        by_columns, by_ids = self._chain(), self._chain()
+        for part, keep in ((by_columns, False), (by_ids, True)):
+            node = _trim_node(part.query.where)
+            if node is None:
+                return None
+            node.children = [child for child in node.children if isinstance(child, _AmongIds) is keep]
+        by_ids = by_ids.exclude(self._own)
+        for part in (by_columns, by_ids):  # each is one part now: counted as it stands
+            part._own, part._granted, part._tally = None, (), None
+        return by_columns, by_ids
+
+
+def _trim_node(where):
+    """The OR node ``_listing`` filtered by (the columns or the granted ids), in a cloned tree;
+    None once the listing was or-ed with another query (its conditions no longer split)."""
+    if where.connector != "AND" or where.negated:
+        return None
+    for child in where.children:
+        if getattr(child, "connector", None) == "OR" and not child.negated and any(isinstance(c, _AmongIds) for c in child.children):
+            return child
+    return None
+
+
+def _listing(own: Q | None, granted) -> QuerySet:
+    granted = tuple(sorted(set(granted)))
+    if own is None and not granted:
+        return CaseFile.objects.none()
+    condition = own if own is not None else _among(granted)
+    if own is not None and granted:
+        condition = own | _among(granted)
+    listing = CaseListing(model=CaseFile).filter(condition)
+    listing._own, listing._granted = own, granted
+    return listing
+
+
+def group_ids(user) -> list[int]:
+    """The ids of ``user``'s groups, kept on the user object for the rest of the request."""
+    cache = getattr(user, "_yiwang_group_ids", None)
+    if cache is None:
+        cache = list(user.groups.values_list("pk", flat=True))
+        user._yiwang_group_ids = cache
+    return cache
+
+
+def _granted_case_ids(reason: str, **principal) -> list[int]:
+    return list(CaseGrant.objects.filter(reason=reason, **principal).values_list("case_id", flat=True))
+
+
+def sees_everything(user) -> bool:
+    """Superusers, supervisors and window clerks: model-level view permission, every
+    department's submitted cases (drafts are never anyone's but the applicant's)."""
+    return user.has_perm("casefiles.view_casefile")  # a superuser's has_perm is always True
+
+
+def department_ids(user, roles_=("clerk", "reviewer", "decider")) -> list[int]:
+    """The departments in which ``user`` holds one of ``roles_`` (kept on the user object,
+    like the group ids, for the rest of the request)."""
+    from casefiles.directory.models import DepartmentRole
+
+    cache = getattr(user, "_yiwang_department_ids_by_roles", None)
+    if cache is None:
+        cache = user._yiwang_department_ids_by_roles = {}
+    key = tuple(roles_)
+    if key not in cache:
+        cache[key] = sorted(set(
+            DepartmentRole.objects.filter(group_id__in=group_ids(user), role__in=roles_).values_list("department_id", flat=True)
+        ))
+    return cache[key]
+
+
+def _staff_scope(user, statuses=NOT_DRAFT):
+    """(condition, granted ids) of the cases ``user`` handles as staff in ``statuses``
+    (drafts aside). The parallel grants carry their case's status and department, so a tab
+    takes from them only its own states, and only cases outside the user's departments
+    (those are in the condition already), from the index alone."""
+    departments = department_ids(user)
+    parallel = []
+    if group_ids(user):
+        grants = CaseGrant.objects.filter(reason=CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user),
+                                          case_status__in=statuses)
+        if departments:
+            grants = grants.exclude(case_department_id__in=departments)
+        parallel = list(grants.values_list("case_id", flat=True))
+    return (Q(department_id__in=departments) if departments else None), parallel
+
+
+def _applicant_scope(user):
+    """(condition, granted ids) of the cases ``user`` applied for or acts in as agent."""
+    from casefiles.directory.models import Enterprise, Person
+
+    enterprises = list(Enterprise.objects.filter(members_group__user=user).values_list("pk", flat=True))
+    persons = list(Person.objects.filter(user=user).values_list("pk", flat=True))
+    own = None
+    if enterprises:
+        own = Q(enterprise_id__in=enterprises)
+    if persons:
+        own = Q(person_id__in=persons) if own is None else own | Q(person_id__in=persons)
+    return own, _agent_case_ids(user)
+
+
+def _agent_case_ids(user) -> list[int]:
+    """The cases granted to ``user`` as an agent, less those whose authorisation is not in
+    force now (ended by time before the tick removed the grant, or not yet begun)."""
+    from casefiles.agents.models import Authorisation
+
+    granted = _granted_case_ids(CaseGrant.Reason.AGENT, user=user)
+    if not granted:
+        return granted
+    now = timezone.now()
+    in_force, out_of_force = set(), set()
+    for case_id, start, end in Authorisation.objects.filter(agent_id=user.pk, revoked_at__isnull=True).values_list(
+        "case_id", "valid_from", "valid_until"
+    ):
+        (in_force if start <= now < end else out_of_force).add(case_id)
+    out_of_force -= in_force
+    if not out_of_force:
+        return granted
+    # A bundle's authorisation reaches its children: they go with it, unless one of their own is in force.
+    children = CaseFile.objects.filter(pk__in=granted, parent_id__in=out_of_force).exclude(parent_id__in=in_force)
+    dropped = (out_of_force - in_force) | (set(children.values_list("pk", flat=True)) - in_force)
+    return [case_id for case_id in granted if case_id not in dropped]
+
+
+def staff_cases(user, statuses=()):
+    """The cases a staff member handles: their departments' cases and parallel grants, in
+    ``statuses`` (an inbox tab) or in every state but draft."""
+    if not user.is_authenticated:
+        return CaseFile.objects.none()
+    # Drafts stay the applicant's own: the department is granted the case when it is submitted.
+    statuses = tuple(s for s in statuses if s != Status.DRAFT) if statuses else NOT_DRAFT
+    if not statuses:
+        return CaseFile.objects.none()
+    if sees_everything(user):
+        listing = _listing(Q(status__in=statuses), ())
+        listing._tally = (None, statuses)
+        return listing
+    own, granted = _staff_scope(user, statuses)
+    listing = _listing(own, granted).filter(status__in=statuses)
+    if own is not None:
+        listing._tally = (department_ids(user), statuses)
+    return listing
+
+
+def applicant_cases(user):
+    """我的办件: the cases of the user's enterprises and of the user as a person."""
+    if not user.is_authenticated:
+        return CaseFile.objects.none()
+    return _listing(*_applicant_scope(user))
+
+
+def visible_cases(user):
+    """Every case ``user`` may view — the listing counterpart of ``can(user, 'view_casefile', case)``."""
+    if not user.is_authenticated:
+        return CaseFile.objects.none()
+    if sees_everything(user):
+        staff = Q(status__in=NOT_DRAFT)
+    else:
+        own, parallel = _staff_scope(user)
+        staff = _either(own, parallel)
+        staff = staff & Q(status__in=NOT_DRAFT) if staff is not None else None
+    applicant = _either(*_applicant_scope(user))
+    conditions = [c for c in (staff, applicant) if c is not None]
+    if not conditions:
+        return CaseFile.objects.none()
+    condition = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+    return CaseFile.objects.filter(condition)
+
+
+def _either(own: Q | None, granted) -> Q | None:
+    if granted:
+        by_id = _among(sorted(set(granted)))
+        return by_id if own is None else own | by_id
+    return own

@@ -1,0 +1,106 @@
+"""申请: starting an application from a guide, on behalf of an applicant the user may act for."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from casefiles.access import permissions
+from casefiles.cases import numbers
+from casefiles.cases.models import CaseFile, CaseGrant, Channel
+from casefiles.directory import roles
+from casefiles.directory.models import Enterprise, Person
+from casefiles.journal import records
+
+
+class ApplicationRefused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ApplicantChoice:
+    key: str  # "enterprise:<id>" or "person:<id>", as posted by the form
+    label: str
+    applicant: object
+
+
+def applicants_for(user) -> list[ApplicantChoice]:
+    """Whom ``user`` may apply for: the enterprises they belong to, and themselves."""
+    if not user.is_authenticated:
+        return []
+    choices = [
+        ApplicantChoice(f"enterprise:{e.pk}", f"{e.name}（{e.uscc}）", e)
+        for e in Enterprise.objects.filter(members_group__user=user).select_related("members_group").order_by("name")
+    ]
+    person = Person.objects.filter(user=user).first()
+    if person is not None:
+        choices.append(ApplicantChoice(f"person:{person.pk}", f"{person.name}（{person.masked_id_number}）", person))
+    return choices
+
+
+def may_act_for(user, applicant) -> bool:
+    """Whether ``user`` may apply on behalf of ``applicant``: a member of the enterprise (by
+    the user's groups, kept for the request), or the person themselves."""
+    if not user.is_authenticated:
+        return False
+    if isinstance(applicant, Enterprise):
+        return applicant.members_group_id in permissions.group_ids(user)
+    return applicant.user_id is not None and applicant.user_id == user.pk
+
+
+def resolve_applicant(user, key: str):
+    for choice in applicants_for(user):
+        if choice.key == key:
+            return choice.applicant
+    return None
+
+
+def may_apply_for(user, item) -> bool:
+    return item.live and (item.can_apply_online or roles.has_global_role(user, roles.WINDOW_CLERK))
+
+
+@transaction.atomic
+def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", contact_phone="", contact_email="",
+          form_data=None, parent=None) -> CaseFile:
+    """A new draft for ``item``; only its applicant (and whoever acts for them) can see it."""
+    if not item.live:
+        raise ApplicationRefused(_("This service item is not open for applications."))
+    acting_at_window = channel == Channel.WINDOW and roles.has_global_role(user, roles.WINDOW_CLERK)
+    if channel == Channel.ONLINE and not item.can_apply_online:
+        raise ApplicationRefused(_("This item cannot be applied for online; the guide says where to apply."))
+    if not acting_at_window and not may_act_for(user, applicant):
+        raise ApplicationRefused(_("You may not apply on behalf of this applicant."))
+    is_enterprise = isinstance(applicant, Enterprise)
+    case = CaseFile.objects.create(
+        number=numbers.next_case_number(item.department),
+        item=item,
+        item_revision_id=item.live_revision_id,
+        item_code=item.item_code,
+        item_title=item.title,
+        department=item.department,
+        enterprise=applicant if is_enterprise else None,
+        person=None if is_enterprise else applicant,
+        applicant_name=applicant.name,
+        applicant_code=applicant.uscc if is_enterprise else applicant.id_number,
+        contact_name=contact_name or (applicant.legal_representative if is_enterprise else applicant.name),
+        contact_phone=contact_phone or applicant.phone,
+        contact_email=contact_email or (user.email or ""),
+        submitted_by=user,
+        channel=channel,
+        form_data=form_data or {},
+        parent=parent,
+    )
+    permissions.grant_applicant(case)
+    if acting_at_window:
+        # The front-desk clerk prepares the file with the applicant present.
+        permissions.grant(case, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS, user=user)
+    data = {"channel": channel, "item": item.item_code}
+    on_behalf_of = None
+    if acting_at_window:
+        # 一窗受理: the journal names the clerk and the applicant they filed for.
+        data["applicant"] = applicant.name
+        on_behalf_of = None if is_enterprise else applicant.user
+    records.record(case, "create", user, to_state=case.status, data=data, on_behalf_of=on_behalf_of)
+    return case

@@ -1,0 +1,599 @@
+"""The case workflow, declared in one table a reviewer can read aloud.
+
+    state                 transition            who (permission)   to                   document
+    draft                 submit                applicant (apply)  submitted
+    correction_requested  submit                applicant (apply)  submitted
+                          (or the applicant's agent, when authorised to submit: 帮办代办)
+    submitted             accept                clerk (accept)     accepted             受理通知书
+    submitted             accept_with_deferral  clerk (accept)     accepted             容缺受理通知书
+    submitted             request_correction    clerk (accept)     correction_requested 补正告知书
+    submitted             propose_non_acceptance clerk (accept)    non_acceptance_pending
+                          (a department clerk or the window; the window has no veto: 窗口无否决权)
+    non_acceptance_pending confirm_non_acceptance decider (decide) not_accepted         不予受理决定书
+                          (a second, senior person: never the proposer, never a window clerk: 否决权上移)
+    non_acceptance_pending overturn_non_acceptance decider (decide) submitted
+    submitted, non_acceptance_pending
+                          deem_accepted         the system         accepted             受理通知书
+                          (no correction notice within 5 working days of receipt: Art. 32; a proposal
+                          waiting for its confirmation does not stop those days, and lapses)
+    accepted              start_review          reviewer (review)  under_review
+    under_review          approve               decider (decide)   approved             准予许可决定书 (+ the license)
+    under_review          propose_denial        reviewer/decider   denial_pending
+    denial_pending        confirm_denial        decider (decide)   denied               不予许可决定书
+    denial_pending        overturn_denial       decider (decide)   under_review
+    approved, denied      conclude              clerk (accept)     concluded
+    submitted … under_review, non_acceptance_pending, denial_pending
+                          withdraw              applicant (apply)  withdrawn
+                          (the applicant only, never an agent)
+
+Refusals are decided by two people: one proposes with the reason, a second confirms (and the
+notice is issued) or overturns. Proposing or confirming a refusal to accept is possible only
+within the 5 working days of Art. 32: after them the application counts as accepted, and the
+tick accepts it whatever waits. Journals written before 否决权上移 hold ``not_accept`` events
+(one clerk refused): they are read as the confirmation they stood for.
+
+Conditions (guards) are named functions listed beside each transition; every other module
+asks this table (``available``, ``perform``) instead of repeating it. ``perform`` applies a
+transition atomically: a conditional UPDATE on (status, version) lets exactly one of two
+concurrent clerks win; the loser gets ``Conflict`` and nothing of theirs is written.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casefiles.access import permissions
+from casefiles.cases.models import CaseFile, ClockPause, Status
+from casefiles.journal import records
+from casefiles.materials.models import Material
+
+ART32_WORKING_DAYS = 5  # 行政许可法 Art. 32: correction notice within 5 working days of receipt
+# What a person writes into a step — its comment, a reason printed on a decision, each problem of
+# a correction notice — and how many problems one notice lists: enough for any real notice, and
+# a bound on what a page, a PDF and the journal must carry.
+MAX_TEXT_CHARS = 5000
+MAX_PROBLEMS = 100
+
+
+class WorkflowError(Exception):
+    """A transition that cannot happen; ``messages`` say why, for the person who tried."""
+
+    status_code = 400
+
+    def __init__(self, *messages):
+        super().__init__("; ".join(str(m) for m in messages))
+        self.messages = [str(m) for m in messages]
+
+
+class NotFound(WorkflowError):
+    """The user may not see the case: answered exactly like a case that does not exist."""
+
+    status_code = 404
+
+
+class NotPermitted(WorkflowError):
+    status_code = 403
+
+
+class NotAllowedNow(WorkflowError):
+    status_code = 409
+
+
+class Conflict(WorkflowError):
+    """Someone else changed the case first."""
+
+    status_code = 409
+
+
+class GuardFailed(WorkflowError):
+    status_code = 400
+
+
+@dataclass
+class Context:
+    case: CaseFile
+    user: object
+    params: dict
+    now: object
+    transition: "Transition"
+    from_state: str = ""
+    on_behalf_of: object = None
+    comment: str = ""
+    data: dict = field(default_factory=dict)  # recorded in the journal event
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str | None  # None: only the system takes it (by operation of law)
+    guards: tuple[Callable[[Context], str | None], ...] = ()
+    effect: Callable[[Context], None] | None = None
+    notice: str | None = None
+    needs: tuple[str, ...] = ()  # parameters the actor must give (reason, problems, deferred_due …)
+    optional: tuple[str, ...] = ()  # parameters the actor may give
+    applicant: bool = False  # shown to applicants rather than staff
+
+
+# --- guards ----------------------------------------------------------------------------
+
+def _current_materials(case):
+    return Material.objects.filter(case=case, is_current=True)
+
+
+def missing_requirements(case, allow_deferred=False):
+    """Names of required materials that have no current file (or an accepted promise)."""
+    requirements = case.item.material_requirements.all()
+    by_license = set(case.license_uses.values_list("requirement_id", flat=True))  # 免提交
+    present = {}
+    for material in _current_materials(case):
+        if material.requirement_id is not None:
+            present.setdefault(material.requirement_id, []).append(material)
+    missing = []
+    for requirement in requirements:
+        if not requirement.required:
+            continue
+        supplied = present.get(requirement.pk, [])
+        if requirement.pk in by_license or any(not m.deferred for m in supplied):
+            continue
+        if allow_deferred and any(m.deferred for m in supplied):
+            continue
+        missing.append(requirement.name)
+    return missing
+
+
+def has_required_materials(ctx):
+    missing = missing_requirements(ctx.case, allow_deferred=ctx.case.item.tolerant_acceptance)
+    if missing:
+        return _("Required materials are missing: %(names)s.") % {"names": "、".join(missing)}
+    return None
+
+
+def has_every_material_in_hand(ctx):
+    missing = missing_requirements(ctx.case)
+    if missing:
+        return _("Not every required material is in hand (%(names)s): accept with deferred materials (容缺受理) or request a correction.") % {"names": "、".join(missing)}
+    return None
+
+
+def item_allows_tolerant_acceptance(ctx):
+    if not ctx.case.item.tolerant_acceptance:
+        return _("This item does not allow tolerant acceptance (容缺受理).")
+    if not _current_materials(ctx.case).filter(deferred=True).exists():
+        return _("No material was promised for later: use the ordinary acceptance.")
+    return None
+
+
+def deferred_due_within_promised_limit(ctx):
+    from casefiles.deadlines import working_days
+
+    due = ctx.params.get("deferred_due")
+    if due is None:
+        return _("Give the date by which the deferred materials must be supplied.")
+    today = timezone.localdate(ctx.now)
+    if due <= today:
+        return _("The date for the deferred materials must be in the future.")
+    promised = ctx.case.item.promised_days
+    if promised:
+        latest = working_days.compute_deadline(today, promised).due_date
+        if due > latest:
+            return _("The deferred materials must be supplied within the promised time limit, by %(date)s at the latest.") % {"date": latest.isoformat()}
+    return None
+
+
+def within_correction_period(ctx):
+    """Art. 32: after 5 working days from receipt, the case counts as accepted — no more notices."""
+    if correction_period_over(ctx.case, ctx.now):
+        return _("More than 5 working days have passed since receipt: by Article 32 of the Administrative Licensing Law the application counts as accepted and can no longer be sent back for correction.")
+    return None
+
+
+def within_acceptance_period(ctx):
+    """Art. 32 again: once the application counts as accepted, acceptance is no longer refused —
+    a proposal waiting for its confirmation does not stop the 5 working days."""
+    if correction_period_over(ctx.case, ctx.now):
+        return _("More than 5 working days have passed since receipt: by Article 32 of the Administrative Licensing Law the application counts as accepted and acceptance can no longer be refused.")
+    return None
+
+
+def lists_problems(ctx):
+    problems = ctx.params.get("problems") or []
+    if (not isinstance(problems, (list, tuple)) or not problems
+            or not all(isinstance(p, dict) and str(p.get("problem", "")).strip() for p in problems)):
+        return _("List every problem, each with what must be corrected, in the one correction notice.")
+    return None
+
+
+def gives_reason(ctx):
+    if not str(ctx.params.get("reason", "")).strip():
+        return _("Give the reason: it is written into the decision the applicant receives.")
+    return None
+
+
+def correction_period_is_over(ctx):
+    if not correction_period_over(ctx.case, ctx.now):
+        return _("The 5 working days of Article 32 have not passed yet.")
+    return None
+
+
+def no_open_pause(ctx):
+    if ctx.case.pauses.filter(ended_on__isnull=True).exists():
+        return _("A special procedure is still running: end it before deciding.")
+    return None
+
+
+def deferred_materials_supplied(ctx):
+    if _current_materials(ctx.case).filter(deferred=True).exists():
+        return _("Materials accepted as deferred (容缺) have not been supplied yet.")
+    return None
+
+
+def not_beyond_the_agents_authorisation(ctx):
+    """帮办代办: an agent submits only when authorised to, and never withdraws."""
+    from casefiles.agents import authorisations
+
+    return authorisations.refusal(ctx.user, ctx.case, ctx.transition.name)
+
+
+def _proposal(case, action):
+    return case.events.filter(action=action).order_by("-sequence").first()
+
+
+def second_person_confirms(ctx):
+    proposal = _proposal(ctx.case, "propose_denial")
+    if proposal is not None and proposal.actor_id == getattr(ctx.user, "pk", None):
+        return _("A denial needs a second decider: the person who proposed it cannot confirm it (否决权上移).")
+    return None
+
+
+def second_person_refuses(ctx):
+    proposal = _proposal(ctx.case, "propose_non_acceptance")
+    if proposal is not None and proposal.actor_id == getattr(ctx.user, "pk", None):
+        return _("A refusal to accept needs a second, senior person: the person who proposed it cannot confirm it (否决权上移).")
+    return None
+
+
+def not_at_the_window(ctx):
+    """窗口无否决权: whoever also sits at the window confirms no refusal, whatever else they hold."""
+    from casefiles.directory import roles
+
+    if roles.has_global_role(ctx.user, roles.WINDOW_CLERK):
+        return _("The window has no veto (窗口无否决权): a decider of the department confirms a refusal to accept.")
+    return None
+
+
+# --- effects ---------------------------------------------------------------------------
+
+def on_submit(ctx):
+    case = ctx.case
+    case.submitted_at = ctx.now
+    case.item_revision_id = case.item.live_revision_id  # the id is on the guide's row: no need to read the revision
+    case.correction_due = None
+    if ctx.from_state == Status.CORRECTION_REQUESTED:  # the applicant's time to correct is over
+        case.pauses.filter(kind=ClockPause.Kind.CORRECTION, ended_on__isnull=True).update(ended_on=timezone.localdate(ctx.now))
+    _save(case, "submitted_at", "item_revision_id", "correction_due")
+    if ctx.from_state == Status.DRAFT:
+        # The department's roles join the case when it is first submitted: a draft is the applicant's alone.
+        permissions.grant_department(case, case.department)
+
+
+def on_accept(ctx):
+    case = ctx.case
+    if ctx.from_state == Status.NON_ACCEPTANCE_PENDING:
+        # Art. 32's days ran out while a refusal waited for its confirmation: the law accepts.
+        ctx.data["proposal_lapsed"] = True
+    if correction_period_over(case, ctx.now):
+        # Art. 32: counts as accepted from the day the application was received.
+        case.accepted_at, case.deemed_accepted = case.submitted_at, True
+        ctx.data["deemed_accepted"] = True
+    else:
+        case.accepted_at = ctx.now
+    if ctx.params.get("deferred_due"):
+        case.deferred_due = ctx.params["deferred_due"]
+        ctx.data["deferred_due"] = case.deferred_due.isoformat()
+    _save(case, "accepted_at", "deemed_accepted", "deferred_due")
+    schedule(case)
+
+
+def on_request_correction(ctx):
+    case = ctx.case
+    problems = ctx.params["problems"]
+    ctx.data["problems"] = [{"material": p.get("material", ""), "problem": p["problem"]} for p in problems]
+    for problem in problems:
+        material_id = problem.get("material_id")
+        if material_id:
+            Material.objects.filter(case=case, pk=material_id).update(
+                review_state=Material.Review.REJECTED, review_reason=str(problem["problem"])[:300],
+                reviewed_by=ctx.user, reviewed_at=ctx.now,
+            )
+    case.correction_due = ctx.params.get("correction_due")
+    _save(case, "correction_due")
+
+
+def on_propose_non_acceptance(ctx):
+    ctx.data["reason"] = ctx.params["reason"]
+
+
+def on_confirm_non_acceptance(ctx):
+    proposal = _proposal(ctx.case, "propose_non_acceptance")
+    ctx.data["reason"] = ctx.params.get("reason") or (proposal.data.get("reason", "") if proposal else "")
+
+
+def on_decide(ctx):
+    ctx.case.decided_at = ctx.now
+    _save(ctx.case, "decided_at")
+
+
+def on_approve(ctx):
+    from casefiles.licenses import lifecycle
+
+    on_decide(ctx)
+    try:
+        license = lifecycle.issue_for_case(ctx.case, on=timezone.localdate(ctx.now))
+    except lifecycle.LicenseError as error:  # e.g. the issuer has no code to sign with: nothing is approved
+        raise GuardFailed(error.message) from None
+    if license is not None:
+        ctx.data["license"] = license.identifier
+
+
+def on_propose_denial(ctx):
+    ctx.data["reason"] = ctx.params["reason"]
+
+
+def on_confirm_denial(ctx):
+    proposal = _proposal(ctx.case, "propose_denial")
+    ctx.data["reason"] = ctx.params.get("reason") or (proposal.data.get("reason", "") if proposal else "")
+    on_decide(ctx)
+
+
+def on_conclude(ctx):
+    ctx.case.concluded_at = ctx.now
+    _save(ctx.case, "concluded_at")
+
+
+def _save(case, *fields):
+    CaseFile.objects.filter(pk=case.pk).update(**{f: getattr(case, f) for f in fields})
+
+
+# --- the table -------------------------------------------------------------------------
+
+OPEN_FOR_WITHDRAWAL = (Status.SUBMITTED, Status.NON_ACCEPTANCE_PENDING, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING)
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition("submit", _("Submit"), (Status.DRAFT, Status.CORRECTION_REQUESTED), Status.SUBMITTED,
+                   "apply_casefile", guards=(not_beyond_the_agents_authorisation, has_required_materials), effect=on_submit,
+                   applicant=True),
+        Transition("accept", _("Accept"), (Status.SUBMITTED,), Status.ACCEPTED, "accept_casefile",
+                   guards=(has_every_material_in_hand,), effect=on_accept, notice="acceptance"),
+        Transition("accept_with_deferral", _("Accept with deferred materials"), (Status.SUBMITTED,), Status.ACCEPTED,
+                   "accept_casefile", guards=(item_allows_tolerant_acceptance, deferred_due_within_promised_limit),
+                   effect=on_accept, notice="deferred_acceptance", needs=("deferred_due",)),
+        Transition("request_correction", _("Request correction"), (Status.SUBMITTED,), Status.CORRECTION_REQUESTED,
+                   "accept_casefile", guards=(within_correction_period, lists_problems), effect=on_request_correction,
+                   notice="correction", needs=("problems",), optional=("correction_due",)),
+        Transition("propose_non_acceptance", _("Propose not to accept"), (Status.SUBMITTED,),
+                   Status.NON_ACCEPTANCE_PENDING, "accept_casefile", guards=(within_acceptance_period, gives_reason),
+                   effect=on_propose_non_acceptance, needs=("reason",)),
+        Transition("confirm_non_acceptance", _("Confirm non-acceptance"), (Status.NON_ACCEPTANCE_PENDING,),
+                   Status.NOT_ACCEPTED, "decide_casefile",
+                   guards=(within_acceptance_period, second_person_refuses, not_at_the_window),
+                   effect=on_confirm_non_acceptance, notice="non_acceptance", optional=("reason",)),
+        Transition("overturn_non_acceptance", _("Overturn non-acceptance"), (Status.NON_ACCEPTANCE_PENDING,),
+                   Status.SUBMITTED, "decide_casefile"),
+        Transition("deem_accepted", _("Accepted by operation of law"), (Status.SUBMITTED, Status.NON_ACCEPTANCE_PENDING),
+                   Status.ACCEPTED, None,
+                   guards=(correction_period_is_over,), effect=on_accept, notice="acceptance"),
+        Transition("start_review", _("Start review"), (Status.ACCEPTED,), Status.UNDER_REVIEW, "review_casefile"),
+        Transition("approve", _("Approve"), (Status.UNDER_REVIEW,), Status.APPROVED, "decide_casefile",
+                   guards=(no_open_pause, deferred_materials_supplied), effect=on_approve, notice="approval"),
+        Transition("propose_denial", _("Propose denial"), (Status.UNDER_REVIEW,), Status.DENIAL_PENDING,
+                   "review_casefile", guards=(gives_reason,), effect=on_propose_denial, needs=("reason",)),
+        Transition("confirm_denial", _("Confirm denial"), (Status.DENIAL_PENDING,), Status.DENIED, "decide_casefile",
+                   guards=(second_person_confirms,), effect=on_confirm_denial, notice="denial", optional=("reason",)),
+        Transition("overturn_denial", _("Overturn denial"), (Status.DENIAL_PENDING,), Status.UNDER_REVIEW,
+                   "decide_casefile"),
+        Transition("conclude", _("Conclude"), (Status.APPROVED, Status.DENIED), Status.CONCLUDED, "accept_casefile",
+                   effect=on_conclude),
+        Transition("withdraw", _("Withdraw"), OPEN_FOR_WITHDRAWAL, Status.WITHDRAWN, "apply_casefile",
+                   guards=(not_beyond_the_agents_authorisation,), applicant=True),
+    ]
+}
+
+
+def correction_period_over(case, now=None) -> bool:
+    from casefiles.deadlines import working_days
+
+    if case.submitted_at is None:
+        return False
+    received = timezone.localdate(case.submitted_at)
+    last_day = working_days.get_calendar().add_working_days(received, ART32_WORKING_DAYS)
+    return timezone.localdate(now or timezone.now()) > last_day
+
+
+def schedule(case) -> None:
+    """Work out the promised and statutory due dates from acceptance and the pauses so far."""
+    from casefiles.deadlines import working_days
+
+    if case.accepted_at is None:
+        return
+    start = timezone.localdate(case.accepted_at)
+    pauses = [(p.started_on, p.ended_on, p.reason) for p in case.pauses.exclude(kind=ClockPause.Kind.CORRECTION)]
+    provisional = False
+    for field_name, days in (("promised_due", case.item.promised_days), ("statutory_due", case.item.statutory_days)):
+        if days is None:
+            setattr(case, field_name, None)
+            continue
+        result = working_days.compute_deadline(start, days, pauses)
+        setattr(case, field_name, result.due_date)
+        provisional = provisional or result.provisional
+    case.deadline_provisional = provisional
+    _save(case, "promised_due", "statutory_due", "deadline_provisional")
+
+
+# --- asking the table ------------------------------------------------------------------
+
+def available(case, user) -> list[Transition]:
+    """The transitions ``user`` may take on ``case`` now (guards aside: those answer on trying)."""
+    if case.is_bundle:
+        return []  # a bundle's parent follows its parts (casefiles.bundles.applications)
+    return [
+        t for t in TRANSITIONS.values()
+        if case.status in t.sources and t.permission is not None and permissions.can(user, t.permission, case)
+    ]
+
+
+def _too_long(comment, params) -> str | None:
+    problems = params.get("problems") or []
+    if isinstance(problems, (list, tuple)) and len(problems) > MAX_PROBLEMS:
+        return _("A correction notice lists at most %(count)d problems.") % {"count": MAX_PROBLEMS}
+    texts = [comment, params.get("reason")]
+    if isinstance(problems, (list, tuple)):
+        texts += [p.get(key) for p in problems if isinstance(p, dict) for key in ("material", "problem")]
+    if any(len(str(text)) > MAX_TEXT_CHARS for text in texts if text):
+        return _("A comment, a reason or a problem is at most %(count)d characters long.") % {"count": MAX_TEXT_CHARS}
+    return None
+
+
+def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comment="", now=None, **params):
+    """Apply transition ``name`` to ``case`` as ``user``; returns the journal event.
+
+    Raises NotFound (may not see the case), NotPermitted, NotAllowedNow (wrong state),
+    GuardFailed (conditions not met) or Conflict (someone else changed the case first).
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise NotAllowedNow(_("There is no such step."))
+    system = user is None
+    held = set() if system else permissions.held(user, case, {"view_casefile", transition.permission} - {None})
+    if not system and "view_casefile" not in held:
+        raise NotFound(_("No such case."))
+    version = case.version if expected_version is None else int(expected_version)
+    if case.is_bundle:
+        raise NotAllowedNow(_("A bundle application is not handled as one case: each of its parts is."))
+    if case.status not in transition.sources:
+        from casefiles.access import disclosure  # the applicant trying a step is told the status they may see
+
+        seen = disclosure.status_label(case.status, disclosure.STAFF if system else disclosure.audience(user, case))
+        raise NotAllowedNow(_("This step is not possible while the case is “%(status)s”.") % {"status": seen})
+    if not system and (transition.permission is None or transition.permission not in held):
+        raise NotPermitted(_("You may not take this step on this case."))
+    # Each step sees only the parameters it declares: a stray deferred_due never reaches "accept".
+    params = {key: value for key, value in params.items() if key in transition.needs + transition.optional}
+    too_long = _too_long(comment, params)
+    if too_long:
+        raise GuardFailed(too_long)
+    ctx = Context(case=case, user=user, params=params, now=now or timezone.now(), transition=transition,
+                  from_state=case.status, on_behalf_of=on_behalf_of, comment=comment)
+    from casefiles.cases import notify
+    from casefiles.notices import documents
+
+    from_state = case.status
+    with transaction.atomic():
+        won = CaseFile.objects.filter(pk=case.pk, status=from_state, version=version).update(
+            status=transition.target, version=F("version") + 1
+        )
+        if not won:
+            raise Conflict(_("Someone else changed this case a moment ago. Reload it to see its current state."))
+        # The conditions are judged here, holding the case's row: a material removed (or a
+        # pause started) by a change that committed first is seen, and one that comes after
+        # waits for this step and then finds the case in its new state.
+        problems = [message for guard in transition.guards if (message := guard(ctx))]
+        if problems:
+            raise GuardFailed(*problems)
+        case.status, case.version = transition.target, version + 1
+        if transition.effect is not None:
+            transition.effect(ctx)
+        if transition.notice:  # numbered and its content fixed here; its PDF is rendered after the commit
+            notice = documents.issue(case, transition.notice, ctx)
+            ctx.data["notice"] = notice.number
+        event = records.record(
+            case, transition.name, user, from_state=from_state, to_state=transition.target, comment=comment,
+            data=ctx.data, on_behalf_of=on_behalf_of,
+        )
+        if case.parent_id:
+            from casefiles.bundles import applications
+
+            applications.follow(case, user, event)  # the bundle's status follows its parts
+        transaction.on_commit(lambda: notify.state_changed(case.pk, event.pk))
+    return event
+
+
+# --- special procedures (Art. 45): the clock stops, the state does not change -------------
+
+def start_special_procedure(case, user, kind, reason, on=None):
+    if not permissions.can(user, "view_casefile", case):
+        raise NotFound(_("No such case."))
+    if not permissions.can(user, "review_casefile", case):
+        raise NotPermitted(_("You may not take this step on this case."))
+    if case.status not in (Status.ACCEPTED, Status.UNDER_REVIEW):
+        raise NotAllowedNow(_("The clock can only be stopped while the case is being handled."))
+    if kind not in ClockPause.Kind.values or kind == ClockPause.Kind.CORRECTION:
+        raise GuardFailed(_("Choose the kind of special procedure."))
+    if not str(reason).strip():
+        raise GuardFailed(_("Give the reason for the special procedure."))
+    if _too_long(reason, {}):
+        raise GuardFailed(_too_long(reason, {}))
+    if case.pauses.filter(ended_on__isnull=True).exists():
+        raise NotAllowedNow(_("A special procedure is already running."))
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        pause = ClockPause.objects.create(case=case, kind=kind, reason=reason, started_on=on)
+        schedule(case)
+        records.record(case, "start_special_procedure", user, from_state=case.status, to_state=case.status,
+                       comment=reason, data={"kind": kind, "from": on.isoformat()})
+    return pause
+
+
+def end_special_procedure(case, user, on=None):
+    if not permissions.can(user, "view_casefile", case):
+        raise NotFound(_("No such case."))
+    if not permissions.can(user, "review_casefile", case):
+        raise NotPermitted(_("You may not take this step on this case."))
+    pause = case.pauses.filter(ended_on__isnull=True).first()
+    if pause is None:
+        raise NotAllowedNow(_("No special procedure is running."))
+    on = on or timezone.localdate()
+    if on < pause.started_on:
+        raise GuardFailed(_("A procedure cannot end before it started."))
+    with transaction.atomic():
+        pause.ended_on = on
+        pause.save(update_fields=["ended_on"])
+        schedule(case)
+        records.record(case, "end_special_procedure", user, from_state=case.status, to_state=case.status,
+                       data={"kind": pause.kind, "until": on.isoformat()})
+    return pause
+
+
+def reschedule_stopped_clocks() -> int:
+    """While a special procedure runs, the due dates move a working day each working day:
+    the daily tick keeps the stored dates (and so the lights) true."""
+    count = 0
+    for case in CaseFile.objects.filter(pauses__ended_on__isnull=True).distinct().select_related("item"):
+        schedule(case)
+        count += 1
+    return count
+
+
+def apply_deemed_acceptance(now=None) -> list[str]:
+    """Accept, by operation of law (Art. 32), every submitted case left without a notice for
+    more than 5 working days (a proposed refusal not confirmed in time lapses). Run by ``manage.py casefiles tick`` (cron). Returns the numbers."""
+    now = now or timezone.now()
+    accepted = []
+    waiting = TRANSITIONS["deem_accepted"].sources  # a refusal waiting for its confirmation too
+    for case in CaseFile.objects.filter(status__in=waiting).select_related("item", "department"):
+        if not correction_period_over(case, now):
+            continue
+        try:
+            perform(case, "deem_accepted", None, now=now, comment="依法视为受理（《行政许可法》第三十二条）")
+        except Conflict:
+            continue  # a clerk acted at the same moment: their step stands
+        accepted.append(case.number)
+    return accepted

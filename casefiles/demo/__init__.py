@@ -1,0 +1,1 @@
+"""The Zhuhai demo data (make run loads it): kept apart from the production code it exercises."""

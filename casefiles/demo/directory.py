@@ -1,0 +1,158 @@
+"""The Zhuhai demo's directory: departments the seed reports name, a user for every role,
+applicants. Passwords are for development only and documented in docs/demo.md."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from casefiles.directory import roles
+from casefiles.directory.identifiers import resident_id_check_character, uscc_check_character
+from casefiles.directory.models import Department, Enterprise, Person
+
+DEMO_PASSWORD = "yiwang-demo-2026"
+ZHUHAI = "440400"
+
+
+@dataclass(frozen=True)
+class DemoDepartment:
+    code: str
+    name: str
+    short_name: str
+    level: str = Department.Level.CITY
+    region_code: str = ZHUHAI
+    parent: str | None = None
+    phone: str = ""
+
+
+DEPARTMENTS = [
+    DemoDepartment("ZSJ", "珠海市政务服务和数据管理局", "市政数局", phone="0756-12345"),
+    DemoDepartment("SCJGJ", "珠海市市场监督管理局", "市市场监管局", phone="0756-2121315"),
+    DemoDepartment("ZJJ", "珠海市住房和城乡建设局", "市住建局", phone="0756-2212345"),
+    DemoDepartment("ZRZYJ", "珠海市自然资源局", "市自然资源局", phone="0756-2222345"),
+    DemoDepartment("STHJJ", "珠海市生态环境局", "市生态环境局", phone="0756-2112369"),
+    DemoDepartment("WJJ", "珠海市卫生健康局", "市卫健局", phone="0756-2217700"),
+    DemoDepartment("RSJ", "珠海市人力资源和社会保障局", "市人社局", phone="0756-12333"),
+    DemoDepartment("GAJ", "珠海市公安局", "市公安局", phone="0756-110"),
+    DemoDepartment("SWJ", "国家税务总局珠海市税务局", "市税务局", phone="0756-12366"),
+    DemoDepartment("GJJ", "珠海市住房公积金管理中心", "市公积金中心", phone="0756-12329"),
+    DemoDepartment("BDCDJ", "珠海市不动产登记中心", "市不动产登记中心", parent="ZRZYJ", phone="0756-2539811"),
+    DemoDepartment("FGJ", "珠海市发展和改革局", "市发展改革局"),
+    DemoDepartment("GXJ", "珠海市工业和信息化局", "市工业和信息化局"),
+    DemoDepartment("JTJ", "珠海市交通运输局", "市交通运输局"),
+    DemoDepartment("WGLTJ", "珠海市文化广电旅游体育局", "市文广旅体局"),
+    DemoDepartment("YBJ", "珠海市医疗保障局", "市医保局", phone="0756-12393"),
+    DemoDepartment("MZJ", "珠海市民政局", "市民政局"),
+    DemoDepartment("SWJ-SW", "珠海市商务局", "市商务局"),
+    DemoDepartment(
+        "XZ-SCJGJ", "珠海市香洲区市场监督管理局", "香洲区市场监管局", Department.Level.DISTRICT, "440402", "SCJGJ"
+    ),
+    DemoDepartment("XZ-ZSJ", "珠海市香洲区政务服务和数据管理局", "香洲区政数局", Department.Level.DISTRICT, "440402", "ZSJ"),
+    DemoDepartment("JW-ZSJ", "珠海市金湾区政务服务和数据管理局", "金湾区政数局", Department.Level.DISTRICT, "440404", "ZSJ"),
+    DemoDepartment("DM-ZSJ", "珠海市斗门区政务服务和数据管理局", "斗门区政数局", Department.Level.DISTRICT, "440403", "ZSJ"),
+    DemoDepartment("GBJD", "珠海市香洲区拱北街道办事处", "拱北街道", Department.Level.TOWN, "440402003", "XZ-ZSJ"),
+    DemoDepartment("GXQ", "珠海高新技术产业开发区管理委员会", "高新区管委会", Department.Level.PARK, "440400", "ZSJ"),
+]
+
+
+def demo_uscc(body: str) -> str:
+    """A USCC with the right check character for the given first 17 characters."""
+    return body + uscc_check_character(body)
+
+
+def demo_resident_id(body: str) -> str:
+    return body + resident_id_check_character(body)
+
+
+ENTERPRISES = [
+    # (first 17 of the USCC, name, legal representative, industry, scale, region)
+    ("91440400MA4WB3K1X", "珠海格创智能科技有限公司", "陈思远", "C", "small", "440402"),
+    ("91440400MA55L8QJ2", "珠海海湾餐饮管理有限公司", "林晓燕", "H", "micro", "440402"),
+    ("91440404MA51TY0C7", "珠海金湾新能源储能有限公司", "黄建国", "D", "medium", "440404"),
+    ("92440402MA5AR7KP4", "珠海市香洲区拱北好味道小吃店", "何志强", "H", "micro", "440402"),
+    ("91440400MA4X2Q8N9", "珠海横琴湾区建设工程有限公司", "郑海涛", "E", "large", "440400"),
+    ("52440400MJL1234563", "珠海市青年创业促进会", "周敏", "S", "micro", "440400"),
+]
+
+PERSONS = [
+    # (first 17 of the identity number, name, username or None)
+    ("44040219900101123", "张伟", "citizen1"),
+    ("44040219851215246", "李娜", "citizen2"),
+    ("44010419780308351", "王芳", None),
+]
+
+
+@transaction.atomic
+def load_departments() -> dict[str, Department]:
+    by_code: dict[str, Department] = {}
+    for spec in DEPARTMENTS:
+        department, _ = Department.objects.update_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "short_name": spec.short_name,
+                "level": spec.level,
+                "region_code": spec.region_code,
+                "parent": by_code.get(spec.parent) if spec.parent else None,
+                "phone": spec.phone,
+                "is_active": True,
+            },
+        )
+        by_code[spec.code] = department
+    return by_code
+
+
+def _user(username, password_hash, **fields):
+    User = get_user_model()
+    user, _ = User.objects.update_or_create(username=username, defaults={"password": password_hash, **fields})
+    return user
+
+
+@transaction.atomic
+def load_people(departments: dict[str, Department]) -> dict[str, object]:
+    """A user per role of every city-level department, the global roles, and applicants."""
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 per user would take seconds
+    users = {}
+    users["admin"] = _user("admin", password_hash, is_staff=True, is_superuser=True, first_name="系统管理员")
+    for role, title in (("window_clerk", "综合窗口"), ("supervisor", "电子监察")):
+        user = _user(role.replace("_clerk", ""), password_hash, is_staff=True, first_name=title)
+        user.groups.add(roles.global_group(role))
+        users[role] = user
+    from cms.editing import central_reviewer_group  # the guide review group belongs to publishing
+
+    users["central_reviewer"] = _user("central-reviewer", password_hash, is_staff=True, first_name="市政数局指南审核员")
+    users["central_reviewer"].groups.add(central_reviewer_group())
+    role_titles = {"clerk": "受理员", "reviewer": "审查员", "decider": "决定人", "editor": "编辑"}
+    for code, department in departments.items():
+        if department.level != Department.Level.CITY and code != "XZ-SCJGJ":
+            continue
+        for role, title in role_titles.items():
+            username = f"{code.lower()}-{role}"
+            user = _user(username, password_hash, is_staff=True, first_name=f"{department.display_name}{title}")
+            roles.grant_role(user, department, role)
+            users[username] = user
+
+    for index, (body, name, legal_rep, industry, scale, region) in enumerate(ENTERPRISES, start=1):
+        uscc = demo_uscc(body[:17])
+        enterprise, _ = Enterprise.objects.update_or_create(
+            uscc=uscc,
+            defaults={
+                "name": name,
+                "legal_representative": legal_rep,
+                "industry": industry,
+                "scale": scale,
+                "region_code": region,
+            },
+        )
+        user = _user(f"enterprise{index}", password_hash, first_name=name)
+        enterprise.add_member(user)
+        users[user.username] = user
+
+    for body, name, username in PERSONS:
+        defaults = {"name": name}
+        if username:
+            defaults["user"] = _user(username, password_hash, first_name=name)
+            users[username] = defaults["user"]
+        Person.objects.update_or_create(id_number=demo_resident_id(body), defaults=defaults)
+    return users

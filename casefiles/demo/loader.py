@@ -1,0 +1,32 @@
+"""The Zhuhai demo, loaded in order: the directory, the published content, licenses, cases,
+an agent and bundles.
+
+``load_demo`` is idempotent: running it again updates the same records and creates nothing
+twice. Passwords are for development only and documented in docs/demo.md.
+"""
+
+from casefiles.demo.agents import load_agents
+from casefiles.demo.bundles import load_bundles
+from casefiles.demo.cases import load_cases
+from casefiles.demo.directory import DEMO_PASSWORD, load_departments, load_people
+from casefiles.demo.licenses import load_licenses
+from casefiles.directory import roles
+from casefiles.directory.models import Enterprise, Person
+from cms.demo import load_content
+
+
+def load_demo(stdout=None) -> None:
+    roles.ensure_global_groups()
+    departments = load_departments()
+    users = load_people(departments)
+    load_content(stdout=stdout)  # guides, bundles, policies and topics belong to publishing
+    load_licenses(stdout=stdout)  # after the catalog (its license types), before cases approve more
+    load_cases(stdout=stdout)  # after the content: the cases are filed against its guides
+    load_agents(stdout=stdout)  # after the cases: the helper is authorised on one of them
+    load_bundles(stdout=stdout)  # 一件事 in progress, and the 一照通行 activities
+    if stdout is not None:
+        stdout.write(
+            f"Demo loaded: {len(departments)} departments, {len(users)} users, "
+            f"{Enterprise.objects.count()} enterprises, {Person.objects.count()} persons. "
+            f"Password for every demo user: {DEMO_PASSWORD}"
+        )

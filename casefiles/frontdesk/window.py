@@ -1,0 +1,239 @@
+"""一窗受理 and 统一出件: the front desk (综合窗口) takes applications for every department and
+hands out every department's results at one window.
+
+- ``file``: a window clerk files an application in person for an applicant found by USCC or
+  resident identity number, on channel ``window``, for any department's item — even one not
+  open online. The clerk alone is granted the new draft (reason ``agent``,
+  casefiles.cases.applications.start), never the applicant's other cases; ``scan`` stores the
+  scanned materials (checked like every upload) and ``submit`` sends it to the department.
+  ``file_bundle`` / ``scan_shared`` do the same for a bundle (一件事): one filing, each shared
+  material scanned once, every part submitted to its department at once.
+- ``hand_out``: the results of a case and all its children — decision notices and license
+  certificates — are handed to the applicant at one window. Who handed them out, when, to
+  whom (name, masked identity number) and which documents go into each case's journal
+  (``hand_out_results``); ``handed_out`` reads it back for the case pages.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casefiles.access import permissions
+from casefiles.cases import applications, workflow
+from casefiles.cases.models import Channel, Status
+from casefiles.directory import roles
+from casefiles.directory.identifiers import (
+    IdentifierError,
+    mask_resident_id,
+    validate_resident_id,
+    validate_uscc,
+)
+from casefiles.directory.models import Enterprise, Person
+from casefiles.journal import records
+from casefiles.materials import uploads as materials
+from casefiles.notices.models import Notice
+
+HAND_OUT = "hand_out_results"
+# A case whose result can be handed out: decided, refused, or finished.
+FINISHED = {Status.APPROVED, Status.DENIED, Status.NOT_ACCEPTED, Status.CONCLUDED, Status.WITHDRAWN}
+RESULT_NOTICES = {Notice.Kind.APPROVAL, Notice.Kind.DENIAL, Notice.Kind.NON_ACCEPTANCE}
+
+
+class FrontDeskRefused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def is_window_clerk(user) -> bool:
+    return roles.has_global_role(user, roles.WINDOW_CLERK)
+
+
+# --- 一窗受理: filing at the window ----------------------------------------------------------
+
+def find_applicant(code: str):
+    """The registered enterprise (by USCC) or person (by identity number) with ``code``.
+
+    A malformed code is refused with the reason; a well-formed one nobody registered is None.
+    """
+    code = str(code or "").strip()
+    if not code:
+        raise FrontDeskRefused(_("Enter the applicant's unified social credit code or resident identity number."))
+    try:
+        uscc = validate_uscc(code)
+    except IdentifierError as as_uscc:
+        try:
+            number = validate_resident_id(code)
+        except IdentifierError as as_person:
+            # Say what is wrong with the kind of code it looks like: an identity number is all digits (and X).
+            looks_personal = code[:17].isdigit()
+            raise FrontDeskRefused(str(as_person if looks_personal else as_uscc)) from None
+        return Person.objects.filter(id_number=number).first()
+    return Enterprise.objects.filter(uscc=uscc).first()
+
+
+def _applicant_at_the_window(clerk, applicant_code):
+    if not is_window_clerk(clerk):
+        raise workflow.NotPermitted(_("Only a window clerk (综合窗口) files applications at the window."))
+    applicant = find_applicant(applicant_code)
+    if applicant is None:
+        raise FrontDeskRefused(_(
+            "No applicant is registered with this code: register the enterprise or person first "
+            "(Departments and applicants), then file the application."
+        ))
+    return applicant
+
+
+def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", contact_email="", form_data=None):
+    """A window clerk starts an application for the applicant standing at the window."""
+    applicant = _applicant_at_the_window(clerk, applicant_code)
+    try:
+        return applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
+                                  contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
+    except applications.ApplicationRefused as refused:
+        raise FrontDeskRefused(refused.message) from None
+
+
+def file_bundle(clerk, bundle, applicant_code, *, contact_name="", contact_phone="", contact_email=""):
+    """The same for a bundle (一件事): one filing at the window, a part for each department."""
+    from casefiles.bundles import applications as bundle_applications
+
+    applicant = _applicant_at_the_window(clerk, applicant_code)
+    try:
+        return bundle_applications.start(clerk, applicant, bundle=bundle, channel=Channel.WINDOW,
+                                         contact_name=contact_name, contact_phone=contact_phone,
+                                         contact_email=contact_email)
+    except applications.ApplicationRefused as refused:
+        raise FrontDeskRefused(refused.message) from None
+
+
+@dataclass
+class Scanned:
+    stored: int = 0
+    refused: dict = field(default_factory=dict)  # requirement id → ["name: reason", …]
+
+
+def scan(case, clerk, uploads_by_requirement) -> Scanned:
+    """Store the scanned materials, ``{requirement: [uploads]}``: each file stands or falls alone."""
+    result = Scanned()
+    requirements = {r.pk: r for r in case.item.material_requirements.all()}
+    for requirement, uploads in uploads_by_requirement.items():
+        requirement = requirements.get(getattr(requirement, "pk", requirement))
+        if requirement is None:
+            continue
+        for upload in uploads:
+            try:
+                materials.add(case, requirement, upload, clerk)
+            except materials.UploadRefused as error:
+                result.refused.setdefault(requirement.pk, []).append(f"{upload.name}: {error.message}")
+            else:
+                result.stored += 1
+    return result
+
+
+def scan_shared(parent, clerk, uploads_by_key) -> Scanned:
+    """A bundle's scans, ``{combined material key: [uploads]}``: each stored once for every part
+    that asks for it (casefiles.bundles.applications), each file standing or falling alone."""
+    from casefiles.bundles import applications as bundle_applications
+
+    pairs = [(key, upload) for key, uploads in uploads_by_key.items() for upload in uploads]
+    stored, refused = bundle_applications.add_shared_files(parent, pairs, clerk)
+    result = Scanned(stored=len({material.file.name for material in stored}))
+    for key, upload, error in refused:
+        result.refused.setdefault(key, []).append(f"{upload.name}: {error.message}")
+    return result
+
+
+def submit(case, clerk, *, expected_version=None):
+    """Send the filed application to its department (the workflow's ordinary submission); a
+    bundle's parts each to theirs, all or none."""
+    if case.is_bundle:
+        from casefiles.bundles import applications as bundle_applications
+
+        return bundle_applications.submit(case, clerk, expected_version=expected_version)
+    return workflow.perform(case, "submit", clerk, expected_version=expected_version)
+
+
+# --- 统一出件: handing out the results at one window -------------------------------------------
+
+def cases_of(case) -> list:
+    """The case and its children (a bundle's parent, then each department's case)."""
+    return [case, *case.children.select_related("department").order_by("pk")]
+
+
+@dataclass
+class Results:
+    notices: list
+    licenses: list
+    unfinished: list  # cases still running: their results are not there yet
+
+
+def results(case) -> Results:
+    """What the applicant takes home from ``case`` and its children."""
+    from casefiles.licenses.models import License
+
+    family = cases_of(case)
+    ids = [c.pk for c in family]
+    handled = [c for c in family if c.pk != case.pk] or family  # a bundle's parent decides nothing itself
+    return Results(
+        notices=list(Notice.objects.filter(case_id__in=ids, kind__in=RESULT_NOTICES).select_related("case").order_by("case_id", "pk")),
+        licenses=list(License.objects.filter(source_case_id__in=ids).select_related("license_type", "source_case").order_by("pk")),
+        unfinished=[c for c in handled if c.status not in FINISHED],
+    )
+
+
+def may_hand_out(user, case) -> bool:
+    """The front desk (window clerks) and the clerks of the case's department."""
+    return permissions.can(user, "accept_casefile", case)
+
+
+def handed_out(case):
+    """The journal event of the results' hand-out for ``case`` (or its bundle), or None."""
+    return case.events.filter(action=HAND_OUT).select_related("actor").order_by("-sequence").first()
+
+
+def hand_out(case, user, *, recipient_name, recipient_id_number="", note="", now=None):
+    """Record that the results of ``case`` and its children were handed to ``recipient_name``
+    at the window by ``user``; journaled on every one of the cases. Returns the parent's event."""
+    if not permissions.can(user, "view_casefile", case):
+        raise workflow.NotFound(_("No such case."))
+    if not may_hand_out(user, case):
+        raise workflow.NotPermitted(_("Only the front desk or the department's clerks hand out results."))
+    if case.parent_id:
+        raise FrontDeskRefused(_("Results of a bundle are handed out together, on the bundle's case."))
+    recipient_name = str(recipient_name or "").strip()
+    if not recipient_name:
+        raise FrontDeskRefused(_("Give the name of the person who receives the results."))
+    masked = ""
+    if str(recipient_id_number or "").strip():
+        try:
+            masked = mask_resident_id(validate_resident_id(recipient_id_number))
+        except IdentifierError as error:
+            raise FrontDeskRefused(str(error)) from None
+    found = results(case)
+    if found.unfinished:
+        raise FrontDeskRefused(_("Not every case is finished yet: %(cases)s. Results are handed out together, once all are.") % {
+            "cases": "、".join(f"{c.number} {c.item_title}" for c in found.unfinished)})
+    if not found.notices and not found.licenses:
+        raise FrontDeskRefused(_("There is no decision or license to hand out."))
+    earlier = handed_out(case)
+    if earlier is not None:
+        raise FrontDeskRefused(_("The results were already handed out on %(date)s to %(name)s.") % {
+            "date": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
+            "name": earlier.data.get("recipient", "")})
+    data = {
+        "recipient": recipient_name,
+        "recipient_id": masked,
+        "notices": [n.number for n in found.notices],
+        "licenses": [lic.identifier for lic in found.licenses],
+        "channel": Channel.WINDOW,
+    }
+    with transaction.atomic():
+        event = None
+        for member in cases_of(case):
+            recorded = records.record(member, HAND_OUT, user, from_state=member.status, to_state=member.status,
+                                      comment=str(note).strip(), data={**data, "bundle": case.number} if member.pk != case.pk else data)
+            event = event or recorded
+    return event

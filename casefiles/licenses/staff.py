@@ -1,0 +1,44 @@
+"""Who among the staff sees which issued licenses, and who sees the 用证率 report.
+
+Supervisors (电子监察) and superusers see every license; the clerks, reviewers and deciders
+of a department see the licenses it issued. Changing a license's status is
+``licenses.may_manage`` (the issuing department's deciders), asked again by every action.
+"""
+
+from django.db.models import Q
+
+from casefiles.access import permissions
+from casefiles.directory import roles
+from casefiles.licenses.models import License
+
+
+def sees_all(user) -> bool:
+    return user.is_active and (user.is_superuser or roles.has_global_role(user, roles.SUPERVISOR))
+
+
+def issued_licenses(user):
+    if not user.is_authenticated or not user.is_active:
+        return License.objects.none()
+    licenses = License.objects.select_related("license_type", "issuer")
+    if sees_all(user):
+        return licenses
+    return licenses.filter(issuer_id__in=permissions.department_ids(user))
+
+
+def is_license_staff(user) -> bool:
+    return sees_all(user) or (user.is_authenticated and user.is_active and bool(permissions.department_ids(user)))
+
+
+def may_see_usage(user) -> bool:
+    """The 用证率 report is supervision's: supervisors and superusers."""
+    return sees_all(user)
+
+
+def search(licenses, text: str):
+    text = str(text or "").strip()
+    if not text:
+        return licenses
+    return licenses.filter(
+        Q(number__icontains=text) | Q(holder_name__icontains=text) | Q(holder_code__iexact=text)
+        | Q(identifier__icontains=text.upper())
+    )

@@ -1,0 +1,48 @@
+from casefiles.agents.models import Authorisation
+from casefiles.bundles.models import Activity
+from casefiles.cases.models import (
+    CaseFile,
+    CaseFileGroupObjectPermission,
+    CaseFileUserObjectPermission,
+    CaseGrant,
+    CaseNumberCounter,
+    CaseTally,
+    Channel,
+    ClockPause,
+    Status,
+)
+from casefiles.deadlines.models import CalendarDay, CalendarYear
+from casefiles.directory.models import Department, DepartmentRole, Enterprise, Person
+from casefiles.journal.models import CaseEvent
+from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, LicenseUse, SigningKey
+from casefiles.materials.models import Material
+from casefiles.notices.models import Notice
+
+__all__ = [
+    "Activity",
+    "Authorisation",
+    "CalendarDay",
+    "CalendarYear",
+    "CaseEvent",
+    "CaseFile",
+    "CaseFileGroupObjectPermission",
+    "CaseFileUserObjectPermission",
+    "CaseGrant",
+    "CaseNumberCounter",
+    "CaseTally",
+    "Channel",
+    "ClockPause",
+    "Department",
+    "DepartmentRole",
+    "Enterprise",
+    "License",
+    "LicenseEvent",
+    "LicenseShare",
+    "LicenseType",
+    "LicenseUse",
+    "Material",
+    "Notice",
+    "Person",
+    "SigningKey",
+    "Status",
+]

@@ -1,0 +1,27 @@
+"""The applicant portal: applying online, 我的办件, and the anonymous progress look-up.
+
+The progress URL is also printed (as a QR code) on every notice: casefiles.notices.documents.progress_url.
+"""
+
+from django.urls import path
+
+from casefiles.portal import agents, bundles, views
+
+app_name = "casefiles"
+
+urlpatterns = [
+    path("apply/bundle/<str:bundle_code>/", bundles.apply_bundle, name="apply_bundle"),
+    path("apply/activities/", bundles.apply_activities, name="apply_activities"),
+    path("apply/<str:item_code>/", views.apply, name="apply"),
+    path("my/cases/", views.my_cases, name="my_cases"),
+    path("my/cases/<str:number>/", views.case_page, name="case"),
+    path("my/cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("my/cases/<str:number>/materials/<int:pk>/", views.material_file, name="material_file"),
+    path("my/cases/<str:number>/notices/<int:pk>/", views.notice_pdf, name="notice_pdf"),
+    path("progress/", views.progress_page, name="progress"),
+    # 帮办代办: the applicant's agents
+    path("my/agents/", agents.my_agents, name="my_agents"),
+    path("my/cases/<str:number>/agents/", agents.case_agents, name="case_agents"),
+    path("my/cases/<str:number>/agents/<int:pk>/revoke/", agents.revoke_agent, name="revoke_agent"),
+    path("my/cases/<str:number>/agents/<int:pk>/document/", agents.authorisation_document, name="authorisation_document"),
+]

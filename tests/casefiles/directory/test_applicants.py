@@ -1,0 +1,42 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from casefiles.demo.directory import demo_resident_id, demo_uscc
+from casefiles.directory.models import Enterprise, Person
+
+
+def test_an_enterprise_has_a_members_group(db, make_user):
+    enterprise = Enterprise.objects.create(
+        uscc=demo_uscc("91440400MA4WB3K1X"), name="珠海格创智能科技有限公司", legal_representative="陈思远", region_code="440402"
+    )
+    member = make_user("member")
+    enterprise.add_member(member)
+    assert list(enterprise.members) == [member]
+    assert enterprise.members_group.name == f"enterprise:{enterprise.uscc}"
+    enterprise.remove_member(member)
+    assert not enterprise.members.exists()
+
+
+def test_an_invalid_uscc_is_a_form_error_and_nothing_is_stored(db):
+    enterprise = Enterprise(uscc="91440400MA4WB3K1XZ", name="X", legal_representative="Y", region_code="440402")
+    with pytest.raises(ValidationError) as caught:
+        enterprise.full_clean()
+    assert "uscc" in caught.value.message_dict
+    assert not Enterprise.objects.exists()
+
+
+def test_a_person_is_shown_masked(db):
+    number = demo_resident_id("44040219900101123")
+    person = Person.objects.create(name="张伟", id_number=number.lower())
+    assert person.id_number == number  # stored in full, normalised, for case work
+    assert person.masked_id_number == "4404**********" + number[-4:]
+    assert number not in str(person)
+
+
+def test_person_admin_listing_does_not_show_full_numbers(client, db, django_user_model):
+    number = demo_resident_id("44040219900101123")
+    Person.objects.create(name="张伟", id_number=number)
+    client.force_login(django_user_model.objects.create_superuser("root", password="pw-for-tests-only"))
+    page = client.get("/admin/persons/").content.decode()
+    assert "张伟" in page
+    assert number not in page
