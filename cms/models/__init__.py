@@ -1,7 +1,9 @@
 from .bundle import BundleIndexPage, BundleItem, BundlePage
 from .department import DepartmentIndexPage, DepartmentPage
-from .guide import GuideIndexPage, MaterialRequirement, ServiceItemPage, ServiceObject
+from .guide import GuideIndexPage, MaterialRequirement, ServiceItemPage
 from .home import HomePage
+from .index import IndexPage
+from .owned import DepartmentOwned, ServiceObject
 from .policy import EnterpriseScale, Industry, PolicyIndexPage, PolicyPage, PolicyRelatedItem
 from .topic import LifeEvent, TopicIndexPage, TopicItem, TopicPage
 
@@ -10,10 +12,12 @@ __all__ = [
     "BundleItem",
     "BundlePage",
     "DepartmentIndexPage",
+    "DepartmentOwned",
     "DepartmentPage",
     "EnterpriseScale",
     "GuideIndexPage",
     "HomePage",
+    "IndexPage",
     "Industry",
     "LifeEvent",
     "MaterialRequirement",

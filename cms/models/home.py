@@ -4,6 +4,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from casefiles.models import Department
+
+from .bundle import BundlePage
+from .department import DepartmentPage
+from .guide import ServiceItemPage
+from .topic import TopicPage
+
 
 class HomePage(Page):
     """The portal's front page: one entrance to every department's services."""
@@ -26,13 +33,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from casefiles.models import Department
-
-        from .bundle import BundlePage
-        from .department import DepartmentPage
-        from .guide import ServiceItemPage
-        from .topic import TopicPage
-
         context = super().get_context(request, *args, **kwargs)
         context["departments"] = Department.objects.filter(is_active=True, level=Department.Level.CITY)
         context["department_pages"] = {
