@@ -1,4 +1,4 @@
-"""How visitors find a guide: A–Z by pinyin, by service object, by department, by topic."""
+"""How visitors find a guide: A–Z by pinyin (the guide index, ``cms.models.guide``, filters and lists them)."""
 
 from collections import OrderedDict
 from string import ascii_uppercase
@@ -37,31 +37,3 @@ def a_to_z(guides) -> "OrderedDict[str, list]":
         if letter in groups:
             ordered[letter] = sorted(groups[letter], key=lambda g: sort_key(g.title))
     return ordered
-
-
-def guide_index(request) -> dict:
-    from casefiles.directory.models import Department
-    from cms.models import ServiceItemPage, ServiceObject
-
-    guides = ServiceItemPage.objects.live().public().select_related("department")
-    service_object = request.GET.get("for", "")
-    if service_object in {ServiceObject.ENTERPRISE, ServiceObject.PERSON}:
-        guides = guides.filter(service_object__in=[service_object, ServiceObject.BOTH])
-    else:
-        service_object = ""
-    department = request.GET.get("department", "")[:32]
-    if department:
-        guides = guides.filter(department__code=department)
-    guides = list(guides)
-    by_letter = a_to_z(guides)
-    return {
-        "guides_by_letter": by_letter,
-        # Every letter, so the jump bar keeps its shape; letters with no guide are not links.
-        "letters": [(letter, letter in by_letter) for letter in LETTERS],
-        "guide_count": len(guides),
-        "chosen_for": service_object,
-        "chosen_department": department,
-        "departments": Department.objects.filter(pk__in=ServiceItemPage.objects.live().public().values("department")),
-        "service_objects": [(ServiceObject.ENTERPRISE.value, ServiceObject.ENTERPRISE.label),
-                            (ServiceObject.PERSON.value, ServiceObject.PERSON.label)],
-    }

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import segno
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -264,7 +265,13 @@ def pairs(rows: list[Row]) -> list[tuple[Row, ...]]:
 
 
 def _label(model, field_name: str) -> str:
+    """The field's name as editors see it; ``model`` is a model class or an instance."""
     return str(model._meta.get_field(field_name).verbose_name)
+
+
+def _requirement_model():
+    # By model label: the page models import this module (in their pdf/ route), so it does not import them.
+    return apps.get_model("cms", "MaterialRequirement")
 
 
 def _yes_no(value: bool) -> str:
@@ -310,10 +317,8 @@ def _materials(requirements) -> list[dict]:
 
 
 def guide_context(page, request) -> dict:
-    from cms.models import MaterialRequirement, ServiceItemPage
-
     def label(field_name):
-        return _label(ServiceItemPage, field_name)
+        return _label(page, field_name)
 
     context = _common_context(page, request)
     context.update(
@@ -356,7 +361,7 @@ def guide_context(page, request) -> dict:
         faq=[block.value for block in page.faq],
         materials=_materials(page.material_requirements.prefetch_related("license_types").order_by("sort_order")),
         material_labels={
-            field: _label(MaterialRequirement, field)
+            field: _label(_requirement_model(), field)
             for field in ("name", "form", "copies", "required", "deferrable", "license_types", "notes")
         },
         catalog_data=sorted((str(k), str(v)) for k, v in (page.catalog_data or {}).items() if v not in ("", None)),
@@ -365,8 +370,7 @@ def guide_context(page, request) -> dict:
 
 
 def bundle_context(page, request) -> dict:
-    from cms.models import BundlePage, MaterialRequirement
-
+    requirement_model = _requirement_model()
     context = _common_context(page, request)
     items = page.items()
     limit = page.combined_time_limit()
@@ -375,9 +379,9 @@ def bundle_context(page, request) -> dict:
     context.update(
         code=page.bundle_code,
         basics=pairs([
-            Row(_label(BundlePage, "bundle_code"), page.bundle_code),
+            Row(_label(page, "bundle_code"), page.bundle_code),
             Row(_("Lead department"), context["department"].name),
-            Row(_label(BundlePage, "service_object"), page.get_service_object_display()),
+            Row(_label(page, "service_object"), page.get_service_object_display()),
             Row(_("Items"), str(len(items))),
         ]),
         time_limits=[
@@ -399,7 +403,7 @@ def bundle_context(page, request) -> dict:
         materials=[
             {
                 "name": row.name,
-                "form": dict(MaterialRequirement.Form.choices).get(row.form, row.form),
+                "form": dict(requirement_model.Form.choices).get(row.form, row.form),
                 "copies": row.copies,
                 "required": _("Required") if row.required else _("Optional"),
                 "deferrable": _yes_no(row.deferrable),
@@ -410,7 +414,7 @@ def bundle_context(page, request) -> dict:
             for row in materials
         ],
         material_labels={
-            field: _label(MaterialRequirement, field)
+            field: _label(requirement_model, field)
             for field in ("name", "form", "copies", "required", "deferrable", "license_types")
         },
         process=[block.value for block in page.process],

@@ -1,6 +1,5 @@
-"""惠企政策: which policies are in force, and the filters of the policy index."""
+"""惠企政策: which policies are in force, and the filters of the policy index (``cms.models.policy``)."""
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -28,28 +27,3 @@ def filter_policies(queryset, *, industry=None, department=None, category=None, 
     if in_force:
         queryset = queryset.filter(in_force_q(on))
     return queryset.distinct()
-
-
-def index_context(request, per_page=20) -> dict:
-    from casefiles.directory.models import Department
-    from cms.models import Industry, PolicyPage
-
-    params = request.GET
-    chosen = {
-        "industry": params.get("industry", "")[:1],
-        "department": params.get("department", "")[:32],
-        "category": params.get("category", "")[:20],
-        "scale": params.get("scale", "")[:10],
-        "in_force": params.get("in_force") == "1",
-    }
-    policies = filter_policies(
-        PolicyPage.objects.live().public().select_related("department"), **chosen
-    ).order_by("-publish_date", "-pk")
-    page = Paginator(policies, per_page).get_page(params.get("page"))
-    return {
-        "policies": page,
-        "chosen": chosen,
-        "industries": Industry.objects.all(),
-        "departments": Department.objects.filter(pk__in=PolicyPage.objects.live().values("department")),
-        "categories": PolicyPage.Category.choices,
-    }

@@ -1,19 +1,23 @@
-from cms.models.bundle import BundleIndexPage, BundleItem, BundlePage
-from cms.models.department import DepartmentIndexPage, DepartmentPage
-from cms.models.guide import GuideIndexPage, MaterialRequirement, ServiceItemPage, ServiceObject
-from cms.models.home import HomePage
-from cms.models.policy import EnterpriseScale, Industry, PolicyIndexPage, PolicyPage, PolicyRelatedItem
-from cms.models.topic import LifeEvent, TopicIndexPage, TopicItem, TopicPage
+from .bundle import BundleIndexPage, BundleItem, BundlePage
+from .department import DepartmentIndexPage, DepartmentPage
+from .guide import GuideIndexPage, MaterialRequirement, ServiceItemPage
+from .home import HomePage
+from .index import IndexPage
+from .owned import DepartmentOwned, ServiceObject
+from .policy import EnterpriseScale, Industry, PolicyIndexPage, PolicyPage, PolicyRelatedItem
+from .topic import LifeEvent, TopicIndexPage, TopicItem, TopicPage
 
 __all__ = [
     "BundleIndexPage",
     "BundleItem",
     "BundlePage",
     "DepartmentIndexPage",
+    "DepartmentOwned",
     "DepartmentPage",
     "EnterpriseScale",
     "GuideIndexPage",
     "HomePage",
+    "IndexPage",
     "Industry",
     "LifeEvent",
     "MaterialRequirement",

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -7,8 +8,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms import bundles
 from cms.blocks import RICH, ProcessStepBlock, QuestionBlock
-from cms.models.guide import DepartmentOwned, ServiceObject
+
+from .index import IndexPage
+from .owned import DepartmentOwned, ServiceObject
 
 
 class BundlePage(RoutablePageMixin, DepartmentOwned, Page):
@@ -57,7 +61,7 @@ class BundlePage(RoutablePageMixin, DepartmentOwned, Page):
 
     @path("pdf/")
     def pdf(self, request):
-        from cms.pdf import pdf_response
+        from cms.pdf import pdf_response  # loads WeasyPrint (half a second): at the first PDF, not at startup
 
         return pdf_response(self, request)
 
@@ -65,8 +69,6 @@ class BundlePage(RoutablePageMixin, DepartmentOwned, Page):
     def apply_url(self):
         """Where the apply button leads: one application for every item (None while any item
         cannot be applied for online, or before the case-file module offers applying)."""
-        from django.urls import NoReverseMatch, reverse
-
         if not all(item.can_apply_online for item in self.items()):
             return None
         try:
@@ -75,18 +77,12 @@ class BundlePage(RoutablePageMixin, DepartmentOwned, Page):
             return None
 
     def items(self):
-        from cms import bundles
-
         return bundles.items(self)
 
     def combined_materials(self):
-        from cms import bundles
-
         return bundles.combined_materials(self)
 
     def combined_time_limit(self):
-        from cms import bundles
-
         return bundles.combined_time_limit(self)
 
 
@@ -100,20 +96,13 @@ class BundleItem(Orderable):
         verbose_name = _("bundle item")
 
 
-class BundleIndexPage(Page):
+class BundleIndexPage(IndexPage):
     """一件事一次办: every bundle, wherever its lead department keeps it."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = []
-    max_count = 1
+    listing_name = "bundles"
 
     class Meta:
         verbose_name = _("bundle index")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["bundles"] = BundlePage.objects.live().public().order_by("bundle_code")
-        return context
+    def listing(self, request):
+        return BundlePage.objects.live().public().order_by("bundle_code")

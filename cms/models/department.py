@@ -6,26 +6,23 @@ from wagtail.models import Page
 
 from cms.blocks import RICH
 
+from .bundle import BundlePage
+from .guide import ServiceItemPage
+from .index import IndexPage
+from .policy import PolicyPage
 
-class DepartmentIndexPage(Page):
+
+class DepartmentIndexPage(IndexPage):
     """部门: every department's own part of the site sits below this page."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.DepartmentPage"]
-    max_count = 1
+    listing_name = "department_pages"
 
     class Meta:
         verbose_name = _("department index")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["department_pages"] = (
-            DepartmentPage.objects.child_of(self).live().select_related("department").order_by("department__code")
-        )
-        return context
+    def listing(self, request):
+        return DepartmentPage.objects.child_of(self).live().select_related("department").order_by("department__code")
 
 
 class DepartmentPage(Page):
@@ -53,10 +50,6 @@ class DepartmentPage(Page):
         verbose_name = _("department page")
 
     def get_context(self, request, *args, **kwargs):
-        from cms.models.bundle import BundlePage
-        from cms.models.guide import ServiceItemPage
-        from cms.models.policy import PolicyPage
-
         context = super().get_context(request, *args, **kwargs)
         context["guides"] = ServiceItemPage.objects.child_of(self).live().order_by("item_code")
         context["bundles"] = BundlePage.objects.child_of(self).live().order_by("bundle_code")

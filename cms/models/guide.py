@@ -1,56 +1,22 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import (
-    FieldPanel,
-    FieldRowPanel,
-    InlinePanel,
-    MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
-)
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from casefiles.directory.models import Department
+from cms import navigation
 from cms.blocks import RICH, FeeBlock, LegalBasisBlock, ProcessStepBlock, QuestionBlock
 
-
-class ServiceObject(models.TextChoices):
-    ENTERPRISE = "enterprise", _("Enterprises")
-    PERSON = "person", _("Individuals")
-    BOTH = "both", _("Enterprises and individuals")
-
-
-class DepartmentOwned(models.Model):
-    """Content that belongs to the department whose page it sits under."""
-
-    department = models.ForeignKey(
-        "casefiles.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        abstract = True
-
-    def department_page(self):
-        from cms.models.department import DepartmentPage
-
-        if not self.path:
-            return None
-        return DepartmentPage.objects.ancestor_of(self).first()
-
-    def full_clean(self, *args, **kwargs):
-        # Editors never pick the department: it follows from where the page sits.
-        department_page = self.department_page()
-        if department_page is not None:
-            self.department_id = department_page.department_id
-        elif self.path and self.department_id is None:
-            raise ValidationError(_("This page must be placed under a department page."))
-        super().full_clean(*args, **kwargs)
+from .bundle import BundlePage
+from .index import IndexPage
+from .owned import DepartmentOwned, ServiceObject
+from .policy import PolicyPage
 
 
 class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
@@ -216,7 +182,7 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
 
     @path("pdf/")
     def pdf(self, request):
-        from cms.pdf import pdf_response
+        from cms.pdf import pdf_response  # loads WeasyPrint (half a second): at the first PDF, not at startup
 
         return pdf_response(self, request)
 
@@ -238,9 +204,6 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         return self.material_requirements.all()
 
     def get_context(self, request, *args, **kwargs):
-        from cms.models.bundle import BundlePage
-        from cms.models.policy import PolicyPage
-
         context = super().get_context(request, *args, **kwargs)
         materials = self.material_requirements.all()
         if all(requirement.pk for requirement in materials):
@@ -305,22 +268,44 @@ class MaterialRequirement(ClusterableModel, Orderable):
         return self.name
 
 
-class GuideIndexPage(Page):
+class GuideIndexPage(IndexPage):
     """办事指南: every guide, A–Z, by service object and by department."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = []
-    max_count = 1
+    listing_name = "guides"
 
     class Meta:
         verbose_name = _("guide index")
 
-    def get_context(self, request, *args, **kwargs):
-        from cms import navigation
+    @staticmethod
+    def chosen(request) -> tuple[str, str]:
+        """The service object and the department code the visitor filters by ("" for all)."""
+        service_object = request.GET.get("for", "")
+        if service_object not in {ServiceObject.ENTERPRISE, ServiceObject.PERSON}:
+            service_object = ""
+        return service_object, request.GET.get("department", "")[:32]
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(navigation.guide_index(request))
-        return context
+    def listing(self, request):
+        service_object, department = self.chosen(request)
+        guides = ServiceItemPage.objects.live().public().select_related("department")
+        if service_object:
+            guides = guides.filter(service_object__in=[service_object, ServiceObject.BOTH])
+        if department:
+            guides = guides.filter(department__code=department)
+        return list(guides)
+
+    def extra_context(self, request, guides) -> dict:
+        service_object, department = self.chosen(request)
+        by_letter = navigation.a_to_z(guides)
+        return {
+            "guides_by_letter": by_letter,
+            # Every letter, so the jump bar keeps its shape; letters with no guide are not links.
+            "letters": [(letter, letter in by_letter) for letter in navigation.LETTERS],
+            "guide_count": len(guides),
+            "chosen_for": service_object,
+            "chosen_department": department,
+            "departments": Department.objects.filter(
+                pk__in=ServiceItemPage.objects.live().public().values("department")
+            ),
+            "service_objects": [(ServiceObject.ENTERPRISE.value, ServiceObject.ENTERPRISE.label),
+                                (ServiceObject.PERSON.value, ServiceObject.PERSON.label)],
+        }

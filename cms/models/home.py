@@ -4,6 +4,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from casefiles.directory.models import Department
+
+from .bundle import BundlePage
+from .department import DepartmentPage
+from .guide import ServiceItemPage
+from .topic import TopicPage
+
 
 class HomePage(Page):
     """The portal's front page: one entrance to every department's services."""
@@ -26,12 +33,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from casefiles.directory.models import Department
-        from cms.models.bundle import BundlePage
-        from cms.models.department import DepartmentPage
-        from cms.models.guide import ServiceItemPage
-        from cms.models.topic import TopicPage
-
         context = super().get_context(request, *args, **kwargs)
         context["departments"] = Department.objects.filter(is_active=True, level=Department.Level.CITY)
         context["department_pages"] = {

@@ -8,8 +8,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from casefiles.directory.models import Department
+from cms import policies
 from cms.blocks import RICH, AttachmentBlock
-from cms.models.guide import DepartmentOwned
+
+from .index import IndexPage
+from .owned import DepartmentOwned
 
 
 class Industry(models.Model):
@@ -120,8 +124,6 @@ class PolicyPage(DepartmentOwned, Page):
             raise ValidationError({"expiry_date": _("A policy cannot end before it takes effect.")})
 
     def is_in_force(self, on=None):
-        from cms import policies
-
         return policies.is_in_force(self, on)
 
 
@@ -132,23 +134,37 @@ class PolicyRelatedItem(Orderable):
     panels = [FieldPanel("item")]
 
 
-class PolicyIndexPage(Page):
+class PolicyIndexPage(IndexPage):
     """惠企政策: every department's policies, filtered by industry, department, category and validity."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=RICH)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = []
-    max_count = 1
+    listing_name = "policies"
+    per_page = 20
 
     class Meta:
         verbose_name = _("policy index")
 
-    def get_context(self, request, *args, **kwargs):
-        from cms import policies
+    @staticmethod
+    def chosen(request) -> dict:
+        """The filters as the URL gives them, each cut to the length of a code."""
+        params = request.GET
+        return {
+            "industry": params.get("industry", "")[:1],
+            "department": params.get("department", "")[:32],
+            "category": params.get("category", "")[:20],
+            "scale": params.get("scale", "")[:10],
+            "in_force": params.get("in_force") == "1",
+        }
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(policies.index_context(request))
-        context["scales"] = EnterpriseScale.objects.all()
-        return context
+    def listing(self, request):
+        return policies.filter_policies(
+            PolicyPage.objects.live().public().select_related("department"), **self.chosen(request)
+        ).order_by("-publish_date", "-pk")
+
+    def extra_context(self, request, listing) -> dict:
+        return {
+            "chosen": self.chosen(request),
+            "industries": Industry.objects.all(),
+            "departments": Department.objects.filter(pk__in=PolicyPage.objects.live().values("department")),
+            "categories": PolicyPage.Category.choices,
+            "scales": EnterpriseScale.objects.all(),
+        }

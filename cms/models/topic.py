@@ -8,6 +8,8 @@ from wagtail.models import Orderable, Page
 
 from cms.blocks import RICH
 
+from .index import IndexPage
+
 
 class LifeEvent(models.TextChoices):
     """主题: the moments of an enterprise's or a person's life that bring them to us."""
@@ -33,23 +35,23 @@ class LifeEvent(models.TextChoices):
 ENTERPRISE_EVENTS = {"starting", "changing", "operating", "building", "hiring", "closing"}
 
 
-class TopicIndexPage(Page):
-    intro = RichTextField(_("introduction"), blank=True, features=RICH)
+class TopicIndexPage(IndexPage):
+    """主题服务: the life events, for enterprises and for individuals; each topic sits below this page."""
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.TopicPage"]
-    max_count = 1
+    listing_name = "topics"
 
     class Meta:
         verbose_name = _("topic index")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        topics = TopicPage.objects.child_of(self).live().order_by("path")
-        context["enterprise_topics"] = [t for t in topics if t.audience == "enterprise"]
-        context["person_topics"] = [t for t in topics if t.audience == "person"]
-        return context
+    def listing(self, request):
+        return TopicPage.objects.child_of(self).live().order_by("path")
+
+    def extra_context(self, request, topics) -> dict:
+        return {
+            "enterprise_topics": [t for t in topics if t.audience == "enterprise"],
+            "person_topics": [t for t in topics if t.audience == "person"],
+        }
 
 
 class TopicPage(Page):
