@@ -8,6 +8,7 @@ class CasefilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import indexing, signals  # noqa: F401
+        from . import indexing, search_hooks, signals  # noqa: F401
 
         indexing.register_kinds()
+        search_hooks.register()

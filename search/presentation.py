@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 
-from . import documents as registry, highlighting
+from . import documents as registry, highlighting, hooks
 
 PUBLIC_KINDS = ("guide", "bundle", "policy")
 
@@ -23,9 +23,8 @@ def kind_label(kind: str) -> str:
 
 
 def department_names(codes) -> dict[str, str]:
-    from casefiles.models import Department
-
-    return {code: name for code, name in Department.objects.filter(code__in=list(codes)).values_list("code", "name")}
+    """{code: name} of the departments the domains know (``hooks.department_labels``)."""
+    return hooks.department_labels(codes)
 
 
 def service_object_labels() -> dict[str, str]:
