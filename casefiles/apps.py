@@ -10,5 +10,7 @@ class CasefilesConfig(AppConfig):
     def ready(self):
         from casefiles import signals
         from casefiles.cases import indexing
+        from casefiles.directory import search_hooks
 
         indexing.register_kinds()
+        search_hooks.register()

@@ -8,4 +8,6 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cms import signals  # noqa: F401
+        from cms import indexing, signals  # noqa: F401
+
+        indexing.register_kinds()

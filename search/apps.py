@@ -9,7 +9,6 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from search import signals
-        from search.providers import register_catalogue
 
-        register_catalogue()
+        # The kinds are registered by their domains' apps (cms.indexing, casefiles.cases.indexing).
         signals.watch_grants()

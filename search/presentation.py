@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from search import documents as registry
-from search import highlighting
+from search import highlighting, hooks
 
 PUBLIC_KINDS = ("guide", "bundle", "policy")
 
@@ -24,9 +24,8 @@ def kind_label(kind: str) -> str:
 
 
 def department_names(codes) -> dict[str, str]:
-    from casefiles.directory.models import Department
-
-    return {code: name for code, name in Department.objects.filter(code__in=list(codes)).values_list("code", "name")}
+    """{code: name} of the departments the domains know (``hooks.department_labels``)."""
+    return hooks.department_labels(codes)
 
 
 def service_object_labels() -> dict[str, str]:

@@ -12,11 +12,14 @@ a hit is returned only when the two meet. The vocabulary:
 The oversight rule (电子监察): every document of every kind carries ``group:<id of the
 supervisor group>``, and a superuser holds that principal as well. Supervisors and superusers
 therefore see everything through the same trimmed path as everyone else; there is no
-untrimmed query anywhere.
+untrimmed query anywhere. Which principals oversee is the domain's to say: the case files'
+directory registers its supervisor group (``hooks.register_oversight``).
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from search import hooks
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
@@ -32,23 +35,17 @@ def group_principal(group_id) -> str:
     return f"group:{group_id}"
 
 
-def supervisor_group():
-    from casefiles.directory import roles
-
-    return roles.global_group(roles.SUPERVISOR)
-
-
 def oversight_principals() -> list[str]:
     memo = _oversight_memo.get()
     if memo is not None:
         return memo
-    return [group_principal(supervisor_group().pk)]
+    return hooks.oversight()
 
 
 @contextmanager
 def remembering_oversight():
-    """Look the supervisor group up once for a whole rebuild rather than once per document."""
-    token = _oversight_memo.set([group_principal(supervisor_group().pk)])
+    """Look the oversight principals up once for a whole rebuild rather than once per document."""
+    token = _oversight_memo.set(hooks.oversight())
     try:
         yield
     finally:

@@ -1,7 +1,8 @@
 """Any input is safe: results or an empty list, never an error (hypothesis)."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search import analysis, query, service, synonyms
 

@@ -1,4 +1,5 @@
-"""Providers for the published catalogue: guides (办事指南), bundles (一件事), policies (惠企政策).
+"""What the one search knows of the published catalogue: guides (办事指南), bundles (一件事),
+policies (惠企政策), registered from ``CmsConfig.ready()`` (``register_kinds``).
 
 Who sees a page's document:
 
@@ -13,11 +14,15 @@ A never-published page is indexed as its latest draft; a live page as what the p
 
 from html import unescape
 
+from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PageViewRestriction
 
+from casefiles.directory.models import DepartmentRole
+from cms.editing import CENTRAL_REVIEWER
+from cms.models import BundlePage, PolicyPage, ServiceItemPage
 from search import trimming
 from search.documents import Provider, SearchDocument, register
 
@@ -40,11 +45,6 @@ def _join(*parts) -> str:
 
 
 def _department_principals(department) -> list[str]:
-    from django.contrib.auth.models import Group
-
-    from casefiles.directory.models import DepartmentRole
-    from cms.editing import CENTRAL_REVIEWER
-
     roles = DepartmentRole.objects.filter(department=department, role__in=["editor", "reviewer"])
     groups = list(roles.values_list("group_id", flat=True))
     groups += list(Group.objects.filter(name=CENTRAL_REVIEWER).values_list("pk", flat=True))
@@ -130,12 +130,7 @@ def _service_objects(value) -> list[str]:
 class GuideProvider(PageProvider):
     label = _("Service guides")
     priority = 3
-
-    @property
-    def model(self):
-        from cms.models import ServiceItemPage
-
-        return ServiceItemPage
+    model = ServiceItemPage
 
     def code(self, page):
         return page.item_code
@@ -167,12 +162,7 @@ class GuideProvider(PageProvider):
 class BundleProvider(PageProvider):
     label = _("One-thing bundles")
     priority = 3
-
-    @property
-    def model(self):
-        from cms.models import BundlePage
-
-        return BundlePage
+    model = BundlePage
 
     def code(self, page):
         return page.bundle_code
@@ -191,12 +181,7 @@ class BundleProvider(PageProvider):
 class PolicyProvider(PageProvider):
     label = _("Enterprise policies")
     priority = 2
-
-    @property
-    def model(self):
-        from cms.models import PolicyPage
-
-        return PolicyPage
+    model = PolicyPage
 
     def code(self, page):
         return page.document_number
@@ -219,7 +204,7 @@ class PolicyProvider(PageProvider):
         return document
 
 
-def register_catalogue() -> None:
+def register_kinds() -> None:
     register("guide", GuideProvider())
     register("bundle", BundleProvider())
     register("policy", PolicyProvider())
