@@ -8,7 +8,9 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from search import documents as registry
         from search import signals
 
         # The kinds are registered by their domains' apps (cms.indexing, casefiles.cases.indexing).
         signals.watch_grants()
+        registry.on_register(signals.watch_provider)  # the kinds registered already, and any later

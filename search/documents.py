@@ -11,6 +11,7 @@ What else search asks of a domain (who oversees, what departments are called) is
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -144,11 +145,20 @@ def register(kind: str, provider: Provider) -> Provider:
     provider.kind = kind
     _registry[kind] = provider
     _by_model.clear()
-    if provider.model is not None:
-        from search.signals import watch
-
-        watch(provider.model)
+    for callback in _on_register:
+        callback(provider)
     return provider
+
+
+_on_register: list[Callable[[Provider], None]] = []
+
+
+def on_register(callback: Callable[[Provider], None]) -> None:
+    """Call ``callback`` with every provider registered, before or after (``search.signals`` watches their models)."""
+    if callback not in _on_register:
+        _on_register.append(callback)
+    for provider in list(_registry.values()):
+        callback(provider)
 
 
 def unregister(kind: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django_tasks import task
 
 from search import documents as registry
 from search.documents import document_key, split_key
@@ -220,8 +221,6 @@ def schedule_records(records) -> None:
 
 
 def enqueue(keys) -> None:
-    from search.tasks import sync_records
-
     keys = sorted(keys)
     try:
         sync_records.enqueue(keys)
@@ -229,3 +228,18 @@ def enqueue(keys) -> None:
         logger.warning("search: could not enqueue index updates: %s", error)
         for name in ("database", *(n for n in targets() if n != "database")):
             _note_pending(keys, name, error)
+
+
+# The deferred work (django-tasks: in process by default, on the RQ worker at scale).
+
+@task()
+def sync_records(keys: list[str]) -> int:
+    """Recompute the documents of ``keys`` and write them to every index."""
+    sync_now(keys)
+    return len(keys)
+
+
+@task()
+def replay_pending_writes() -> int:
+    """Retry index writes that failed earlier (for a periodic scheduler, or by hand)."""
+    return replay_pending()

@@ -5,8 +5,11 @@ The full-text structures themselves are not Django fields: on SQLite two FTS5 ta
 GIN indexes on ``search_document``. Migration 0001 creates whichever the database has.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from search.synonym_rules import RuleError, parse_rule
 
 
 class IndexedDocument(models.Model):
@@ -89,10 +92,6 @@ class SynonymRule(models.Model):
         return self.rule
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from search.synonyms import RuleError, parse_rule
-
         try:
             parse_rule(self.rule)
         except RuleError as error:

@@ -30,6 +30,11 @@ def watch(model) -> None:
     post_delete.connect(record_changed, sender=model, dispatch_uid=f"search_deleted_{label}")
 
 
+def watch_provider(provider) -> None:
+    if provider.model is not None:
+        watch(provider.model)
+
+
 def watch_grants() -> None:
     """Every django-guardian permission model, generic or direct foreign key."""
     for model in apps.get_models():

@@ -5,6 +5,10 @@ from datetime import datetime
 
 from search.query import ParsedQuery
 
+# The columns of a ``search_document`` row, in the order the database backend and its engines write them.
+COLUMNS = ["key", "kind", "object_id", "priority", "code", "title", "body", "department", "status", "date", "url",
+           "facets", "access", "checksum", "indexed_at"]
+
 # Filter and facet dimensions every backend understands. ``facet:<name>`` addresses one of a
 # document's ``facets`` (for example ``facet:service_object``).
 DIMENSIONS = ("kind", "department", "status", "year")

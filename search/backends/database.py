@@ -28,7 +28,9 @@ from django.utils.dateparse import parse_datetime
 
 from search import analysis, ranking
 from search import documents as registry
-from search.backends.base import TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
+from search.backends.base import COLUMNS, TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
+from search.backends.postgres_fts import PostgresEngine
+from search.backends.sqlite_fts import SqliteEngine
 from search.models import IndexedDocument
 
 logger = logging.getLogger(__name__)
@@ -81,12 +83,8 @@ class DatabaseBackend(SearchBackend):
     @property
     def engine(self):
         if connection.vendor == "sqlite":
-            from search.backends.sqlite_fts import SqliteEngine
-
             return SqliteEngine()
         if connection.vendor == "postgresql":
-            from search.backends.postgres_fts import PostgresEngine
-
             return PostgresEngine()
         raise RuntimeError(f"no full-text engine for database vendor {connection.vendor}")
 
@@ -337,10 +335,6 @@ class DatabaseBackend(SearchBackend):
             key=lambda item: (-item[0], -item[1][0], -item[1][1]),
         )
         return self._hits(scored[: request.limit])
-
-
-COLUMNS = ["key", "kind", "object_id", "priority", "code", "title", "body", "department", "status", "date", "url",
-           "facets", "access", "checksum", "indexed_at"]
 
 
 def _rows_by_key(columns, keys):

@@ -19,6 +19,7 @@ import json
 import psycopg
 from django.db import connection
 
+from search.backends.base import COLUMNS
 from search.query import All, Any, Term
 
 # Newest rows looked at before asking the GIN indexes (see ``PostgresEngine.stream``).
@@ -62,10 +63,8 @@ class PostgresEngine:
     writes_with_rows = True
 
     def write_rows(self, new, changed):
-        """new: rows of ``database.COLUMNS`` values then (seg_code, seg_title, seg_body, tags);
+        """new: rows of ``base.COLUMNS`` values then (seg_code, seg_title, seg_body, tags);
         changed: (id, such a row) pairs."""
-        from search.backends.database import COLUMNS
-
         names = [*COLUMNS, "seg_code", "seg_title", "seg_body", "tags"]
         arrays = ", ".join(f"%b::{_ARRAY_TYPES.get(name, 'text')}[]" for name in names)
         computed = {

@@ -137,7 +137,7 @@ def test_a_failed_index_write_keeps_the_page_and_is_replayed(market, committed):
 
 def test_a_broker_that_cannot_take_the_task_leaves_a_pending_write(market, committed):
     broker_down = mock.Mock(**{"enqueue.side_effect": ConnectionError("redis is down")})
-    with mock.patch("search.tasks.sync_records", broker_down):
+    with mock.patch("search.indexing.sync_records", broker_down):
         with committed():
             guide = add_guide(market, "SCJGJ-008", "食品经营许可")
     assert PendingWrite.objects.filter(key=f"guide:{guide.pk}", target="database").exists()
