@@ -63,7 +63,9 @@ run: demo serve
 serve:
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The import contracts (pyproject.toml, docs/architecture.md) first: they take a second.
 test: setup-test
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (DATABASE_URL defaults to the local cluster's `test` database).
