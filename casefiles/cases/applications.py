@@ -104,3 +104,18 @@ def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", con
         on_behalf_of = None if is_enterprise else applicant.user
     records.record(case, "create", user, to_state=case.status, data=data, on_behalf_of=on_behalf_of)
     return case
+
+
+def contact_defaults(user) -> dict:
+    """The contact details an application form starts with: the user's own, the phone of the
+    person they are, or else of the first enterprise they act for."""
+    person = Person.objects.filter(user=user).first()
+    phone = person.phone if person else ""
+    if not phone:
+        enterprise = next((c.applicant for c in applicants_for(user) if hasattr(c.applicant, "uscc")), None)
+        phone = enterprise.phone if enterprise else ""
+    return {
+        "contact_name": user.get_full_name() or (person.name if person else ""),
+        "contact_phone": phone,
+        "contact_email": user.email,
+    }

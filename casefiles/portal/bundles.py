@@ -38,12 +38,6 @@ def _version(value):
         return None
 
 
-def _contact_defaults(user):
-    from casefiles.portal.views import _contact_defaults as defaults
-
-    return defaults(user)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply_bundle(request, bundle_code):
@@ -94,7 +88,7 @@ def apply_activities(request):
 
 def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, guide_url=None, kicker="", bound=None):
     bound = request.method == "POST" if bound is None else bound
-    form = ApplyForm(request.user, request.POST if bound else None, initial=_contact_defaults(request.user))
+    form = ApplyForm(request.user, request.POST if bound else None, initial=applications.contact_defaults(request.user))
     closed = [item for item in items if not applications.may_apply_for(request.user, item)]
     if bound and form.is_valid():
         try:

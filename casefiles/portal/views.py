@@ -19,7 +19,6 @@ from casefiles.access import disclosure, permissions
 from casefiles.agents import authorisations
 from casefiles.cases import applications, workflow
 from casefiles.cases.models import CaseFile, Status
-from casefiles.directory.models import Person
 from casefiles.materials import downloads, filetypes
 from casefiles.materials import uploads as materials
 from casefiles.notices import documents
@@ -52,19 +51,6 @@ def _version(value):
 
 # --- applying ------------------------------------------------------------------------------
 
-def _contact_defaults(user) -> dict:
-    person = Person.objects.filter(user=user).first()
-    phone = person.phone if person else ""
-    if not phone:
-        enterprise = next((c.applicant for c in applications.applicants_for(user) if hasattr(c.applicant, "uscc")), None)
-        phone = enterprise.phone if enterprise else ""
-    return {
-        "contact_name": user.get_full_name() or (person.name if person else ""),
-        "contact_phone": phone,
-        "contact_email": user.email,
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request, item_code):
@@ -77,7 +63,7 @@ def apply(request, item_code):
     context = {"item": item, "guide_url": item.get_url(request)}
     if not applications.may_apply_for(request.user, item):
         return render(request, "casefiles/portal/apply_closed.html", context, status=403)
-    form = ApplyForm(request.user, request.POST or None, initial=_contact_defaults(request.user))
+    form = ApplyForm(request.user, request.POST or None, initial=applications.contact_defaults(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             case = applications.start(
