@@ -28,17 +28,12 @@ from casefiles.access import permissions
 from casefiles.agents.models import Authorisation
 from casefiles.cases.models import CaseFile, CaseGrant
 from casefiles.directory.models import Enterprise, Person
+from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.journal import records
 from casefiles.materials import uploads
 
 MAX_DAYS = 90  # an authorisation is for a limited time: a quarter at most, then the applicant renews it
 DEFAULT_DAYS = 30
-
-
-class AgentRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- who is who ----------------------------------------------------------------------------
@@ -126,34 +121,32 @@ def _forget_cached_terms(user) -> None:
 def authorise(case, user, agent, document, *, valid_until, valid_from=None, kind=Authorisation.Kind.HELPER,
               scope=Authorisation.Scope.SUBMIT, now=None) -> Authorisation:
     """``user`` (the applicant) authorises ``agent`` on ``case`` and its children."""
-    from casefiles.cases.workflow import NotFound
-
     now = now or timezone.now()
     if not permissions.can(user, "view_casefile", case):
         raise NotFound(_("No such case."))
     if not is_applicant(user, case):
-        raise AgentRefused(_("Only the applicant can authorise an agent."))
+        raise NotPermitted(_("Only the applicant can authorise an agent."))
     if case.parent_id:
-        raise AgentRefused(_("Authorise the agent for the whole bundle, on the bundle's case."))
+        raise Invalid(_("Authorise the agent for the whole bundle, on the bundle's case."))
     if not case.is_open:
-        raise AgentRefused(_("An agent can only be authorised while the application is open."))
+        raise Conflict(_("An agent can only be authorised while the application is open."))
     if agent is None or not agent.is_active:
-        raise AgentRefused(_("No registered user has this username or phone number."))
+        raise Invalid(_("No registered user has this username or phone number."))
     if agent.pk == user.pk or is_applicant(agent, case):
-        raise AgentRefused(_("This user is the applicant already and needs no authorisation."))
+        raise Invalid(_("This user is the applicant already and needs no authorisation."))
     if kind not in Authorisation.Kind.values:
-        raise AgentRefused(_("Choose the kind of agent."))
+        raise Invalid(_("Choose the kind of agent."))
     if scope not in Authorisation.Scope.values:
-        raise AgentRefused(_("Choose what the agent may do."))
+        raise Invalid(_("Choose what the agent may do."))
     valid_from = valid_from or now
     if valid_until <= max(valid_from, now):
-        raise AgentRefused(_("The authorisation must end in the future, after it starts."))
+        raise Invalid(_("The authorisation must end in the future, after it starts."))
     if valid_until - valid_from > datetime.timedelta(days=MAX_DAYS):
-        raise AgentRefused(_("An authorisation lasts at most %(days)d days.") % {"days": MAX_DAYS})
+        raise Invalid(_("An authorisation lasts at most %(days)d days.") % {"days": MAX_DAYS})
     if Authorisation.objects.filter(case=case, agent=agent, revoked_at__isnull=True, valid_until__gt=now).exists():
-        raise AgentRefused(_("This agent is already authorised for this case: revoke that authorisation first."))
+        raise Conflict(_("This agent is already authorised for this case: revoke that authorisation first."))
     if document is None:
-        raise AgentRefused(_("Attach the signed authorisation (授权委托书)."))
+        raise Invalid(_("Attach the signed authorisation (授权委托书)."))
     checked = uploads.check_upload(document)
 
     with transaction.atomic():
@@ -216,15 +209,13 @@ def reach_new_child(child, now=None) -> int:
 
 def revoke(authorisation, user, *, reason="", now=None) -> Authorisation:
     """The applicant takes the authorisation back; the agent loses the case at once."""
-    from casefiles.cases.workflow import NotFound
-
     case = authorisation.case
     if not permissions.can(user, "view_casefile", case):
         raise NotFound(_("No such case."))
     if not (is_applicant(user, case) or user.is_superuser):
-        raise AgentRefused(_("Only the applicant can revoke an authorisation."))
+        raise NotPermitted(_("Only the applicant can revoke an authorisation."))
     if authorisation.revoked_at is not None:
-        raise AgentRefused(_("This authorisation has already ended."))
+        raise Conflict(_("This authorisation has already ended."))
     _end(authorisation, user, action="revoke_agent", expired=False, now=now or timezone.now(), comment=str(reason).strip())
     return authorisation
 

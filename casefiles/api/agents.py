@@ -19,7 +19,7 @@ from casefiles.access import disclosure
 from casefiles.agents import authorisations as agents
 from casefiles.api import serializers as s
 from casefiles.api.views import ERRORS, NUMBER, CaseFileAPIView, visible_case
-from casefiles.cases import workflow
+from casefiles.errors import Invalid, NotFound
 from casefiles.frontdesk import window as frontdesk
 from casefiles.materials import downloads
 
@@ -30,7 +30,7 @@ AUTHORISATION_ID = OpenApiParameter("authorisation_id", OpenApiTypes.INT, OpenAp
 def _authorisation_of(case, authorisation_id):
     authorisation = agents.for_case(case).filter(pk=authorisation_id).select_related("case").first()
     if authorisation is None:
-        raise workflow.NotFound(_("No such authorisation."))
+        raise NotFound(_("No such authorisation."))
     return authorisation
 
 
@@ -82,7 +82,7 @@ class CaseAuthorisationsView(CaseFileAPIView):
         data = serializer.validated_data
         agent = agents.find_agent(data["agent"])
         if agent is None:
-            raise agents.AgentRefused(_("No registered user has this username or phone number."))
+            raise Invalid(_("No registered user has this username or phone number."))
         authorisation = agents.authorise(case, request.user, agent, data["document"], valid_until=data["valid_until"],
                                          valid_from=data.get("valid_from"), kind=data["kind"], scope=data["scope"])
         return Response(_data(authorisation, request, many=False), status=http.HTTP_201_CREATED)

@@ -23,8 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casefiles.access import disclosure, permissions
-from casefiles.agents import authorisations
 from casefiles.api import serializers as s
+from casefiles.api.errors import refusal_response
 from casefiles.api.throttles import ProgressThrottle
 from casefiles.cases import applications, workflow
 from casefiles.cases.models import CaseFile, Channel
@@ -32,7 +32,7 @@ from casefiles.deadlines import working_days
 from casefiles.directory import roles
 from casefiles.directory.identifiers import IdentifierError, validate_resident_id, validate_uscc
 from casefiles.directory.models import Enterprise, Person
-from casefiles.frontdesk import window as frontdesk
+from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.materials import downloads, uploads
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
@@ -42,15 +42,6 @@ from config import signin
 CASE_RELATIONS = ("department", "item", "parent")
 
 # --- errors --------------------------------------------------------------------------------
-
-ERROR_CODES = {
-    workflow.NotFound: "not_found",
-    workflow.NotPermitted: "not_permitted",
-    workflow.NotAllowedNow: "not_allowed_now",
-    workflow.Conflict: "conflict",
-    workflow.GuardFailed: "guard_failed",
-}
-
 
 def error_response(status_code, code, messages, **extra):
     messages = [str(m) for m in messages]
@@ -65,16 +56,11 @@ def current_state(case, user):
             "version": fresh["version"]}
 
 
-# Answers the domain's refusals with their status codes instead of a 500. (A comment, not a
-# docstring: drf-spectacular would show a docstring as every subclass's description.)
+# The domain's refusals are answered by casefiles.api.errors.exception_handler (the setting's
+# EXCEPTION_HANDLER), with their status codes. (A comment, not a docstring: drf-spectacular would
+# show a docstring as every subclass's description.)
 class CaseFileAPIView(APIView):
     def handle_exception(self, exc):
-        if isinstance(exc, workflow.WorkflowError):
-            code = next((c for cls, c in ERROR_CODES.items() if isinstance(exc, cls)), "refused")
-            return error_response(exc.status_code, code, exc.messages)
-        if isinstance(exc, (uploads.UploadRefused, applications.ApplicationRefused, authorisations.AgentRefused,
-                            frontdesk.FrontDeskRefused)):
-            return error_response(http.HTTP_400_BAD_REQUEST, "refused", [exc.message])
         response = super().handle_exception(exc)
         if isinstance(exc, APIException) and not isinstance(exc, ValidationError):
             # DRF's own refusals (not signed in, throttled …) in the same shape as ours; field
@@ -84,7 +70,7 @@ class CaseFileAPIView(APIView):
 
 
 def no_such_case():
-    return workflow.NotFound(_("No such case."))
+    return NotFound(_("No such case."))
 
 
 def visible_case(user, number) -> CaseFile:
@@ -221,7 +207,7 @@ def resolve_applicant(user, data):
     A window clerk taking an application at the window (channel "window") may name any
     registered applicant by code; applications.start checks that role again.
     """
-    refused = applications.ApplicationRefused(_("You may not apply on behalf of this applicant."))
+    refused = NotPermitted(_("You may not apply on behalf of this applicant."))
     choices = applications.applicants_for(user)
     if data.get("applicant"):
         applicant = applications.resolve_applicant(user, data["applicant"])
@@ -238,7 +224,7 @@ def resolve_applicant(user, data):
         try:
             code = validate(data[field])
         except IdentifierError as error:
-            raise applications.ApplicationRefused(str(error)) from None
+            raise Invalid(str(error)) from None
         for choice in choices:
             if isinstance(choice.applicant, model) and getattr(choice.applicant, attribute) == code:
                 return choice.applicant
@@ -248,7 +234,7 @@ def resolve_applicant(user, data):
         return applicant
     if len(choices) == 1:
         return choices[0].applicant
-    raise applications.ApplicationRefused(_("Say for whom you apply: applicant, enterprise_uscc or person_id_number."))
+    raise Invalid(_("Say for whom you apply: applicant, enterprise_uscc or person_id_number."))
 
 
 class CaseDetailView(CaseFileAPIView):
@@ -353,9 +339,8 @@ class TransitionView(CaseFileAPIView):
             params["problems"] = [dict(problem) for problem in params["problems"]]
         try:
             event = workflow.perform(case, name, request.user, expected_version=seen, comment=data["comment"], **params)
-        except (workflow.Conflict, workflow.NotAllowedNow) as exc:
-            return error_response(exc.status_code, ERROR_CODES[type(exc)], exc.messages,
-                                  current=current_state(case, request.user))
+        except Conflict as exc:  # and NotAllowedNow: with the state the case is in now
+            return refusal_response(exc, current=current_state(case, request.user))
         case = CaseFile.objects.select_related(*CASE_RELATIONS).get(pk=case.pk)
         told = disclosure.disclose(event, case, disclosure.audience(request.user, case))
         return tagged(Response({"event": s.EventSerializer(told).data if told else None, "case": detail(case, request)}), case)
@@ -376,7 +361,7 @@ class EventListView(CaseFileAPIView):
 def material_of(case, material_id, **conditions):
     material = case.materials.select_related("case").filter(pk=material_id, **conditions).first()
     if material is None:
-        raise workflow.NotFound(_("No such material."))
+        raise NotFound(_("No such material."))
     return material
 
 
@@ -465,7 +450,7 @@ class MaterialFileView(CaseFileAPIView):
         case = visible_case(request.user, number)
         material = material_of(case, material_id)
         if not material.file:
-            raise workflow.NotFound(_("This material was promised for later and has no file yet."))
+            raise NotFound(_("This material was promised for later and has no file yet."))
         return downloads.file_response(material.file.open("rb"), name=material.original_name,
                                        content_type=material.content_type)
 
@@ -490,7 +475,7 @@ class NoticePdfView(CaseFileAPIView):
     def get(self, request, notice_number):
         notice = Notice.objects.select_related("case").filter(number=notice_number).first()
         if notice is None or not permissions.can(request.user, "view_casefile", notice.case):
-            raise workflow.NotFound(_("No such notice."))
+            raise NotFound(_("No such notice."))
         response = downloads.file_response(documents.open_pdf(notice), name=f"{notice.number}.pdf",
                                            content_type="application/pdf", inline=True)
         response["ETag"] = f'"{notice.pdf_sha256}"'  # rendered once, never changed

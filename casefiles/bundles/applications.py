@@ -50,14 +50,8 @@ from django_tasks import task
 from casefiles.access import disclosure, permissions
 from casefiles.cases import applications
 from casefiles.cases.models import CaseFile, CaseGrant, Channel, Status
-from casefiles.cases.workflow import (
-    OPEN_FOR_WITHDRAWAL,
-    Conflict,
-    GuardFailed,
-    NotAllowedNow,
-    NotFound,
-    NotPermitted,
-)
+from casefiles.cases.workflow import OPEN_FOR_WITHDRAWAL
+from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted
 from casefiles.journal import records
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
@@ -90,15 +84,15 @@ def start(user, applicant, *, bundle=None, items=None, title="", activities=(), 
 
     if bundle is not None:
         if not bundle.live:
-            raise applications.ApplicationRefused(_("This bundle is not open for applications."))
+            raise Conflict(_("This bundle is not open for applications."))
         items = cms_bundles.items(bundle)
         title = bundle.title
     items = list(dict.fromkeys(items or []))
     if not items:
-        raise applications.ApplicationRefused(_("Choose at least one item to apply for."))
+        raise Invalid(_("Choose at least one item to apply for."))
     closed = [item.title for item in items if not applications.may_apply_for(user, item)]
     if closed:
-        raise applications.ApplicationRefused(
+        raise Conflict(
             _("These items cannot be applied for online here: %(items)s.") % {"items": "、".join(closed)}
         )
     lead_item, lead_department = _lead(items, bundle)
@@ -264,7 +258,7 @@ def add_shared_files(parent, uploads, user):
             continue
         try:
             stored += _store_shared(parent, targets[key], upload, user)
-        except materials.UploadRefused as error:
+        except (Invalid, Conflict) as error:
             refused.append((key, upload, error))
     if stored:
         pks = [m.pk for m in stored]

@@ -10,13 +10,8 @@ from casefiles.cases import numbers
 from casefiles.cases.models import CaseFile, CaseGrant, Channel
 from casefiles.directory import roles
 from casefiles.directory.models import Enterprise, Person
+from casefiles.errors import Conflict, NotPermitted
 from casefiles.journal import records
-
-
-class ApplicationRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -66,12 +61,12 @@ def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", con
           form_data=None, parent=None) -> CaseFile:
     """A new draft for ``item``; only its applicant (and whoever acts for them) can see it."""
     if not item.live:
-        raise ApplicationRefused(_("This service item is not open for applications."))
+        raise Conflict(_("This service item is not open for applications."))
     acting_at_window = channel == Channel.WINDOW and roles.has_global_role(user, roles.WINDOW_CLERK)
     if channel == Channel.ONLINE and not item.can_apply_online:
-        raise ApplicationRefused(_("This item cannot be applied for online; the guide says where to apply."))
+        raise Conflict(_("This item cannot be applied for online; the guide says where to apply."))
     if not acting_at_window and not may_act_for(user, applicant):
-        raise ApplicationRefused(_("You may not apply on behalf of this applicant."))
+        raise NotPermitted(_("You may not apply on behalf of this applicant."))
     is_enterprise = isinstance(applicant, Enterprise)
     case = CaseFile.objects.create(
         number=numbers.next_case_number(item.department),

@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
 from casefiles.cases.models import CaseFile, ClockPause, Status
+from casefiles.errors import Conflict, GuardFailed, NotAllowedNow, NotFound, NotPermitted, Refused  # noqa: F401
 from casefiles.journal import records
 from casefiles.materials.models import Material
 
@@ -59,38 +60,9 @@ MAX_TEXT_CHARS = 5000
 MAX_PROBLEMS = 100
 
 
-class WorkflowError(Exception):
-    """A transition that cannot happen; ``messages`` say why, for the person who tried."""
-
-    status_code = 400
-
-    def __init__(self, *messages):
-        super().__init__("; ".join(str(m) for m in messages))
-        self.messages = [str(m) for m in messages]
-
-
-class NotFound(WorkflowError):
-    """The user may not see the case: answered exactly like a case that does not exist."""
-
-    status_code = 404
-
-
-class NotPermitted(WorkflowError):
-    status_code = 403
-
-
-class NotAllowedNow(WorkflowError):
-    status_code = 409
-
-
-class Conflict(WorkflowError):
-    """Someone else changed the case first."""
-
-    status_code = 409
-
-
-class GuardFailed(WorkflowError):
-    status_code = 400
+# The workflow's refusals are the case files' own (``casefiles.errors``); these names stay for
+# readers of the workflow and its tests.
+WorkflowError = Refused
 
 
 @dataclass
@@ -336,7 +308,7 @@ def on_approve(ctx):
     on_decide(ctx)
     try:
         license = lifecycle.issue_for_case(ctx.case, on=timezone.localdate(ctx.now))
-    except lifecycle.LicenseError as error:  # e.g. the issuer has no code to sign with: nothing is approved
+    except Refused as error:  # e.g. the issuer has no code to sign with: nothing is approved
         raise GuardFailed(error.message) from None
     if license is not None:
         ctx.data["license"] = license.identifier

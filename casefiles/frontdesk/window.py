@@ -31,6 +31,7 @@ from casefiles.directory.identifiers import (
     validate_uscc,
 )
 from casefiles.directory.models import Enterprise, Person
+from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.journal import records
 from casefiles.materials import uploads as materials
 from casefiles.notices.models import Notice
@@ -39,12 +40,6 @@ HAND_OUT = "hand_out_results"
 # A case whose result can be handed out: decided, refused, or finished.
 FINISHED = {Status.APPROVED, Status.DENIED, Status.NOT_ACCEPTED, Status.CONCLUDED, Status.WITHDRAWN}
 RESULT_NOTICES = {Notice.Kind.APPROVAL, Notice.Kind.DENIAL, Notice.Kind.NON_ACCEPTANCE}
-
-
-class FrontDeskRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def is_window_clerk(user) -> bool:
@@ -60,7 +55,7 @@ def find_applicant(code: str):
     """
     code = str(code or "").strip()
     if not code:
-        raise FrontDeskRefused(_("Enter the applicant's unified social credit code or resident identity number."))
+        raise Invalid(_("Enter the applicant's unified social credit code or resident identity number."))
     try:
         uscc = validate_uscc(code)
     except IdentifierError as as_uscc:
@@ -69,17 +64,17 @@ def find_applicant(code: str):
         except IdentifierError as as_person:
             # Say what is wrong with the kind of code it looks like: an identity number is all digits (and X).
             looks_personal = code[:17].isdigit()
-            raise FrontDeskRefused(str(as_person if looks_personal else as_uscc)) from None
+            raise Invalid(str(as_person if looks_personal else as_uscc)) from None
         return Person.objects.filter(id_number=number).first()
     return Enterprise.objects.filter(uscc=uscc).first()
 
 
 def _applicant_at_the_window(clerk, applicant_code):
     if not is_window_clerk(clerk):
-        raise workflow.NotPermitted(_("Only a window clerk (综合窗口) files applications at the window."))
+        raise NotPermitted(_("Only a window clerk (综合窗口) files applications at the window."))
     applicant = find_applicant(applicant_code)
     if applicant is None:
-        raise FrontDeskRefused(_(
+        raise NotFound(_(
             "No applicant is registered with this code: register the enterprise or person first "
             "(Departments and applicants), then file the application."
         ))
@@ -89,11 +84,8 @@ def _applicant_at_the_window(clerk, applicant_code):
 def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", contact_email="", form_data=None):
     """A window clerk starts an application for the applicant standing at the window."""
     applicant = _applicant_at_the_window(clerk, applicant_code)
-    try:
-        return applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
-                                  contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
-    except applications.ApplicationRefused as refused:
-        raise FrontDeskRefused(refused.message) from None
+    return applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
+                              contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
 
 
 def file_bundle(clerk, bundle, applicant_code, *, contact_name="", contact_phone="", contact_email=""):
@@ -101,12 +93,9 @@ def file_bundle(clerk, bundle, applicant_code, *, contact_name="", contact_phone
     from casefiles.bundles import applications as bundle_applications
 
     applicant = _applicant_at_the_window(clerk, applicant_code)
-    try:
-        return bundle_applications.start(clerk, applicant, bundle=bundle, channel=Channel.WINDOW,
-                                         contact_name=contact_name, contact_phone=contact_phone,
-                                         contact_email=contact_email)
-    except applications.ApplicationRefused as refused:
-        raise FrontDeskRefused(refused.message) from None
+    return bundle_applications.start(clerk, applicant, bundle=bundle, channel=Channel.WINDOW,
+                                     contact_name=contact_name, contact_phone=contact_phone,
+                                     contact_email=contact_email)
 
 
 @dataclass
@@ -126,7 +115,7 @@ def scan(case, clerk, uploads_by_requirement) -> Scanned:
         for upload in uploads:
             try:
                 materials.add(case, requirement, upload, clerk)
-            except materials.UploadRefused as error:
+            except (Invalid, Conflict) as error:
                 result.refused.setdefault(requirement.pk, []).append(f"{upload.name}: {error.message}")
             else:
                 result.stored += 1
@@ -198,29 +187,29 @@ def hand_out(case, user, *, recipient_name, recipient_id_number="", note="", now
     """Record that the results of ``case`` and its children were handed to ``recipient_name``
     at the window by ``user``; journaled on every one of the cases. Returns the parent's event."""
     if not permissions.can(user, "view_casefile", case):
-        raise workflow.NotFound(_("No such case."))
+        raise NotFound(_("No such case."))
     if not may_hand_out(user, case):
-        raise workflow.NotPermitted(_("Only the front desk or the department's clerks hand out results."))
+        raise NotPermitted(_("Only the front desk or the department's clerks hand out results."))
     if case.parent_id:
-        raise FrontDeskRefused(_("Results of a bundle are handed out together, on the bundle's case."))
+        raise Invalid(_("Results of a bundle are handed out together, on the bundle's case."))
     recipient_name = str(recipient_name or "").strip()
     if not recipient_name:
-        raise FrontDeskRefused(_("Give the name of the person who receives the results."))
+        raise Invalid(_("Give the name of the person who receives the results."))
     masked = ""
     if str(recipient_id_number or "").strip():
         try:
             masked = mask_resident_id(validate_resident_id(recipient_id_number))
         except IdentifierError as error:
-            raise FrontDeskRefused(str(error)) from None
+            raise Invalid(str(error)) from None
     found = results(case)
     if found.unfinished:
-        raise FrontDeskRefused(_("Not every case is finished yet: %(cases)s. Results are handed out together, once all are.") % {
+        raise Conflict(_("Not every case is finished yet: %(cases)s. Results are handed out together, once all are.") % {
             "cases": "、".join(f"{c.number} {c.item_title}" for c in found.unfinished)})
     if not found.notices and not found.licenses:
-        raise FrontDeskRefused(_("There is no decision or license to hand out."))
+        raise Conflict(_("There is no decision or license to hand out."))
     earlier = handed_out(case)
     if earlier is not None:
-        raise FrontDeskRefused(_("The results were already handed out on %(date)s to %(name)s.") % {
+        raise Conflict(_("The results were already handed out on %(date)s to %(name)s.") % {
             "date": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
             "name": earlier.data.get("recipient", "")})
     data = {

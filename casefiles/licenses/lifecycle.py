@@ -26,18 +26,13 @@ from stdnum.iso7064 import mod_37_36
 
 from casefiles.cases import numbers
 from casefiles.directory.identifiers import mask_resident_id
+from casefiles.errors import Conflict, Invalid, NotPermitted
 from casefiles.journal import records
 from casefiles.licenses import signing
 from casefiles.licenses.models import License, LicenseEvent, LicenseType, LicenseUse, SigningKey
 
 OID_PREFIX = "1.2.156.3005.2"
 NUMBER_PREFIXES = {"food_business": "JY", "construction": "SG", "public_health": "WS", "generic": "ZZ"}
-
-
-class LicenseError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- identifiers ---------------------------------------------------------------------
@@ -62,20 +57,20 @@ class ParsedIdentifier:
 
 
 def parse_identifier(identifier: str) -> ParsedIdentifier:
-    """Split and check an identifier; raises LicenseError saying what is wrong."""
+    """Split and check an identifier; raises ``Invalid`` saying what is wrong."""
     text = str(identifier or "").strip().upper()
     if not text.startswith(OID_PREFIX + "."):
-        raise LicenseError(_("An electronic license identifier starts with 1.2.156.3005.2."))
+        raise Invalid(_("An electronic license identifier starts with 1.2.156.3005.2."))
     parts = text[len(OID_PREFIX) + 1 :].split(".")
     if len(parts) != 5 or not all(parts):
-        raise LicenseError(_("An identifier has five parts after the prefix: type, issuer, serial, version and check."))
+        raise Invalid(_("An identifier has five parts after the prefix: type, issuer, serial, version and check."))
     type_code, issuer_code, serial, version, check = parts
     if not (version.isdigit() and len(version) == 3):
-        raise LicenseError(_("The version is three digits."))
+        raise Invalid(_("The version is three digits."))
     if any(not ch.isalnum() or not ch.isascii() for ch in type_code + issuer_code + serial + check) or len(check) != 1:
-        raise LicenseError(_("The identifier contains characters that do not belong in it."))
+        raise Invalid(_("The identifier contains characters that do not belong in it."))
     if check != check_character(type_code, issuer_code, serial, version):
-        raise LicenseError(_("The check character does not match: the identifier has been mistyped."))
+        raise Invalid(_("The check character does not match: the identifier has been mistyped."))
     return ParsedIdentifier(type_code, issuer_code, serial, int(version), check)
 
 
@@ -156,7 +151,7 @@ def issue(license_type: LicenseType, *, issuer, holder, data=None, source_case=N
     from casefiles.directory.models import Enterprise
 
     if not issuer.uscc:
-        raise LicenseError(_("The issuing department has no unified social credit code to sign with."))
+        raise Conflict(_("The issuing department has no unified social credit code to sign with."))
     on = on or timezone.localdate()
     is_enterprise = isinstance(holder, Enterprise)
     holder_code = holder.uscc if is_enterprise else holder.id_number
@@ -269,7 +264,7 @@ def verify(identifier: str, holder_code: str) -> Verification:
     """By identifier and the holder's code, as typed on the verify page: both must match."""
     try:
         parse_identifier(identifier)
-    except LicenseError:
+    except Invalid:
         return Verification("not_found", None, OUTCOME_MESSAGES["not_found"])
     code = "".join(str(holder_code or "").split()).upper()
     license = License.objects.select_related("license_type", "signing_key").filter(identifier=identifier.strip().upper(), holder_code=code).first()
@@ -323,31 +318,31 @@ def _change_status(license, to_status, action, user, reason=""):
 @transaction.atomic
 def suspend(license, user, reason):
     if not may_manage(user, license):
-        raise LicenseError(_("Only the issuing department may suspend this license."))
+        raise NotPermitted(_("Only the issuing department may suspend this license."))
     if license.status != License.Status.VALID:
-        raise LicenseError(_("Only a valid license can be suspended."))
+        raise Conflict(_("Only a valid license can be suspended."))
     if not str(reason).strip():
-        raise LicenseError(_("Give the reason."))
+        raise Invalid(_("Give the reason."))
     _change_status(license, License.Status.SUSPENDED, "suspend", user, reason)
 
 
 @transaction.atomic
 def reinstate(license, user, reason):
     if not may_manage(user, license):
-        raise LicenseError(_("Only the issuing department may reinstate this license."))
+        raise NotPermitted(_("Only the issuing department may reinstate this license."))
     if license.status != License.Status.SUSPENDED:
-        raise LicenseError(_("Only a suspended license can be reinstated."))
+        raise Conflict(_("Only a suspended license can be reinstated."))
     _change_status(license, License.Status.VALID, "reinstate", user, reason)
 
 
 @transaction.atomic
 def revoke(license, user, reason):
     if not may_manage(user, license):
-        raise LicenseError(_("Only the issuing department may revoke this license."))
+        raise NotPermitted(_("Only the issuing department may revoke this license."))
     if license.status not in (License.Status.VALID, License.Status.SUSPENDED):
-        raise LicenseError(_("This license can no longer be revoked."))
+        raise Conflict(_("This license can no longer be revoked."))
     if not str(reason).strip():
-        raise LicenseError(_("Give the reason."))
+        raise Invalid(_("Give the reason."))
     _change_status(license, License.Status.REVOKED, "revoke", user, reason)
 
 
@@ -379,13 +374,13 @@ def use_license(case, requirement, license, user) -> LicenseUse:
     from casefiles.access import permissions
 
     if not permissions.can(user, "apply_casefile", case) and not permissions.can(user, "accept_casefile", case):
-        raise LicenseError(_("You may not change this application."))
+        raise NotPermitted(_("You may not change this application."))
     if case.status not in ("draft", "correction_requested"):
-        raise LicenseError(_("Materials cannot be changed now."))
+        raise Conflict(_("Materials cannot be changed now."))
     if requirement.page_id != case.item_id:
-        raise LicenseError(_("That material is not one this item asks for."))
+        raise Invalid(_("That material is not one this item asks for."))
     if not usable_licenses(case, requirement).filter(pk=license.pk).exists():
-        raise LicenseError(_("This license cannot stand in for that material."))
+        raise Invalid(_("This license cannot stand in for that material."))
     use, _created = LicenseUse.objects.get_or_create(
         case=case, requirement=requirement, license=license, defaults={"requirement_name": requirement.name, "user": user}
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.directory.models import Enterprise
-from casefiles.licenses.lifecycle import LicenseError
+from casefiles.errors import Invalid
 from casefiles.licenses.models import License, LicenseShare
 
 # How long a share may last: (key, duration, label). The holder chooses one.
@@ -109,9 +109,9 @@ def active_shares(license: License, now=None):
 def create_share(license: License, user, duration_key: str, now=None) -> LicenseShare:
     now = now or timezone.now()
     if duration_key not in DURATION_BY_KEY:
-        raise LicenseError(_("Choose how long the link works."))
+        raise Invalid(_("Choose how long the link works."))
     if current_status(license, timezone.localdate(now)) != License.Status.VALID:
-        raise LicenseError(_("Only a valid license can be shown."))
+        raise Invalid(_("Only a valid license can be shown."))
     return LicenseShare.objects.create(license=license, expires_at=now + DURATION_BY_KEY[duration_key], created_by=user)
 
 

@@ -34,6 +34,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from casefiles.errors import Invalid
+
 KINDS = {
     "pdf": ("application/pdf", ".pdf"),
     "jpeg": ("image/jpeg", ".jpg"),
@@ -48,12 +50,8 @@ ALIASES = {"jpeg": {".jpeg", ".jpe"}}
 ACCEPT = ",".join([extension for _ct, extension in KINDS.values()] + sorted(e for a in ALIASES.values() for e in a))
 
 
-class UploadRefused(Exception):
-    """An upload (or a change of materials) that cannot be taken; ``message`` says why."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class UploadRefused(Invalid):
+    """A file that cannot be taken as it is (``Invalid``: 400); ``message`` says why."""
 
 
 def limits() -> dict:

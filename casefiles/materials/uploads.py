@@ -35,6 +35,7 @@ from django_tasks import task
 
 from casefiles.access import disclosure, permissions
 from casefiles.cases.models import CaseFile, Status
+from casefiles.errors import NotFound, NotPermitted
 from casefiles.journal import records
 from casefiles.materials import filetypes
 from casefiles.materials.filetypes import (  # the materials' refusal and limits, as their callers know them
@@ -107,8 +108,6 @@ def check_upload(upload) -> Checked:
 def _held(user, case) -> set[str]:
     held = permissions.held(user, case, ("view_casefile", "apply_casefile", "accept_casefile"))
     if "view_casefile" not in held:
-        from casefiles.cases.workflow import NotFound
-
         raise NotFound(_("No such case."))
     return held
 
@@ -258,12 +257,8 @@ def review(material, user, state: str, reason: str = "") -> Material:
     case = material.case
     held = permissions.held(user, case, ("view_casefile", "accept_casefile", "review_casefile"))
     if "view_casefile" not in held:
-        from casefiles.cases.workflow import NotFound
-
         raise NotFound(_("No such case."))
     if not held & {"accept_casefile", "review_casefile"}:
-        from casefiles.cases.workflow import NotPermitted
-
         raise NotPermitted(_("You may not review materials of this case."))
     if state not in Material.Review.values:
         raise UploadRefused(_("Unknown review state."))

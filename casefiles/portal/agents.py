@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casefiles.agents import authorisations as agents
 from casefiles.agents.models import Authorisation
-from casefiles.cases import workflow
-from casefiles.materials import downloads, uploads
+from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
+from casefiles.materials import downloads
 from casefiles.portal.forms import AuthoriseAgentForm, RevokeAgentForm
 from casefiles.portal.views import _case_or_404
 
@@ -58,7 +58,7 @@ def case_agents(request, number):
                     case, request.user, form.cleaned_data["agent"], form.cleaned_data["document"],
                     valid_until=form.valid_until_moment(), kind=form.cleaned_data["kind"], scope=form.cleaned_data["scope"],
                 )
-            except (agents.AgentRefused, uploads.UploadRefused) as refused:
+            except (Invalid, Conflict) as refused:
                 form.add_error(None, refused.message)
             else:
                 messages.success(request, _("%(agent)s may now act for you on this case until %(date)s.") % {
@@ -90,11 +90,11 @@ def revoke_agent(request, number, pk):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         agents.revoke(authorisation, request.user, reason=reason)
-    except workflow.NotFound:
+    except NotFound:
         raise Http404(_("No such case.")) from None
-    except agents.AgentRefused as refused:
-        if not agents.is_applicant(request.user, authorisation.case):
-            raise PermissionDenied from None
+    except NotPermitted:
+        raise PermissionDenied from None
+    except Conflict as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("The authorisation of %(agent)s is revoked: they can no longer act on the case.") % {

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods
 from casefiles.access import disclosure
 from casefiles.bundles import activities
 from casefiles.bundles import applications as bundles
-from casefiles.cases import applications, workflow
+from casefiles.cases import applications
 from casefiles.cases.models import Status
+from casefiles.errors import Conflict, Invalid, NotPermitted, Refused
 from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.portal import wording
@@ -99,7 +100,7 @@ def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, gu
                 contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
                 contact_email=form.cleaned_data["contact_email"],
             )
-        except applications.ApplicationRefused as refused:
+        except (Invalid, Conflict, NotPermitted) as refused:
             form.add_error(None, refused.message)
         else:
             messages.success(request, _("Your draft application %(number)s is saved. Now add the materials, each once.")
@@ -171,7 +172,7 @@ def bundle_page(request, parent):
                     and not request.FILES.getlist(f"files-{slot.key}"):
                 try:
                     bundles.promise_shared(parent, slot.key, user, request.POST.get(f"commitment-{slot.key}", ""))
-                except materials.UploadRefused as error:
+                except (Invalid, Conflict) as error:
                     refusals.setdefault(slot.key, []).append(str(error.message))
                 else:
                     stored += 1
@@ -183,9 +184,7 @@ def bundle_page(request, parent):
             if material is not None:
                 bundles.remove_shared(parent, material, user)
                 stored += 1
-    except materials.UploadRefused as error:
-        return _render(request, parent, errors=[error.message], status=400)
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _render(request, parent, errors=error.messages, status=error.status_code)
     parent.refresh_from_db()
     if refusals:
@@ -196,7 +195,7 @@ def bundle_page(request, parent):
     if request.POST.get("action") == "submit":
         try:
             bundles.submit(parent, user, expected_version=_version(request.POST.get("version")))
-        except workflow.WorkflowError as error:
+        except Refused as error:
             parent.refresh_from_db()
             return _render(request, parent, errors=error.messages, status=error.status_code)
         messages.success(request, _("Submitted. Your case number is %(number)s and the verification code is %(code)s. "
@@ -225,7 +224,7 @@ def withdraw_bundle(request, parent):
             try:
                 bundles.withdraw(parent, request.user, expected_version=_version(request.POST.get("version")),
                                  reason=form.cleaned_data["reason"])
-            except workflow.WorkflowError as error:
+            except Refused as error:
                 for message in error.messages:
                     form.add_error(None, message)
                 status = error.status_code

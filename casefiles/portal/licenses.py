@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from casefiles.errors import Refused
 from casefiles.licenses import certificates, lifecycle, signing, wallet
 from casefiles.licenses.models import License
 from casefiles.portal.license_forms import ShareForm, VerifyForm
@@ -195,9 +196,9 @@ def create_share(request, identifier):
         return _render_license(request, license, share_form=form, status=400)
     try:
         share = wallet.create_share(license, request.user, form.cleaned_data["duration"])
-    except lifecycle.LicenseError as refused:
+    except Refused as refused:
         form.add_error(None, refused.message)
-        return _render_license(request, license, share_form=form, status=400)
+        return _render_license(request, license, share_form=form, status=refused.status)
     messages.success(request, _("The link works until %(time)s. Give it, or show its page, to whoever needs to see the license.")
                      % {"time": timezone.localtime(share.expires_at).strftime("%Y-%m-%d %H:%M")})
     return redirect(reverse("licenses:license", args=[license.identifier]) + "#shares")

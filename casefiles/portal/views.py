@@ -19,6 +19,7 @@ from casefiles.access import disclosure, permissions
 from casefiles.agents import authorisations
 from casefiles.cases import applications, workflow
 from casefiles.cases.models import CaseFile, Status
+from casefiles.errors import Conflict, Invalid, NotPermitted, Refused
 from casefiles.materials import downloads, filetypes
 from casefiles.materials import uploads as materials
 from casefiles.notices import documents
@@ -71,7 +72,7 @@ def apply(request, item_code):
                 contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
                 contact_email=form.cleaned_data["contact_email"],
             )
-        except applications.ApplicationRefused as refused:
+        except (Invalid, Conflict, NotPermitted) as refused:
             form.add_error(None, refused.message)
         else:
             messages.success(request, _("Your draft application %(number)s is saved. Now add the materials.") % {"number": case.number})
@@ -176,7 +177,7 @@ def _save_changes(request, case, *, deferred_only: bool):
         for upload in uploads:
             try:
                 materials.add(case, requirement, upload, user)
-            except materials.UploadRefused as error:
+            except (Invalid, Conflict) as error:
                 refuse(requirement.pk, upload.name, error)
             else:
                 added += 1
@@ -187,7 +188,7 @@ def _save_changes(request, case, *, deferred_only: bool):
                     continue
                 try:
                     materials.add(case, requirement, upload, user, replaces=rejected)
-                except materials.UploadRefused as error:
+                except (Invalid, Conflict) as error:
                     refuse(requirement.pk, upload.name, error)
                 else:
                     added += 1
@@ -196,7 +197,7 @@ def _save_changes(request, case, *, deferred_only: bool):
                 commitments[requirement.pk] = commitment
                 try:
                     materials.promise_later(case, requirement, user, commitment)
-                except materials.UploadRefused as error:
+                except (Invalid, Conflict) as error:
                     refuse(requirement.pk, "", error)
                 else:
                     added += 1
@@ -208,7 +209,7 @@ def _save_changes(request, case, *, deferred_only: bool):
         if material is not None:
             try:
                 materials.remove(material, user)
-            except materials.UploadRefused as error:
+            except (Invalid, Conflict) as error:
                 refuse(material.requirement_id, material.original_name, error)
             else:
                 stored += 1
@@ -239,7 +240,7 @@ def case_page(request, number):
     if not refusals and editing and request.POST.get("action") == "submit":
         try:
             workflow.perform(case, "submit", request.user, expected_version=_version(request.POST.get("version")))
-        except workflow.WorkflowError as error:
+        except Refused as error:
             errors = error.messages
             case.refresh_from_db()
             return _render_case(request, case, commitments=commitments, errors=errors, status=error.status_code)
@@ -284,7 +285,7 @@ def withdraw(request, number):
             try:
                 workflow.perform(case, "withdraw", request.user, expected_version=_version(request.POST.get("version")),
                                  comment=form.cleaned_data["reason"])
-            except workflow.WorkflowError as error:
+            except Refused as error:
                 for message in error.messages:
                     form.add_error(None, message)
                 status = error.status_code

@@ -22,6 +22,7 @@ from casefiles.access import permissions
 from casefiles.agents import authorisations as agents
 from casefiles.agents.models import Authorisation
 from casefiles.bundles import applications
+from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted, Refused
 from casefiles.cases import workflow
 from casefiles.frontdesk import window as frontdesk
 from casefiles.materials import downloads
@@ -51,7 +52,7 @@ def file_application(request):
                     case = frontdesk.file_bundle(request.user, data["bundle"], data["applicant_code"], **contact)
                 else:
                     case = frontdesk.file(request.user, data["item"], data["applicant_code"], **contact)
-            except frontdesk.FrontDeskRefused as refused:
+            except (Invalid, NotFound, Conflict) as refused:
                 form.add_error("applicant_code", refused.message)
             else:
                 messages.success(request, _("Application %(number)s started for %(applicant)s: now scan the materials.") % {
@@ -90,7 +91,7 @@ def scan_materials(request, number):
         elif request.POST.get("action") == "submit":
             try:
                 frontdesk.submit(case, request.user, expected_version=_int(request.POST.get("version")))
-            except workflow.WorkflowError as error:
+            except Refused as error:
                 errors, status = error.messages, error.status_code
                 case.refresh_from_db()
             else:
@@ -144,13 +145,13 @@ def hand_out(request, number):
     try:
         frontdesk.hand_out(case, request.user, recipient_name=data["recipient_name"],
                            recipient_id_number=data["recipient_id_number"], note=data["note"])
-    except workflow.NotFound:
+    except NotFound:
         raise _no_such_case() from None
-    except workflow.NotPermitted as error:
+    except NotPermitted as error:
         raise PermissionDenied(error.messages[0]) from None
-    except frontdesk.FrontDeskRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
-        return _render_case(request, case, status=400, hand_out_form=form)
+        return _render_case(request, case, status=refused.status, hand_out_form=form)
     messages.success(request, _("The results are recorded as handed to %(name)s.") % {"name": data["recipient_name"]})
     return redirect(case_url(case, "hand-out"))
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from casefiles.access import disclosure
+from casefiles.errors import Refused
 from casefiles.licenses import certificates, lifecycle, staff
 from casefiles.licenses.models import LicenseType
 from casefiles.portal.license_forms import DateRangeForm, IssuedFilterForm, ReasonForm
@@ -126,9 +127,9 @@ def change_status(request, pk, action):
     function, _label, done = ACTIONS[action]
     try:
         function(license, request.user, form.cleaned_data["reason"])
-    except lifecycle.LicenseError as refused:
+    except Refused as refused:
         form.add_error(None, refused.message)
-        return _detail(request, license, form=form, failed_action=action, status=409)
+        return _detail(request, license, form=form, failed_action=action, status=refused.status)
     messages.success(request, done % {"number": license.number})
     return redirect("licenses_admin:detail", pk=license.pk)
 

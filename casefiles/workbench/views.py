@@ -28,7 +28,7 @@ from casefiles.cases import workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
-from casefiles.licenses import lifecycle
+from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted, Refused
 from casefiles.materials import downloads, uploads
 from casefiles.materials.models import Material
 from casefiles.notices import documents
@@ -360,24 +360,19 @@ def perform_step(request, number, name):
     params = form.params()
     try:
         event = workflow.perform(case, name, request.user, **params)
-    except workflow.NotFound:
+    except NotFound:
         raise _no_such_case() from None
-    except workflow.NotPermitted as error:
+    except NotPermitted as error:
         for message in error.messages:
             messages.error(request, message)
         return _render_case(request, case, status=error.status_code)
-    except workflow.GuardFailed as error:
+    except GuardFailed as error:
         for message in error.messages:
             messages.error(request, message)
         return _render_case(request, case, status=error.status_code, step_forms={name: form})
-    except lifecycle.LicenseError as error:
-        # Approval issues the license in the same transaction: nothing was decided.
-        messages.error(request, _("The license could not be issued, so nothing was decided: %(why)s") % {
-            "why": error.message})
-        return _render_case(request, case, status=400, step_forms={name: form})
-    except (workflow.Conflict, workflow.NotAllowedNow) as error:
+    except Conflict as error:  # and NotAllowedNow
         current = _visible_case(request, number)
-        if isinstance(error, workflow.Conflict) or params["expected_version"] != current.version:
+        if not isinstance(error, NotAllowedNow) or params["expected_version"] != current.version:
             messages.error(request, _(
                 "Someone else acted on this case first: it is now “%(status)s”. Nothing of yours was "
                 "saved; here is its current state."
@@ -408,13 +403,13 @@ def review_material(request, number, material_id):
         return _render_case(request, case, status=400, review_forms={material.pk: form})
     try:
         uploads.review(material, request.user, form.cleaned_data["state"], form.cleaned_data["reason"])
-    except workflow.NotPermitted as error:
+    except NotPermitted as error:
         for message in error.messages:
             messages.error(request, message)
         return _render_case(request, case, status=error.status_code)
-    except uploads.UploadRefused as error:
+    except (Invalid, Conflict) as error:
         messages.error(request, error.message)
-        return _render_case(request, case, status=400, review_forms={material.pk: form})
+        return _render_case(request, case, status=error.status, review_forms={material.pk: form})
     messages.success(request, _("%(material)s (version %(version)s): marked “%(review)s”.") % {
         "material": material.requirement_name, "version": material.version,
         "review": material.get_review_state_display()})
@@ -431,9 +426,9 @@ def start_special_procedure(request, number):
     data = form.cleaned_data
     try:
         workflow.start_special_procedure(case, request.user, data["kind"], data["reason"], on=data["on"])
-    except workflow.NotFound:
+    except NotFound:
         raise _no_such_case() from None
-    except workflow.WorkflowError as error:
+    except Refused as error:
         for message in error.messages:
             messages.error(request, message)
         return _render_case(request, case, status=error.status_code, special_form=form)
@@ -450,9 +445,9 @@ def end_special_procedure(request, number):
         return _render_case(request, case, status=400, special_form=form)
     try:
         workflow.end_special_procedure(case, request.user, on=form.cleaned_data["on"])
-    except workflow.NotFound:
+    except NotFound:
         raise _no_such_case() from None
-    except workflow.WorkflowError as error:
+    except Refused as error:
         for message in error.messages:
             messages.error(request, message)
         return _render_case(request, case, status=error.status_code, special_form=form)

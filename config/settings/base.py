@@ -248,6 +248,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # The case files' refusals (casefiles.errors) answered with their status, in one place.
+    "EXCEPTION_HANDLER": "casefiles.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Yiwang API",

@@ -3,6 +3,7 @@
 import pytest
 from guardian.shortcuts import get_objects_for_user
 
+from casefiles import errors
 from casefiles.access import permissions
 from casefiles.cases import applications, workflow
 from casefiles.cases.models import CaseFile, CaseGrant
@@ -34,7 +35,7 @@ def test_a_person_applies_for_themselves(world):
 
 
 def test_nobody_applies_for_someone_else(world):
-    with pytest.raises(applications.ApplicationRefused):
+    with pytest.raises(errors.NotPermitted):
         applications.start(world.stranger, world.item, world.enterprise)
 
 

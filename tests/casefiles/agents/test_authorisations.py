@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from casefiles import errors
 from casefiles.access import permissions
 from casefiles.agents import authorisations as agents
 from casefiles.agents.models import Authorisation
@@ -104,7 +105,7 @@ def test_the_applicant_revokes_and_the_agent_loses_the_case_at_once(world, helpe
     assert not CaseGrant.objects.filter(case=draft, reason=CaseGrant.Reason.AGENT).exists()
     event = draft.events.get(action="revoke_agent")
     assert event.actor == world.applicant and event.comment == "换人办理"
-    with translation.override("en"), pytest.raises(agents.AgentRefused, match="already ended"):
+    with translation.override("en"), pytest.raises(errors.Conflict, match="already ended"):
         agents.revoke(authorisation, world.applicant)
 
 
@@ -112,7 +113,7 @@ def test_only_the_applicant_authorises_and_revokes(world, helper, draft):
     with pytest.raises(workflow.NotFound):
         agents.authorise(draft, world.stranger, helper, pdf_upload(), valid_until=timezone.now() + datetime.timedelta(days=1))
     authorisation = authorise(world, draft, helper)
-    with translation.override("en"), pytest.raises(agents.AgentRefused, match="Only the applicant"):
+    with translation.override("en"), pytest.raises(errors.NotPermitted, match="Only the applicant"):
         agents.revoke(authorisation, fresh(helper))
 
 
@@ -183,14 +184,14 @@ def test_authorisations_that_cannot_be_are_refused_and_leave_nothing(world, help
     elif problem == "twice":
         authorise(world, draft, helper)
     before = Authorisation.objects.count()
-    with translation.override("en"), pytest.raises((agents.AgentRefused, materials.UploadRefused), match=message):
+    with translation.override("en"), pytest.raises(errors.Refused, match=message):
         agents.authorise(draft, world.applicant, agent, document, valid_until=until, now=now)
     assert Authorisation.objects.count() == before
 
 
 def test_a_closed_case_takes_no_agent(world, helper, submitted_case):
     workflow.perform(submitted_case, "withdraw", world.applicant)
-    with translation.override("en"), pytest.raises(agents.AgentRefused, match="while the application is open"):
+    with translation.override("en"), pytest.raises(errors.Conflict, match="while the application is open"):
         authorise(world, submitted_case, helper)
 
 

@@ -134,14 +134,14 @@ def test_nobody_applies_for_an_enterprise_they_do_not_belong_to(world):
     client = api(world.stranger)
     foreign = client.post("/api/v1/cases/", {"item": world.item.item_code, "enterprise_uscc": world.enterprise.uscc},
                           format="json")
-    assert foreign.status_code == 400
+    assert foreign.status_code == 403  # NotPermitted (was 400 before the one error hierarchy)
     assert foreign.data["messages"] == ["You may not apply on behalf of this applicant."]
     # An unregistered (but well-formed) code gets the very same answer: nothing to probe.
     from casefiles.demo.directory import demo_uscc
 
     unknown = client.post("/api/v1/cases/", {"item": world.item.item_code, "enterprise_uscc": demo_uscc("91440400MA5XXXXX0")},
                           format="json")
-    assert unknown.status_code == 400 and unknown.data == foreign.data
+    assert unknown.status_code == 403 and unknown.data == foreign.data
     assert not CaseFile.objects.exists()
 
 
@@ -159,7 +159,7 @@ def test_the_window_clerk_takes_an_application_for_any_registered_applicant(worl
     # Anyone else naming the same person is refused, at the window or not.
     for channel in ("window", "online"):
         refused = api(world.applicant).post("/api/v1/cases/", {**body, "channel": channel}, format="json")
-        assert refused.status_code == 400
+        assert refused.status_code == 403  # NotPermitted (was 400)
         assert refused.data["messages"] == ["You may not apply on behalf of this applicant."]
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import translation
 
+from casefiles import errors
 from casefiles.access import permissions
 from casefiles.cases import applications, workflow
 from casefiles.cases.models import CaseFile, Channel, Status
@@ -88,7 +89,7 @@ def test_the_window_clerk_never_sees_other_drafts(world):
 ])
 def test_codes_that_name_no_applicant_are_refused(world, code, message):
     before = CaseFile.objects.count()
-    with translation.override("en"), pytest.raises(frontdesk.FrontDeskRefused, match=message):
+    with translation.override("en"), pytest.raises(errors.Refused, match=message):
         filed(world, code=code)
     assert CaseFile.objects.count() == before
 
@@ -106,7 +107,7 @@ def decided(world, case):
 
 
 def test_results_are_handed_out_at_the_window_and_journaled(world, submitted_case):
-    with translation.override("en"), pytest.raises(frontdesk.FrontDeskRefused, match="Not every case is finished"):
+    with translation.override("en"), pytest.raises(errors.Conflict, match="Not every case is finished"):
         frontdesk.hand_out(submitted_case, world.window, recipient_name="林晓燕")
     case = decided(world, submitted_case)
     event = frontdesk.hand_out(case, world.window, recipient_name="林晓燕",
@@ -116,7 +117,7 @@ def test_results_are_handed_out_at_the_window_and_journaled(world, submitted_cas
     assert event.data["recipient_id"].startswith(world.person.id_number[:4]) and world.person.id_number not in str(event.data)
     assert event.data["notices"] == [case.notices.get(kind="approval").number]
     assert frontdesk.handed_out(case) == event
-    with translation.override("en"), pytest.raises(frontdesk.FrontDeskRefused, match="already handed out"):
+    with translation.override("en"), pytest.raises(errors.Conflict, match="already handed out"):
         frontdesk.hand_out(case, world.window, recipient_name="林晓燕")
 
 
@@ -126,7 +127,7 @@ def test_a_bundles_results_go_out_together_journaled_on_every_case(world, submit
     materials.add(child, other_item.material_requirements.first(), pdf_upload(), world.window)
     workflow.perform(child, "submit", world.window)
     CaseFile.objects.filter(pk=child.pk).update(parent=parent)
-    with translation.override("en"), pytest.raises(frontdesk.FrontDeskRefused, match=child.number):
+    with translation.override("en"), pytest.raises(errors.Conflict, match=child.number):
         frontdesk.hand_out(parent, world.window, recipient_name="林晓燕")
     workflow.perform(child, "propose_non_acceptance", world.window, reason="不属于本部门受理范围")
     other_decider = django_user_model.objects.create_user("other-decider", password="pw-for-tests-only")
@@ -211,7 +212,7 @@ def test_the_hand_out_over_the_api(world, submitted_case):
 
     url = f"/api/v1/cases/{submitted_case.number}/hand-out/"
     early = api(world.window).post(url, {"recipient_name": "林晓燕"}, format="json")
-    assert early.status_code == 400 and "Not every case is finished" in early.data["detail"]
+    assert early.status_code == 409 and "Not every case is finished" in early.data["detail"]
     case = decided(world, submitted_case)
     state = api(world.applicant).get(url)
     assert state.status_code == 200 and state.data["handed_out"] is None
@@ -255,5 +256,5 @@ def test_the_window_clerk_files_a_bundle_scans_each_shared_material_once_and_sub
 
 
 def test_a_bundle_at_the_window_needs_a_registered_applicant(bundle_world):
-    with pytest.raises(frontdesk.FrontDeskRefused):
+    with pytest.raises(errors.Refused):
         frontdesk.file_bundle(bundle_world.window, bundle_world.bundle, demo_uscc("91440400MA4WB3K2X"))

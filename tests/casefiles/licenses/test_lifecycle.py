@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from casefiles import errors
 from casefiles.cases import applications, workflow
 from casefiles.licenses import lifecycle, signing
 from casefiles.licenses.models import License, LicenseType, LicenseUse, SigningKey
@@ -34,7 +35,7 @@ def test_the_standard_vector():
     ],
 )
 def test_bad_identifiers_are_refused(identifier):
-    with pytest.raises(lifecycle.LicenseError):
+    with pytest.raises(errors.Refused):
         lifecycle.parse_identifier(identifier)
 
 
@@ -55,7 +56,7 @@ def test_a_changed_serial_digit_is_caught(type_code, issuer_code, serial):
     parts = identifier.split(".")
     parts[-3] = serial[:5] + changed_digit + serial[6:]
     mistyped = ".".join(parts)
-    with pytest.raises(lifecycle.LicenseError):
+    with pytest.raises(errors.Refused):
         lifecycle.parse_identifier(mistyped)
 
 
@@ -145,13 +146,13 @@ def test_a_database_edit_without_the_key_is_detected(world, food_license_type):
 
 def test_each_status(world, food_license_type):
     license = lifecycle.issue(food_license_type, issuer=world.department, holder=world.enterprise)
-    with pytest.raises(lifecycle.LicenseError):
+    with pytest.raises(errors.Refused):
         lifecycle.suspend(license, world.clerk, "检查发现问题")  # only the issuer's deciders
     lifecycle.suspend(license, world.decider, "监督检查发现问题，责令整改")
     assert lifecycle.verify(license.identifier, world.enterprise.uscc).outcome == "suspended"
     lifecycle.reinstate(license, world.decider, "整改完成")
     assert lifecycle.verify(license.identifier, world.enterprise.uscc).outcome == "valid"
-    with pytest.raises(lifecycle.LicenseError):
+    with pytest.raises(errors.Refused):
         lifecycle.revoke(license, world.decider, "")
     lifecycle.revoke(license, world.decider, "以欺骗手段取得许可")
     result = lifecycle.verify(license.identifier, world.enterprise.uscc)
@@ -185,7 +186,7 @@ def test_reuse_in_place_of_a_material_is_recorded_and_counted(world, food_licens
     case = applications.start(world.applicant, world.item, world.enterprise)
     uploads.add(case, world.requirements[0], pdf_upload(), world.applicant)
     assert list(lifecycle.usable_licenses(case, requirement)) == [issued]
-    with pytest.raises(lifecycle.LicenseError):
+    with pytest.raises(errors.Refused):
         lifecycle.use_license(case, world.requirements[0], issued, world.applicant)  # not accepted there
     lifecycle.use_license(case, requirement, issued, world.applicant)
     workflow.perform(case, "submit", world.applicant)  # 营业执照 came from the license
