@@ -59,6 +59,7 @@ from casefiles.cases.workflow import (
     NotPermitted,
 )
 from casefiles.journal import records
+from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
 
@@ -174,13 +175,12 @@ def combined(parent):
 
 
 def slots(parent) -> list[SharedSlot]:
-    from casefiles.portal.slots import TYPE_LABELS
     from cms.bundles import material_key
 
     current = list(Material.objects.filter(case__parent=parent, is_current=True).order_by("-uploaded_at", "-pk"))
     by_key: dict[str, list[Material]] = {}
     for material in current:
-        material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
+        material.type_label = filetypes.type_label(material.content_type)
         by_key.setdefault(material_key(material.requirement_name), []).append(material)
     found = []
     for row in combined(parent):

@@ -12,8 +12,6 @@ from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
 
-TYPE_LABELS = {content_type: kind.upper() for kind, (content_type, _extension) in filetypes.KINDS.items()}
-
 
 @dataclass
 class Slot:
@@ -54,7 +52,7 @@ def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
     current = list(case.materials.filter(is_current=True).order_by("-uploaded_at", "-pk"))
     by_requirement: dict[int, list[Material]] = {}
     for material in current:
-        material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
+        material.type_label = filetypes.type_label(material.content_type)
         by_requirement.setdefault(material.requirement_id, []).append(material)
     # The applicant is told of a review only as the correction notice words it (casefiles.access.disclosure).
     problems_by_name = disclosure.correction_notes(case)
@@ -85,7 +83,7 @@ def orphans(case: CaseFile) -> list[Material]:
     """Current files whose requirement the guide no longer lists (kept, shown, not editable)."""
     found = list(case.materials.filter(is_current=True, requirement__isnull=True, deferred=False))
     for material in found:
-        material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
+        material.type_label = filetypes.type_label(material.content_type)
     return found
 
 
