@@ -7,6 +7,7 @@ The rules themselves (who may add, promise or remove what, and when) are in
 from dataclasses import dataclass, field
 
 from casefiles.access import disclosure
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile
 from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
@@ -88,4 +89,4 @@ def orphans(case: CaseFile) -> list[Material]:
 
 
 def promised(case: CaseFile) -> bool:
-    return case.status in materials.DEFERRED_SUPPLY_STATES and case.materials.filter(is_current=True, deferred=True).exists()
+    return case.status in states.DEFERRED_SUPPLY and case.materials.filter(is_current=True, deferred=True).exists()

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import disclosure
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile, ClockPause, Status
 
 NEXT_STEP = {
@@ -54,9 +55,9 @@ def tone(status: str) -> str:
 
 def needs_the_applicant(case: CaseFile) -> bool:
     """Whether the applicant has something to do now (shown as 'action needed')."""
-    if case.status in (Status.DRAFT, Status.CORRECTION_REQUESTED):
+    if case.status in states.WITH_THE_APPLICANT:
         return True
-    if case.status in (Status.ACCEPTED, Status.UNDER_REVIEW):
+    if case.status in states.DEFERRED_SUPPLY:
         return case.materials.filter(is_current=True, deferred=True).exists()
     return False
 

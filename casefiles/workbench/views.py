@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casefiles.access import disclosure, permissions
 from casefiles.agents.models import Authorisation
-from casefiles.cases import workflow
+from casefiles.cases import states, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
@@ -261,9 +261,9 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
                 material.review_form = review_forms.get(material.pk) or ReviewForm(material)
     pauses = list(case.pauses.all())
     open_pause = next((p for p in pauses if p.ended_on is None), None)
-    may_pause = permissions.can(user, "review_casefile", case) and case.status in (Status.ACCEPTED, Status.UNDER_REVIEW)
+    may_pause = permissions.can(user, "review_casefile", case) and case.status in states.UNDER_EXAMINATION
     reading = None
-    if case.status in inbox.LIT_STATUSES:
+    if case.status in states.CLOCK_RUNNING:
         reading = working_days.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days)
     events = _journal(case)
     for entry in events:
