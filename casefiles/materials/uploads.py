@@ -188,6 +188,17 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None) ->
     return material
 
 
+def commitment_text(material_name: str, *, enterprise: bool, promised_days: int | None) -> str:
+    """The 容缺 commitment, pre-written for the applicant to sign (and edit), with the deadline the
+    domain enforces: the deferred materials fall due within the item's promised time limit from
+    acceptance (``workflow.deferred_due_within_promised_limit``); an item without one lets the
+    department set the date when it accepts. ``promised_days``: the strictest limit among the
+    items that ask for the material (a bundle's shared material)."""
+    who = "本单位" if enterprise else "本人"
+    when = f"在受理之日起{promised_days}个工作日内" if promised_days else "在受理时确定的期限内"
+    return f"{who}承诺{when}补交“{material_name}”，并对所补交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
+
+
 def promise_later(case, requirement, user, commitment: str) -> Material:
     """容缺: the applicant signs a commitment to supply ``requirement`` after acceptance."""
     held = _held(user, case)

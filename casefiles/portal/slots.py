@@ -40,12 +40,8 @@ class Slot:
 
 def default_commitment(case: CaseFile, requirement) -> str:
     """The 容缺 commitment, pre-written for the applicant to sign (and edit)."""
-    who = "本单位" if case.enterprise_id else "本人"
-    days = case.item.promised_days or 5
-    return (
-        f"{who}承诺在受理之日起{days}个工作日内补交“{requirement.name}”，"
-        f"并对所补交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
-    )
+    return materials.commitment_text(requirement.name, enterprise=bool(case.enterprise_id),
+                                     promised_days=case.item.promised_days)
 
 
 def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
