@@ -25,6 +25,7 @@ from django.db.models.lookups import In
 from django.dispatch import Signal
 from django.utils import timezone
 
+from casefiles.cases import states
 from casefiles.cases.models import (
     CaseFile,
     CaseFileGroupObjectPermission,
@@ -289,9 +290,6 @@ def grant_applicant(case: CaseFile) -> None:
 # no index for either side and walks a whole date index instead (bench/cases_listing.py,
 # docs/casefiles.md "Performance").
 
-NOT_DRAFT = tuple(s for s in Status.values if s != Status.DRAFT)  # a list an index can serve, unlike "<> draft"
-
-
 class _AmongIds(In):
     """``pk IN (…)`` for a list of perhaps thousands of case ids, sent to PostgreSQL as one
     array parameter (a thousand parameters cost more to build and bind than the query takes
@@ -450,7 +448,7 @@ def department_ids(user, roles_=("clerk", "reviewer", "decider")) -> list[int]:
     return cache[key]
 
 
-def _staff_scope(user, statuses=NOT_DRAFT):
+def _staff_scope(user, statuses=states.FILED):
     """(condition, granted ids) of the cases ``user`` handles as staff in ``statuses``
     (drafts aside). The parallel grants carry their case's status and department, so a tab
     takes from them only its own states, and only cases outside the user's departments
@@ -509,7 +507,7 @@ def staff_cases(user, statuses=()):
     if not user.is_authenticated:
         return CaseFile.objects.none()
     # Drafts stay the applicant's own: the department is granted the case when it is submitted.
-    statuses = tuple(s for s in statuses if s != Status.DRAFT) if statuses else NOT_DRAFT
+    statuses = tuple(s for s in statuses if s != Status.DRAFT) if statuses else states.FILED
     if not statuses:
         return CaseFile.objects.none()
     if sees_everything(user):
@@ -535,11 +533,11 @@ def visible_cases(user):
     if not user.is_authenticated:
         return CaseFile.objects.none()
     if sees_everything(user):
-        staff = Q(status__in=NOT_DRAFT)
+        staff = Q(status__in=states.FILED)
     else:
         own, parallel = _staff_scope(user)
         staff = _either(own, parallel)
-        staff = staff & Q(status__in=NOT_DRAFT) if staff is not None else None
+        staff = staff & Q(status__in=states.FILED) if staff is not None else None
     applicant = _either(*_applicant_scope(user))
     conditions = [c for c in (staff, applicant) if c is not None]
     if not conditions:

@@ -48,17 +48,16 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from casefiles.access import disclosure, permissions
-from casefiles.cases import applications
+from casefiles.cases import applications, states
 from casefiles.cases.models import CaseFile, CaseGrant, Channel, Status
-from casefiles.cases.workflow import OPEN_FOR_WITHDRAWAL
 from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted
 from casefiles.journal import records
+from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
 
 logger = logging.getLogger(__name__)
 
-CLOSED = {Status.CONCLUDED, Status.NOT_ACCEPTED, Status.WITHDRAWN}
 GRANTED = "granted"
 REFUSED = "refused"
 WITHDRAWN = "withdrawn"
@@ -168,13 +167,12 @@ def combined(parent):
 
 
 def slots(parent) -> list[SharedSlot]:
-    from casefiles.portal.slots import TYPE_LABELS
     from cms.bundles import material_key
 
     current = list(Material.objects.filter(case__parent=parent, is_current=True).order_by("-uploaded_at", "-pk"))
     by_key: dict[str, list[Material]] = {}
     for material in current:
-        material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
+        material.type_label = filetypes.type_label(material.content_type)
         by_key.setdefault(material_key(material.requirement_name), []).append(material)
     found = []
     for row in combined(parent):
@@ -198,7 +196,7 @@ def _targets(parent, key=None):
     from cms.bundles import material_key
     from cms.models import MaterialRequirement
 
-    drafts = [c for c in CaseFile.objects.filter(parent=parent).order_by("pk") if c.status in materials.APPLICANT_STATES]
+    drafts = [c for c in CaseFile.objects.filter(parent=parent).order_by("pk") if c.status in states.WITH_THE_APPLICANT]
     by_item: dict[int, list] = {}
     for requirement in MaterialRequirement.objects.filter(page_id__in={c.item_id for c in drafts}).order_by("sort_order", "pk"):
         by_item.setdefault(requirement.page_id, []).append(requirement)
@@ -275,7 +273,7 @@ def _store_shared(parent, targets, upload, user):
             rows = []
             for child, requirement in targets:
                 child = materials.locked(child)
-                if child.status not in materials.APPLICANT_STATES:
+                if child.status not in states.WITH_THE_APPLICANT:
                     raise _not_draft()
                 # A promise to supply later (容缺) is fulfilled by the first real file.
                 promised = bool(Material.objects.filter(case=child, requirement=requirement, deferred=True,
@@ -404,7 +402,7 @@ def withdraw(parent, user, *, expected_version=None, reason=""):
         parts_now = list(CaseFile.objects.select_for_update().filter(parent=parent).order_by("pk"))
         if not may_withdraw(parent):
             raise NotAllowedNow(_("This application cannot be withdrawn now (%(status)s).") % {"status": parent.get_status_display()})
-        _claim(parent, expected_version, from_states=tuple(OPEN_FOR_WITHDRAWAL))
+        _claim(parent, expected_version, from_states=states.CLOCK_RUNNING)
         from_state = parent.status
         # The parent first: following its parts' withdrawals, it stays withdrawn.
         CaseFile.objects.filter(pk=parent.pk).update(status=Status.WITHDRAWN, version=F("version") + 1,
@@ -412,14 +410,14 @@ def withdraw(parent, user, *, expected_version=None, reason=""):
         parent.status, parent.version = Status.WITHDRAWN, parent.version + 1
         records.record(parent, "withdraw", user, from_state=from_state, to_state=Status.WITHDRAWN, comment=reason)
         for child in parts_now:
-            if child.status in OPEN_FOR_WITHDRAWAL:
+            if child.status in states.CLOCK_RUNNING:
                 workflow.perform(child, "withdraw", user, comment=reason)
     parent.refresh_from_db()
     return parent
 
 
 def may_withdraw(parent) -> bool:
-    return parent.status in OPEN_FOR_WITHDRAWAL and parent.children.filter(status__in=OPEN_FOR_WITHDRAWAL).exists()
+    return parent.status in states.CLOCK_RUNNING and parent.children.filter(status__in=states.CLOCK_RUNNING).exists()
 
 
 def derived_status(parent_status, statuses, granted=False) -> str:
@@ -430,11 +428,11 @@ def derived_status(parent_status, statuses, granted=False) -> str:
     statuses = list(statuses)
     if not statuses or all(s == Status.DRAFT for s in statuses):
         return Status.DRAFT
-    if all(s in CLOSED for s in statuses):
+    if all(s in states.CLOSED for s in statuses):
         return Status.WITHDRAWN if all(s == Status.WITHDRAWN for s in statuses) else Status.CONCLUDED
     # The parent is the applicant's overview: a part's step waiting inside its department
     # counts as the stage before it (casefiles.access.disclosure), so the parent never shows one.
-    running = {disclosure.outsider_status(s) for s in statuses if s not in CLOSED}
+    running = {disclosure.outsider_status(s) for s in statuses if s not in states.CLOSED}
     for stage in (Status.CORRECTION_REQUESTED, Status.SUBMITTED, Status.ACCEPTED):
         if stage in running:
             return stage
@@ -451,7 +449,7 @@ def follow(child, user=None, event=None) -> None:
         return
     rows = list(parent.children.values("status", "promised_due"))
     statuses = [r["status"] for r in rows]
-    decided = all(s in CLOSED or s in (Status.APPROVED, Status.DENIED) for s in statuses)
+    decided = all(s in states.FINISHED for s in statuses)
     target = derived_status(parent.status, statuses, granted=decided and _granted_children(parent))
     dues = [r["promised_due"] for r in rows if r["promised_due"] is not None]
     changes = {}

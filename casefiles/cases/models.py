@@ -6,29 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-
-class Status(models.TextChoices):
-    """The states of casefiles.cases.workflow; the transitions between them are declared there."""
-
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    # 否决权上移: a refusal to accept, proposed, waiting for a second, senior person.
-    NON_ACCEPTANCE_PENDING = "non_acceptance_pending", _("Non-acceptance awaiting confirmation")
-    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
-    ACCEPTED = "accepted", _("Accepted")
-    UNDER_REVIEW = "under_review", _("Under review")
-    DENIAL_PENDING = "denial_pending", _("Denial awaiting second approval")
-    APPROVED = "approved", _("Approved")
-    DENIED = "denied", _("Denied")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CONCLUDED = "concluded", _("Concluded")
+from casefiles.cases.states import CLOCK_RUNNING, DECIDED, FINISHED, Status  # noqa: F401 (Status: imported from here by many)
 
 
-# Submitted and not yet decided, refused or withdrawn: the time limit runs.
-CLOCK_RUNNING = [Status.SUBMITTED, Status.NON_ACCEPTANCE_PENDING, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING]
-# Decided, the file not yet concluded.
-DECIDED = [Status.APPROVED, Status.DENIED]
+# Status and the sets of it (CLOCK_RUNNING, DECIDED, FINISHED, ...) are in casefiles.cases.states.
+# The partial indexes below keep the lists their migrations wrote.
 
 
 class Channel(models.TextChoices):
@@ -123,11 +105,11 @@ class CaseFile(models.Model):
             models.Index(fields=["person", "-created_at"], name="case_person_recent"),
             # Running and decided cases by due date: the inbox's tabs of those states walk these
             # in order instead of every case ever closed (bench/cases_listing.py).
-            models.Index(fields=["promised_due", "submitted_at", "id"], condition=Q(status__in=CLOCK_RUNNING),
+            models.Index(fields=["promised_due", "submitted_at", "id"], condition=Q(status__in=list(CLOCK_RUNNING)),
                          name="case_running_due"),
-            models.Index(fields=["status", "promised_due", "submitted_at", "id"], condition=Q(status__in=CLOCK_RUNNING),
+            models.Index(fields=["status", "promised_due", "submitted_at", "id"], condition=Q(status__in=list(CLOCK_RUNNING)),
                          name="case_running_status_due"),
-            models.Index(fields=["promised_due", "submitted_at", "id"], condition=Q(status__in=DECIDED),
+            models.Index(fields=["promised_due", "submitted_at", "id"], condition=Q(status__in=list(DECIDED)),
                          name="case_decided_due"),
         ]
 
@@ -140,7 +122,7 @@ class CaseFile(models.Model):
 
     @property
     def is_open(self):
-        return self.status not in {Status.DENIED, Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.CONCLUDED, Status.APPROVED}
+        return self.status not in FINISHED
 
 
 class CaseNumberCounter(models.Model):

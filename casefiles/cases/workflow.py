@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile, ClockPause, Status
 from casefiles.errors import Conflict, GuardFailed, NotAllowedNow, NotFound, NotPermitted, Refused  # noqa: F401
 from casefiles.journal import records
@@ -335,12 +336,10 @@ def _save(case, *fields):
 
 # --- the table -------------------------------------------------------------------------
 
-OPEN_FOR_WITHDRAWAL = (Status.SUBMITTED, Status.NON_ACCEPTANCE_PENDING, Status.CORRECTION_REQUESTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING)
-
 TRANSITIONS = {
     t.name: t
     for t in [
-        Transition("submit", _("Submit"), (Status.DRAFT, Status.CORRECTION_REQUESTED), Status.SUBMITTED,
+        Transition("submit", _("Submit"), states.WITH_THE_APPLICANT, Status.SUBMITTED,
                    "apply_casefile", guards=(not_beyond_the_agents_authorisation, has_required_materials), effect=on_submit,
                    applicant=True),
         Transition("accept", _("Accept"), (Status.SUBMITTED,), Status.ACCEPTED, "accept_casefile",
@@ -372,9 +371,9 @@ TRANSITIONS = {
                    guards=(second_person_confirms,), effect=on_confirm_denial, notice="denial", optional=("reason",)),
         Transition("overturn_denial", _("Overturn denial"), (Status.DENIAL_PENDING,), Status.UNDER_REVIEW,
                    "decide_casefile"),
-        Transition("conclude", _("Conclude"), (Status.APPROVED, Status.DENIED), Status.CONCLUDED, "accept_casefile",
+        Transition("conclude", _("Conclude"), states.DECIDED, Status.CONCLUDED, "accept_casefile",
                    effect=on_conclude),
-        Transition("withdraw", _("Withdraw"), OPEN_FOR_WITHDRAWAL, Status.WITHDRAWN, "apply_casefile",
+        Transition("withdraw", _("Withdraw"), states.CLOCK_RUNNING, Status.WITHDRAWN, "apply_casefile",
                    guards=(not_beyond_the_agents_authorisation,), applicant=True),
     ]
 }
@@ -505,7 +504,7 @@ def start_special_procedure(case, user, kind, reason, on=None):
         raise NotFound(_("No such case."))
     if not permissions.can(user, "review_casefile", case):
         raise NotPermitted(_("You may not take this step on this case."))
-    if case.status not in (Status.ACCEPTED, Status.UNDER_REVIEW):
+    if case.status not in states.UNDER_EXAMINATION:
         raise NotAllowedNow(_("The clock can only be stopped while the case is being handled."))
     if kind not in ClockPause.Kind.values or kind == ClockPause.Kind.CORRECTION:
         raise GuardFailed(_("Choose the kind of special procedure."))

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
-from casefiles.cases import applications, workflow
-from casefiles.cases.models import Channel, Status
+from casefiles.cases import applications, states, workflow
+from casefiles.cases.models import Channel
 from casefiles.directory import roles
 from casefiles.directory.identifiers import (
     IdentifierError,
@@ -37,8 +37,6 @@ from casefiles.materials import uploads as materials
 from casefiles.notices.models import Notice
 
 HAND_OUT = "hand_out_results"
-# A case whose result can be handed out: decided, refused, or finished.
-FINISHED = {Status.APPROVED, Status.DENIED, Status.NOT_ACCEPTED, Status.CONCLUDED, Status.WITHDRAWN}
 RESULT_NOTICES = {Notice.Kind.APPROVAL, Notice.Kind.DENIAL, Notice.Kind.NON_ACCEPTANCE}
 
 
@@ -169,7 +167,7 @@ def results(case) -> Results:
     return Results(
         notices=list(Notice.objects.filter(case_id__in=ids, kind__in=RESULT_NOTICES).select_related("case").order_by("case_id", "pk")),
         licenses=list(License.objects.filter(source_case_id__in=ids).select_related("license_type", "source_case").order_by("pk")),
-        unfinished=[c for c in handled if c.status not in FINISHED],
+        unfinished=[c for c in handled if c.status not in states.FINISHED],
     )
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
-from casefiles.cases import numbers
+from casefiles.cases import numbers, states
 from casefiles.directory.identifiers import mask_resident_id
 from casefiles.errors import Conflict, Invalid, NotPermitted
 from casefiles.journal import records
@@ -375,7 +375,7 @@ def use_license(case, requirement, license, user) -> LicenseUse:
 
     if not permissions.can(user, "apply_casefile", case) and not permissions.can(user, "accept_casefile", case):
         raise NotPermitted(_("You may not change this application."))
-    if case.status not in ("draft", "correction_requested"):
+    if case.status not in states.WITH_THE_APPLICANT:
         raise Conflict(_("Materials cannot be changed now."))
     if requirement.page_id != case.item_id:
         raise Invalid(_("That material is not one this item asks for."))

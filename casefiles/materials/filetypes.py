@@ -48,6 +48,13 @@ KINDS = {
 ALIASES = {"jpeg": {".jpeg", ".jpe"}}
 # The upload inputs' ``accept`` attribute.
 ACCEPT = ",".join([extension for _ct, extension in KINDS.values()] + sorted(e for a in ALIASES.values() for e in a))
+# How a file's type is shown beside it (portal slots, bundle slots): "PDF", "JPEG", ...
+TYPE_LABELS = {content_type: kind.upper() for kind, (content_type, _extension) in KINDS.items()}
+
+
+def type_label(content_type: str) -> str:
+    """The short label of a stored content type (the content type itself when it is not one we accept)."""
+    return TYPE_LABELS.get(content_type, content_type)
 
 
 class UploadRefused(Invalid):

@@ -13,7 +13,7 @@
   sees it and is refused. The file is stored before the lock is taken — the lock never waits
   for a disk — and removed again when the change is refused.
 - Review: staff mark a file accepted or needing correction while the case is being examined
-  (``REVIEW_STATES``), only its current version, never a promise that has no file yet.
+  (``states.MATERIALS_UNDER_REVIEW``), only its current version, never a promise that has no file yet.
 An upload that fails leaves nothing behind — unless a caller's own transaction around it rolls
 back later, which would leave its stored file: no caller wraps an upload so. Text is
 extracted afterwards (PDF, DOCX, XLSX, OFD) for search; an extraction failure never fails
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from casefiles.access import disclosure, permissions
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile, Status
 from casefiles.errors import NotFound, NotPermitted
 from casefiles.journal import records
@@ -46,15 +47,8 @@ from casefiles.materials.models import Material
 
 logger = logging.getLogger(__name__)
 
-# Who may add materials in which state.
-APPLICANT_STATES = {Status.DRAFT, Status.CORRECTION_REQUESTED}
-# While a denial waits for its second decider the applicant is told "under review": what was
-# promised may still come in.
-DEFERRED_SUPPLY_STATES = {Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING}
-# Where staff examine the materials: from receipt until the review is done. Not a draft (not
-# theirs yet), not while the applicant corrects (the notice stands until they resubmit), not
-# once a denial is proposed or anything decided or closed.
-REVIEW_STATES = {Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW}
+# In which states materials may be added, promised, supplied later or reviewed: casefiles.cases.states
+# (WITH_THE_APPLICANT, DEFERRED_SUPPLY, MATERIALS_UNDER_REVIEW).
 
 
 @dataclass(frozen=True)
@@ -120,7 +114,7 @@ def _requirement_of(case, requirement):
 
 def preparing(user, case) -> bool:
     """Whether ``user`` may put the application's materials together now (as its applicant)."""
-    return case.status in APPLICANT_STATES and permissions.can(user, "apply_casefile", case)
+    return case.status in states.WITH_THE_APPLICANT and permissions.can(user, "apply_casefile", case)
 
 
 def change_refusal(case, held: set[str], change: str, requirement=None):
@@ -132,9 +126,9 @@ def change_refusal(case, held: set[str], change: str, requirement=None):
     seen_by = disclosure.STAFF if held & disclosure.STAFF_CODENAMES else disclosure.OUTSIDER  # the status as they are told it
     status_refusal = _("Materials cannot be changed while the case is “%(status)s”.") % {
         "status": disclosure.status_label(case.status, seen_by)}
-    preparing_now = case.status in APPLICANT_STATES
+    preparing_now = case.status in states.WITH_THE_APPLICANT
     if change == "add":
-        if not (held & {"apply_casefile", "accept_casefile"}) or not (preparing_now or case.status in DEFERRED_SUPPLY_STATES):
+        if not (held & {"apply_casefile", "accept_casefile"}) or not (preparing_now or case.status in states.DEFERRED_SUPPLY):
             return status_refusal
         # After acceptance only what was promised (容缺) may come in — as many files as it takes.
         if not preparing_now and not case.materials.filter(requirement=requirement, deferred=True).exists():
@@ -193,6 +187,17 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None) ->
     return material
 
 
+def commitment_text(material_name: str, *, enterprise: bool, promised_days: int | None) -> str:
+    """The 容缺 commitment, pre-written for the applicant to sign (and edit), with the deadline the
+    domain enforces: the deferred materials fall due within the item's promised time limit from
+    acceptance (``workflow.deferred_due_within_promised_limit``); an item without one lets the
+    department set the date when it accepts. ``promised_days``: the strictest limit among the
+    items that ask for the material (a bundle's shared material)."""
+    who = "本单位" if enterprise else "本人"
+    when = f"在受理之日起{promised_days}个工作日内" if promised_days else "在受理时确定的期限内"
+    return f"{who}承诺{when}补交“{material_name}”，并对所补交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
+
+
 def promise_later(case, requirement, user, commitment: str) -> Material:
     """容缺: the applicant signs a commitment to supply ``requirement`` after acceptance."""
     held = _held(user, case)
@@ -235,7 +240,7 @@ def remove(material, user) -> None:
 
 def review_refusal(material, case) -> str | None:
     """Why ``material`` of ``case`` cannot be reviewed now (None: it can)."""
-    if case.status not in REVIEW_STATES:
+    if case.status not in states.MATERIALS_UNDER_REVIEW:
         return _("Materials are reviewed while the case is examined (submitted, accepted or under review); "
                  "it is “%(status)s” now.") % {"status": case.get_status_display()}
     if material.deferred and not material.file:
@@ -247,7 +252,7 @@ def review_refusal(material, case) -> str | None:
 
 def may_review(user, case) -> bool:
     """Whether ``user`` may review materials of ``case`` now (each file: ``review_refusal``)."""
-    return case.status in REVIEW_STATES and bool(
+    return case.status in states.MATERIALS_UNDER_REVIEW and bool(
         permissions.held(user, case, ("accept_casefile", "review_casefile")) & {"accept_casefile", "review_casefile"}
     )
 

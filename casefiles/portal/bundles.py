@@ -125,8 +125,9 @@ def _render(request, parent, *, errors=(), slot_errors=None, status=200):
     slots = bundles.slots(parent)
     for slot in slots:
         slot.errors = (slot_errors or {}).get(slot.key, [])
-        who = "本单位" if parent.enterprise_id else "本人"
-        slot.commitment = f"{who}承诺在受理之日起5个工作日内补交“{slot.material.name}”，并对所补交材料的真实性负责。"
+        limits = [item.promised_days for item in slot.material.items if item.promised_days]
+        slot.commitment = materials.commitment_text(slot.material.name, enterprise=bool(parent.enterprise_id),
+                                                    promised_days=min(limits) if limits else None)
     parts = bundles.parts(parent)
     for part in parts:
         part.status_label = wording.status_label(part.case.status)

@@ -7,12 +7,11 @@ The rules themselves (who may add, promise or remove what, and when) are in
 from dataclasses import dataclass, field
 
 from casefiles.access import disclosure
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile
 from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
-
-TYPE_LABELS = {content_type: kind.upper() for kind, (content_type, _extension) in filetypes.KINDS.items()}
 
 
 @dataclass
@@ -41,12 +40,8 @@ class Slot:
 
 def default_commitment(case: CaseFile, requirement) -> str:
     """The 容缺 commitment, pre-written for the applicant to sign (and edit)."""
-    who = "本单位" if case.enterprise_id else "本人"
-    days = case.item.promised_days or 5
-    return (
-        f"{who}承诺在受理之日起{days}个工作日内补交“{requirement.name}”，"
-        f"并对所补交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
-    )
+    return materials.commitment_text(requirement.name, enterprise=bool(case.enterprise_id),
+                                     promised_days=case.item.promised_days)
 
 
 def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
@@ -54,7 +49,7 @@ def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
     current = list(case.materials.filter(is_current=True).order_by("-uploaded_at", "-pk"))
     by_requirement: dict[int, list[Material]] = {}
     for material in current:
-        material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
+        material.type_label = filetypes.type_label(material.content_type)
         by_requirement.setdefault(material.requirement_id, []).append(material)
     # The applicant is told of a review only as the correction notice words it (casefiles.access.disclosure).
     problems_by_name = disclosure.correction_notes(case)
@@ -85,9 +80,9 @@ def orphans(case: CaseFile) -> list[Material]:
     """Current files whose requirement the guide no longer lists (kept, shown, not editable)."""
     found = list(case.materials.filter(is_current=True, requirement__isnull=True, deferred=False))
     for material in found:
-        material.type_label = TYPE_LABELS.get(material.content_type, material.content_type)
+        material.type_label = filetypes.type_label(material.content_type)
     return found
 
 
 def promised(case: CaseFile) -> bool:
-    return case.status in materials.DEFERRED_SUPPLY_STATES and case.materials.filter(is_current=True, deferred=True).exists()
+    return case.status in states.DEFERRED_SUPPLY and case.materials.filter(is_current=True, deferred=True).exists()

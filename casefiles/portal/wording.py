@@ -12,6 +12,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import disclosure
+from casefiles.cases import actions, states
 from casefiles.cases.models import CaseFile, ClockPause, Status
 
 NEXT_STEP = {
@@ -54,9 +55,9 @@ def tone(status: str) -> str:
 
 def needs_the_applicant(case: CaseFile) -> bool:
     """Whether the applicant has something to do now (shown as 'action needed')."""
-    if case.status in (Status.DRAFT, Status.CORRECTION_REQUESTED):
+    if case.status in states.WITH_THE_APPLICANT:
         return True
-    if case.status in (Status.ACCEPTED, Status.UNDER_REVIEW):
+    if case.status in states.DEFERRED_SUPPLY:
         return case.materials.filter(is_current=True, deferred=True).exists()
     return False
 
@@ -78,68 +79,43 @@ def _kind_label(kind: str) -> str:
 
 
 def _describe(event, case) -> tuple[str, list[str]]:
-    """The sentence for one event as ``disclosure`` tells it, with its details."""
+    """The sentence for one event as ``disclosure`` tells it, with its details; the sentences
+    themselves are the registry's (``casefiles.cases.actions``)."""
     data = event.data or {}
     action = event.action
-    if action == "create":
-        return str(_("Application started.")), []
+    say = actions.applicant_sentence
     if action == "submit":
-        if event.from_state == Status.CORRECTION_REQUESTED:
-            return str(_("Corrected application submitted.")), []
-        return str(_("Application submitted.")), []
-    if action in ("accept", "deem_accepted"):
-        if action == "deem_accepted" or data.get("deemed_accepted"):
-            return str(_("Accepted by operation of law: no correction notice came within 5 working days of receipt (Article 32 of the Administrative Licensing Law).")), []
-        return str(_("Application accepted.")), []
+        return say(action, variant=event.from_state == Status.CORRECTION_REQUESTED), []
+    if action == "accept":
+        return say(action, variant=bool(data.get("deemed_accepted"))), []
     if action == "accept_with_deferral":
-        text = _("Application accepted with materials to be supplied later (容缺受理), due by %(date)s.") % {
-            "date": data.get("deferred_due", "")
-        }
-        return str(text), []
+        return say(action, date=data.get("deferred_due", "")), []
     if action == "request_correction":
         problems = [
             f"{p.get('material')}: {p.get('problem')}" if p.get("material") else str(p.get("problem", ""))
             for p in data.get("problems", [])
         ]
-        return str(_("The department asked you to correct the application (one-time correction notice).")), problems
-    if action in ("confirm_non_acceptance", "not_accept"):
-        return str(_("Application not accepted.")), [str(_("Reason: %(reason)s") % {"reason": data.get("reason", "")})]
-    if action == "start_review":
-        return str(_("Review started.")), []
-    if action == "approve":
-        return str(_("Application approved.")), []
-    if action == "confirm_denial":
-        return str(_("Application denied.")), [str(_("Reason: %(reason)s") % {"reason": data.get("reason", "")})]
-    if action == "conclude":
-        return str(_("Case concluded.")), []
-    if action == "withdraw":
-        return str(_("Application withdrawn.")), []
-    if action == "start_special_procedure":
-        return str(_("The time limit is paused for: %(kind)s.") % {"kind": _kind_label(data.get("kind", ""))}), []
-    if action == "end_special_procedure":
-        return str(_("%(kind)s finished: the time limit runs again.") % {"kind": _kind_label(data.get("kind", ""))}), []
+        return say(action), problems
+    if action in ("confirm_non_acceptance", "not_accept", "confirm_denial"):
+        return say(action), [str(_("Reason: %(reason)s") % {"reason": data.get("reason", "")})]
+    if action in ("start_special_procedure", "end_special_procedure"):
+        return say(action, kind=_kind_label(data.get("kind", ""))), []
     if action == "authorise_agent":
-        return str(_("Agent %(agent)s authorised until %(date)s.") % {
-            "agent": data.get("agent", ""), "date": str(data.get("valid_until", ""))[:10]}), []
-    if action == "revoke_agent":
-        return str(_("Authorisation of agent %(agent)s revoked.") % {"agent": data.get("agent", "")}), []
-    if action == "agent_expired":
-        return str(_("Authorisation of agent %(agent)s expired.") % {"agent": data.get("agent", "")}), []
+        return say(action, agent=data.get("agent", ""), date=str(data.get("valid_until", ""))[:10]), []
+    if action in ("revoke_agent", "agent_expired"):
+        return say(action, agent=data.get("agent", "")), []
     if action == "hand_out_results":
-        return str(_("Results handed out at the window to %(name)s.") % {"name": data.get("recipient", "")}), [
+        return say(action, name=data.get("recipient", "")), [
             str(_("Document issued: %(number)s") % {"number": number}) for number in data.get("notices", [])
         ] + [str(_("License: %(identifier)s") % {"identifier": identifier}) for identifier in data.get("licenses", [])]
     if action == "follow_part":  # a bundle's parent, after one of its parts moved on
-        return str(_("Overall status: %(status)s.") % {"status": status_label(event.to_state)}), [str(data.get("item", ""))]
+        return say(action, status=status_label(event.to_state)), [str(data.get("item", ""))]
     if action == "add_material":
-        if data.get("fulfils_promise"):
-            return str(_("Material promised for later supplied: %(material)s.") % {"material": data.get("material", "")}), []
-        return str(_("Material supplied: %(material)s.") % {"material": data.get("material", "")}), []
-    if action == "promise_material":
-        return str(_("Material promised for later (容缺): %(material)s.") % {"material": data.get("material", "")}), []
-    if action == "remove_material":
-        return str(_("Material removed: %(material)s.") % {"material": data.get("material", "")}), []
-    return str(action), []  # a step told to applicants that has no sentence yet: named as it is
+        return say(action, variant=bool(data.get("fulfils_promise")), material=data.get("material", "")), []
+    if action in ("promise_material", "remove_material"):
+        return say(action, material=data.get("material", "")), []
+    # The others are one sentence each; a step told to applicants that has no sentence yet is named as it is.
+    return say(action), []
 
 
 def timeline(case: CaseFile) -> list[Entry]:

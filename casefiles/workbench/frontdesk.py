@@ -22,8 +22,8 @@ from casefiles.access import permissions
 from casefiles.agents import authorisations as agents
 from casefiles.agents.models import Authorisation
 from casefiles.bundles import applications
+from casefiles.cases import states, workflow
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted, Refused
-from casefiles.cases import workflow
 from casefiles.frontdesk import window as frontdesk
 from casefiles.materials import downloads
 from casefiles.materials import uploads as materials
@@ -178,7 +178,7 @@ def case_context(user, case, events, hand_out_form=None) -> dict:
     handed = next((e["event"] for e in reversed(events) if e["event"].action == frontdesk.HAND_OUT), None)
     results, may_hand_out = None, False
     # Results exist once the case (or, for a bundle, a child) is finished: running cases ask nothing more.
-    if handed is None and case.parent_id is None and (case.status in frontdesk.FINISHED or case.children.exists()):
+    if handed is None and case.parent_id is None and (case.status in states.FINISHED or case.children.exists()):
         if frontdesk.may_hand_out(user, case):
             results = frontdesk.results(case)
             may_hand_out = not results.unfinished and bool(results.notices or results.licenses)

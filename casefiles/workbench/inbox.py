@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile, ClockPause, Status
 from casefiles.deadlines import working_days
 
@@ -32,16 +33,13 @@ TABS = (
     Tab("submitted", _("To accept"), (Status.SUBMITTED,)),  # 待受理
     Tab("non_acceptance", _("Non-acceptance to confirm"), (Status.NON_ACCEPTANCE_PENDING,)),  # 待确认不予受理: the deciders'
     Tab("correction", _("Being corrected"), (Status.CORRECTION_REQUESTED,)),  # 补正中
-    Tab("review", _("Under review"), (Status.ACCEPTED, Status.UNDER_REVIEW)),  # 审查中
+    Tab("review", _("Under review"), states.UNDER_EXAMINATION),  # 审查中
     Tab("denial", _("Denial to confirm"), (Status.DENIAL_PENDING,)),  # 待复核否决
-    Tab("decided", _("Decided"), (Status.APPROVED, Status.DENIED)),  # 已决定
-    Tab("closed", _("Closed"), (Status.CONCLUDED, Status.NOT_ACCEPTED, Status.WITHDRAWN)),  # 已办结
+    Tab("decided", _("Decided"), states.DECIDED),  # 已决定
+    Tab("closed", _("Closed"), states.CLOSED),  # 已办结
     Tab("all", _("All"), ()),
 )
 TAB_BY_KEY = {tab.key: tab for tab in TABS}
-
-# The states in which the clock runs and a light is shown: open, and no longer a draft.
-LIT_STATUSES = tuple(s for s in Status.values if s != Status.DRAFT and CaseFile(status=s).is_open)
 
 SORTS = {
     # Nearest promised date first; cases without one (not yet accepted) after them.
@@ -83,7 +81,7 @@ def light_condition(colour: str, today: datetime.date, limits, calendar=None) ->
     tests/casefiles/workbench/test_views.py, which compares the two case by case.
     """
     calendar = calendar or working_days.get_calendar()
-    lit = Q(status__in=LIT_STATUSES)
+    lit = Q(status__in=states.CLOCK_RUNNING)  # a light while the clock runs
     red = Q(statutory_due__lt=today)
     if colour == working_days.Light.RED:
         return lit & red, {}
@@ -176,7 +174,7 @@ def rows(page_of_cases, today=None, calendar=None) -> list[Row]:
     found = []
     for case in page_of_cases:
         reading = None
-        if case.status in LIT_STATUSES:
+        if case.status in states.CLOCK_RUNNING:
             reading = working_days.light(case.promised_due, case.statutory_due, today,
                                       limit_working_days=case.promised_limit, calendar=calendar)
         found.append(Row(case, reading))

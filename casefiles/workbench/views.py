@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casefiles.access import disclosure, permissions
 from casefiles.agents.models import Authorisation
-from casefiles.cases import workflow
+from casefiles.cases import actions, states, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
@@ -47,21 +47,7 @@ GRAVE_STEPS = {"propose_non_acceptance", "confirm_non_acceptance", "propose_deni
 # What a second, senior person is asked to confirm or overturn (否决权上移): the proposal's step.
 PROPOSALS = {Status.DENIAL_PENDING: "propose_denial", Status.NON_ACCEPTANCE_PENDING: "propose_non_acceptance"}
 
-EVENT_LABELS = {
-    "create": gettext_lazy("Application started"),
-    "add_material": gettext_lazy("Material added"),
-    "promise_material": gettext_lazy("Material promised for later (容缺)"),
-    "remove_material": gettext_lazy("Material removed"),
-    "review_material": gettext_lazy("Material reviewed"),
-    "start_special_procedure": gettext_lazy("Special procedure started"),
-    "end_special_procedure": gettext_lazy("Special procedure ended"),
-    "authorise_agent": gettext_lazy("Agent authorised (帮办代办)"),
-    "revoke_agent": gettext_lazy("Agent's authorisation revoked"),
-    "agent_expired": gettext_lazy("Agent's authorisation expired"),
-    "hand_out_results": gettext_lazy("Results handed out at the window (统一出件)"),
-    "rekey": gettext_lazy("Journal sealed with a new key"),
-    "not_accept": gettext_lazy("Not accepted (by one clerk, before 否决权上移)"),
-}
+# What the journal calls each action: casefiles.cases.actions (the portal words the same registry for applicants).
 
 
 def _no_such_case():
@@ -218,10 +204,9 @@ def _journal(case):
     status_labels = dict(Status.choices)
     events = []
     for event in case.events.select_related("actor", "on_behalf_of").order_by("sequence"):
-        transition = workflow.TRANSITIONS.get(event.action)
         events.append({
             "event": event,
-            "label": transition.label if transition else EVENT_LABELS.get(event.action, event.action),
+            "label": actions.staff_label(event.action),
             "from_label": status_labels.get(event.from_state, event.from_state),
             "to_label": status_labels.get(event.to_state, event.to_state),
             "changed_state": event.from_state != event.to_state,
@@ -261,9 +246,9 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
                 material.review_form = review_forms.get(material.pk) or ReviewForm(material)
     pauses = list(case.pauses.all())
     open_pause = next((p for p in pauses if p.ended_on is None), None)
-    may_pause = permissions.can(user, "review_casefile", case) and case.status in (Status.ACCEPTED, Status.UNDER_REVIEW)
+    may_pause = permissions.can(user, "review_casefile", case) and case.status in states.UNDER_EXAMINATION
     reading = None
-    if case.status in inbox.LIT_STATUSES:
+    if case.status in states.CLOCK_RUNNING:
         reading = working_days.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days)
     events = _journal(case)
     for entry in events:
@@ -329,7 +314,7 @@ def bundle_view(request, number):
     for part in parts:
         part.status_label = status_labels.get(part.case.status, part.case.status)
         part.events = [
-            {"label": workflow.TRANSITIONS[e.action].label if e.action in workflow.TRANSITIONS else e.action,
+            {"label": actions.staff_label(e.action),
              "when": e.created_at, "comment": e.comment,
              "reason": e.data.get("reason", ""),
              "problems": _format_value("problems", e.data["problems"]) if e.data.get("problems") else ""}

@@ -4,6 +4,7 @@ import io
 
 from django.utils import timezone
 
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile, Status
 from casefiles.deadlines import working_days
 from casefiles.demo.cases import STORIES, load_cases
@@ -11,7 +12,6 @@ from casefiles.demo.loader import load_demo
 from casefiles.journal import records as journal
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
-from casefiles.workbench import inbox
 
 
 def test_without_the_demo_catalog_every_story_is_skipped_with_a_message(db):
@@ -41,7 +41,7 @@ def test_the_demo_tells_every_state_across_departments_through_the_workflow(db):
             assert pdf.read(5) == b"%PDF-"
 
     lights = set()
-    for case in cases.filter(status__in=inbox.LIT_STATUSES, promised_due__isnull=False).select_related("item"):
+    for case in cases.filter(status__in=states.CLOCK_RUNNING, promised_due__isnull=False).select_related("item"):
         lights.add(working_days.light(case.promised_due, case.statutory_due, timezone.localdate(),
                                    limit_working_days=case.item.promised_days).light)
     assert lights == set(working_days.Light.values)  # green, yellow and red cases for the supervisor

@@ -345,3 +345,11 @@ def test_the_first_bytes_alone_decide_nothing():
     for data in (b"MZ\x90\x00" + b"\x00" * 64, b"\x7fELF" + b"\x00" * 64, b"<svg xmlns='http://www.w3.org/2000/svg'/>",
                  b"<!DOCTYPE html><html></html>"):
         assert "not accepted" in refusal(data)
+
+
+def test_type_labels_live_with_the_file_types():
+    from casefiles.materials import filetypes
+
+    assert filetypes.type_label("application/pdf") == "PDF"
+    assert filetypes.type_label("image/jpeg") == "JPEG"
+    assert filetypes.type_label("text/plain") == "text/plain"

@@ -436,3 +436,12 @@ def test_only_the_current_version_of_a_file_is_reviewed_never_a_promise(world):
         materials.review(promise, world.clerk, "accepted")
     assert "no file to review" in str(caught.value.message)
     assert not case.events.filter(action="review_material").exists()
+
+
+def test_the_commitment_names_the_deadline_the_workflow_enforces():
+    from casefiles.materials.uploads import commitment_text
+
+    text = commitment_text("营业执照", enterprise=True, promised_days=10)
+    assert text.startswith("本单位承诺在受理之日起10个工作日内补交“营业执照”")
+    person = commitment_text("身份证明", enterprise=False, promised_days=None)
+    assert person.startswith("本人承诺在受理时确定的期限内补交“身份证明”") and "个工作日" not in person

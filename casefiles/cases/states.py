@@ -1,0 +1,60 @@
+"""The states of a case file, and every named set of them: each meaning is written here once.
+
+The transitions between the states are declared in ``casefiles.cases.workflow``. This module
+imports nothing of the project, so every component may use it without an import cycle; the
+relationships between the sets are asserted by tests/casefiles/cases/test_states.py.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """The states of casefiles.cases.workflow; the transitions between them are declared there."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    # 否决权上移: a refusal to accept, proposed, waiting for a second, senior person.
+    NON_ACCEPTANCE_PENDING = "non_acceptance_pending", _("Non-acceptance awaiting confirmation")
+    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+    ACCEPTED = "accepted", _("Accepted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    DENIAL_PENDING = "denial_pending", _("Denial awaiting second approval")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+# With the applicant: a draft being prepared or a correction being made; they may change materials and submit.
+WITH_THE_APPLICANT = (Status.DRAFT, Status.CORRECTION_REQUESTED)
+
+# Submitted and not yet decided, refused or withdrawn: the time limit runs, the inbox shows a light,
+# and the applicant may withdraw.
+CLOCK_RUNNING = (Status.SUBMITTED, Status.NON_ACCEPTANCE_PENDING, Status.CORRECTION_REQUESTED, Status.ACCEPTED,
+                 Status.UNDER_REVIEW, Status.DENIAL_PENDING)
+
+# Accepted and being examined (审查中): a special procedure may stop the clock.
+UNDER_EXAMINATION = (Status.ACCEPTED, Status.UNDER_REVIEW)
+
+# Accepted with materials promised for later (容缺): what was promised may still come in. A denial
+# waiting for its second decider is told to the applicant as "under review", so it is one of them.
+DEFERRED_SUPPLY = (Status.ACCEPTED, Status.UNDER_REVIEW, Status.DENIAL_PENDING)
+
+# Where staff examine the materials: from receipt until the review is done. Not a draft (not
+# theirs yet), not while the applicant corrects (the notice stands until they resubmit), not
+# once a denial is proposed or anything decided or closed.
+MATERIALS_UNDER_REVIEW = (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW)
+
+# Decided (已决定), the file not yet concluded.
+DECIDED = (Status.APPROVED, Status.DENIED)
+
+# Closed (已办结): concluded, not accepted or withdrawn; nothing more happens to the file.
+CLOSED = (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.CONCLUDED)
+
+# Finished: decided or closed; the case is no longer open and its result can be handed out.
+FINISHED = DECIDED + CLOSED
+
+# Filed: every state but the draft; what staff may see (a list an index can serve, unlike "<> draft").
+FILED = tuple(s for s in Status if s != Status.DRAFT)
