@@ -8,7 +8,6 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from casefiles.cases.states import CLOCK_RUNNING, DECIDED, FINISHED, Status  # noqa: F401 (Status: imported from here by many)
 
-
 # Status and the sets of it (CLOCK_RUNNING, DECIDED, FINISHED, ...) are in casefiles.cases.states.
 # The partial indexes below keep the lists their migrations wrote.
 

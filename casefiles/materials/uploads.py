@@ -35,7 +35,7 @@ from django_tasks import task
 
 from casefiles.access import disclosure, permissions
 from casefiles.cases import states
-from casefiles.cases.models import CaseFile, Status
+from casefiles.cases.models import CaseFile
 from casefiles.errors import NotFound, NotPermitted
 from casefiles.journal import records
 from casefiles.materials import filetypes
