@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +9,18 @@ class CasefilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from casefiles import signals
-        from casefiles.cases import indexing
+        # Imported for what they register: signal receivers, and the components' hooks on the
+        # case workflow (which imports none of them: docs/architecture.md).
+        from casefiles import signals  # noqa: F401
+        from casefiles.agents import hooks as agent_hooks  # noqa: F401
+        from casefiles.bundles import hooks as bundle_hooks  # noqa: F401
+        from casefiles.cases import hooks as case_hooks  # noqa: F401
+        from casefiles.cases import indexing, workflow
         from casefiles.directory import search_hooks
+        from casefiles.licenses import hooks as license_hooks  # noqa: F401
+        from casefiles.notices import hooks as notice_hooks  # noqa: F401
 
         indexing.register_kinds()
         search_hooks.register()
+        if missing := workflow.missing_hooks():
+            raise ImproperlyConfigured(f"the case workflow's table asks for hooks nobody registered: {', '.join(missing)}")

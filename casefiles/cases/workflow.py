@@ -49,6 +49,8 @@ from django.utils.translation import gettext_lazy as _
 from casefiles.access import permissions
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile, ClockPause, Status
+from casefiles.deadlines import working_days
+from casefiles.directory import roles
 from casefiles.errors import Conflict, GuardFailed, NotAllowedNow, NotFound, NotPermitted, Refused  # noqa: F401
 from casefiles.journal import records
 from casefiles.materials.models import Material
@@ -92,6 +94,67 @@ class Transition:
     needs: tuple[str, ...] = ()  # parameters the actor must give (reason, problems, deferred_due …)
     optional: tuple[str, ...] = ()  # parameters the actor may give
     applicant: bool = False  # shown to applicants rather than staff
+
+
+# --- hooks: what other components do when a step is taken ------------------------------
+#
+# The workflow imports none of the components that act on its steps. Each registers here, at
+# start-up, from its ``hooks`` module (imported by ``CasefilesConfig.ready``):
+#   guards       a named condition (``named("…")`` in the table): agents' authorisation;
+#   effects      after the table's own effect, inside the transaction: the license on approval —
+#                an effect may refuse (raise a Refused), and then nothing of the step is written;
+#   notices      the notice a step issues (``Transition.notice``), numbered inside the transaction;
+#   recorded     after the journal event, inside the transaction: the bundle parent follows;
+#   committed    after the commit, with the case's and the event's ids: the email to the applicant.
+
+_guards: dict[str, Callable[[Context], str | None]] = {}
+_effects: dict[str, list[Callable[[Context], None]]] = {}
+_notices: list[Callable[[CaseFile, str, Context], object]] = []
+_recorded: list[Callable[[Context, object], None]] = []
+_committed: list[Callable[[int, int], None]] = []
+
+
+def register_guard(name: str, condition: Callable[[Context], str | None]) -> None:
+    _guards[name] = condition
+
+
+def on_step(transition: str, effect: Callable[[Context], None]) -> None:
+    if effect not in _effects.setdefault(transition, []):
+        _effects[transition].append(effect)
+
+
+def issues_notices(issue: Callable[[CaseFile, str, Context], object]) -> None:
+    _notices[:] = [issue]  # one issuer: a step's notice is numbered once
+
+
+def on_recorded(hook: Callable[[Context, object], None]) -> None:
+    if hook not in _recorded:
+        _recorded.append(hook)
+
+
+def after_commit(hook: Callable[[int, int], None]) -> None:
+    if hook not in _committed:
+        _committed.append(hook)
+
+
+def named(name: str) -> Callable[[Context], str | None]:
+    """A guard another component registers (``register_guard``): the table names it, the
+    component decides it."""
+    def guard(ctx):
+        return _guards[name](ctx)
+
+    guard.__name__ = guard.__qualname__ = name
+    guard.registered_name = name
+    return guard
+
+
+def missing_hooks() -> list[str]:
+    """What the table asks of the hooks that nobody registered (checked at start-up)."""
+    missing = [f"guard {g.registered_name}" for t in TRANSITIONS.values() for g in t.guards
+               if getattr(g, "registered_name", None) and g.registered_name not in _guards]
+    if any(t.notice for t in TRANSITIONS.values()) and not _notices:
+        missing.append("notices")
+    return sorted(set(missing))
 
 
 # --- guards ----------------------------------------------------------------------------
@@ -144,8 +207,6 @@ def item_allows_tolerant_acceptance(ctx):
 
 
 def deferred_due_within_promised_limit(ctx):
-    from casefiles.deadlines import working_days
-
     due = ctx.params.get("deferred_due")
     if due is None:
         return _("Give the date by which the deferred materials must be supplied.")
@@ -207,13 +268,6 @@ def deferred_materials_supplied(ctx):
     return None
 
 
-def not_beyond_the_agents_authorisation(ctx):
-    """帮办代办: an agent submits only when authorised to, and never withdraws."""
-    from casefiles.agents import authorisations
-
-    return authorisations.refusal(ctx.user, ctx.case, ctx.transition.name)
-
-
 def _proposal(case, action):
     return case.events.filter(action=action).order_by("-sequence").first()
 
@@ -234,8 +288,6 @@ def second_person_refuses(ctx):
 
 def not_at_the_window(ctx):
     """窗口无否决权: whoever also sits at the window confirms no refusal, whatever else they hold."""
-    from casefiles.directory import roles
-
     if roles.has_global_role(ctx.user, roles.WINDOW_CLERK):
         return _("The window has no veto (窗口无否决权): a decider of the department confirms a refusal to accept.")
     return None
@@ -303,18 +355,6 @@ def on_decide(ctx):
     _save(ctx.case, "decided_at")
 
 
-def on_approve(ctx):
-    from casefiles.licenses import lifecycle
-
-    on_decide(ctx)
-    try:
-        license = lifecycle.issue_for_case(ctx.case, on=timezone.localdate(ctx.now))
-    except Refused as error:  # e.g. the issuer has no code to sign with: nothing is approved
-        raise GuardFailed(error.message) from None
-    if license is not None:
-        ctx.data["license"] = license.identifier
-
-
 def on_propose_denial(ctx):
     ctx.data["reason"] = ctx.params["reason"]
 
@@ -340,7 +380,7 @@ TRANSITIONS = {
     t.name: t
     for t in [
         Transition("submit", _("Submit"), states.WITH_THE_APPLICANT, Status.SUBMITTED,
-                   "apply_casefile", guards=(not_beyond_the_agents_authorisation, has_required_materials), effect=on_submit,
+                   "apply_casefile", guards=(named("within_the_agents_authorisation"), has_required_materials), effect=on_submit,
                    applicant=True),
         Transition("accept", _("Accept"), (Status.SUBMITTED,), Status.ACCEPTED, "accept_casefile",
                    guards=(has_every_material_in_hand,), effect=on_accept, notice="acceptance"),
@@ -364,7 +404,7 @@ TRANSITIONS = {
                    guards=(correction_period_is_over,), effect=on_accept, notice="acceptance"),
         Transition("start_review", _("Start review"), (Status.ACCEPTED,), Status.UNDER_REVIEW, "review_casefile"),
         Transition("approve", _("Approve"), (Status.UNDER_REVIEW,), Status.APPROVED, "decide_casefile",
-                   guards=(no_open_pause, deferred_materials_supplied), effect=on_approve, notice="approval"),
+                   guards=(no_open_pause, deferred_materials_supplied), effect=on_decide, notice="approval"),
         Transition("propose_denial", _("Propose denial"), (Status.UNDER_REVIEW,), Status.DENIAL_PENDING,
                    "review_casefile", guards=(gives_reason,), effect=on_propose_denial, needs=("reason",)),
         Transition("confirm_denial", _("Confirm denial"), (Status.DENIAL_PENDING,), Status.DENIED, "decide_casefile",
@@ -374,14 +414,12 @@ TRANSITIONS = {
         Transition("conclude", _("Conclude"), states.DECIDED, Status.CONCLUDED, "accept_casefile",
                    effect=on_conclude),
         Transition("withdraw", _("Withdraw"), states.CLOCK_RUNNING, Status.WITHDRAWN, "apply_casefile",
-                   guards=(not_beyond_the_agents_authorisation,), applicant=True),
+                   guards=(named("within_the_agents_authorisation"),), applicant=True),
     ]
 }
 
 
 def correction_period_over(case, now=None) -> bool:
-    from casefiles.deadlines import working_days
-
     if case.submitted_at is None:
         return False
     received = timezone.localdate(case.submitted_at)
@@ -391,8 +429,6 @@ def correction_period_over(case, now=None) -> bool:
 
 def schedule(case) -> None:
     """Work out the promised and statutory due dates from acceptance and the pauses so far."""
-    from casefiles.deadlines import working_days
-
     if case.accepted_at is None:
         return
     start = timezone.localdate(case.accepted_at)
@@ -463,9 +499,6 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
         raise GuardFailed(too_long)
     ctx = Context(case=case, user=user, params=params, now=now or timezone.now(), transition=transition,
                   from_state=case.status, on_behalf_of=on_behalf_of, comment=comment)
-    from casefiles.cases import notify
-    from casefiles.notices import documents
-
     from_state = case.status
     with transaction.atomic():
         won = CaseFile.objects.filter(pk=case.pk, status=from_state, version=version).update(
@@ -482,18 +515,19 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
         case.status, case.version = transition.target, version + 1
         if transition.effect is not None:
             transition.effect(ctx)
+        for effect in _effects.get(transition.name, ()):  # e.g. the license on approval
+            effect(ctx)
         if transition.notice:  # numbered and its content fixed here; its PDF is rendered after the commit
-            notice = documents.issue(case, transition.notice, ctx)
+            notice = _notices[0](case, transition.notice, ctx)
             ctx.data["notice"] = notice.number
         event = records.record(
             case, transition.name, user, from_state=from_state, to_state=transition.target, comment=comment,
             data=ctx.data, on_behalf_of=on_behalf_of,
         )
-        if case.parent_id:
-            from casefiles.bundles import applications
-
-            applications.follow(case, user, event)  # the bundle's status follows its parts
-        transaction.on_commit(lambda: notify.state_changed(case.pk, event.pk))
+        for hook in _recorded:  # e.g. the bundle's status follows its parts
+            hook(ctx, event)
+        for hook in _committed:  # e.g. the applicant's email
+            transaction.on_commit(lambda hook=hook: hook(case.pk, event.pk))
     return event
 
 

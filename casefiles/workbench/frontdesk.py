@@ -12,17 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casefiles.access import permissions
 from casefiles.agents import authorisations as agents
-from casefiles.agents.models import Authorisation
 from casefiles.bundles import applications
-from casefiles.cases import states, workflow
+from casefiles.cases import workflow
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted, Refused
 from casefiles.frontdesk import window as frontdesk
 from casefiles.materials import downloads
@@ -164,28 +161,3 @@ def authorisation_document(request, number, pk):
         raise _no_such_case()
     return downloads.file_response(authorisation.document.open("rb"), name=authorisation.document_name,
                                    content_type=authorisation.document_type)
-
-
-def case_context(user, case, events, hand_out_form=None) -> dict:
-    """What the case page shows of agents and of the hand-out at the window; ``events`` are
-    the journal's entries the page has read already."""
-    now = timezone.now()
-    authorisations = [
-        {"authorisation": a, "state_label": Authorisation.State(a.state(now)).label, "in_force": a.in_force(now),
-         "document_url": reverse("casefiles_workbench:authorisation_document", args=[case.number, a.pk])}
-        for a in agents.for_case(case)
-    ]
-    handed = next((e["event"] for e in reversed(events) if e["event"].action == frontdesk.HAND_OUT), None)
-    results, may_hand_out = None, False
-    # Results exist once the case (or, for a bundle, a child) is finished: running cases ask nothing more.
-    if handed is None and case.parent_id is None and (case.status in states.FINISHED or case.children.exists()):
-        if frontdesk.may_hand_out(user, case):
-            results = frontdesk.results(case)
-            may_hand_out = not results.unfinished and bool(results.notices or results.licenses)
-    return {
-        "authorisations": authorisations,
-        "handed_out": handed,
-        "hand_out_results": results,
-        "may_hand_out": may_hand_out,
-        "hand_out_form": hand_out_form or HandOutForm(),
-    }

@@ -23,12 +23,14 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from casefiles.access import disclosure, permissions
+from casefiles.agents.authorisations import for_case as authorisations_of
 from casefiles.agents.models import Authorisation
 from casefiles.cases import actions, states, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
 from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted, Refused
+from casefiles.frontdesk import window
 from casefiles.materials import downloads, uploads
 from casefiles.materials.models import Material
 from casefiles.notices import documents
@@ -36,6 +38,7 @@ from casefiles.notices.models import Notice
 from casefiles.workbench import access, inbox
 from casefiles.workbench.forms import (
     EndSpecialProcedureForm,
+    HandOutForm,
     InboxFilterForm,
     ReviewForm,
     StartSpecialProcedureForm,
@@ -283,10 +286,34 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "inbox_url": reverse("casefiles_workbench:inbox"),
         "bundle": CaseFile.objects.filter(pk=case.parent_id).only("number", "item_title").first() if case.parent_id else None,
     }
-    from casefiles.workbench.frontdesk import case_context  # agents and the hand-out at the window (一窗受理)
-
-    context.update(case_context(user, case, events, hand_out_form))
+    context.update(window_context(user, case, events, hand_out_form))  # agents and the hand-out at the window (一窗受理)
     return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
+
+
+
+def window_context(user, case, events, hand_out_form=None) -> dict:
+    """What the case page shows of agents and of the hand-out at the window; ``events`` are
+    the journal's entries the page has read already."""
+    now = timezone.now()
+    authorisations = [
+        {"authorisation": a, "state_label": Authorisation.State(a.state(now)).label, "in_force": a.in_force(now),
+         "document_url": reverse("casefiles_workbench:authorisation_document", args=[case.number, a.pk])}
+        for a in authorisations_of(case)
+    ]
+    handed = next((e["event"] for e in reversed(events) if e["event"].action == window.HAND_OUT), None)
+    results, may_hand_out = None, False
+    # Results exist once the case (or, for a bundle, a child) is finished: running cases ask nothing more.
+    if handed is None and case.parent_id is None and (case.status in states.FINISHED or case.children.exists()):
+        if window.may_hand_out(user, case):
+            results = window.results(case)
+            may_hand_out = not results.unfinished and bool(results.notices or results.licenses)
+    return {
+        "authorisations": authorisations,
+        "handed_out": handed,
+        "hand_out_results": results,
+        "may_hand_out": may_hand_out,
+        "hand_out_form": hand_out_form or HandOutForm(),
+    }
 
 
 @require_GET

@@ -1,0 +1,21 @@
+"""What electronic licenses add to the case workflow: approval issues the item's license, in the
+same transaction — and when it cannot be issued (the issuer has no code to sign with, say),
+nothing is approved."""
+
+from django.utils import timezone
+
+from casefiles.cases import workflow
+from casefiles.errors import GuardFailed, Refused
+from casefiles.licenses import lifecycle
+
+
+def issue_on_approval(ctx):
+    try:
+        license = lifecycle.issue_for_case(ctx.case, on=timezone.localdate(ctx.now))
+    except Refused as error:
+        raise GuardFailed(error.message) from None
+    if license is not None:
+        ctx.data["license"] = license.identifier
+
+
+workflow.on_step("approve", issue_on_approval)
