@@ -17,10 +17,12 @@ class CasefilesConfig(AppConfig):
         from casefiles.cases import hooks as case_hooks  # noqa: F401
         from casefiles.cases import indexing, workflow
         from casefiles.directory import search_hooks
-        from casefiles.licenses import hooks as license_hooks  # noqa: F401
+        from casefiles.journal import records
+        from casefiles.licenses import hooks as license_hooks  # noqa: F401  (and the license journal)
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
 
         indexing.register_kinds()
         search_hooks.register()
-        if missing := workflow.missing_hooks():
+        missing = workflow.missing_hooks() + ([] if records.principals_resolved() else ["the journal's principals"])
+        if missing:
             raise ImproperlyConfigured(f"the case workflow's table asks for hooks nobody registered: {', '.join(missing)}")

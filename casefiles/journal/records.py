@@ -40,9 +40,7 @@ from django.db.transaction import TransactionManagementError
 from django.dispatch import Signal
 from django.utils import timezone
 
-from casefiles.cases.models import CaseFile
 from casefiles.journal.models import CaseEvent
-from casefiles.licenses.models import License, LicenseEvent
 
 # --- the keyring -----------------------------------------------------------------------------
 
@@ -107,13 +105,35 @@ def keyring() -> Keyring:
 @dataclass(frozen=True)
 class Journal:
     name: str  # "case", "license": how the canonical form and the problems name the owner
-    owner: type  # the model keeping journal_head, journal_length and journal_seal
     event: type  # the model of its events (an AppendOnly)
     owner_field: str  # the event's foreign key to its owner
     label: str  # the owner's field that names it: its number, its identifier
     content: Callable[[object], dict]  # an event's own fields, as sealed
     checkpoint: Callable[[object, "Key"], dict]  # the fields of a checkpoint event on the owner
     legacy: bool = False  # may hold events sealed before keys had ids
+
+    @property
+    def owner(self) -> type:
+        """The model keeping journal_head, journal_length and journal_seal: the events' owner."""
+        return self.event._meta.get_field(self.owner_field).related_model
+
+
+# Every journal, by name, in the order registered: the case journal here, the license journal by
+# casefiles.licenses (whose events it owns). ``audit verify`` checks them all.
+_journals: dict[str, Journal] = {}
+
+
+def register(journal: Journal) -> Journal:
+    _journals[journal.name] = journal
+    return journal
+
+
+def journals() -> list[Journal]:
+    return list(_journals.values())
+
+
+def named(name: str) -> Journal:
+    return _journals[name]
 
 
 CHECKPOINT = "rekey"  # the action of a checkpoint event (audit checkpoint)
@@ -131,25 +151,11 @@ def _case_event_content(event) -> dict:
     }
 
 
-def _license_event_content(event) -> dict:
-    return {
-        "actor": event.actor_id,
-        "action": event.action,
-        "from": event.from_status,
-        "to": event.to_status,
-        "reason": event.reason,
-    }
-
-
-CASES = Journal(
-    "case", CaseFile, CaseEvent, "case", "number", _case_event_content,
+CASES = register(Journal(
+    "case", CaseEvent, "case", "number", _case_event_content,
     lambda case, key: {"action": CHECKPOINT, "from_state": case.status, "to_state": case.status, "data": {"journal_key": key.id}},
     legacy=True,
-)
-LICENSES = Journal(
-    "license", License, LicenseEvent, "license", "identifier", _license_event_content,
-    lambda license, key: {"action": CHECKPOINT, "from_status": license.status, "to_status": license.status},
-)
+))
 
 
 def canonical(journal: Journal, event, label: str) -> bytes:
@@ -206,17 +212,28 @@ def append(journal: Journal, owner, **fields):
 # reindexes the case after the commit.
 recorded = Signal()
 
+# Who an actor acts for on a case (帮办代办): (actor, case) -> the applicant's user, or None.
+_principal_resolvers: list[Callable] = []
+
+
+def resolves_principals(resolve: Callable) -> None:
+    if resolve not in _principal_resolvers:
+        _principal_resolvers.append(resolve)
+
+
+def principals_resolved() -> bool:
+    return bool(_principal_resolvers)
+
 
 def record(case, action, actor=None, *, from_state="", to_state="", comment="", data=None, on_behalf_of=None) -> CaseEvent:
     """Append one event to ``case``'s journal. Call inside the transaction that made the change.
 
     An actor who acts as an authorised agent (帮办代办) is recorded with the applicant's user
-    they act for, whatever step they take (``casefiles.agents.authorisations.principal``).
+    they act for, whatever step they take: the agents component tells who that is
+    (``resolves_principals``, registered by ``casefiles.agents.hooks``).
     """
     if on_behalf_of is None and actor is not None and actor.is_authenticated:
-        from casefiles.agents.authorisations import principal
-
-        on_behalf_of = principal(actor, case)
+        on_behalf_of = next((p for resolve in _principal_resolvers if (p := resolve(actor, case)) is not None), None)
     event = append(
         CASES, case, actor=actor if actor is not None and actor.is_authenticated else None, on_behalf_of=on_behalf_of,
         action=action, from_state=from_state, to_state=to_state, comment=comment, data=data or {},

@@ -301,10 +301,27 @@ def may_manage(user, license: License) -> bool:
     return user.is_superuser or roles.departments_where(user, "decider").filter(pk=license.issuer_id).exists()
 
 
+def _event_content(event) -> dict:
+    return {
+        "actor": event.actor_id,
+        "action": event.action,
+        "from": event.from_status,
+        "to": event.to_status,
+        "reason": event.reason,
+    }
+
+
+# Each license's journal: sealed and checked like a case's (casefiles.journal.records).
+JOURNAL = records.register(records.Journal(
+    "license", LicenseEvent, "license", "identifier", _event_content,
+    lambda license, key: {"action": records.CHECKPOINT, "from_status": license.status, "to_status": license.status},
+))
+
+
 def record_event(license, action, user, *, from_status, to_status, reason="") -> LicenseEvent:
-    """Append one event to the license's journal (hash-chained like a case's, casefiles.journal.records):
-    every license event is written here, inside the transaction that made the change."""
-    return records.append(records.LICENSES, license, action=action, from_status=from_status, to_status=to_status,
+    """Append one event to the license's journal: every license event is written here, inside
+    the transaction that made the change."""
+    return records.append(JOURNAL, license, action=action, from_status=from_status, to_status=to_status,
                           reason=str(reason)[:300], actor=user)
 
 

@@ -58,14 +58,14 @@ def seal_existing(apps, schema_editor):
         events = LicenseEvent.objects.filter(license_id=license.pk).order_by("created_at", "pk")
         for sequence, event in enumerate(events, start=1):
             event.sequence, event.prev_hash, event.key_id = sequence, head, ring.current.id
-            event.hash = head = records.seal(records.LICENSES, event, license.identifier, ring.current)
+            event.hash = head = records.seal(records.named("license"), event, license.identifier, ring.current)
             LicenseEvent.objects.filter(pk=event.pk).update(
                 sequence=sequence, prev_hash=event.prev_hash, hash=event.hash, key_id=event.key_id
             )
         length = events.count()
         License.objects.filter(pk=license.pk).update(
             journal_head=head, journal_length=length,
-            journal_seal=records.head_seal(records.LICENSES, license.identifier, length, head, ring.current),
+            journal_seal=records.head_seal(records.named("license"), license.identifier, length, head, ring.current),
         )
     for case in CaseFile.objects.only("pk", "number", "journal_head", "journal_length").order_by("pk").iterator(chunk_size=500):
         ring = ring or records.keyring()

@@ -33,7 +33,8 @@ def test_the_models_need_no_migration(db):
     call_command("makemigrations", "casefiles", "--check", "--dry-run", verbosity=0)  # SystemExit(1) if they did
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized, as every transactional test here: the next test finds the rows the migrations made.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_from_before_the_move_migrates_forward_keeping_its_rows():
     executor = MigrationExecutor(connection)
     executor.migrate([("casefiles", "0016_notices_rendered_after_commit")])

@@ -14,8 +14,6 @@ from django.core.management.base import BaseCommand, CommandError
 from casefiles.journal import records
 from casefiles.journal.models import CaseEvent
 
-JOURNALS = (records.CASES, records.LICENSES)
-
 
 class Command(BaseCommand):
     help = ("audit verify [CASE_NUMBER|LICENSE_IDENTIFIER …]: check every case and license journal; exit 1 on any break. "
@@ -30,7 +28,7 @@ class Command(BaseCommand):
         if action == "legacy-key":
             return self.legacy_key()
         problems, checked = [], {}
-        for kind in JOURNALS:
+        for kind in records.journals():
             owners = kind.owner.objects.filter(**{f"{kind.label}__in": numbers}) if numbers else kind.owner.objects.all()
             checked[kind.name] = owners.count()
             if action == "checkpoint":

@@ -75,7 +75,7 @@ def subject(request, world, submitted_case):
     if request.param == "case":
         workflow.perform(submitted_case, "accept", world.clerk, comment="材料齐全")
         return Subject(journal.CASES, submitted_case, "comment")
-    return Subject(journal.LICENSES, request.getfixturevalue("issued_license"), "reason")
+    return Subject(journal.named("license"), request.getfixturevalue("issued_license"), "reason")
 
 
 def audit(*args):
@@ -109,7 +109,7 @@ def test_every_license_event_is_journaled_and_chained(issued_license):
     assert events[0].prev_hash == "" and all(e.prev_hash == p.hash for p, e in zip(events, events[1:]))
     license = License.objects.get(pk=issued_license.pk)
     assert (license.journal_head, license.journal_length) == (events[-1].hash, 3)
-    assert journal.verify(journal=journal.LICENSES) == []
+    assert journal.verify(journal=journal.named("license")) == []
     assert "1 license journal(s) intact" in audit("verify")
 
 
@@ -317,7 +317,7 @@ def test_no_legacy_event_may_follow_a_keyed_one(settings, submitted_case):
 def test_license_journals_know_no_legacy_key(issued_license):
     _drop_guards()
     _sql("UPDATE casefiles_licenseevent SET key_id = '' WHERE license_id = %s", [issued_license.pk])
-    problems = journal.verify(journal=journal.LICENSES)
+    problems = journal.verify(journal=journal.named("license"))
     assert [p.sequence for p in problems] == [1, 2, 3] and all("sealed by no key" in p.message for p in problems)
 
 
