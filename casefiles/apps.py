@@ -14,12 +14,12 @@ class CasefilesConfig(AppConfig):
         from casefiles import signals  # noqa: F401
         from casefiles.agents import hooks as agent_hooks  # noqa: F401
         from casefiles.bundles import hooks as bundle_hooks  # noqa: F401
-        from casefiles.cases import hooks as case_hooks  # noqa: F401
         from casefiles.cases import indexing, workflow
         from casefiles.directory import search_hooks
         from casefiles.journal import records
         from casefiles.licenses import hooks as license_hooks  # noqa: F401  (and the license journal)
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
+        from casefiles.notifications import hooks as notification_hooks  # noqa: F401
 
         indexing.register_kinds()
         search_hooks.register()

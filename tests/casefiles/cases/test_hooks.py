@@ -30,7 +30,7 @@ def imported_modules(path):
 def test_the_workflow_imports_none_of_the_components_that_act_on_its_steps():
     imported = imported_modules(WORKFLOW)
     for component in ("casefiles.notices", "casefiles.licenses", "casefiles.bundles", "casefiles.agents",
-                      "casefiles.cases.notify"):
+                      "casefiles.notifications"):
         assert not any(name == component or name.startswith(component + ".") for name in imported), component
 
 

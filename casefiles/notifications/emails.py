@@ -13,6 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from casefiles.access import disclosure
+from casefiles.cases.models import CaseFile
+from casefiles.journal.models import CaseEvent
+from casefiles.notices.documents import progress_url
+
 logger = logging.getLogger(__name__)
 
 # Receipt of a submission confirms the case number and the verification code (the key to
@@ -33,11 +38,6 @@ def recipients(case) -> list[str]:
 
 @task()
 def send_state_change(case_pk: int, event_pk: int) -> int:
-    from casefiles.access import disclosure
-    from casefiles.cases.models import CaseFile
-    from casefiles.journal.models import CaseEvent
-    from casefiles.notices.documents import progress_url
-
     case = CaseFile.objects.select_related("submitted_by", "person__user").get(pk=case_pk)
     event = CaseEvent.objects.get(pk=event_pk)
     to = recipients(case)
