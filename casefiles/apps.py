@@ -18,6 +18,7 @@ class CasefilesConfig(AppConfig):
         from casefiles.directory import search_hooks
         from casefiles.journal import records
         from casefiles.licenses import hooks as license_hooks  # noqa: F401  (and the license journal)
+        from casefiles.materials import hooks as material_hooks  # noqa: F401
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
         from casefiles.notifications import hooks as notification_hooks  # noqa: F401
 

@@ -53,7 +53,6 @@ from casefiles.deadlines import working_days
 from casefiles.directory import roles
 from casefiles.errors import Conflict, GuardFailed, NotAllowedNow, NotFound, NotPermitted, Refused  # noqa: F401
 from casefiles.journal import records
-from casefiles.materials.models import Material
 
 ART32_WORKING_DAYS = 5  # 行政许可法 Art. 32: correction notice within 5 working days of receipt
 # What a person writes into a step — its comment, a reason printed on a decision, each problem of
@@ -159,53 +158,6 @@ def missing_hooks() -> list[str]:
 
 # --- guards ----------------------------------------------------------------------------
 
-def _current_materials(case):
-    return Material.objects.filter(case=case, is_current=True)
-
-
-def missing_requirements(case, allow_deferred=False):
-    """Names of required materials that have no current file (or an accepted promise)."""
-    requirements = case.item.material_requirements.all()
-    by_license = set(case.license_uses.values_list("requirement_id", flat=True))  # 免提交
-    present = {}
-    for material in _current_materials(case):
-        if material.requirement_id is not None:
-            present.setdefault(material.requirement_id, []).append(material)
-    missing = []
-    for requirement in requirements:
-        if not requirement.required:
-            continue
-        supplied = present.get(requirement.pk, [])
-        if requirement.pk in by_license or any(not m.deferred for m in supplied):
-            continue
-        if allow_deferred and any(m.deferred for m in supplied):
-            continue
-        missing.append(requirement.name)
-    return missing
-
-
-def has_required_materials(ctx):
-    missing = missing_requirements(ctx.case, allow_deferred=ctx.case.item.tolerant_acceptance)
-    if missing:
-        return _("Required materials are missing: %(names)s.") % {"names": "、".join(missing)}
-    return None
-
-
-def has_every_material_in_hand(ctx):
-    missing = missing_requirements(ctx.case)
-    if missing:
-        return _("Not every required material is in hand (%(names)s): accept with deferred materials (容缺受理) or request a correction.") % {"names": "、".join(missing)}
-    return None
-
-
-def item_allows_tolerant_acceptance(ctx):
-    if not ctx.case.item.tolerant_acceptance:
-        return _("This item does not allow tolerant acceptance (容缺受理).")
-    if not _current_materials(ctx.case).filter(deferred=True).exists():
-        return _("No material was promised for later: use the ordinary acceptance.")
-    return None
-
-
 def deferred_due_within_promised_limit(ctx):
     due = ctx.params.get("deferred_due")
     if due is None:
@@ -259,12 +211,6 @@ def correction_period_is_over(ctx):
 def no_open_pause(ctx):
     if ctx.case.pauses.filter(ended_on__isnull=True).exists():
         return _("A special procedure is still running: end it before deciding.")
-    return None
-
-
-def deferred_materials_supplied(ctx):
-    if _current_materials(ctx.case).filter(deferred=True).exists():
-        return _("Materials accepted as deferred (容缺) have not been supplied yet.")
     return None
 
 
@@ -330,13 +276,6 @@ def on_request_correction(ctx):
     case = ctx.case
     problems = ctx.params["problems"]
     ctx.data["problems"] = [{"material": p.get("material", ""), "problem": p["problem"]} for p in problems]
-    for problem in problems:
-        material_id = problem.get("material_id")
-        if material_id:
-            Material.objects.filter(case=case, pk=material_id).update(
-                review_state=Material.Review.REJECTED, review_reason=str(problem["problem"])[:300],
-                reviewed_by=ctx.user, reviewed_at=ctx.now,
-            )
     case.correction_due = ctx.params.get("correction_due")
     _save(case, "correction_due")
 
@@ -380,12 +319,12 @@ TRANSITIONS = {
     t.name: t
     for t in [
         Transition("submit", _("Submit"), states.WITH_THE_APPLICANT, Status.SUBMITTED,
-                   "apply_casefile", guards=(named("within_the_agents_authorisation"), has_required_materials), effect=on_submit,
+                   "apply_casefile", guards=(named("within_the_agents_authorisation"), named("has_required_materials")), effect=on_submit,
                    applicant=True),
         Transition("accept", _("Accept"), (Status.SUBMITTED,), Status.ACCEPTED, "accept_casefile",
-                   guards=(has_every_material_in_hand,), effect=on_accept, notice="acceptance"),
+                   guards=(named("has_every_material_in_hand"),), effect=on_accept, notice="acceptance"),
         Transition("accept_with_deferral", _("Accept with deferred materials"), (Status.SUBMITTED,), Status.ACCEPTED,
-                   "accept_casefile", guards=(item_allows_tolerant_acceptance, deferred_due_within_promised_limit),
+                   "accept_casefile", guards=(named("tolerant_acceptance_possible"), deferred_due_within_promised_limit),
                    effect=on_accept, notice="deferred_acceptance", needs=("deferred_due",)),
         Transition("request_correction", _("Request correction"), (Status.SUBMITTED,), Status.CORRECTION_REQUESTED,
                    "accept_casefile", guards=(within_correction_period, lists_problems), effect=on_request_correction,
@@ -404,7 +343,7 @@ TRANSITIONS = {
                    guards=(correction_period_is_over,), effect=on_accept, notice="acceptance"),
         Transition("start_review", _("Start review"), (Status.ACCEPTED,), Status.UNDER_REVIEW, "review_casefile"),
         Transition("approve", _("Approve"), (Status.UNDER_REVIEW,), Status.APPROVED, "decide_casefile",
-                   guards=(no_open_pause, deferred_materials_supplied), effect=on_decide, notice="approval"),
+                   guards=(no_open_pause, named("deferred_materials_supplied")), effect=on_decide, notice="approval"),
         Transition("propose_denial", _("Propose denial"), (Status.UNDER_REVIEW,), Status.DENIAL_PENDING,
                    "review_casefile", guards=(gives_reason,), effect=on_propose_denial, needs=("reason",)),
         Transition("confirm_denial", _("Confirm denial"), (Status.DENIAL_PENDING,), Status.DENIED, "decide_casefile",

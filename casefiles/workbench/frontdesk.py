@@ -19,10 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casefiles.access import permissions
 from casefiles.agents import authorisations as agents
 from casefiles.bundles import applications
-from casefiles.cases import workflow
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted, Refused
 from casefiles.frontdesk import window as frontdesk
-from casefiles.materials import downloads
+from casefiles.materials import downloads, requirements
 from casefiles.materials import uploads as materials
 from casefiles.workbench.forms import FrontDeskFilingForm, HandOutForm
 from casefiles.workbench.views import _no_such_case, _render_case, _visible_case, case_url
@@ -105,7 +104,7 @@ def scan_materials(request, number):
         "case": case,
         "slots": _scan_slots(case, refused),
         "errors": errors,
-        "missing": [] if case.is_bundle else workflow.missing_requirements(
+        "missing": [] if case.is_bundle else requirements.missing_requirements(
             case, allow_deferred=case.item.tolerant_acceptance),
     }, status=status)
 
