@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
 from casefiles.agents.models import Authorisation
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile, CaseGrant
 from casefiles.directory.models import Enterprise, Person
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
@@ -128,7 +129,7 @@ def authorise(case, user, agent, document, *, valid_until, valid_from=None, kind
         raise NotPermitted(_("Only the applicant can authorise an agent."))
     if case.parent_id:
         raise Invalid(_("Authorise the agent for the whole bundle, on the bundle's case."))
-    if not case.is_open:
+    if not states.allows("authorise_agent", case.status):
         raise Conflict(_("An agent can only be authorised while the application is open."))
     if agent is None or not agent.is_active:
         raise Invalid(_("No registered user has this username or phone number."))

@@ -58,3 +58,32 @@ FINISHED = DECIDED + CLOSED
 
 # Filed: every state but the draft; what staff may see (a list an index can serve, unlike "<> draft").
 FILED = tuple(s for s in Status if s != Status.DRAFT)
+
+
+# --- What may happen in which state, besides the workflow's steps ----------------------------
+# One table, asked through ``allows`` by the domain modules (and so by the pages and the API,
+# which ask them). The workflow's own steps are in casefiles.cases.workflow's table.
+MAY_HAPPEN = {
+    # add, replace or remove a material, or promise one for later (容缺), as the application is prepared
+    "prepare_materials": WITH_THE_APPLICANT,
+    # 免提交: an electronic license stands in for a material, as the application is prepared
+    "use_license": WITH_THE_APPLICANT,
+    # after a tolerant acceptance: the materials promised for later come in
+    "supply_promised": DEFERRED_SUPPLY,
+    # staff accept or reject each material
+    "review_materials": MATERIALS_UNDER_REVIEW,
+    # Art. 45: a special procedure (hearing, expert review …) stops the clock
+    "special_procedure": UNDER_EXAMINATION,
+    # 帮办代办: an applicant authorises an agent on an application that is still open
+    "authorise_agent": (Status.DRAFT, *CLOCK_RUNNING),
+    # 统一出件: the window hands out the results
+    "hand_out": FINISHED,
+}
+
+
+def allows(activity: str, status: str) -> bool:
+    """Whether ``activity`` (a key of ``MAY_HAPPEN``) may happen to a case in ``status``."""
+    try:
+        return status in MAY_HAPPEN[activity]
+    except KeyError:
+        raise ValueError(f"no such activity in the table of what may happen: {activity!r}") from None

@@ -477,7 +477,7 @@ def start_special_procedure(case, user, kind, reason, on=None):
         raise NotFound(_("No such case."))
     if not permissions.can(user, "review_casefile", case):
         raise NotPermitted(_("You may not take this step on this case."))
-    if case.status not in states.UNDER_EXAMINATION:
+    if not states.allows("special_procedure", case.status):
         raise NotAllowedNow(_("The clock can only be stopped while the case is being handled."))
     if kind not in ClockPause.Kind.values or kind == ClockPause.Kind.CORRECTION:
         raise GuardFailed(_("Choose the kind of special procedure."))

@@ -392,7 +392,7 @@ def use_license(case, requirement, license, user) -> LicenseUse:
 
     if not permissions.can(user, "apply_casefile", case) and not permissions.can(user, "accept_casefile", case):
         raise NotPermitted(_("You may not change this application."))
-    if case.status not in states.WITH_THE_APPLICANT:
+    if not states.allows("use_license", case.status):
         raise Conflict(_("Materials cannot be changed now."))
     if requirement.page_id != case.item_id:
         raise Invalid(_("That material is not one this item asks for."))

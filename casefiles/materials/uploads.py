@@ -114,7 +114,7 @@ def _requirement_of(case, requirement):
 
 def preparing(user, case) -> bool:
     """Whether ``user`` may put the application's materials together now (as its applicant)."""
-    return case.status in states.WITH_THE_APPLICANT and permissions.can(user, "apply_casefile", case)
+    return states.allows("prepare_materials", case.status) and permissions.can(user, "apply_casefile", case)
 
 
 def change_refusal(case, held: set[str], change: str, requirement=None):
@@ -126,9 +126,9 @@ def change_refusal(case, held: set[str], change: str, requirement=None):
     seen_by = disclosure.STAFF if held & disclosure.STAFF_CODENAMES else disclosure.OUTSIDER  # the status as they are told it
     status_refusal = _("Materials cannot be changed while the case is “%(status)s”.") % {
         "status": disclosure.status_label(case.status, seen_by)}
-    preparing_now = case.status in states.WITH_THE_APPLICANT
+    preparing_now = states.allows("prepare_materials", case.status)
     if change == "add":
-        if not (held & {"apply_casefile", "accept_casefile"}) or not (preparing_now or case.status in states.DEFERRED_SUPPLY):
+        if not (held & {"apply_casefile", "accept_casefile"}) or not (preparing_now or states.allows("supply_promised", case.status)):
             return status_refusal
         # After acceptance only what was promised (容缺) may come in — as many files as it takes.
         if not preparing_now and not case.materials.filter(requirement=requirement, deferred=True).exists():
@@ -240,7 +240,7 @@ def remove(material, user) -> None:
 
 def review_refusal(material, case) -> str | None:
     """Why ``material`` of ``case`` cannot be reviewed now (None: it can)."""
-    if case.status not in states.MATERIALS_UNDER_REVIEW:
+    if not states.allows("review_materials", case.status):
         return _("Materials are reviewed while the case is examined (submitted, accepted or under review); "
                  "it is “%(status)s” now.") % {"status": case.get_status_display()}
     if material.deferred and not material.file:
@@ -252,7 +252,7 @@ def review_refusal(material, case) -> str | None:
 
 def may_review(user, case) -> bool:
     """Whether ``user`` may review materials of ``case`` now (each file: ``review_refusal``)."""
-    return case.status in states.MATERIALS_UNDER_REVIEW and bool(
+    return states.allows("review_materials", case.status) and bool(
         permissions.held(user, case, ("accept_casefile", "review_casefile")) & {"accept_casefile", "review_casefile"}
     )
 

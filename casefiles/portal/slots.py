@@ -85,4 +85,4 @@ def orphans(case: CaseFile) -> list[Material]:
 
 
 def promised(case: CaseFile) -> bool:
-    return case.status in states.DEFERRED_SUPPLY and case.materials.filter(is_current=True, deferred=True).exists()
+    return states.allows("supply_promised", case.status) and case.materials.filter(is_current=True, deferred=True).exists()

@@ -55,9 +55,9 @@ def tone(status: str) -> str:
 
 def needs_the_applicant(case: CaseFile) -> bool:
     """Whether the applicant has something to do now (shown as 'action needed')."""
-    if case.status in states.WITH_THE_APPLICANT:
+    if states.allows("prepare_materials", case.status):
         return True
-    if case.status in states.DEFERRED_SUPPLY:
+    if states.allows("supply_promised", case.status):
         return case.materials.filter(is_current=True, deferred=True).exists()
     return False
 

@@ -249,7 +249,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
                 material.review_form = review_forms.get(material.pk) or ReviewForm(material)
     pauses = list(case.pauses.all())
     open_pause = next((p for p in pauses if p.ended_on is None), None)
-    may_pause = permissions.can(user, "review_casefile", case) and case.status in states.UNDER_EXAMINATION
+    may_pause = permissions.can(user, "review_casefile", case) and states.allows("special_procedure", case.status)
     reading = None
     if case.status in states.CLOCK_RUNNING:
         reading = working_days.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days)
@@ -303,7 +303,7 @@ def window_context(user, case, events, hand_out_form=None) -> dict:
     handed = next((e["event"] for e in reversed(events) if e["event"].action == window.HAND_OUT), None)
     results, may_hand_out = None, False
     # Results exist once the case (or, for a bundle, a child) is finished: running cases ask nothing more.
-    if handed is None and case.parent_id is None and (case.status in states.FINISHED or case.children.exists()):
+    if handed is None and case.parent_id is None and (states.allows("hand_out", case.status) or case.children.exists()):
         if window.may_hand_out(user, case):
             results = window.results(case)
             may_hand_out = not results.unfinished and bool(results.notices or results.licenses)

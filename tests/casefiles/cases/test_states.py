@@ -3,6 +3,8 @@
 import ast
 from pathlib import Path
 
+import pytest
+
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile
 from casefiles.cases.states import Status
@@ -56,3 +58,32 @@ def test_the_states_module_imports_nothing_of_the_project():
     imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert all(name.startswith("django.") for name in imported)
+
+
+# --- the table of what may happen in which state ---------------------------------------------
+
+def test_every_activity_happens_in_named_states_only():
+    for activity, allowed in states.MAY_HAPPEN.items():
+        assert allowed and set(allowed) <= set(states.Status), activity
+        assert all(states.allows(activity, status) == (status in allowed) for status in states.Status)
+
+
+def test_what_the_applicant_prepares_they_prepare_before_submitting_and_after_a_correction_notice():
+    assert set(states.MAY_HAPPEN["prepare_materials"]) == {states.Status.DRAFT, states.Status.CORRECTION_REQUESTED}
+    assert states.MAY_HAPPEN["use_license"] == states.MAY_HAPPEN["prepare_materials"]  # 免提交 stands in for a file
+
+
+def test_promised_materials_come_in_only_after_acceptance_and_the_clock_stops_only_while_examined():
+    assert not states.allows("supply_promised", states.Status.SUBMITTED)
+    assert states.allows("supply_promised", states.Status.ACCEPTED)
+    assert set(states.MAY_HAPPEN["special_procedure"]) <= set(states.CLOCK_RUNNING)
+
+
+def test_results_are_handed_out_once_finished_and_agents_authorised_while_open():
+    assert set(states.MAY_HAPPEN["hand_out"]) == set(states.FINISHED)
+    assert not set(states.MAY_HAPPEN["authorise_agent"]) & set(states.FINISHED)
+
+
+def test_an_activity_not_in_the_table_is_an_error_not_a_refusal():
+    with pytest.raises(ValueError, match="no such activity"):
+        states.allows("repaint_the_office", states.Status.DRAFT)
