@@ -196,7 +196,7 @@ def issue(license_type: LicenseType, *, issuer, holder, data=None, source_case=N
     license.signature = signing.sign(key, canonical(license))
     license.save()
     if previous is not None:
-        _change_status(previous, License.Status.SUPERSEDED, "supersede", None, _("Replaced by version %(v)03d") % {"v": version})
+        change(previous, "supersede", reason=_("Replaced by version %(v)03d") % {"v": version})
     record_event(license, "issue", None, from_status="", to_status=license.status)
     return license
 
@@ -325,42 +325,63 @@ def record_event(license, action, user, *, from_status, to_status, reason="") ->
                           reason=str(reason)[:300], actor=user)
 
 
-def _change_status(license, to_status, action, user, reason=""):
-    from_status = license.status
-    License.objects.filter(pk=license.pk).update(status=to_status, status_reason=str(reason)[:300])
-    license.status, license.status_reason = to_status, str(reason)[:300]
-    record_event(license, action, user, from_status=from_status, to_status=to_status, reason=reason)
+@dataclass(frozen=True)
+class Change:
+    """One change of a license's status: from which statuses, to which, who may, what it asks."""
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    not_now: str  # why it cannot be made from any other status
+    not_permitted: str = ""  # why someone else may not make it; empty: only the system makes it
+    needs_reason: bool = False
 
 
-@transaction.atomic
+# The lifecycle, in one table (电子证照: 有效 → 暂停 ↔ 有效, 有效/暂停 → 吊销, 有效 → 过期, 有效 → 被新版本替代).
+LIFECYCLE = {change.name: change for change in (
+    Change("suspend", (License.Status.VALID,), License.Status.SUSPENDED,
+           _("Only a valid license can be suspended."), _("Only the issuing department may suspend this license."),
+           needs_reason=True),
+    Change("reinstate", (License.Status.SUSPENDED,), License.Status.VALID,
+           _("Only a suspended license can be reinstated."), _("Only the issuing department may reinstate this license.")),
+    Change("revoke", (License.Status.VALID, License.Status.SUSPENDED), License.Status.REVOKED,
+           _("This license can no longer be revoked."), _("Only the issuing department may revoke this license."),
+           needs_reason=True),
+    Change("expire", (License.Status.VALID,), License.Status.EXPIRED, _("Only a valid license expires.")),
+    Change("supersede", (License.Status.VALID, License.Status.SUSPENDED), License.Status.SUPERSEDED,
+           _("Only a license in force is replaced by a new version.")),
+)}
+
+
+def change(license, name: str, user=None, reason="") -> LicenseEvent:
+    """Make the change ``name`` of ``LIFECYCLE``, journaled, inside a transaction. As a case's
+    step: one conditional UPDATE on the status it was read in, so that of two deciders acting at
+    once exactly one wins and the other is told, with nothing of theirs written."""
+    step = LIFECYCLE[name]
+    if step.not_permitted and not may_manage(user, license):
+        raise NotPermitted(step.not_permitted)
+    if license.status not in step.sources:
+        raise Conflict(step.not_now)
+    if step.needs_reason and not str(reason).strip():
+        raise Invalid(_("Give the reason."))
+    from_status, reason = license.status, str(reason)[:300]
+    with transaction.atomic():
+        won = License.objects.filter(pk=license.pk, status=from_status).update(status=step.target, status_reason=reason)
+        if not won:
+            raise Conflict(_("Someone else changed this license a moment ago. Reload it to see its current state."))
+        license.status, license.status_reason = step.target, reason
+        return record_event(license, name, user, from_status=from_status, to_status=step.target, reason=reason)
+
+
 def suspend(license, user, reason):
-    if not may_manage(user, license):
-        raise NotPermitted(_("Only the issuing department may suspend this license."))
-    if license.status != License.Status.VALID:
-        raise Conflict(_("Only a valid license can be suspended."))
-    if not str(reason).strip():
-        raise Invalid(_("Give the reason."))
-    _change_status(license, License.Status.SUSPENDED, "suspend", user, reason)
+    return change(license, "suspend", user, reason)
 
 
-@transaction.atomic
 def reinstate(license, user, reason):
-    if not may_manage(user, license):
-        raise NotPermitted(_("Only the issuing department may reinstate this license."))
-    if license.status != License.Status.SUSPENDED:
-        raise Conflict(_("Only a suspended license can be reinstated."))
-    _change_status(license, License.Status.VALID, "reinstate", user, reason)
+    return change(license, "reinstate", user, reason)
 
 
-@transaction.atomic
 def revoke(license, user, reason):
-    if not may_manage(user, license):
-        raise NotPermitted(_("Only the issuing department may revoke this license."))
-    if license.status not in (License.Status.VALID, License.Status.SUSPENDED):
-        raise Conflict(_("This license can no longer be revoked."))
-    if not str(reason).strip():
-        raise Invalid(_("Give the reason."))
-    _change_status(license, License.Status.REVOKED, "revoke", user, reason)
+    return change(license, "revoke", user, reason)
 
 
 def expire_due(today=None) -> int:
@@ -368,8 +389,10 @@ def expire_due(today=None) -> int:
     today = today or timezone.localdate()
     count = 0
     for license in License.objects.filter(status=License.Status.VALID, valid_until__lt=today):
-        with transaction.atomic():
-            _change_status(license, License.Status.EXPIRED, "expire", None, "")
+        try:
+            change(license, "expire")
+        except Conflict:  # suspended or revoked since it was read: it did not expire
+            continue
         count += 1
     return count
 

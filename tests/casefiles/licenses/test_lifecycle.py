@@ -160,6 +160,26 @@ def test_each_status(world, food_license_type):
     assert [e.action for e in license.events.all()] == ["issue", "suspend", "reinstate", "revoke"]
 
 
+def test_of_two_deciders_acting_at_once_one_wins_and_the_other_is_told(world, food_license_type):
+    license = lifecycle.issue(food_license_type, issuer=world.department, holder=world.enterprise)
+    as_read_by_the_second = License.objects.get(pk=license.pk)  # read before the first decider acts
+    lifecycle.revoke(license, world.decider, "以欺骗手段取得许可")
+    with pytest.raises(errors.Conflict):
+        lifecycle.suspend(as_read_by_the_second, world.decider, "责令整改")
+    license.refresh_from_db()
+    assert license.status == License.Status.REVOKED  # the revocation stands, not overwritten by the suspension
+    assert [e.action for e in license.events.all()] == ["issue", "revoke"]
+
+
+def test_the_lifecycle_is_one_table_of_changes_between_statuses():
+    for change in lifecycle.LIFECYCLE.values():
+        assert change.target not in change.sources
+        assert set(change.sources) <= set(License.Status.values) and change.target in License.Status.values
+    # a license that ended stays ended: nothing leads out of revoked, expired or superseded
+    ended = {License.Status.REVOKED, License.Status.EXPIRED, License.Status.SUPERSEDED}
+    assert not any(set(change.sources) & ended for change in lifecycle.LIFECYCLE.values())
+
+
 def test_expiry_by_the_task(world, food_license_type):
     license = lifecycle.issue(food_license_type, issuer=world.department, holder=world.enterprise, on=datetime.date(2020, 3, 1))
     assert lifecycle.verify(license.identifier, world.enterprise.uscc).outcome == "expired"  # before the task runs
