@@ -15,12 +15,18 @@ class CasefilesConfig(AppConfig):
         from casefiles.agents import hooks as agent_hooks  # noqa: F401
         from casefiles.bundles import hooks as bundle_hooks  # noqa: F401
         from casefiles.cases import hooks as case_hooks  # noqa: F401
-        from casefiles.cases import indexing, workflow
+        from casefiles.access import indexing as case_indexing
+        from casefiles.cases import workflow
         from casefiles.directory import search_hooks
         from casefiles.licenses import hooks as license_hooks  # noqa: F401
+        from casefiles.licenses import indexing as license_indexing
+        from casefiles.materials import indexing as material_indexing
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
 
-        indexing.register_kinds()
+        # Each component registers its own kind of search document, in this order (case, material, license).
+        case_indexing.register_kinds()
+        material_indexing.register_kinds()
+        license_indexing.register_kinds()
         search_hooks.register()
         if missing := workflow.missing_hooks():
             raise ImproperlyConfigured(f"the case workflow's table asks for hooks nobody registered: {', '.join(missing)}")
