@@ -14,15 +14,21 @@ class CasefilesConfig(AppConfig):
         from casefiles import signals  # noqa: F401
         from casefiles.agents import hooks as agent_hooks  # noqa: F401
         from casefiles.bundles import hooks as bundle_hooks  # noqa: F401
-        from casefiles.cases import indexing, workflow
+        from casefiles.access import indexing as case_indexing
+        from casefiles.cases import workflow
         from casefiles.directory import search_hooks
         from casefiles.journal import records
         from casefiles.licenses import hooks as license_hooks  # noqa: F401  (and the license journal)
+        from casefiles.licenses import indexing as license_indexing
         from casefiles.materials import hooks as material_hooks  # noqa: F401
+        from casefiles.materials import indexing as material_indexing
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
         from casefiles.notifications import hooks as notification_hooks  # noqa: F401
 
-        indexing.register_kinds()
+        # Each component registers its own kind of search document, in this order (case, material, license).
+        case_indexing.register_kinds()
+        material_indexing.register_kinds()
+        license_indexing.register_kinds()
         search_hooks.register()
         missing = workflow.missing_hooks() + ([] if records.principals_resolved() else ["the journal's principals"])
         if missing:

@@ -11,6 +11,6 @@ class SearchConfig(AppConfig):
         from search import documents as registry
         from search import signals
 
-        # The kinds are registered by their domains' apps (cms.indexing, casefiles.cases.indexing).
+        # The kinds are registered by their domains' apps (cms.indexing; casefiles.access, .materials, .licenses indexing).
         signals.watch_grants()
         registry.on_register(signals.watch_provider)  # the kinds registered already, and any later

@@ -1,10 +1,10 @@
 """One document shape for every kind of record, and the registry of the kinds.
 
 Every kind (guide, bundle, policy from ``cms.indexing``; case, material, license from
-``casefiles.cases.indexing``) is indexed as a ``SearchDocument``. A ``Provider`` turns its records
-into documents and says who may see each one: its ``access`` list of principals, like
-Plone's ``allowedRolesAndUsers``. A kind is added by writing a provider and calling
-``register`` from its app's ``ready()``; backends, indexing, commands and pages need no change.
+``casefiles.access.indexing``, ``casefiles.materials.indexing`` and ``casefiles.licenses.indexing``)
+is indexed as a ``SearchDocument``. A ``Provider`` turns its records into documents and says who
+may see each one: its ``access`` list of principals, like Plone's ``allowedRolesAndUsers``. A kind
+is added by writing a provider and calling ``register`` from its app's ``ready()``; backends, indexing, commands and pages need no change.
 What else search asks of a domain (who oversees, what departments are called) is in ``hooks``.
 """
 

@@ -51,7 +51,7 @@ GLOBAL_ROLE_PERMISSIONS = {
 _permission_cache: dict[str, Permission] = {}
 
 # Sent with ``case`` whenever its grants change (made or revoked, for any reason): who may see
-# it changed, so the search index must follow (casefiles.cases.indexing).
+# it changed, so the search index must follow (casefiles.access.indexing).
 grants_changed = Signal()
 
 
@@ -199,6 +199,26 @@ def _agency_lapsed(user, case) -> bool:
     """Whether ``user`` was authorised as an agent on ``case`` and none of it is in force now."""
     # Not an agent here (or a front-desk clerk's own filing): guardian decides.
     return bool(_agent_terms(user, case)) and not agency_in_force(user, case)
+
+
+def lapsed_agents(case, agent_ids, now=None) -> set[int]:
+    """Of ``agent_ids`` (users holding an agent's grant on ``case``), those authorised on it (or
+    its bundle) of whom no authorisation is in force at ``now``: their grants count for nothing,
+    as in ``can``; a grant without any authorisation (a window clerk's own filing) counts as it
+    stands. One query, for all of them (the search index's access lists)."""
+    agent_ids = set(agent_ids)
+    if not agent_ids:
+        return set()
+    from casefiles.agents.models import Authorisation
+
+    now, in_force, authorised = now or timezone.now(), set(), set()
+    for agent_id, start, end in Authorisation.objects.filter(
+            agent_id__in=agent_ids, case_id__in=[case.pk, case.parent_id], revoked_at__isnull=True,
+    ).values_list("agent_id", "valid_from", "valid_until"):
+        authorised.add(agent_id)
+        if start <= now < end:
+            in_force.add(agent_id)
+    return authorised - in_force
 
 
 def _held_for_other_reasons(user, case) -> set[str]:

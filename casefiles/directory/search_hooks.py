@@ -1,7 +1,8 @@
 """What search asks of the directory: who oversees every document, what a department is called.
 
 ``search`` imports no domain (``search.hooks``); ``CasefilesConfig.ready()`` registers these.
-The providers of case files, materials and licenses are in ``casefiles.cases.indexing``.
+The providers of case files, materials and licenses are in ``casefiles.access.indexing``,
+``casefiles.materials.indexing`` and ``casefiles.licenses.indexing``.
 """
 
 from casefiles.directory import roles

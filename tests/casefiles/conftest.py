@@ -154,3 +154,69 @@ def bundle_world(world, django_user_model):
         u.groups.add(w.other_department.group(role))
         setattr(w, name.replace("-", "_"), u)
     return w
+
+
+# --- The search index: what the kinds' tests share (tests/casefiles/*/test_indexing.py) ---------
+
+TEXT_PDF_TEXT = "本店承诺落实食品安全主体责任，配备专职食品安全管理员王小明。"
+
+
+def text_pdf(text: str) -> bytes:
+    """A one-page PDF whose text pypdf extracts (an embedded CJK font, drawn by WeasyPrint)."""
+    from cms.pdf import render_pdf
+
+    return render_pdf(f"<html><body><p>{text}</p></body></html>")
+
+
+def keys(text, user, kind=None):
+    from search import service
+
+    return [hit.key for hit in service.search(text, user=user, kinds=(kind,) if kind else ()).hits]
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the index updates that wait for a commit, as the commit of a request's transaction would.
+
+    The fixtures' own setup never commits: its index callbacks run first, so that later work
+    does not wait on one of them (a real commit would have run them)."""
+    import contextlib
+
+    from django.db import connection, transaction
+
+    from search.indexing import _AfterCommit
+
+    @contextlib.contextmanager
+    def context():
+        for _savepoints, callback, _robust in list(connection.run_on_commit):
+            if isinstance(callback, _AfterCommit) and not callback.spent:
+                callback()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            yield
+
+    return context
+
+
+@pytest.fixture
+def filed(world, committed):
+    """The enterprise's application, submitted, with a material whose text says who the food-safety officer is."""
+    from casefiles.cases import applications, workflow
+    from casefiles.materials import uploads
+
+    with committed():
+        case = applications.start(world.applicant, world.item, world.enterprise)
+        uploads.add(case, world.requirements[0], pdf_upload("申请书.pdf"), world.applicant)
+        uploads.add(case, world.requirements[1], pdf_upload("制度.pdf", text_pdf(TEXT_PDF_TEXT)), world.applicant)
+        workflow.perform(case, "submit", world.applicant)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def license_type(world):
+    from casefiles.licenses.models import LicenseType
+
+    world.department.uscc = "11440400MB2C92390J"
+    world.department.save()
+    return LicenseType.objects.create(code="11100000MB0143028X041", name="食品经营许可证",
+                                      issuing_department=world.department, validity_years=5)

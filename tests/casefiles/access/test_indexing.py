@@ -1,65 +1,20 @@
-"""Staff find case files, material text and licenses; nobody finds another's, even by number."""
+"""Staff find case files (casefiles/access/indexing.py); nobody finds another's, even by number.
 
-import contextlib
+The materials' and licenses' kinds are tested beside their providers (tests/casefiles/materials/,
+tests/casefiles/licenses/); the tests here that cross them are about the case they follow."""
+
 import io
 
-import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 
 from casefiles.access import permissions
 from casefiles.cases import applications, workflow
 from casefiles.cases.models import CaseGrant
 from casefiles.licenses import lifecycle
-from casefiles.licenses.models import License, LicenseType
 from casefiles.materials import uploads
 from search import service
-from search.indexing import _AfterCommit
 from search.models import IndexedDocument
-from tests.casefiles.conftest import pdf_upload
-
-TEXT_PDF_TEXT = "本店承诺落实食品安全主体责任，配备专职食品安全管理员王小明。"
-
-
-def text_pdf(text: str) -> bytes:
-    """A one-page PDF whose text pypdf extracts (an embedded CJK font, drawn by WeasyPrint)."""
-    from cms.pdf import render_pdf
-
-    return render_pdf(f"<html><body><p>{text}</p></body></html>")
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the index updates that wait for a commit, as the commit of a request's transaction would.
-
-    The fixtures' own setup never commits: its index callbacks run first, so that later work
-    does not wait on one of them (a real commit would have run them)."""
-
-    @contextlib.contextmanager
-    def context():
-        for _savepoints, callback, _robust in list(connection.run_on_commit):
-            if isinstance(callback, _AfterCommit) and not callback.spent:
-                callback()
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            yield
-
-    return context
-
-
-@pytest.fixture
-def filed(world, committed):
-    """The enterprise's application, submitted, with a material whose text says who the food-safety officer is."""
-    with committed():
-        case = applications.start(world.applicant, world.item, world.enterprise)
-        uploads.add(case, world.requirements[0], pdf_upload("申请书.pdf"), world.applicant)
-        uploads.add(case, world.requirements[1], pdf_upload("制度.pdf", text_pdf(TEXT_PDF_TEXT)), world.applicant)
-        workflow.perform(case, "submit", world.applicant)
-    case.refresh_from_db()
-    return case
-
-
-def keys(text, user, kind=None):
-    return [hit.key for hit in service.search(text, user=user, kinds=(kind,) if kind else ()).hits]
+from tests.casefiles.conftest import keys, pdf_upload
 
 
 def test_a_draft_is_not_indexed_until_it_is_submitted(world, committed):
@@ -90,14 +45,6 @@ def test_nobody_else_finds_the_case_or_its_materials_even_by_exact_number(world,
     assert keys(filed.number, None) == []
 
 
-def test_material_text_is_found_by_the_staff_who_handle_the_case(world, filed):
-    hits = service.search("王小明", user=world.clerk, kinds=("material",)).hits
-    assert [hit.code for hit in hits] == [filed.number]
-    assert hits[0].title.startswith(world.requirements[1].name)
-    assert hits[0].url.endswith("/preview/")
-    assert "食品安全管理员" in hits[0].body
-
-
 def test_a_step_of_the_workflow_reaches_the_index(world, filed, committed):
     with committed():
         workflow.perform(filed, "accept", world.clerk)
@@ -114,43 +61,6 @@ def test_a_parallel_grant_and_its_revocation_reach_the_index(world, filed, commi
         for link in world.other_department.roles.select_related("group"):
             permissions.revoke(filed, CaseGrant.Reason.PARALLEL, group=link.group)
     assert keys(filed.number, world.other_clerk) == []
-
-
-def test_a_replaced_material_leaves_the_index_and_its_successor_enters(world, filed, committed):
-    old = filed.materials.get(requirement=world.requirements[1], is_current=True)
-    with committed():
-        workflow.perform(filed, "request_correction", world.clerk, problems=[{"material": old.requirement_name, "problem": "管理制度缺少签字"}])
-        uploads.add(filed, world.requirements[1], pdf_upload("制度-签字.pdf", text_pdf("食品安全管理员李四已签字")),
-                      world.applicant, replaces=old)
-    assert keys("王小明", world.clerk) == []
-    assert keys("李四", world.clerk, "material") != []
-
-
-@pytest.fixture
-def license_type(world):
-    world.department.uscc = "11440400MB2C92390J"
-    world.department.save()
-    return LicenseType.objects.create(code="11100000MB0143028X041", name="食品经营许可证",
-                                      issuing_department=world.department, validity_years=5)
-
-
-def test_a_license_is_found_by_its_holder_and_issuer_but_not_by_others(world, license_type, committed):
-    with committed():
-        issued = lifecycle.issue(license_type, issuer=world.department, holder=world.enterprise)
-    for user in (world.applicant, world.clerk, world.supervisor):
-        assert keys(issued.identifier, user, "license") == [f"license:{issued.pk}"], user.username
-    for user in (world.stranger, world.other_clerk, world.citizen, None):
-        assert keys(issued.identifier, user) == []
-        assert keys(issued.number, user) == []
-
-
-def test_revoking_a_license_changes_its_status_in_the_index(world, license_type, committed):
-    with committed():
-        issued = lifecycle.issue(license_type, issuer=world.department, holder=world.enterprise)
-    with committed():
-        lifecycle.revoke(issued, world.decider, "以欺骗手段取得")
-    hit = service.search(issued.identifier, user=world.clerk, kinds=("license",)).hits[0]
-    assert hit.status == License.Status.REVOKED
 
 
 def test_a_rebuild_gives_the_same_documents_as_the_live_updates(world, filed, license_type, committed):
