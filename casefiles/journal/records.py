@@ -208,7 +208,7 @@ def append(journal: Journal, owner, **fields):
 
 # --- the case journal ----------------------------------------------------------------------------
 
-# Sent with each event once it is written (inside the transaction). casefiles.cases.indexing
+# Sent with each event once it is written (inside the transaction). casefiles.access.indexing
 # reindexes the case after the commit.
 recorded = Signal()
 
