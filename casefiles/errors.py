@@ -2,8 +2,8 @@
 
 Domain code raises a member of this hierarchy with a message for the person who tried (a
 translatable text, translated when raised); the channels answer it in one place each — the API in
-``casefiles.api.errors.exception_handler``, the portal and the workbench through their
-``refusals`` helpers — so the same refusal gets the same status everywhere.
+``casefiles.api.errors.exception_handler``, the portal and the workbench through their helpers
+in ``casefiles.portal.errors`` and ``casefiles.workbench.errors`` — so the same refusal gets the same status everywhere.
 
 - ``NotFound`` (404): no such record, or one the user may not see (answered exactly alike).
 - ``NotPermitted`` (403): the user may see it but may not do this.

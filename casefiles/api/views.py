@@ -29,9 +29,7 @@ from casefiles.api.throttles import ProgressThrottle
 from casefiles.cases import applications, workflow
 from casefiles.cases.models import CaseFile, Channel
 from casefiles.deadlines import working_days
-from casefiles.directory import roles
-from casefiles.directory.identifiers import IdentifierError, validate_resident_id, validate_uscc
-from casefiles.directory.models import Enterprise, Person
+from casefiles.directory import lookup, roles
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.materials import downloads, uploads
 from casefiles.notices import documents
@@ -215,20 +213,14 @@ def resolve_applicant(user, data):
             raise refused
         return applicant
     at_window = data["channel"] == Channel.WINDOW and roles.has_global_role(user, roles.WINDOW_CLERK)
-    for field, model, validate, attribute in (
-        ("enterprise_uscc", Enterprise, validate_uscc, "uscc"),
-        ("person_id_number", Person, validate_resident_id, "id_number"),
-    ):
+    for field, kind in (("enterprise_uscc", lookup.USCC), ("person_id_number", lookup.RESIDENT_ID)):
         if not data.get(field):
             continue
-        try:
-            code = validate(data[field])
-        except IdentifierError as error:
-            raise Invalid(str(error)) from None
+        code = lookup.read_code(data[field], kind)
         for choice in choices:
-            if isinstance(choice.applicant, model) and getattr(choice.applicant, attribute) == code:
+            if code.names(choice.applicant):
                 return choice.applicant
-        applicant = model.objects.filter(**{attribute: code}).first() if at_window else None
+        applicant = code.registered() if at_window else None
         if applicant is None:
             raise refused  # the same answer whether or not the code is registered
         return applicant

@@ -23,14 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from casefiles.access import permissions
 from casefiles.cases import applications, states, workflow
 from casefiles.cases.models import Channel
-from casefiles.directory import roles
-from casefiles.directory.identifiers import (
-    IdentifierError,
-    mask_resident_id,
-    validate_resident_id,
-    validate_uscc,
-)
-from casefiles.directory.models import Enterprise, Person
+from casefiles.directory import lookup, roles
+from casefiles.directory.identifiers import IdentifierError, mask_resident_id, validate_resident_id
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.journal import records
 from casefiles.materials import uploads as materials
@@ -46,31 +40,10 @@ def is_window_clerk(user) -> bool:
 
 # --- 一窗受理: filing at the window ----------------------------------------------------------
 
-def find_applicant(code: str):
-    """The registered enterprise (by USCC) or person (by identity number) with ``code``.
-
-    A malformed code is refused with the reason; a well-formed one nobody registered is None.
-    """
-    code = str(code or "").strip()
-    if not code:
-        raise Invalid(_("Enter the applicant's unified social credit code or resident identity number."))
-    try:
-        uscc = validate_uscc(code)
-    except IdentifierError as as_uscc:
-        try:
-            number = validate_resident_id(code)
-        except IdentifierError as as_person:
-            # Say what is wrong with the kind of code it looks like: an identity number is all digits (and X).
-            looks_personal = code[:17].isdigit()
-            raise Invalid(str(as_person if looks_personal else as_uscc)) from None
-        return Person.objects.filter(id_number=number).first()
-    return Enterprise.objects.filter(uscc=uscc).first()
-
-
 def _applicant_at_the_window(clerk, applicant_code):
     if not is_window_clerk(clerk):
         raise NotPermitted(_("Only a window clerk (综合窗口) files applications at the window."))
-    applicant = find_applicant(applicant_code)
+    applicant = lookup.registered_applicant(applicant_code)
     if applicant is None:
         raise NotFound(_(
             "No applicant is registered with this code: register the enterprise or person first "

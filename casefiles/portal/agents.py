@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casefiles.agents import authorisations as agents
 from casefiles.agents.models import Authorisation
-from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
+from casefiles.errors import Refused
 from casefiles.materials import downloads
+from casefiles.portal.errors import refused_form, refused_redirect
 from casefiles.portal.forms import AuthoriseAgentForm, RevokeAgentForm
 from casefiles.portal.views import _case_or_404
 
@@ -58,8 +60,8 @@ def case_agents(request, number):
                     case, request.user, form.cleaned_data["agent"], form.cleaned_data["document"],
                     valid_until=form.valid_until_moment(), kind=form.cleaned_data["kind"], scope=form.cleaned_data["scope"],
                 )
-            except (Invalid, Conflict) as refused:
-                form.add_error(None, refused.message)
+            except Refused as refused:
+                status = refused_form(form, refused)
             else:
                 messages.success(request, _("%(agent)s may now act for you on this case until %(date)s.") % {
                     "agent": _name(authorisation.agent),
@@ -88,21 +90,17 @@ def revoke_agent(request, number, pk):
     authorisation = _authorisation_or_404(request, number, pk)
     form = RevokeAgentForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    target = request.POST.get("next", "")
+    if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                       require_https=request.is_secure())):
+        target = reverse("casefiles:case_agents", kwargs={"number": authorisation.case.number})
     try:
         agents.revoke(authorisation, request.user, reason=reason)
-    except NotFound:
-        raise Http404(_("No such case.")) from None
-    except NotPermitted:
-        raise PermissionDenied from None
-    except Conflict as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The authorisation of %(agent)s is revoked: they can no longer act on the case.") % {
-            "agent": _name(authorisation.agent)})
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("casefiles:case_agents", number=authorisation.case.number)
+    except Refused as refused:
+        return refused_redirect(request, refused, target)
+    messages.success(request, _("The authorisation of %(agent)s is revoked: they can no longer act on the case.") % {
+        "agent": _name(authorisation.agent)})
+    return redirect(target)
 
 
 @login_required

@@ -17,10 +17,11 @@ from casefiles.bundles import activities
 from casefiles.bundles import applications as bundles
 from casefiles.cases import applications
 from casefiles.cases.models import Status
-from casefiles.errors import Conflict, Invalid, NotPermitted, Refused
+from casefiles.errors import Conflict, Invalid, Refused
 from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.portal import wording
+from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, WithdrawForm
 
 OUTCOME_LABELS = {
@@ -91,6 +92,7 @@ def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, gu
     bound = request.method == "POST" if bound is None else bound
     form = ApplyForm(request.user, request.POST if bound else None, initial=applications.contact_defaults(request.user))
     closed = [item for item in items if not applications.may_apply_for(request.user, item)]
+    status = 400  # the form's own errors; a refusal answers with its status
     if bound and form.is_valid():
         try:
             parent = bundles.start(
@@ -100,8 +102,8 @@ def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, gu
                 contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
                 contact_email=form.cleaned_data["contact_email"],
             )
-        except (Invalid, Conflict, NotPermitted) as refused:
-            form.add_error(None, refused.message)
+        except Refused as refused:
+            status = refused_form(form, refused)
         else:
             messages.success(request, _("Your draft application %(number)s is saved. Now add the materials, each once.")
                              % {"number": parent.number})
@@ -113,7 +115,7 @@ def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, gu
         "form": form, "choices": form.choices, "guide_url": guide_url, "kicker": kicker,
         "materials_count": len(combine(items)),
     }
-    return render(request, "casefiles/portal/bundle_apply.html", context, status=400 if form.errors else 200)
+    return render(request, "casefiles/portal/bundle_apply.html", context, status=status if form.errors else 200)
 
 
 # --- the bundle's page ------------------------------------------------------------------------
@@ -186,7 +188,7 @@ def bundle_page(request, parent):
                 bundles.remove_shared(parent, material, user)
                 stored += 1
     except Refused as error:
-        return _render(request, parent, errors=error.messages, status=error.status_code)
+        return refused_page(request, error, _render, parent)
     parent.refresh_from_db()
     if refusals:
         message = (ngettext("%(count)d change was saved; the files listed below were not accepted.",
@@ -198,7 +200,7 @@ def bundle_page(request, parent):
             bundles.submit(parent, user, expected_version=_version(request.POST.get("version")))
         except Refused as error:
             parent.refresh_from_db()
-            return _render(request, parent, errors=error.messages, status=error.status_code)
+            return refused_page(request, error, _render, parent)
         messages.success(request, _("Submitted. Your case number is %(number)s and the verification code is %(code)s. "
                                     "Each department now handles its part at the same time.")
                          % {"number": parent.number, "code": parent.verification_code})
@@ -226,9 +228,7 @@ def withdraw_bundle(request, parent):
                 bundles.withdraw(parent, request.user, expected_version=_version(request.POST.get("version")),
                                  reason=form.cleaned_data["reason"])
             except Refused as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-                status = error.status_code
+                status = refused_form(form, error)
             else:
                 messages.success(request, _("Application %(number)s withdrawn, with every part still open.") % {"number": parent.number})
                 return redirect("casefiles:case", number=parent.number)

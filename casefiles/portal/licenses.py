@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casefiles.errors import Refused
 from casefiles.licenses import certificates, lifecycle, signing, wallet
 from casefiles.licenses.models import License
+from casefiles.portal.errors import refused_form
 from casefiles.portal.license_forms import ShareForm, VerifyForm
 from config import ratelimit
 
@@ -197,8 +198,7 @@ def create_share(request, identifier):
     try:
         share = wallet.create_share(license, request.user, form.cleaned_data["duration"])
     except Refused as refused:
-        form.add_error(None, refused.message)
-        return _render_license(request, license, share_form=form, status=refused.status)
+        return _render_license(request, license, share_form=form, status=refused_form(form, refused))
     messages.success(request, _("The link works until %(time)s. Give it, or show its page, to whoever needs to see the license.")
                      % {"time": timezone.localtime(share.expires_at).strftime("%Y-%m-%d %H:%M")})
     return redirect(reverse("licenses:license", args=[license.identifier]) + "#shares")

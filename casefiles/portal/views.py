@@ -19,13 +19,14 @@ from casefiles.access import disclosure, permissions
 from casefiles.agents import authorisations
 from casefiles.cases import applications, workflow
 from casefiles.cases.models import CaseFile, Status
-from casefiles.errors import Conflict, Invalid, NotPermitted, Refused
+from casefiles.errors import Conflict, Invalid, Refused
 from casefiles.materials import downloads, filetypes
 from casefiles.materials import uploads as materials
 from casefiles.notices import documents
 from casefiles.portal import bundles as bundle_pages
 from casefiles.portal import progress, wording
 from casefiles.portal import slots as slot_lists
+from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, ProgressForm, WithdrawForm
 from config import ratelimit
 
@@ -65,6 +66,7 @@ def apply(request, item_code):
     if not applications.may_apply_for(request.user, item):
         return render(request, "casefiles/portal/apply_closed.html", context, status=403)
     form = ApplyForm(request.user, request.POST or None, initial=applications.contact_defaults(request.user))
+    status = 400  # the form's own errors; a refusal answers with its status
     if request.method == "POST" and form.is_valid():
         try:
             case = applications.start(
@@ -72,8 +74,8 @@ def apply(request, item_code):
                 contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
                 contact_email=form.cleaned_data["contact_email"],
             )
-        except (Invalid, Conflict, NotPermitted) as refused:
-            form.add_error(None, refused.message)
+        except Refused as refused:
+            status = refused_form(form, refused)
         else:
             messages.success(request, _("Your draft application %(number)s is saved. Now add the materials.") % {"number": case.number})
             return redirect("casefiles:case", number=case.number)
@@ -82,7 +84,7 @@ def apply(request, item_code):
         choices=form.choices,
         drafts=permissions.applicant_cases(request.user).filter(item=item, status=Status.DRAFT).order_by("-created_at"),
     )
-    return render(request, "casefiles/portal/apply.html", context, status=400 if form.errors else 200)
+    return render(request, "casefiles/portal/apply.html", context, status=status if form.errors else 200)
 
 
 # --- 我的办件 -------------------------------------------------------------------------------
@@ -241,9 +243,8 @@ def case_page(request, number):
         try:
             workflow.perform(case, "submit", request.user, expected_version=_version(request.POST.get("version")))
         except Refused as error:
-            errors = error.messages
             case.refresh_from_db()
-            return _render_case(request, case, commitments=commitments, errors=errors, status=error.status_code)
+            return refused_page(request, error, _render_case, case, commitments=commitments)
         messages.success(
             request,
             _("Submitted. Your case number is %(number)s and the verification code is %(code)s: keep them to follow "
@@ -286,9 +287,7 @@ def withdraw(request, number):
                 workflow.perform(case, "withdraw", request.user, expected_version=_version(request.POST.get("version")),
                                  comment=form.cleaned_data["reason"])
             except Refused as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-                status = error.status_code
+                status = refused_form(form, error)
             else:
                 messages.success(request, _("Application %(number)s withdrawn.") % {"number": case.number})
                 return redirect("casefiles:case", number=case.number)

@@ -23,6 +23,7 @@ from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted, Refused
 from casefiles.frontdesk import window as frontdesk
 from casefiles.materials import downloads, requirements
 from casefiles.materials import uploads as materials
+from casefiles.workbench.errors import as_missing, refused_page
 from casefiles.workbench.forms import FrontDeskFilingForm, HandOutForm
 from casefiles.workbench.views import _no_such_case, _render_case, _visible_case, case_url
 
@@ -88,6 +89,7 @@ def scan_materials(request, number):
             try:
                 frontdesk.submit(case, request.user, expected_version=_int(request.POST.get("version")))
             except Refused as error:
+                as_missing(error)
                 errors, status = error.messages, error.status_code
                 case.refresh_from_db()
             else:
@@ -141,13 +143,10 @@ def hand_out(request, number):
     try:
         frontdesk.hand_out(case, request.user, recipient_name=data["recipient_name"],
                            recipient_id_number=data["recipient_id_number"], note=data["note"])
-    except NotFound:
-        raise _no_such_case() from None
     except NotPermitted as error:
         raise PermissionDenied(error.messages[0]) from None
     except Refused as refused:
-        messages.error(request, refused.message)
-        return _render_case(request, case, status=refused.status, hand_out_form=form)
+        return refused_page(request, refused, _render_case, case, hand_out_form=form)
     messages.success(request, _("The results are recorded as handed to %(name)s.") % {"name": data["recipient_name"]})
     return redirect(case_url(case, "hand-out"))
 

@@ -22,6 +22,7 @@ from casefiles.errors import Refused
 from casefiles.licenses import certificates, lifecycle, staff
 from casefiles.licenses.models import LicenseType
 from casefiles.portal.license_forms import DateRangeForm, IssuedFilterForm, ReasonForm
+from casefiles.workbench.errors import refused_form
 
 PAGE_SIZE = 50
 
@@ -128,8 +129,7 @@ def change_status(request, pk, action):
     try:
         function(license, request.user, form.cleaned_data["reason"])
     except Refused as refused:
-        form.add_error(None, refused.message)
-        return _detail(request, license, form=form, failed_action=action, status=refused.status)
+        return _detail(request, license, form=form, failed_action=action, status=refused_form(form, refused))
     messages.success(request, done % {"number": license.number})
     return redirect("licenses_admin:detail", pk=license.pk)
 

@@ -29,13 +29,14 @@ from casefiles.cases import actions, states, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
-from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted, Refused
+from casefiles.errors import Conflict, NotAllowedNow, NotPermitted, Refused
 from casefiles.frontdesk import window
 from casefiles.materials import downloads, uploads
 from casefiles.materials.models import Material
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
 from casefiles.workbench import access, inbox
+from casefiles.workbench.errors import refused_page
 from casefiles.workbench.forms import (
     EndSpecialProcedureForm,
     HandOutForm,
@@ -372,16 +373,6 @@ def perform_step(request, number, name):
     params = form.params()
     try:
         event = workflow.perform(case, name, request.user, **params)
-    except NotFound:
-        raise _no_such_case() from None
-    except NotPermitted as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _render_case(request, case, status=error.status_code)
-    except GuardFailed as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _render_case(request, case, status=error.status_code, step_forms={name: form})
     except Conflict as error:  # and NotAllowedNow
         current = _visible_case(request, number)
         if not isinstance(error, NotAllowedNow) or params["expected_version"] != current.version:
@@ -393,6 +384,10 @@ def perform_step(request, number, name):
             for message in error.messages:
                 messages.error(request, message)
         return _render_case(request, current, status=error.status_code)
+    except NotPermitted as error:
+        return refused_page(request, error, _render_case, case)
+    except Refused as error:  # NotFound, and the step's guards (GuardFailed): shown with its form
+        return refused_page(request, error, _render_case, case, step_forms={name: form})
     case.refresh_from_db(fields=["status", "version"])
     done = _("“%(step)s” done: the case is now “%(status)s”.") % {
         "step": transition.label, "status": case.get_status_display()}
@@ -416,12 +411,9 @@ def review_material(request, number, material_id):
     try:
         uploads.review(material, request.user, form.cleaned_data["state"], form.cleaned_data["reason"])
     except NotPermitted as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _render_case(request, case, status=error.status_code)
-    except (Invalid, Conflict) as error:
-        messages.error(request, error.message)
-        return _render_case(request, case, status=error.status, review_forms={material.pk: form})
+        return refused_page(request, error, _render_case, case)
+    except Refused as error:
+        return refused_page(request, error, _render_case, case, review_forms={material.pk: form})
     messages.success(request, _("%(material)s (version %(version)s): marked “%(review)s”.") % {
         "material": material.requirement_name, "version": material.version,
         "review": material.get_review_state_display()})
@@ -438,12 +430,8 @@ def start_special_procedure(request, number):
     data = form.cleaned_data
     try:
         workflow.start_special_procedure(case, request.user, data["kind"], data["reason"], on=data["on"])
-    except NotFound:
-        raise _no_such_case() from None
     except Refused as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _render_case(request, case, status=error.status_code, special_form=form)
+        return refused_page(request, error, _render_case, case, special_form=form)
     messages.success(request, _("The clock is stopped for the special procedure; the deadlines are worked out again when it ends."))
     return redirect(case_url(case, "deadlines"))
 
@@ -457,12 +445,8 @@ def end_special_procedure(request, number):
         return _render_case(request, case, status=400, special_form=form)
     try:
         workflow.end_special_procedure(case, request.user, on=form.cleaned_data["on"])
-    except NotFound:
-        raise _no_such_case() from None
     except Refused as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _render_case(request, case, status=error.status_code, special_form=form)
+        return refused_page(request, error, _render_case, case, special_form=form)
     messages.success(request, _("The special procedure has ended; the deadlines have been worked out again."))
     return redirect(case_url(case, "deadlines"))
 
