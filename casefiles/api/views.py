@@ -2,7 +2,7 @@
 
 Every case is found by its number and trimmed by ``permissions.can(user, "view_casefile")``:
 a case the caller may not see answers exactly like one that does not exist. The domain's
-exceptions carry their status code (``WorkflowError.status_code``); ``CaseFileAPIView``
+refusals carry their status (``casefiles.errors``); the exception handler (``api/errors.py``)
 turns them into one error shape: ``{"detail", "messages", "code"}``, plus ``current``
 (status and version) on 409.
 """

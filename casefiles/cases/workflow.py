@@ -51,6 +51,7 @@ from casefiles.cases import states
 from casefiles.cases.models import CaseFile, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory import roles
+# The workflow's refusals are the case files' own; callers may name them ``workflow.Conflict`` …
 from casefiles.errors import Conflict, GuardFailed, NotAllowedNow, NotFound, NotPermitted, Refused  # noqa: F401
 from casefiles.journal import records
 
@@ -60,11 +61,6 @@ ART32_WORKING_DAYS = 5  # 行政许可法 Art. 32: correction notice within 5 wo
 # a bound on what a page, a PDF and the journal must carry.
 MAX_TEXT_CHARS = 5000
 MAX_PROBLEMS = 100
-
-
-# The workflow's refusals are the case files' own (``casefiles.errors``); these names stay for
-# readers of the workflow and its tests.
-WorkflowError = Refused
 
 
 @dataclass

@@ -29,7 +29,6 @@ def test_several_messages_and_an_own_code():
 
 
 def test_the_workflow_names_are_the_same_classes():
-    assert workflow.WorkflowError is errors.Refused
     assert (workflow.NotFound, workflow.NotPermitted, workflow.Conflict, workflow.NotAllowedNow, workflow.GuardFailed) == (
         errors.NotFound, errors.NotPermitted, errors.Conflict, errors.NotAllowedNow, errors.GuardFailed)
     assert issubclass(errors.NotAllowedNow, errors.Conflict) and issubclass(errors.GuardFailed, errors.Invalid)
