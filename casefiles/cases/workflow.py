@@ -46,11 +46,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casefiles.access import permissions
+from casefiles.access import disclosure, permissions
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory import roles
+
 # The workflow's refusals are the case files' own; callers may name them ``workflow.Conflict`` …
 from casefiles.errors import Conflict, GuardFailed, NotAllowedNow, NotFound, NotPermitted, Refused  # noqa: F401
 from casefiles.journal import records
@@ -421,8 +422,7 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
     if case.is_bundle:
         raise NotAllowedNow(_("A bundle application is not handled as one case: each of its parts is."))
     if case.status not in transition.sources:
-        from casefiles.access import disclosure  # the applicant trying a step is told the status they may see
-
+        # the applicant trying a step is told the status they may see
         seen = disclosure.status_label(case.status, disclosure.STAFF if system else disclosure.audience(user, case))
         raise NotAllowedNow(_("This step is not possible while the case is “%(status)s”.") % {"status": seen})
     if not system and (transition.permission is None or transition.permission not in held):

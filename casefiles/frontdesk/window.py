@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
+from casefiles.bundles import applications as bundle_applications
 from casefiles.cases import applications, states, workflow
 from casefiles.cases.models import Channel
 from casefiles.directory import lookup, roles
 from casefiles.directory.identifiers import IdentifierError, mask_resident_id, validate_resident_id
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.journal import records
+from casefiles.licenses.models import License
 from casefiles.materials import uploads as materials
 from casefiles.notices.models import Notice
 
@@ -61,8 +63,6 @@ def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", cont
 
 def file_bundle(clerk, bundle, applicant_code, *, contact_name="", contact_phone="", contact_email=""):
     """The same for a bundle (一件事): one filing at the window, a part for each department."""
-    from casefiles.bundles import applications as bundle_applications
-
     applicant = _applicant_at_the_window(clerk, applicant_code)
     return bundle_applications.start(clerk, applicant, bundle=bundle, channel=Channel.WINDOW,
                                      contact_name=contact_name, contact_phone=contact_phone,
@@ -96,8 +96,6 @@ def scan(case, clerk, uploads_by_requirement) -> Scanned:
 def scan_shared(parent, clerk, uploads_by_key) -> Scanned:
     """A bundle's scans, ``{combined material key: [uploads]}``: each stored once for every part
     that asks for it (casefiles.bundles.applications), each file standing or falling alone."""
-    from casefiles.bundles import applications as bundle_applications
-
     pairs = [(key, upload) for key, uploads in uploads_by_key.items() for upload in uploads]
     stored, refused = bundle_applications.add_shared_files(parent, pairs, clerk)
     result = Scanned(stored=len({material.file.name for material in stored}))
@@ -110,9 +108,7 @@ def submit(case, clerk, *, expected_version=None):
     """Send the filed application to its department (the workflow's ordinary submission); a
     bundle's parts each to theirs, all or none."""
     if case.is_bundle:
-        from casefiles.bundles import applications as bundle_applications
-
-        return bundle_applications.submit(case, clerk, expected_version=expected_version)
+            return bundle_applications.submit(case, clerk, expected_version=expected_version)
     return workflow.perform(case, "submit", clerk, expected_version=expected_version)
 
 
@@ -132,21 +128,31 @@ class Results:
 
 def results(case) -> Results:
     """What the applicant takes home from ``case`` and its children."""
-    from casefiles.licenses.models import License
-
     family = cases_of(case)
     ids = [c.pk for c in family]
     handled = [c for c in family if c.pk != case.pk] or family  # a bundle's parent decides nothing itself
     return Results(
         notices=list(Notice.objects.filter(case_id__in=ids, kind__in=RESULT_NOTICES).select_related("case").order_by("case_id", "pk")),
         licenses=list(License.objects.filter(source_case_id__in=ids).select_related("license_type", "source_case").order_by("pk")),
-        unfinished=[c for c in handled if c.status not in states.FINISHED],
+        unfinished=[c for c in handled if not states.allows("hand_out", c.status)],
     )
 
 
 def may_hand_out(user, case) -> bool:
     """The front desk (window clerks) and the clerks of the case's department."""
     return permissions.can(user, "accept_casefile", case)
+
+
+def hand_out_offer(user, case, handed) -> tuple[Results | None, bool]:
+    """What the case page offers ``user`` of the hand-out (统一出件): the results, once ``case``
+    (or, for a bundle, a part) is finished and nothing was ``handed`` out yet, and whether they
+    can be handed out now — every part finished and something to hand out."""
+    if handed is not None or case.parent_id is not None:
+        return None, False
+    if not (states.allows("hand_out", case.status) or case.children.exists()) or not may_hand_out(user, case):
+        return None, False
+    found = results(case)
+    return found, not found.unfinished and bool(found.notices or found.licenses)
 
 
 def handed_out(case):

@@ -24,8 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
+from casefiles.access import permissions
 from casefiles.cases import numbers, states
+from casefiles.directory import roles
 from casefiles.directory.identifiers import mask_resident_id
+from casefiles.directory.models import Enterprise
 from casefiles.errors import Conflict, Invalid, NotPermitted
 from casefiles.journal import records
 from casefiles.licenses import signing
@@ -148,8 +151,6 @@ def issue(license_type: LicenseType, *, issuer, holder, data=None, source_case=N
     If the holder already has a valid license of this type from this issuer, the new one is
     its next version (same serial) and the old one is superseded.
     """
-    from casefiles.directory.models import Enterprise
-
     if not issuer.uscc:
         raise Conflict(_("The issuing department has no unified social credit code to sign with."))
     on = on or timezone.localdate()
@@ -296,8 +297,6 @@ def verify_payload(payload: str) -> Verification:
 
 def may_manage(user, license: License) -> bool:
     """The issuing department's deciders suspend, reinstate and revoke."""
-    from casefiles.directory import roles
-
     return user.is_superuser or roles.departments_where(user, "decider").filter(pk=license.issuer_id).exists()
 
 
@@ -411,8 +410,6 @@ def usable_licenses(case, requirement, today=None):
 
 @transaction.atomic
 def use_license(case, requirement, license, user) -> LicenseUse:
-    from casefiles.access import permissions
-
     if not permissions.can(user, "apply_casefile", case) and not permissions.can(user, "accept_casefile", case):
         raise NotPermitted(_("You may not change this application."))
     if not states.allows("use_license", case.status):

@@ -302,12 +302,7 @@ def window_context(user, case, events, hand_out_form=None) -> dict:
         for a in authorisations_of(case)
     ]
     handed = next((e["event"] for e in reversed(events) if e["event"].action == window.HAND_OUT), None)
-    results, may_hand_out = None, False
-    # Results exist once the case (or, for a bundle, a child) is finished: running cases ask nothing more.
-    if handed is None and case.parent_id is None and (states.allows("hand_out", case.status) or case.children.exists()):
-        if window.may_hand_out(user, case):
-            results = window.results(case)
-            may_hand_out = not results.unfinished and bool(results.notices or results.licenses)
+    results, may_hand_out = window.hand_out_offer(user, case, handed)
     return {
         "authorisations": authorisations,
         "handed_out": handed,
