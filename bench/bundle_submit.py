@@ -117,7 +117,7 @@ def one_bundle(items, user, enterprise, files):
 
 
 def six_apart(items, user, enterprise, files):
-    from casefiles.cases import applications, workflow
+    from casefiles.handling import applications, workflow
     from casefiles.materials import uploads as materials
 
     cases = []

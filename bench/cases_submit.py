@@ -48,7 +48,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.directory.models import Enterprise  # noqa: E402
 from casefiles.materials import uploads
 

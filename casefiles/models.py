@@ -1,4 +1,4 @@
-from casefiles.agents.models import Authorisation
+from casefiles.access.models import Authorisation
 from casefiles.bundles.models import Activity
 from casefiles.cases.models import (
     CaseFile,

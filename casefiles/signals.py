@@ -18,7 +18,7 @@ def create_department_groups(sender, instance, raw=False, **kwargs):
 def recompute_provisional_deadlines(sender, year, **kwargs):
     """A new year's holiday schedule is in: the deadlines that guessed at it are worked out again."""
     from casefiles.cases.models import CaseFile
-    from casefiles.cases.workflow import schedule
+    from casefiles.handling.workflow import schedule
 
     for case in CaseFile.objects.filter(deadline_provisional=True, accepted_at__isnull=False).select_related("item"):
         schedule(case)

@@ -46,7 +46,6 @@ from casefiles.access import permissions
 from casefiles.cases.models import CaseFile, Channel, Status
 from casefiles.directory import roles
 from casefiles.directory.identifiers import IdentifierError, mask_resident_id, validate_resident_id
-from casefiles.materials.models import Material
 
 STAFF = "staff"
 OUTSIDER = "outsider"
@@ -278,14 +277,16 @@ def correction_notes(case: CaseFile) -> dict[str, list[str]]:
     return notes
 
 
-def review(material: Material, seen_by: str, notes: dict[str, list[str]]) -> tuple[str, str]:
-    """(review state, reason) of ``material`` as told; ``notes``: ``correction_notes`` of its case."""
+def review(material, seen_by: str, notes: dict[str, list[str]]) -> tuple[str, str]:
+    """(review state, reason) of ``material`` (a ``Material``, read through its own ``Review``
+    choices: the materials component sits above this one) as told; ``notes``:
+    ``correction_notes`` of its case."""
     if seen_by == STAFF:
         return material.review_state, material.review_reason
     words = notes.get(material.requirement_name)
-    if words and material.is_current and material.review_state == Material.Review.REJECTED:
-        return Material.Review.REJECTED, "；".join(words)
-    return Material.Review.PENDING, ""
+    if words and material.is_current and material.review_state == material.Review.REJECTED:
+        return material.Review.REJECTED, "；".join(words)
+    return material.Review.PENDING, ""
 
 
 # --- identity numbers and the verification code --------------------------------------------------

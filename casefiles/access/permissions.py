@@ -25,6 +25,7 @@ from django.db.models.lookups import In
 from django.dispatch import Signal
 from django.utils import timezone
 
+from casefiles.access.models import Authorisation
 from casefiles.cases import states
 from casefiles.cases.models import (
     CaseFile,
@@ -127,8 +128,6 @@ def prefetch(user, cases) -> None:
     terms = user.__dict__.setdefault("_yiwang_agent_terms", {})
     unknown = [case for case in cases if case.pk not in terms]
     if unknown:
-        from casefiles.agents.models import Authorisation
-
         by_case: dict[int, list] = {}
         covering = {case.pk for case in unknown} | {case.parent_id for case in unknown if case.parent_id}
         for case_id, start, end in Authorisation.objects.filter(
@@ -177,8 +176,6 @@ def held(user, case: CaseFile, wanted=CODENAMES) -> set[str]:
 def _agent_terms(user, case) -> list[tuple]:
     """(valid_from, valid_until) of the open authorisations of ``user`` reaching ``case``
     (itself or its bundle); kept on the user object for the rest of the request."""
-    from casefiles.agents.models import Authorisation
-
     cache = user.__dict__.setdefault("_yiwang_agent_terms", {})
     if case.pk not in cache:
         covering = [case.pk] + ([case.parent_id] if case.parent_id else [])
@@ -209,8 +206,6 @@ def lapsed_agents(case, agent_ids, now=None) -> set[int]:
     agent_ids = set(agent_ids)
     if not agent_ids:
         return set()
-    from casefiles.agents.models import Authorisation
-
     now, in_force, authorised = now or timezone.now(), set(), set()
     for agent_id, start, end in Authorisation.objects.filter(
             agent_id__in=agent_ids, case_id__in=[case.pk, case.parent_id], revoked_at__isnull=True,
@@ -501,8 +496,6 @@ def _applicant_scope(user):
 def _agent_case_ids(user) -> list[int]:
     """The cases granted to ``user`` as an agent, less those whose authorisation is not in
     force now (ended by time before the tick removed the grant, or not yet begun)."""
-    from casefiles.agents.models import Authorisation
-
     granted = _granted_case_ids(CaseGrant.Reason.AGENT, user=user)
     if not granted:
         return granted

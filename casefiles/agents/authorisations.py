@@ -9,7 +9,7 @@
   as actor and the applicant's user as ``on_behalf_of`` (``principal``, asked by
   casefiles.journal.records for every event), so the journal names both.
 - The scope ``prepare`` lets the agent fill in but not submit; no agent withdraws an
-  application (``refusal``, a guard of casefiles.cases.workflow).
+  application (``refusal``, a guard of casefiles.handling.workflow).
 - ``revoke``: the applicant ends it at any time. ``expire_due`` (``manage.py casefiles
   tick``) ends those whose time ran out; until the tick runs, casefiles.access.permissions already
   refuses an agent whose authorisation is not in force.
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
-from casefiles.agents.models import Authorisation
+from casefiles.access.models import Authorisation
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile, CaseGrant
 from casefiles.directory.models import Enterprise, Person
@@ -79,7 +79,7 @@ def principal(user, case):
 
 def refusal(user, case, step: str):
     """Why an agent may not take workflow ``step`` on ``case`` (None: they may, or they act
-    as the applicant themselves). A guard of casefiles.cases.workflow."""
+    as the applicant themselves). A guard of casefiles.handling.workflow."""
     if user is None:
         return None
     authorisation = in_force_for(user, case)

@@ -3,7 +3,7 @@ within their authorisation (they submit only when authorised to, and never withd
 journal records whom they acted for."""
 
 from casefiles.agents import authorisations
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.journal import records
 
 

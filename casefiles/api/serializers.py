@@ -1,7 +1,7 @@
 """What the case-file API reads and writes.
 
 Requests are checked here for shape only (types, presence); whether a step is allowed is
-asked of casefiles.cases.applications, materials and workflow by the views.
+asked of casefiles.handling.applications, materials and workflow by the views.
 """
 
 from django.urls import reverse
@@ -11,8 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casefiles.access import disclosure
-from casefiles.agents.models import Authorisation
-from casefiles.cases import workflow
+from casefiles.access.models import Authorisation
+from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile, Channel, Status
 from casefiles.deadlines import working_days as deadlines
 from casefiles.materials.models import Material

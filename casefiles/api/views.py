@@ -1,4 +1,4 @@
-"""HTTP in front of casefiles.cases.applications, materials and workflow.
+"""HTTP in front of casefiles.handling.applications, materials and workflow.
 
 Every case is found by its number and trimmed by ``permissions.can(user, "view_casefile")``:
 a case the caller may not see answers exactly like one that does not exist. The domain's
@@ -26,7 +26,7 @@ from casefiles.access import disclosure, permissions
 from casefiles.api import serializers as s
 from casefiles.api.errors import refusal_response
 from casefiles.api.throttles import ProgressThrottle
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Channel
 from casefiles.deadlines import working_days
 from casefiles.directory import lookup, roles

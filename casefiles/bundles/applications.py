@@ -48,7 +48,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from casefiles.access import disclosure, permissions
-from casefiles.cases import applications, states
+from casefiles.cases import states
+from casefiles.handling import applications
 from casefiles.cases.models import CaseFile, CaseGrant, Channel, Status
 from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted
 from casefiles.journal import records
@@ -380,7 +381,7 @@ def submit(parent, user, *, expected_version=None):
                 continue
             try:
                 with transaction.atomic():
-                    from casefiles.cases import workflow
+                    from casefiles.handling import workflow
 
                     workflow.perform(child, "submit", user)
             except GuardFailed as error:
@@ -393,7 +394,7 @@ def submit(parent, user, *, expected_version=None):
 
 def withdraw(parent, user, *, expected_version=None, reason=""):
     """Withdraw the bundle: every part still open is withdrawn; parts already decided stand."""
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
 
     _check(user, parent, "apply_casefile")
     with transaction.atomic():

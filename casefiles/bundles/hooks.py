@@ -2,7 +2,7 @@
 transaction of the part's step."""
 
 from casefiles.bundles import applications
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 
 
 def parent_follows(ctx, event):

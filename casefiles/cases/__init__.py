@@ -1,2 +1,3 @@
-"""Cases (办件): applications, the declared workflow and its transitions, case numbers, tallies,
-notifications and the cases' search documents."""
+"""Cases (办件): the case record, its states and what may happen in each, case numbers and
+tallies. Acting on a case — applying, the workflow's steps, the journal's words for them — is
+``casefiles.handling``, above ``casefiles.access``, which it asks who may act."""

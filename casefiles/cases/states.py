@@ -1,6 +1,6 @@
 """The states of a case file, and every named set of them: each meaning is written here once.
 
-The transitions between the states are declared in ``casefiles.cases.workflow``. This module
+The transitions between the states are declared in ``casefiles.handling.workflow``. This module
 imports nothing of the project, so every component may use it without an import cycle; the
 relationships between the sets are asserted by tests/casefiles/cases/test_states.py.
 """
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    """The states of casefiles.cases.workflow; the transitions between them are declared there."""
+    """The states of casefiles.handling.workflow; the transitions between them are declared there."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -62,7 +62,7 @@ FILED = tuple(s for s in Status if s != Status.DRAFT)
 
 # --- What may happen in which state, besides the workflow's steps ----------------------------
 # One table, asked through ``allows`` by the domain modules (and so by the pages and the API,
-# which ask them). The workflow's own steps are in casefiles.cases.workflow's table.
+# which ask them). The workflow's own steps are in casefiles.handling.workflow's table.
 MAY_HAPPEN = {
     # add, replace or remove a material, or promise one for later (容缺), as the application is prepared
     "prepare_materials": WITH_THE_APPLICANT,

@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from casefiles.agents import authorisations
-from casefiles.agents.models import Authorisation
+from casefiles.access.models import Authorisation
 from casefiles.cases.models import CaseFile
 
 HELPER = "helper"

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from casefiles.bundles import activities
 from casefiles.bundles import applications as bundles
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile
 from casefiles.demo.cases import HAIWAN, JINWAN, _clock, _moment, _Teller
 

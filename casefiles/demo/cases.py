@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause
 from casefiles.deadlines import working_days as deadlines
 from casefiles.directory.models import Enterprise, Person

@@ -4,7 +4,7 @@ hands out every department's results at one window.
 - ``file``: a window clerk files an application in person for an applicant found by USCC or
   resident identity number, on channel ``window``, for any department's item — even one not
   open online. The clerk alone is granted the new draft (reason ``agent``,
-  casefiles.cases.applications.start), never the applicant's other cases; ``scan`` stores the
+  casefiles.handling.applications.start), never the applicant's other cases; ``scan`` stores the
   scanned materials (checked like every upload) and ``submit`` sends it to the department.
   ``file_bundle`` / ``scan_shared`` do the same for a bundle (一件事): one filing, each shared
   material scanned once, every part submitted to its department at once.
@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
 from casefiles.bundles import applications as bundle_applications
-from casefiles.cases import applications, states, workflow
+from casefiles.cases import states
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import Channel
 from casefiles.directory import lookup, roles
 from casefiles.directory.identifiers import IdentifierError, mask_resident_id, validate_resident_id

@@ -4,7 +4,7 @@ nothing is approved."""
 
 from django.utils import timezone
 
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.errors import GuardFailed, Refused
 from casefiles.licenses import lifecycle
 

@@ -1,7 +1,7 @@
 """What materials add to the case workflow: the conditions on a case's materials (named guards
 of the table) and, on a correction notice, the rejection of the materials it lists."""
 
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.materials import requirements
 
 for guard in (requirements.has_required_materials, requirements.has_every_material_in_hand,

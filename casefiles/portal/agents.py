@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casefiles.agents import authorisations as agents
-from casefiles.agents.models import Authorisation
+from casefiles.access.models import Authorisation
 from casefiles.errors import Refused
 from casefiles.materials import downloads
 from casefiles.portal.errors import refused_form, refused_redirect

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from casefiles.access import disclosure
 from casefiles.bundles import activities
 from casefiles.bundles import applications as bundles
-from casefiles.cases import applications
+from casefiles.handling import applications
 from casefiles.cases.models import Status
 from casefiles.errors import Conflict, Invalid, Refused
 from casefiles.materials import filetypes

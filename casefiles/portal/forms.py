@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.agents import authorisations
-from casefiles.agents.models import Authorisation
-from casefiles.cases import applications
+from casefiles.access.models import Authorisation
+from casefiles.handling import applications
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 

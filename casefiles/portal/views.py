@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casefiles.access import disclosure, permissions
 from casefiles.agents import authorisations
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.errors import Conflict, Invalid, Refused
 from casefiles.materials import downloads, filetypes

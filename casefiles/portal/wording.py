@@ -12,7 +12,8 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import disclosure
-from casefiles.cases import actions, states
+from casefiles.cases import states
+from casefiles.handling import actions
 from casefiles.cases.models import CaseFile, ClockPause, Status
 
 NEXT_STEP = {
@@ -80,7 +81,7 @@ def _kind_label(kind: str) -> str:
 
 def _describe(event, case) -> tuple[str, list[str]]:
     """The sentence for one event as ``disclosure`` tells it, with its details; the sentences
-    themselves are the registry's (``casefiles.cases.actions``)."""
+    themselves are the registry's (``casefiles.handling.actions``)."""
     data = event.data or {}
     action = event.action
     say = actions.applicant_sentence

@@ -1,6 +1,6 @@
 """The workbench's forms: the inbox filters, and one form per step the user may take.
 
-A step's form asks for what its transition ``needs`` (casefiles.cases.workflow) and nothing else;
+A step's form asks for what its transition ``needs`` (casefiles.handling.workflow) and nothing else;
 whether the answers are good enough is for the transition's guards to say, so fields are
 optional here and the guards' messages are the ones the clerk reads.
 """

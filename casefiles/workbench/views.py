@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casefiles.access import disclosure, permissions
 from casefiles.agents.authorisations import for_case as authorisations_of
-from casefiles.agents.models import Authorisation
-from casefiles.cases import actions, states, workflow
+from casefiles.access.models import Authorisation
+from casefiles.cases import states
+from casefiles.handling import actions, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
@@ -51,7 +52,7 @@ GRAVE_STEPS = {"propose_non_acceptance", "confirm_non_acceptance", "propose_deni
 # What a second, senior person is asked to confirm or overturn (否决权上移): the proposal's step.
 PROPOSALS = {Status.DENIAL_PENDING: "propose_denial", Status.NON_ACCEPTANCE_PENDING: "propose_non_acceptance"}
 
-# What the journal calls each action: casefiles.cases.actions (the portal words the same registry for applicants).
+# What the journal calls each action: casefiles.handling.actions (the portal words the same registry for applicants).
 
 
 def _no_such_case():

@@ -262,7 +262,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Two choice sets are called "kind" (an applicant's, an agent's): each gets its own name.
-    "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.agents.models.Authorisation.Kind"},
+    "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.access.models.Authorisation.Kind"},
 }
 
 # --- Content-Security-Policy (config/csp.py) ---------------------------------------------

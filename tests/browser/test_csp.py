@@ -18,7 +18,7 @@ def submitted(journey):  # noqa: F811
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from casefiles.cases import applications, workflow
+    from casefiles.handling import applications, workflow
     from casefiles.directory.models import Enterprise
     from casefiles.materials import uploads
 

@@ -91,7 +91,7 @@ def fresh(user):
 
 def submit_application(world, user, applicant):
     """A complete application by ``user`` for ``applicant`` (its two required files), submitted."""
-    from casefiles.cases import applications, workflow
+    from casefiles.handling import applications, workflow
     from casefiles.materials import uploads
 
     case = applications.start(user, world.item, applicant)
@@ -200,7 +200,7 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture
 def filed(world, committed):
     """The enterprise's application, submitted, with a material whose text says who the food-safety officer is."""
-    from casefiles.cases import applications, workflow
+    from casefiles.handling import applications, workflow
     from casefiles.materials import uploads
 
     with committed():

@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casefiles.agents import authorisations as agents
-from casefiles.cases import applications
+from casefiles.handling import applications
 from casefiles.demo.directory import demo_resident_id
 from casefiles.directory.models import Person
 from tests.casefiles.conftest import fresh, pdf_upload

@@ -4,7 +4,7 @@ import pytest
 
 from casefiles import errors
 from casefiles.agents import authorisations
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.materials import filetypes
 
 

@@ -189,7 +189,7 @@ def odd_world(django_db_setup, django_db_blocker):
 def _build_world():
     from django.contrib.auth import get_user_model
 
-    from casefiles.cases import applications, workflow
+    from casefiles.handling import applications, workflow
     from casefiles.demo.directory import demo_uscc
     from casefiles.directory.models import Department, Enterprise
     from casefiles.licenses import lifecycle, wallet

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django_tasks import task, task_backends
 from django_tasks_rq.backend import RQBackend
 
-from casefiles.cases import applications
+from casefiles.handling import applications
 from casefiles.materials import uploads
 from casefiles.materials.models import Material
 from config.outage import Outage

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from casefiles.agents import authorisations as agents
-from casefiles.cases import tallies, workflow
+from casefiles.cases import tallies
+from casefiles.handling import workflow
 from casefiles.licenses import lifecycle
 from casefiles.notices import documents
 

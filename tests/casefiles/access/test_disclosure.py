@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from casefiles.access import disclosure
 from casefiles.agents import authorisations
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.cases.models import Status
 from casefiles.demo.directory import demo_resident_id
 from casefiles.directory.identifiers import mask_resident_id

@@ -8,7 +8,7 @@ import io
 from django.core.management import call_command
 
 from casefiles.access import permissions
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseGrant
 from casefiles.licenses import lifecycle
 from casefiles.materials import uploads

@@ -5,7 +5,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from casefiles import errors
 from casefiles.access import permissions
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, CaseGrant
 from casefiles.materials import uploads
 from tests.casefiles.conftest import pdf_upload

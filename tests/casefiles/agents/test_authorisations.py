@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from casefiles import errors
 from casefiles.access import permissions
 from casefiles.agents import authorisations as agents
-from casefiles.agents.models import Authorisation
-from casefiles.cases import applications, workflow
+from casefiles.access.models import Authorisation
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, CaseGrant, Status
 from casefiles.demo.directory import demo_resident_id
 from casefiles.directory.models import Person

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from casefiles.bundles.models import Activity
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.materials.models import Material
 from tests.casefiles.conftest import pdf_upload

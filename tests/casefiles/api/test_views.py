@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casefiles.access import permissions
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.directory.identifiers import mask_resident_id
 from casefiles.journal.models import CaseEvent

@@ -7,7 +7,7 @@ from casefiles.access import permissions
 from casefiles.bundles import activities
 from casefiles.bundles import applications as bundles
 from casefiles.bundles.models import Activity
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 
 from casefiles.access import permissions
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseGrant, Status
 from casefiles.workbench import inbox
 from tests.casefiles.conftest import fresh, submit_application

@@ -8,7 +8,7 @@ import pytest
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile
 from casefiles.cases.states import Status
-from casefiles.cases.workflow import TRANSITIONS
+from casefiles.handling.workflow import TRANSITIONS
 
 
 def test_every_state_is_a_draft_running_or_finished_and_only_one_of_them():

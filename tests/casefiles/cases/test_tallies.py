@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casefiles.access import permissions
-from casefiles.cases import applications, tallies, workflow
+from casefiles.cases import tallies
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, CaseGrant, CaseTally, Status
 from casefiles.workbench import inbox
 from tests.casefiles.conftest import fresh, submit_application

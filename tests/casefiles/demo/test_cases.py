@@ -52,7 +52,7 @@ def test_the_demo_tells_every_state_across_departments_through_the_workflow(db):
 
     # 帮办代办: the service centre's helper acts on one draft, once however often the demo loads.
     from casefiles.access import permissions
-    from casefiles.agents.models import Authorisation
+    from casefiles.access.models import Authorisation
     from casefiles.demo.agents import load_agents
 
     authorisation = Authorisation.objects.get(agent__username="helper")

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from casefiles import errors
 from casefiles.access import permissions
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Channel, Status
 from casefiles.demo.directory import demo_resident_id, demo_uscc
 from casefiles.frontdesk import window as frontdesk

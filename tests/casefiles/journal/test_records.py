@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile
 from casefiles.journal import records as journal
 from casefiles.journal.models import CaseEvent

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casefiles import errors
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.licenses import lifecycle, signing
 from casefiles.licenses.models import License, LicenseType, LicenseUse, SigningKey
 from casefiles.materials import uploads

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casefiles.agents import authorisations as agents
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile
 from casefiles.materials import uploads
 from casefiles.notices.models import Notice

@@ -1,6 +1,6 @@
 """The staff who handle a case find its materials' text (casefiles/materials/indexing.py)."""
 
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.materials import uploads
 from search import service
 from tests.casefiles.conftest import keys, pdf_upload, text_pdf

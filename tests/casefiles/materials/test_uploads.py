@@ -4,7 +4,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from casefiles.cases import applications
+from casefiles.handling import applications
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
 from tests.casefiles.conftest import PDF, pdf_upload, submit_application
@@ -142,7 +142,7 @@ def test_several_files_per_slot_and_replacement_keeps_the_earlier_version(world,
 def test_only_the_applicant_or_staff_may_add_and_only_while_preparing(world, draft):
     with pytest.raises(Exception):
         materials.add(draft, world.requirements[0], pdf_upload(), world.stranger)
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
 
     materials.add(draft, world.requirements[0], pdf_upload(), world.applicant)
     materials.add(draft, world.requirements[1], pdf_upload(), world.applicant)
@@ -179,7 +179,7 @@ def _stored_files(case):
 
 def _submitted_behind_its_back(world, case):
     """``case`` as a request read it (a draft), while another request submitted it."""
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
     from casefiles.cases.models import CaseFile
 
     workflow.perform(CaseFile.objects.get(pk=case.pk), "submit", world.applicant)
@@ -327,7 +327,7 @@ def test_adds_replacements_removals_and_promises_racing_a_submission_each_land_b
     """Every request read the case as a draft before any of them wrote."""
     from django.db import connection
 
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
     from casefiles.cases.models import CaseFile
 
     if connection.vendor != "postgresql":
@@ -367,7 +367,7 @@ def test_adds_replacements_removals_and_promises_racing_a_submission_each_land_b
 # --- review (item 13 of issue 12) -----------------------------------------------------------------
 
 def test_staff_review_a_case_being_examined_in_each_of_its_states(world, submitted_case):
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
 
     material = submitted_case.materials.get(requirement=world.requirements[0])
     assert materials.review(material, world.clerk, "accepted").review_state == "accepted"  # submitted
@@ -378,7 +378,7 @@ def test_staff_review_a_case_being_examined_in_each_of_its_states(world, submitt
 
 
 def _concluded(world, case):
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
 
     for step, user in (("accept", world.clerk), ("start_review", world.reviewer), ("approve", world.decider),
                        ("conclude", world.clerk)):
@@ -387,7 +387,7 @@ def _concluded(world, case):
 
 
 def _correction_requested(world, case):
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
 
     workflow.perform(case, "request_correction", world.clerk,
                      problems=[{"material": world.requirements[0].name, "problem": "不清晰"}])
@@ -395,7 +395,7 @@ def _correction_requested(world, case):
 
 
 def _denial_pending(world, case):
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
 
     workflow.perform(case, "accept", world.clerk)
     workflow.perform(case, "start_review", world.reviewer)
@@ -422,7 +422,7 @@ def test_no_review_outside_the_examination_and_nothing_journaled(world, submitte
 
 
 def test_only_the_current_version_of_a_file_is_reviewed_never_a_promise(world):
-    from casefiles.cases import workflow
+    from casefiles.handling import workflow
 
     case = applications.start(world.applicant, world.item, world.enterprise)
     first = materials.add(case, world.requirements[0], pdf_upload("v1.pdf"), world.applicant)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile
 from casefiles.journal.models import CaseEvent
 from casefiles.notices import documents

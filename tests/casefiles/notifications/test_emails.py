@@ -1,6 +1,6 @@
 from django.core import mail
 
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 
 
 def test_the_applicant_hears_decisions_not_deliberations(world, submitted_case, django_capture_on_commit_callbacks):

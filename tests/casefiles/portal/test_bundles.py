@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from casefiles.bundles import applications as bundles
 from casefiles.bundles.models import Activity
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.materials.models import Material
 from tests.casefiles.conftest import pdf_upload

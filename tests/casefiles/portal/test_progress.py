@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.notices import documents
 from config import ratelimit
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from tests.casefiles.conftest import submit_bundle
 
 

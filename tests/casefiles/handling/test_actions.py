@@ -1,8 +1,8 @@
-"""The journal actions' one registry (casefiles.cases.actions): staff and applicant wordings side by side."""
+"""The journal actions' one registry (casefiles.handling.actions): staff and applicant wordings side by side."""
 
 from casefiles.access import disclosure
-from casefiles.cases import actions
-from casefiles.cases.workflow import TRANSITIONS
+from casefiles.handling import actions
+from casefiles.handling.workflow import TRANSITIONS
 
 
 def test_every_transition_is_registered_and_labelled_by_the_table():

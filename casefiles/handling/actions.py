@@ -3,7 +3,7 @@
 Each action has two wordings, kept side by side rather than one chosen for both:
 
 - ``staff``: the short label of the workbench's journal ("Material added"). For the workflow's
-  transitions it is the transition's own label in ``casefiles.cases.workflow.TRANSITIONS``
+  transitions it is the transition's own label in ``casefiles.handling.workflow.TRANSITIONS``
   (the button reads as the journal line), so it is not repeated here;
 - ``applicant``: the sentence the portal's timeline tells ("Material supplied: %(material)s."),
   with ``applicant_variant`` for the one other case its data may mark (a corrected
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from casefiles.cases.workflow import TRANSITIONS
+from casefiles.handling.workflow import TRANSITIONS
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from casefiles.cases import applications, workflow
+from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.journal.models import CaseEvent
 from casefiles.materials import uploads

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from casefiles.cases import workflow
+from casefiles.handling import workflow
 from casefiles.cases.models import Status
 from casefiles.errors import Conflict
 from casefiles.journal.models import CaseEvent
