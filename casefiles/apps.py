@@ -22,6 +22,7 @@ class CasefilesConfig(AppConfig):
         from casefiles.licenses import indexing as license_indexing
         from casefiles.materials import hooks as material_hooks  # noqa: F401
         from casefiles.materials import indexing as material_indexing
+        from casefiles.members import enterprises as member_journal  # noqa: F401  (the members journal)
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
         from casefiles.notifications import hooks as notification_hooks  # noqa: F401
 

@@ -16,6 +16,7 @@ from casefiles.directory.models import Department, DepartmentRole, Enterprise, P
 from casefiles.journal.models import CaseEvent
 from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, LicenseUse, SigningKey
 from casefiles.materials.models import Material
+from casefiles.members.models import Invitation, JoinRequest, MemberEvent, Membership, Roster
 from casefiles.notices.models import Notice
 
 __all__ = [
@@ -35,14 +36,19 @@ __all__ = [
     "Department",
     "DepartmentRole",
     "Enterprise",
+    "Invitation",
+    "JoinRequest",
     "License",
     "LicenseEvent",
     "LicenseShare",
     "LicenseType",
     "LicenseUse",
     "Material",
+    "MemberEvent",
+    "Membership",
     "Notice",
     "Person",
+    "Roster",
     "SigningKey",
     "Status",
 ]

@@ -68,3 +68,8 @@ def read_code(code, kind: str | None = None) -> Code:
 def registered_applicant(code, kind: str | None = None):
     """The registered enterprise or person with ``code`` (``Invalid`` if malformed), or None."""
     return read_code(code, kind).registered()
+
+
+def person_with_mobile(number):
+    """The person whose mobile phone is ``number``, or None."""
+    return Person.objects.filter(phone=number).first()
