@@ -72,7 +72,7 @@ def invite(enterprise, mobile, role, by) -> Invitation:
         Invitation.objects.filter(pk__in=replaced).update(revoked_at=now)
         invitation = Invitation.objects.create(
             enterprise=enterprise, mobile=mobile, role=role, token_hash=token_digest(token), invited_by=by,
-            expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
+            created_at=now, expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
         )
         enterprises.record(enterprise, "invite", by, role=role, roster=roster,
                            data={"invitation": invitation.pk, "mobile": mask_mobile(mobile), "replaces": replaced})

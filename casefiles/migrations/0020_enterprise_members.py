@@ -9,6 +9,7 @@ The database refuses UPDATE and DELETE on the members journal, as on the others 
 """
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
@@ -80,7 +81,7 @@ class Migration(migrations.Migration):
                 ('mobile', models.CharField(max_length=20, verbose_name='mobile phone')),
                 ('role', models.CharField(choices=[('administrator', 'Administrator (管理员)'), ('handler', 'Handler (经办人)')], default='handler', max_length=16, verbose_name='role')),
                 ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='sent')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),
                 ('expires_at', models.DateTimeField(verbose_name='expires')),
                 ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),

@@ -20,6 +20,7 @@ from casefiles.cases.models import Status
 from casefiles.errors import Conflict, Invalid, Refused
 from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
+from casefiles.members import acting
 from casefiles.portal import wording
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, WithdrawForm
@@ -90,7 +91,8 @@ def apply_activities(request):
 
 def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, guide_url=None, kicker="", bound=None):
     bound = request.method == "POST" if bound is None else bound
-    form = ApplyForm(request.user, request.POST if bound else None, initial=applications.contact_defaults(request.user))
+    form = ApplyForm(request.user, request.POST if bound else None, session=request.session,
+                     initial=acting.contact_defaults(request.user, request.session))
     closed = [item for item in items if not applications.may_apply_for(request.user, item)]
     status = 400  # the form's own errors; a refusal answers with its status
     if bound and form.is_valid():

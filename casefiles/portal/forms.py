@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casefiles.agents import authorisations
 from casefiles.access.models import Authorisation
-from casefiles.handling import applications
+from casefiles.members import acting
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
@@ -35,16 +35,23 @@ class ApplyForm(forms.Form):
         help_text=_("Every change of status is sent to this address."),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, session=None, **kwargs):
+        """``session``: the user's, which holds the enterprise they act for (casefiles.members.acting)."""
         super().__init__(*args, **kwargs)
         self.user = user
-        self.choices = applications.applicants_for(user)
+        self.session = session if session is not None else {}
+        self.choices = acting.applicants(user, self.session)
         self.fields["applicant"].choices = [(c.key, c.label) for c in self.choices]
-        if len(self.choices) == 1 and not self.is_bound:
-            self.initial.setdefault("applicant", self.choices[0].key)
+        if not self.is_bound:
+            keys = [c.key for c in self.choices]
+            preferred = acting.initial_applicant(user, self.session)
+            if preferred in keys:
+                self.initial.setdefault("applicant", preferred)
+            elif len(keys) == 1:
+                self.initial.setdefault("applicant", keys[0])
 
     def clean_applicant(self):
-        applicant = applications.resolve_applicant(self.user, self.cleaned_data["applicant"])
+        applicant = acting.resolve_applicant(self.user, self.session, self.cleaned_data["applicant"])
         if applicant is None:
             raise ValidationError(_("Choose whom you apply for."))
         return applicant

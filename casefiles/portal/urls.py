@@ -3,9 +3,9 @@
 The progress URL is also printed (as a QR code) on every notice: casefiles.notices.documents.progress_url.
 """
 
-from django.urls import path
+from django.urls import include, path
 
-from casefiles.portal import agents, bundles, views
+from casefiles.portal import agents, bundles, enterprises, views
 
 app_name = "casefiles"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("my/cases/<str:number>/agents/", agents.case_agents, name="case_agents"),
     path("my/cases/<str:number>/agents/<int:pk>/revoke/", agents.revoke_agent, name="revoke_agent"),
     path("my/cases/<str:number>/agents/<int:pk>/document/", agents.authorisation_document, name="authorisation_document"),
+    # 我的企业: the enterprises one acts for, registering one, its members (casefiles.members)
+    path("my/enterprises/", include(enterprises.urlpatterns)),
 ]

@@ -21,6 +21,7 @@ from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.errors import Conflict, Invalid, Refused
 from casefiles.materials import downloads, filetypes
+from casefiles.members import acting
 from casefiles.materials import uploads as materials
 from casefiles.notices import documents
 from casefiles.portal import bundles as bundle_pages
@@ -65,7 +66,8 @@ def apply(request, item_code):
     context = {"item": item, "guide_url": item.get_url(request)}
     if not applications.may_apply_for(request.user, item):
         return render(request, "casefiles/portal/apply_closed.html", context, status=403)
-    form = ApplyForm(request.user, request.POST or None, initial=applications.contact_defaults(request.user))
+    form = ApplyForm(request.user, request.POST or None, session=request.session,
+                     initial=acting.contact_defaults(request.user, request.session))
     status = 400  # the form's own errors; a refusal answers with its status
     if request.method == "POST" and form.is_valid():
         try:
