@@ -140,6 +140,13 @@ def register_frontdesk_menu_item():
                              icon_name="form", order=55)
 
 
+@hooks.register("register_admin_menu_item")
+def register_enterprise_claims_menu_item():
+    # 认领企业: a window clerk confirms, in person, a claim on an enterprise without administrator (casefiles.members).
+    return FrontDeskMenuItem(_("Enterprise claims (认领企业)"), reverse("casefiles_workbench:enterprise_claims"),
+                             name="enterprise-claims", icon_name="group", order=56)
+
+
 # --- electronic licenses (电子证照): issued licenses and the 用证率 report ----------------------
 
 class IssuedLicensesMenuItem(MenuItem):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefiles.workbench import frontdesk, views
+from casefiles.workbench import claims, frontdesk, views
 
 app_name = "casefiles_workbench"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     # 一窗受理: before "<number>/", which would take "frontdesk" for a case number.
     path("frontdesk/", frontdesk.file_application, name="frontdesk"),
     path("frontdesk/<str:number>/", frontdesk.scan_materials, name="frontdesk_scan"),
+    path("enterprise-claims/", claims.claims, name="enterprise_claims"),
+    path("enterprise-claims/<int:pk>/", claims.decide_claim, name="decide_enterprise_claim"),
     path("<str:number>/hand-out/", frontdesk.hand_out, name="hand_out"),
     path("<str:number>/authorisations/<int:pk>/document/", frontdesk.authorisation_document,
          name="authorisation_document"),
