@@ -227,6 +227,19 @@ def join(enterprise, user, role, *, added_by, action, roster=None, data=None) ->
     return membership
 
 
+def appoint(enterprise, user, role, by=None) -> bool:
+    """Staff (or the demo) make ``user`` a member in ``role``, journaled; False if they were one
+    in that role already. No check of ``by``: for code that acts as staff, not for a channel."""
+    with transaction.atomic():
+        roster = roster_of(enterprise, lock=True)
+        current = Membership.objects.filter(enterprise=enterprise, user=user).values_list("role", flat=True).first()
+        if current == role and user.groups.filter(pk=enterprise.members_group_id).exists():
+            return False
+        _set_membership(enterprise, user, role, by)
+        record(enterprise, "appoint", by, member=user, role=role, roster=roster, data={"from": current or ""})
+    return True
+
+
 def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
 

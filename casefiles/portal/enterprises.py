@@ -26,9 +26,11 @@ from casefiles.portal.member_forms import DecisionForm, InviteForm, RegisterEnte
 
 
 def _no_store(response):
-    """A page whose URL carries an invitation's token: kept out of shared caches and other sites' logs."""
+    """A page whose URL carries an invitation's token: kept out of shared caches and other sites'
+    logs. ``same-origin``, not ``no-referrer``: under that a browser posts the acceptance with
+    ``Origin: null``, which the CSRF check refuses."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
