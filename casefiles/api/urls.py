@@ -1,9 +1,9 @@
-"""/api/v1/: case files, materials, notices, agents, the hand-out at the window, progress, tokens, and the API's own schema and docs."""
+"""/api/v1/: case files, materials, notices, agents, the hand-out at the window, your enterprises, progress, tokens, and the API's own schema and docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import agents, bundles, views
+from casefiles.api import agents, bundles, enterprises, views
 
 app_name = "casefiles_api"
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("bundles/<str:number>/withdraw/", bundles.BundleWithdrawView.as_view(), name="bundle-withdraw"),
     path("activities/", bundles.ActivityListView.as_view(), name="activity-list"),
     path("activities/proposal/", bundles.ProposalView.as_view(), name="activity-proposal"),
+    path("enterprises/mine/", enterprises.MyEnterprisesView.as_view(), name="enterprises-mine"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
