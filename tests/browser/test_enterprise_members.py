@@ -35,7 +35,7 @@ def demo_people(live_site):
 
 @pytest.mark.browser
 def test_an_administrator_invites_and_the_member_files_for_the_enterprise(demo_people, browser, browser_page, live_site,
-                                                                          log_in):
+                                                                          log_in, accessibility_violations):
     from casefiles.accounts import sms
     from casefiles.cases.models import CaseFile
 
@@ -53,6 +53,8 @@ def test_an_administrator_invites_and_the_member_files_for_the_enterprise(demo_p
     with admin.expect_navigation(wait_until="load"):
         admin.locator("#invite button[type=submit]").click()
     assert "138****8012" in admin.content()
+    violations, report = accessibility_violations(admin)
+    assert violations == [], report
     admin_context.close()
 
     number, text = sms.outbox[-1]
