@@ -9,6 +9,7 @@ class CasefilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # late: they import models, not loaded when Django imports this module (AppConfig.ready).
         # Imported for what they register: signal receivers, and the components' hooks on the
         # case workflow (which imports none of them: docs/architecture.md).
         from casefiles import signals  # noqa: F401

@@ -1,13 +1,17 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from casefiles.bundles.models import Activity
 from casefiles.deadlines.models import CalendarYear
 from casefiles.directory.models import Department, Enterprise, Person
+from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
+from casefiles.licenses.staff import is_license_staff, may_see_usage
+from casefiles.workbench import license_urls, urls
+from casefiles.workbench.access import is_case_staff
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -109,15 +113,11 @@ def register_calendar():
 
 class CaseFilesMenuItem(MenuItem):
     def is_shown(self, request):
-        from casefiles.workbench.access import is_case_staff
-
         return is_case_staff(request.user)
 
 
 @hooks.register("register_admin_urls")
 def register_workbench_urls():
-    from casefiles.workbench import urls
-
     return [path("cases/", include(urls))]
 
 
@@ -129,8 +129,6 @@ def register_workbench_menu_item():
 
 class FrontDeskMenuItem(MenuItem):
     def is_shown(self, request):
-        from casefiles.frontdesk.window import is_window_clerk
-
         return is_window_clerk(request.user)
 
 
@@ -144,29 +142,21 @@ def register_frontdesk_menu_item():
 
 class IssuedLicensesMenuItem(MenuItem):
     def is_shown(self, request):
-        from casefiles.licenses.staff import is_license_staff
-
         return is_license_staff(request.user)
 
 
 class LicenseUsageMenuItem(MenuItem):
     def is_shown(self, request):
-        from casefiles.licenses.staff import may_see_usage
-
         return may_see_usage(request.user)
 
 
 @hooks.register("register_admin_urls")
 def register_license_urls():
-    from casefiles.workbench import license_urls as admin_urls
-
-    return [path("licenses/", include(admin_urls))]
+    return [path("licenses/", include(license_urls))]
 
 
 @hooks.register("register_admin_menu_item")
 def register_license_menu_item():
-    from wagtail.admin.menu import Menu, SubmenuMenuItem
-
     return SubmenuMenuItem(_("Electronic licenses"), Menu(items=[
         IssuedLicensesMenuItem(_("Issued licenses"), reverse("licenses_admin:list"), name="issued-licenses",
                                icon_name="doc-full", order=10),

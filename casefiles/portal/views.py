@@ -28,6 +28,7 @@ from casefiles.portal import progress, wording
 from casefiles.portal import slots as slot_lists
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, ProgressForm, WithdrawForm
+from cms.models import ServiceItemPage
 from config import ratelimit
 
 CASES_PER_PAGE = 20
@@ -57,8 +58,6 @@ def _version(value):
 @require_http_methods(["GET", "POST"])
 def apply(request, item_code):
     """Step 1: whom the user applies for and whom to contact; creates the draft."""
-    from cms.models import ServiceItemPage
-
     item = ServiceItemPage.objects.live().filter(item_code=item_code).select_related("department").first()
     if item is None:
         raise Http404(_("No such service item."))
