@@ -41,6 +41,8 @@ from casefiles.directory.models import Department
 from casefiles.licenses.models import LicenseType
 from cms.blocks import RICH
 from cms.bundles import material_key
+from cms.models import BundlePage, DepartmentPage, MaterialRequirement, ServiceItemPage, ServiceObject
+from cms.sitetree import ensure_department_page
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 SECTIONS = ("departments", "license_types", "items", "bundles")
@@ -244,8 +246,6 @@ class Choices:
 
 @cache
 def _choices():
-    from cms.models import MaterialRequirement, ServiceItemPage, ServiceObject
-
     item = ServiceItemPage
     return {
         "type": Choices(item.ItemType, {"其他权力": "other", "许可": "licensing", "备案": "filing"}),
@@ -518,8 +518,6 @@ MATERIAL_KEYS = {"name", "form", "copies", "required", "deferrable", "license_ty
 
 def assign_materials(page, materials: list[MaterialSpec]) -> bool:
     """The page's requirements become ``materials``, in order; a row keeps its id while its name stays."""
-    from cms.models import MaterialRequirement
-
     current = list(page.material_requirements.all())
     if len(current) == len(materials) and all(spec.matches(row) for spec, row in zip(materials, current)):
         return False
@@ -631,9 +629,6 @@ class CatalogImport:
         return department
 
     def _department_page(self, department):
-        from cms.models import DepartmentPage
-        from cms.sitetree import ensure_department_page
-
         page = DepartmentPage.objects.filter(department=department).first()
         return page or ensure_department_page(department)
 
@@ -651,9 +646,6 @@ class CatalogImport:
     # Departments and license types ---------------------------------------------------------
 
     def _import_department(self, record) -> str:
-        from cms.models import DepartmentPage
-        from cms.sitetree import ensure_department_page
-
         code = _code(record)
         values = {
             "name": _text(record, "name", required=True),
@@ -740,8 +732,6 @@ class CatalogImport:
         return specs
 
     def _import_item(self, record) -> str:
-        from cms.models import ServiceItemPage
-
         model = ServiceItemPage
         code = _code(record)
         department = self._department(record, "department")
@@ -806,8 +796,6 @@ class CatalogImport:
     # Bundles ------------------------------------------------------------------------------------
 
     def _import_bundle(self, record) -> str:
-        from cms.models import BundlePage, ServiceItemPage
-
         model = BundlePage
         code = _code(record)
         title = _text(record, "name", required=True)
