@@ -25,6 +25,7 @@ class CasefilesConfig(AppConfig):
         from casefiles.materials import indexing as material_indexing
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
         from casefiles.notifications import hooks as notification_hooks  # noqa: F401
+        from casefiles.realname import hooks as realname_hooks  # noqa: F401  (and the real-name journal)
 
         # Each component registers its own kind of search document, in this order (case, material, license).
         case_indexing.register_kinds()

@@ -17,6 +17,7 @@ from casefiles.journal.models import CaseEvent
 from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, LicenseUse, SigningKey
 from casefiles.materials.models import Material
 from casefiles.notices.models import Notice
+from casefiles.realname.models import Verification, VerificationEvent
 
 __all__ = [
     "Activity",
@@ -45,4 +46,6 @@ __all__ = [
     "Person",
     "SigningKey",
     "Status",
+    "Verification",
+    "VerificationEvent",
 ]

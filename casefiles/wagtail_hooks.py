@@ -138,6 +138,12 @@ def register_frontdesk_menu_item():
                              icon_name="form", order=55)
 
 
+@hooks.register("register_admin_menu_item")
+def register_verify_in_person_menu_item():
+    return FrontDeskMenuItem(_("Verify in person (实名核验)"), reverse("casefiles_workbench:verify_in_person"),
+                             name="verify-in-person", icon_name="user", order=56)
+
+
 # --- electronic licenses (电子证照): issued licenses and the 用证率 report ----------------------
 
 class IssuedLicensesMenuItem(MenuItem):

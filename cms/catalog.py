@@ -39,6 +39,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from casefiles.directory.models import Department
 from casefiles.licenses.models import LicenseType
+from casefiles.realname.models import Level
 from cms.blocks import RICH
 from cms.bundles import material_key
 from cms.models import BundlePage, DepartmentPage, MaterialRequirement, ServiceItemPage, ServiceObject
@@ -264,6 +265,7 @@ def _choices():
         ),
         "online_depth": Choices(item.OnlineDepth, {"零星": 0, "不能网办": 0, "网上办理": 4}),
         "tongban_scope": Choices(item.TongbanScope, {"无": "none", "不通办": "none", "本部门": "none"}),
+        "real_name_level": Choices(Level, {"窗口核验": "in_person", "现场核验": "in_person"}),
         "result_type": Choices(item.ResultType, {"证照": "license", "证书": "license", "批文": "approval",
                                                  "批复": "approval", "其他": "other", "无": "none"}),
         "form": Choices(
@@ -539,7 +541,7 @@ ITEM_TEXT_KEYS = {
     "summary", "statutory_days_note", "promised_days_note", "place", "hours", "consultation_phone",
     "complaint_phone", "result_name",
 }
-ITEM_CHOICE_KEYS = {"exercise_level", "power_source", "service_object", "tongban_scope", "result_type"}
+ITEM_CHOICE_KEYS = {"exercise_level", "power_source", "service_object", "tongban_scope", "result_type", "real_name_level"}
 ITEM_EXTRA_KEYS = ITEM_TEXT_KEYS | ITEM_CHOICE_KEYS | {
     "visits_needed", "charges_fee", "process", "faq", "result_license_type",
 }

@@ -68,3 +68,8 @@ def read_code(code, kind: str | None = None) -> Code:
 def registered_applicant(code, kind: str | None = None):
     """The registered enterprise or person with ``code`` (``Invalid`` if malformed), or None."""
     return read_code(code, kind).registered()
+
+
+def person_with_id_number(number):
+    """The registered person with the resident identity ``number`` (checked and normalised), or None."""
+    return Person.objects.filter(id_number=number).first()

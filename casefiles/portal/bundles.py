@@ -24,8 +24,12 @@ from casefiles.materials.models import Material
 from casefiles.portal import wording
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, WithdrawForm
+<<<<<<< HEAD
 from cms.bundles import combine
 from cms.models import BundlePage
+=======
+from casefiles.realname import applying as real_names
+>>>>>>> realname
 
 OUTCOME_LABELS = {
     bundles.GRANTED: gettext_lazy("Granted"),
@@ -113,6 +117,7 @@ def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, gu
         "title": title, "items": items, "closed": closed, "bundle": bundle, "proposal": proposal, "chosen": chosen,
         "form": form, "choices": form.choices, "guide_url": guide_url, "kicker": kicker,
         "materials_count": len(combine(items)),
+        "real_name_shortfall": real_names.before_applying(request.user, bundle if bundle is not None else list(items)),
     }
     return render(request, "casefiles/portal/bundle_apply.html", context, status=status if form.errors else 200)
 

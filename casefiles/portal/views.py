@@ -28,7 +28,11 @@ from casefiles.portal import progress, wording
 from casefiles.portal import slots as slot_lists
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, ProgressForm, WithdrawForm
+<<<<<<< HEAD
 from cms.models import ServiceItemPage
+=======
+from casefiles.realname import applying as real_names
+>>>>>>> realname
 from config import ratelimit
 
 CASES_PER_PAGE = 20
@@ -61,7 +65,8 @@ def apply(request, item_code):
     item = ServiceItemPage.objects.live().filter(item_code=item_code).select_related("department").first()
     if item is None:
         raise Http404(_("No such service item."))
-    context = {"item": item, "guide_url": item.get_url(request)}
+    context = {"item": item, "guide_url": item.get_url(request),
+               "real_name_shortfall": real_names.before_applying(request.user, item)}
     if not applications.may_apply_for(request.user, item):
         return render(request, "casefiles/portal/apply_closed.html", context, status=403)
     form = ApplyForm(request.user, request.POST or None, initial=applications.contact_defaults(request.user))
@@ -130,6 +135,9 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "editing": editing,
         "supplying": supplying,
         "may_submit": "submit" in transitions,
+        # Told before they try, on the draft: a real-name check the item needs (the guard says it again on submitting).
+        "real_name_shortfall": (real_names.refusal(case, request.user)
+                                if "submit" in transitions and case.status == Status.DRAFT and not errors else None),
         "may_withdraw": "withdraw" in transitions,
         "problems": disclosure.correction_problems(case) if case.status == Status.CORRECTION_REQUESTED else [],
         "errors": list(errors),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefiles.workbench import frontdesk, views
+from casefiles.workbench import frontdesk, realname, views
 
 app_name = "casefiles_workbench"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     # 一窗受理: before "<number>/", which would take "frontdesk" for a case number.
     path("frontdesk/", frontdesk.file_application, name="frontdesk"),
+    path("frontdesk/real-name/", realname.verify_in_person, name="verify_in_person"),  # before "frontdesk/<number>/"
     path("frontdesk/<str:number>/", frontdesk.scan_materials, name="frontdesk_scan"),
     path("<str:number>/hand-out/", frontdesk.hand_out, name="hand_out"),
     path("<str:number>/authorisations/<int:pk>/document/", frontdesk.authorisation_document,
