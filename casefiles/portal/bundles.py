@@ -24,12 +24,9 @@ from casefiles.materials.models import Material
 from casefiles.portal import wording
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, WithdrawForm
-<<<<<<< HEAD
+from casefiles.realname import applying as real_names
 from cms.bundles import combine
 from cms.models import BundlePage
-=======
-from casefiles.realname import applying as real_names
->>>>>>> realname
 
 OUTCOME_LABELS = {
     bundles.GRANTED: gettext_lazy("Granted"),

@@ -28,11 +28,8 @@ from casefiles.portal import progress, wording
 from casefiles.portal import slots as slot_lists
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, ProgressForm, WithdrawForm
-<<<<<<< HEAD
-from cms.models import ServiceItemPage
-=======
 from casefiles.realname import applying as real_names
->>>>>>> realname
+from cms.models import ServiceItemPage
 from config import ratelimit
 
 CASES_PER_PAGE = 20
