@@ -41,13 +41,13 @@ class Message(models.Model):
                                   related_name="inbox_messages")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=TITLE_CHARS)
-    body = models.TextField(_("text"), blank=True, help_text="Plain text; shown with its line breaks")
+    body = models.TextField(_("message text"), blank=True, help_text="Plain text; shown with its line breaks")
     link = models.CharField(_("link"), max_length=LINK_CHARS, blank=True, validators=[validate_site_path])
     # What the message is about stays readable when a case goes: what the user was told was told.
     case = models.ForeignKey("casefiles.CaseFile", verbose_name=_("case file"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="messages")
-    created_at = models.DateTimeField(_("sent"))
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
