@@ -105,3 +105,13 @@ def test_the_message_is_written_in_the_sites_language(world, submitted_case):
     with translation.override("en"):
         workflow.perform(submitted_case, "accept", world.clerk)
     assert messages.inbox(world.applicant).first().title.endswith("已受理")
+
+
+def test_each_part_of_a_bundle_posts_its_own_steps(bundle_world):
+    from tests.casefiles.conftest import submit_bundle
+
+    parent = submit_bundle(bundle_world)
+    parts = list(parent.children.order_by("pk"))
+    posted = list(messages.inbox(bundle_world.applicant))
+    assert sorted(m.case_id for m in posted) == [part.pk for part in parts]
+    assert {m.link for m in posted} == {f"/my/cases/{part.number}/" for part in parts}
