@@ -19,9 +19,12 @@ def validate_site_path(value: str) -> None:
     address elsewhere ("//host", "https://…", "/\\host" — which browsers read as another host)."""
     if not value:
         return
-    parts = urlsplit(value)
-    if (not value.startswith("/") or value.startswith("//") or "\\" in value or parts.scheme or parts.netloc
-            or any(ord(c) < 33 or ord(c) == 127 for c in value)):
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[" …: not even an address
+        parts = None
+    if (parts is None or not value.startswith("/") or value.startswith("//") or "\\" in value or parts.scheme
+            or parts.netloc or any(ord(c) < 33 or ord(c) == 127 for c in value)):
         raise ValidationError(_("A message links to a page of this site: a path that starts with a single “/”."),
                               code="not_a_site_path")
 

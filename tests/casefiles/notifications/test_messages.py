@@ -38,7 +38,7 @@ def test_a_message_rolled_back_with_its_step_never_existed(world):
 
 @pytest.mark.parametrize("link", [
     "https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", "my/cases/",
-    "/my cases/", "/my/\ncases/",
+    "/my cases/", "/my/\ncases/", "http://[", "/\x7f",
 ])
 def test_a_link_is_a_path_on_this_site(world, link):
     with pytest.raises(Invalid):
