@@ -17,6 +17,7 @@ from casefiles.journal.models import CaseEvent
 from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, LicenseUse, SigningKey
 from casefiles.materials.models import Material
 from casefiles.notices.models import Notice
+from casefiles.notifications.models import Message
 from casefiles.realname.models import Verification, VerificationEvent
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "LicenseType",
     "LicenseUse",
     "Material",
+    "Message",
     "Notice",
     "Person",
     "SigningKey",

@@ -2,6 +2,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from casefiles.bundles.models import Activity
@@ -10,6 +11,7 @@ from casefiles.directory.models import Department, Enterprise, Person
 from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
 from casefiles.licenses.staff import is_license_staff, may_see_usage
+from casefiles.notifications import messages as message_centre
 from casefiles.workbench import license_urls, urls
 from casefiles.workbench.access import is_case_staff
 
@@ -169,3 +171,20 @@ def register_license_menu_item():
         LicenseUsageMenuItem(_("License reuse (用证率)"), reverse("licenses_admin:usage"), name="license-usage",
                              icon_name="table", order=20),
     ]), name="licenses", icon_name="doc-full", order=60)
+
+
+# --- 我的消息: the message centre (站内消息), every user's own inbox on the portal --------------
+
+class MessagesMenuItem(MenuItem):
+    def render_component(self, request):
+        # The instance is shared by every request: the count goes into this request's component only.
+        unread = message_centre.unread_count(request.user)
+        label = _("My messages (%(count)d unread)") % {"count": unread} if unread else self.label
+        return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname,
+                                     attrs=self.attrs)
+
+
+@hooks.register("register_admin_menu_item")
+def register_messages_menu_item():
+    return MessagesMenuItem(_("My messages"), reverse("casefiles:messages"), name="my-messages", icon_name="mail",
+                            order=45)
