@@ -9,6 +9,7 @@ class CasefilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # late: they import models, not loaded when Django imports this module (AppConfig.ready).
         # Imported for what they register: signal receivers, and the components' hooks on the
         # case workflow (which imports none of them: docs/architecture.md).
         from casefiles import signals  # noqa: F401
@@ -25,6 +26,7 @@ class CasefilesConfig(AppConfig):
         from casefiles.members import enterprises as member_journal  # noqa: F401  (the members journal)
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
         from casefiles.notifications import hooks as notification_hooks  # noqa: F401
+        from casefiles.realname import hooks as realname_hooks  # noqa: F401  (and the real-name journal)
 
         # Each component registers its own kind of search document, in this order (case, material, license).
         case_indexing.register_kinds()

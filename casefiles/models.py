@@ -18,6 +18,8 @@ from casefiles.licenses.models import License, LicenseEvent, LicenseShare, Licen
 from casefiles.materials.models import Material
 from casefiles.members.models import Invitation, JoinRequest, MemberEvent, Membership, Roster
 from casefiles.notices.models import Notice
+from casefiles.notifications.models import Message
+from casefiles.realname.models import Verification, VerificationEvent
 
 __all__ = [
     "Activity",
@@ -46,9 +48,12 @@ __all__ = [
     "Material",
     "MemberEvent",
     "Membership",
+    "Message",
     "Notice",
     "Person",
     "Roster",
     "SigningKey",
     "Status",
+    "Verification",
+    "VerificationEvent",
 ]

@@ -2,10 +2,13 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
+from casefiles.access import permissions
+from casefiles.agents.authorisations import reach_new_child
 from casefiles.cases.models import CaseFile
 from casefiles.deadlines.models import calendar_year_entered
 from casefiles.directory.models import Department
 from casefiles.directory.roles import ensure_department_groups
+from casefiles.handling.workflow import schedule
 
 
 @receiver(post_save, sender=Department, dispatch_uid="department_role_groups")
@@ -17,9 +20,6 @@ def create_department_groups(sender, instance, raw=False, **kwargs):
 @receiver(calendar_year_entered, dispatch_uid="recompute_provisional_case_deadlines")
 def recompute_provisional_deadlines(sender, year, **kwargs):
     """A new year's holiday schedule is in: the deadlines that guessed at it are worked out again."""
-    from casefiles.cases.models import CaseFile
-    from casefiles.handling.workflow import schedule
-
     for case in CaseFile.objects.filter(deadline_provisional=True, accepted_at__isnull=False).select_related("item"):
         schedule(case)
 
@@ -28,8 +28,6 @@ def recompute_provisional_deadlines(sender, year, **kwargs):
 def agents_reach_new_children(sender, instance, created=False, raw=False, **kwargs):
     """帮办代办: an agent authorised on a bundle acts on the children it gets later too."""
     if created and not raw and instance.parent_id:
-        from casefiles.agents.authorisations import reach_new_child
-
         reach_new_child(instance)
 
 
@@ -37,6 +35,4 @@ def agents_reach_new_children(sender, instance, created=False, raw=False, **kwar
 def memberships_changed(sender, instance, action, reverse=False, **kwargs):
     """Joining or leaving a group changes what the user may do on cases: forget what was kept."""
     if action in {"post_add", "post_remove", "post_clear"}:
-        from casefiles.access.permissions import memberships_changed as forget
-
-        forget(None if reverse else instance)
+        permissions.memberships_changed(None if reverse else instance)

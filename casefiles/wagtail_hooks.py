@@ -1,13 +1,19 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from casefiles.bundles.models import Activity
 from casefiles.deadlines.models import CalendarYear
 from casefiles.directory.models import Department, Enterprise, Person
+from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
+from casefiles.licenses.staff import is_license_staff, may_see_usage
+from casefiles.notifications import messages as message_centre
+from casefiles.workbench import license_urls, urls
+from casefiles.workbench.access import is_case_staff
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -109,15 +115,11 @@ def register_calendar():
 
 class CaseFilesMenuItem(MenuItem):
     def is_shown(self, request):
-        from casefiles.workbench.access import is_case_staff
-
         return is_case_staff(request.user)
 
 
 @hooks.register("register_admin_urls")
 def register_workbench_urls():
-    from casefiles.workbench import urls
-
     return [path("cases/", include(urls))]
 
 
@@ -129,8 +131,6 @@ def register_workbench_menu_item():
 
 class FrontDeskMenuItem(MenuItem):
     def is_shown(self, request):
-        from casefiles.frontdesk.window import is_window_clerk
-
         return is_window_clerk(request.user)
 
 
@@ -141,42 +141,57 @@ def register_frontdesk_menu_item():
 
 
 @hooks.register("register_admin_menu_item")
+def register_verify_in_person_menu_item():
+    return FrontDeskMenuItem(_("Verify in person (实名核验)"), reverse("casefiles_workbench:verify_in_person"),
+                             name="verify-in-person", icon_name="user", order=56)
+
+
+@hooks.register("register_admin_menu_item")
 def register_enterprise_claims_menu_item():
     # 认领企业: a window clerk confirms, in person, a claim on an enterprise without administrator (casefiles.members).
     return FrontDeskMenuItem(_("Enterprise claims (认领企业)"), reverse("casefiles_workbench:enterprise_claims"),
-                             name="enterprise-claims", icon_name="group", order=56)
+                             name="enterprise-claims", icon_name="group", order=57)
 
 
 # --- electronic licenses (电子证照): issued licenses and the 用证率 report ----------------------
 
 class IssuedLicensesMenuItem(MenuItem):
     def is_shown(self, request):
-        from casefiles.licenses.staff import is_license_staff
-
         return is_license_staff(request.user)
 
 
 class LicenseUsageMenuItem(MenuItem):
     def is_shown(self, request):
-        from casefiles.licenses.staff import may_see_usage
-
         return may_see_usage(request.user)
 
 
 @hooks.register("register_admin_urls")
 def register_license_urls():
-    from casefiles.workbench import license_urls as admin_urls
-
-    return [path("licenses/", include(admin_urls))]
+    return [path("licenses/", include(license_urls))]
 
 
 @hooks.register("register_admin_menu_item")
 def register_license_menu_item():
-    from wagtail.admin.menu import Menu, SubmenuMenuItem
-
     return SubmenuMenuItem(_("Electronic licenses"), Menu(items=[
         IssuedLicensesMenuItem(_("Issued licenses"), reverse("licenses_admin:list"), name="issued-licenses",
                                icon_name="doc-full", order=10),
         LicenseUsageMenuItem(_("License reuse (用证率)"), reverse("licenses_admin:usage"), name="license-usage",
                              icon_name="table", order=20),
     ]), name="licenses", icon_name="doc-full", order=60)
+
+
+# --- 我的消息: the message centre (站内消息), every user's own inbox on the portal --------------
+
+class MessagesMenuItem(MenuItem):
+    def render_component(self, request):
+        # The instance is shared by every request: the count goes into this request's component only.
+        unread = message_centre.unread_count(request.user)
+        label = _("My messages (%(count)d unread)") % {"count": unread} if unread else self.label
+        return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname,
+                                     attrs=self.attrs)
+
+
+@hooks.register("register_admin_menu_item")
+def register_messages_menu_item():
+    return MessagesMenuItem(_("My messages"), reverse("casefiles:messages"), name="my-messages", icon_name="mail",
+                            order=45)

@@ -38,6 +38,9 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import iri_to_uri
+from wagtail.models import Page
+
+from themes.active import choose
 
 CACHEABLE_PAGE_MODELS = {
     "cms.homepage",
@@ -147,8 +150,6 @@ def _may_use_cache(request) -> bool:
 def _theme(request) -> str:
     theme = getattr(request, "theme", None)
     if theme is None:
-        from themes.active import choose
-
         theme = choose(request)
     return theme
 
@@ -167,8 +168,6 @@ def cache_key(request, version: str | None = None) -> str:
 
 def _served_page(response):
     """The Wagtail page a response shows, if it is one that anonymous visitors may share."""
-    from wagtail.models import Page
-
     page = (getattr(response, "context_data", None) or {}).get("page")
     if not isinstance(page, Page) or page._meta.label_lower not in CACHEABLE_PAGE_MODELS or not page.live:
         return None

@@ -39,8 +39,11 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from casefiles.directory.models import Department
 from casefiles.licenses.models import LicenseType
+from casefiles.realname.models import Level
 from cms.blocks import RICH
 from cms.bundles import material_key
+from cms.models import BundlePage, DepartmentPage, MaterialRequirement, ServiceItemPage, ServiceObject
+from cms.sitetree import ensure_department_page
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 SECTIONS = ("departments", "license_types", "items", "bundles")
@@ -244,8 +247,6 @@ class Choices:
 
 @cache
 def _choices():
-    from cms.models import MaterialRequirement, ServiceItemPage, ServiceObject
-
     item = ServiceItemPage
     return {
         "type": Choices(item.ItemType, {"其他权力": "other", "许可": "licensing", "备案": "filing"}),
@@ -264,6 +265,7 @@ def _choices():
         ),
         "online_depth": Choices(item.OnlineDepth, {"零星": 0, "不能网办": 0, "网上办理": 4}),
         "tongban_scope": Choices(item.TongbanScope, {"无": "none", "不通办": "none", "本部门": "none"}),
+        "real_name_level": Choices(Level, {"窗口核验": "in_person", "现场核验": "in_person"}),
         "result_type": Choices(item.ResultType, {"证照": "license", "证书": "license", "批文": "approval",
                                                  "批复": "approval", "其他": "other", "无": "none"}),
         "form": Choices(
@@ -518,8 +520,6 @@ MATERIAL_KEYS = {"name", "form", "copies", "required", "deferrable", "license_ty
 
 def assign_materials(page, materials: list[MaterialSpec]) -> bool:
     """The page's requirements become ``materials``, in order; a row keeps its id while its name stays."""
-    from cms.models import MaterialRequirement
-
     current = list(page.material_requirements.all())
     if len(current) == len(materials) and all(spec.matches(row) for spec, row in zip(materials, current)):
         return False
@@ -541,7 +541,7 @@ ITEM_TEXT_KEYS = {
     "summary", "statutory_days_note", "promised_days_note", "place", "hours", "consultation_phone",
     "complaint_phone", "result_name",
 }
-ITEM_CHOICE_KEYS = {"exercise_level", "power_source", "service_object", "tongban_scope", "result_type"}
+ITEM_CHOICE_KEYS = {"exercise_level", "power_source", "service_object", "tongban_scope", "result_type", "real_name_level"}
 ITEM_EXTRA_KEYS = ITEM_TEXT_KEYS | ITEM_CHOICE_KEYS | {
     "visits_needed", "charges_fee", "process", "faq", "result_license_type",
 }
@@ -631,9 +631,6 @@ class CatalogImport:
         return department
 
     def _department_page(self, department):
-        from cms.models import DepartmentPage
-        from cms.sitetree import ensure_department_page
-
         page = DepartmentPage.objects.filter(department=department).first()
         return page or ensure_department_page(department)
 
@@ -651,9 +648,6 @@ class CatalogImport:
     # Departments and license types ---------------------------------------------------------
 
     def _import_department(self, record) -> str:
-        from cms.models import DepartmentPage
-        from cms.sitetree import ensure_department_page
-
         code = _code(record)
         values = {
             "name": _text(record, "name", required=True),
@@ -740,8 +734,6 @@ class CatalogImport:
         return specs
 
     def _import_item(self, record) -> str:
-        from cms.models import ServiceItemPage
-
         model = ServiceItemPage
         code = _code(record)
         department = self._department(record, "department")
@@ -806,8 +798,6 @@ class CatalogImport:
     # Bundles ------------------------------------------------------------------------------------
 
     def _import_bundle(self, record) -> str:
-        from cms.models import BundlePage, ServiceItemPage
-
         model = BundlePage
         code = _code(record)
         title = _text(record, "name", required=True)

@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from casefiles.directory.models import Department
 from cms import catalog
+from cms.models import BundlePage, EnterpriseScale, Industry, PolicyPage, ServiceItemPage, TopicPage
 from cms.sitetree import ensure_department_page, ensure_sections, home_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -61,8 +62,6 @@ def load_content(stdout=None) -> dict:
 
 
 def _pages_by_code(codes) -> list:
-    from cms.models import BundlePage, ServiceItemPage
-
     items = {page.item_code: page for page in ServiceItemPage.objects.filter(item_code__in=codes)}
     bundles = {page.bundle_code: page for page in BundlePage.objects.filter(bundle_code__in=codes)}
     found = {**items, **bundles}
@@ -78,8 +77,6 @@ def _date(value):
 
 def load_policies(specs) -> list[str]:
     """惠企政策, found again by their document number; returns each one's status."""
-    from cms.models import EnterpriseScale, Industry, PolicyPage
-
     statuses = []
     for spec in specs:
         department = Department.objects.get(code=spec["department"])
@@ -118,8 +115,6 @@ def load_policies(specs) -> list[str]:
 
 def load_topics(specs) -> list[str]:
     """主题服务: one page per life event under the topic index, listing guides and bundles by code."""
-    from cms.models import TopicPage
-
     index = ensure_sections()["TopicIndexPage"]
     statuses = []
     for spec in specs:

@@ -3,14 +3,20 @@
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from casefiles.directory.models import Department
+from casefiles.directory.roles import ensure_department_groups
+from casefiles.licenses.models import LicenseType
+from cms import caching
+from cms.models import HomePage
+from cms.sitetree import ensure_department_page
 
 
 def site_tree_exists() -> bool:
     """True once migrations have made the home page; False on a database still being built."""
-    from cms.models import HomePage
-
     try:
         # A savepoint, so that a missing table does not spoil the caller's transaction.
         with transaction.atomic():
@@ -24,9 +30,6 @@ def give_department_its_page(sender, instance, raw=False, **kwargs):
     # Fixture loads (raw) restore pages and grants from the fixture itself.
     if raw or not site_tree_exists():
         return
-    from casefiles.directory.roles import ensure_department_groups
-    from cms.sitetree import ensure_department_page
-
     # The role groups come from casefiles' own receiver; asking again is a no-op that does
     # not depend on which receiver Django happens to call first.
     ensure_department_groups(instance)
@@ -39,14 +42,10 @@ def give_department_its_page(sender, instance, raw=False, **kwargs):
 
 
 def _forget_cached_pages(sender, **kwargs):
-    from cms import caching
-
     caching.invalidate()
 
 
 def _forget_cached_pages_for_page(sender, instance, **kwargs):
-    from wagtail.models import Page
-
     if isinstance(instance, Page):
         _forget_cached_pages(sender)
 
@@ -61,8 +60,6 @@ _BOOKKEEPING_FIELDS = {
 
 def _forget_cached_pages_for_live_page_save(sender, instance, update_fields=None, raw=False, **kwargs):
     """A live page written directly (by code, not by publishing) changes what visitors see."""
-    from wagtail.models import Page
-
     if raw or not isinstance(instance, Page) or not instance.live:
         return
     if update_fields is not None and set(update_fields) <= _BOOKKEEPING_FIELDS:
@@ -71,12 +68,6 @@ def _forget_cached_pages_for_live_page_save(sender, instance, update_fields=None
 
 
 def connect_page_cache() -> None:
-    from wagtail.documents import get_document_model
-    from wagtail.models import PageViewRestriction, Site
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    from casefiles.licenses.models import LicenseType
-
     page_published.connect(_forget_cached_pages, dispatch_uid="page_cache_published")
     page_unpublished.connect(_forget_cached_pages, dispatch_uid="page_cache_unpublished")
     post_page_move.connect(_forget_cached_pages, dispatch_uid="page_cache_moved")

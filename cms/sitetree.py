@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from cms import models
+from cms.editing import grant_department_editing
+from cms.models import DepartmentPage, HomePage
+
 
 @dataclass(frozen=True)
 class Section:
@@ -28,8 +32,6 @@ SECTIONS = [
 
 
 def home_page():
-    from cms.models import HomePage
-
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None and isinstance(site.root_page.specific, HomePage):
         return site.root_page.specific
@@ -46,8 +48,6 @@ def home_page():
 @transaction.atomic
 def ensure_sections() -> dict:
     """The index pages under the home page, created when missing; returns them by model name."""
-    from cms import models
-
     home = home_page()
     found = {}
     for section in SECTIONS:
@@ -62,9 +62,6 @@ def ensure_sections() -> dict:
 @transaction.atomic
 def ensure_department_page(department):
     """The department's own page (created, or renamed after its department), with its editing rights."""
-    from cms.editing import grant_department_editing
-    from cms.models import DepartmentPage
-
     page = DepartmentPage.objects.filter(department=department).first()
     if page is None:
         index = ensure_sections()["DepartmentIndexPage"]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from search import documents as registry
+
 
 class SearchConfig(AppConfig):
     name = "search"
@@ -8,7 +10,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from search import documents as registry
+        # late: the receivers import models, not loaded when Django imports this module (AppConfig.ready)
         from search import signals
 
         # The kinds are registered by their domains' apps (cms.indexing; casefiles.access, .materials, .licenses indexing).

@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, transaction
 from django_tasks import task
 
 from search import documents as registry
+from search.backends import database_backend, get_backend
 from search.documents import document_key, split_key
 from search.models import PendingWrite
 
@@ -31,8 +32,6 @@ REPLAY_BATCH = 50
 
 def targets() -> dict:
     """Every index a write must reach, by name."""
-    from search.backends import database_backend, get_backend
-
     found = {"database": database_backend()}
     primary = get_backend()
     if primary.name != "database":

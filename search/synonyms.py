@@ -17,7 +17,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db import DatabaseError
+
 from search import analysis
+from search.models import SynonymRule
 from search.synonym_rules import Rule, RuleError, parse, parse_rule
 
 SEED_FILE = Path(__file__).resolve().parent / "synonyms.txt"
@@ -115,10 +118,6 @@ def current() -> Dictionary:
 
 
 def _database_rules() -> list[Rule]:
-    from django.db import DatabaseError
-
-    from search.models import SynonymRule
-
     try:
         lines = list(SynonymRule.objects.filter(enabled=True).values_list("rule", flat=True))
     except DatabaseError:  # before migrating: the seed still gives the right answers
@@ -137,7 +136,7 @@ def _database_rules() -> list[Rule]:
 def load_seed(model=None) -> int:
     """Add the seed file's rules that the database lacks; administrators' edits stay. Returns the count added."""
     if model is None:
-        from search.models import SynonymRule as model
+        model = SynonymRule
     existing = set(model.objects.values_list("rule", flat=True))
     added = []
     for line in seed_lines():

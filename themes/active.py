@@ -6,9 +6,13 @@ overrides only what it changes.
 """
 
 import contextvars
+import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
+
+from themes.models import ThemeSettings
 
 THEMES_DIR = Path(__file__).resolve().parent
 COOKIE_NAME = "yiwang_theme"
@@ -54,30 +58,20 @@ VERSION_KEY = "yiwang:site-theme-version"
 
 
 def site_theme_key(request) -> str:
-    from django.core.cache import cache
-
     return f"yiwang:site-theme:{cache.get(VERSION_KEY, 0)}:{request.get_host()}"
 
 
 def forget_site_themes() -> None:
     """After a Site or its theme setting changes: this process (and any sharing its cache)
     forgets at once, others within SITE_THEME_SECONDS."""
-    import time
-
-    from django.core.cache import cache
-
     cache.set(VERSION_KEY, time.monotonic_ns(), None)
 
 
 def site_theme(request) -> str:
     """The theme of the Wagtail Site serving ``request``; cached, since every request asks."""
-    from django.core.cache import cache
-
     key = site_theme_key(request)
     theme = cache.get(key)
     if theme is None:
-        from themes.models import ThemeSettings
-
         try:
             theme = ThemeSettings.for_request(request).theme or default_theme()
         except Exception:  # no Site matches this host yet (fresh database): fall back, uncached

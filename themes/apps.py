@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,8 @@ class ThemesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        # late: Site and ThemeSettings (and themes.active, which reads the latter) are models, not
+        # loaded when Django imports this module (AppConfig.ready)
         from wagtail.models import Site
 
         from themes import active

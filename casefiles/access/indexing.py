@@ -34,6 +34,7 @@ model-wide view permission to a new group is not followed: ``manage.py search_in
 
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -78,8 +79,6 @@ def model_wide_viewers() -> list[str]:
     permission = Permission.objects.filter(content_type__app_label="casefiles", codename=VIEW).first()
     if permission is None:
         return []
-    from django.contrib.auth import get_user_model
-
     groups = Group.objects.filter(permissions=permission).values_list("pk", flat=True)
     users = get_user_model().objects.filter(user_permissions=permission, is_active=True)  # superusers: oversight
     return ([trimming.group_principal(pk) for pk in groups]

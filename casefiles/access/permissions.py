@@ -26,7 +26,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from casefiles.access.models import Authorisation
-from casefiles.cases import states
+from casefiles.cases import states, tallies
 from casefiles.cases.models import (
     CaseFile,
     CaseFileGroupObjectPermission,
@@ -35,7 +35,7 @@ from casefiles.cases.models import (
     Status,
 )
 from casefiles.directory import roles
-from casefiles.directory.models import Department
+from casefiles.directory.models import Department, DepartmentRole, Enterprise, Person
 
 DEPARTMENT_ROLE_PERMISSIONS = {
     "clerk": ["view_casefile", "accept_casefile"],
@@ -371,8 +371,6 @@ class CaseListing(QuerySet):
         if self._result_cache is not None or not self._splittable():
             return super().count()
         if self._tally is not None:
-            from casefiles.cases import tallies
-
             # The granted ids were read in these states and outside these departments
             # (``_staff_scope``): each is one case more.
             departments, statuses = self._tally
@@ -450,8 +448,6 @@ def sees_everything(user) -> bool:
 def department_ids(user, roles_=("clerk", "reviewer", "decider")) -> list[int]:
     """The departments in which ``user`` holds one of ``roles_`` (kept on the user object,
     like the group ids, for the rest of the request)."""
-    from casefiles.directory.models import DepartmentRole
-
     cache = getattr(user, "_yiwang_department_ids_by_roles", None)
     if cache is None:
         cache = user._yiwang_department_ids_by_roles = {}
@@ -481,8 +477,6 @@ def _staff_scope(user, statuses=states.FILED):
 
 def _applicant_scope(user):
     """(condition, granted ids) of the cases ``user`` applied for or acts in as agent."""
-    from casefiles.directory.models import Enterprise, Person
-
     enterprises = list(Enterprise.objects.filter(members_group__user=user).values_list("pk", flat=True))
     persons = list(Person.objects.filter(user=user).values_list("pk", flat=True))
     own = None

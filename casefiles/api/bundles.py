@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from casefiles.access import disclosure
+from casefiles.access import disclosure, permissions
 from casefiles.api import serializers as s
 from casefiles.api.views import (
     ERRORS,
@@ -28,6 +28,7 @@ from casefiles.bundles import activities
 from casefiles.bundles import applications as bundles
 from casefiles.cases.models import CaseFile, Channel, Status
 from casefiles.materials import uploads as materials
+from cms.models import BundlePage, ServiceItemPage
 
 # --- shapes ----------------------------------------------------------------------------------
 
@@ -153,8 +154,6 @@ class BundleSerializer(serializers.Serializer):
 
     @extend_schema_field(SlotSerializer(many=True))
     def get_materials(self, parent):
-        from casefiles.access import permissions
-
         if not permissions.can(self.context["request"].user, "apply_casefile", parent):
             return []  # the departments read their own part's materials
         return SlotSerializer(bundles.slots(parent), many=True).data
@@ -225,8 +224,6 @@ class BundleListView(CaseFileAPIView):
             OpenApiExample("一照通行", request_only=True, value={"activities": ["catering", "hotel"], "contact_phone": "13800000000"})],
     )
     def post(self, request):
-        from cms.models import BundlePage, ServiceItemPage
-
         serializer = BundleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

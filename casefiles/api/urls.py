@@ -1,9 +1,9 @@
-"""/api/v1/: case files, materials, notices, agents, the hand-out at the window, your enterprises, progress, tokens, and the API's own schema and docs."""
+"""/api/v1/: case files, materials, notices, agents, the hand-out at the window, your enterprises, progress, messages, tokens, and the API's own schema and docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import agents, bundles, enterprises, views
+from casefiles.api import agents, bundles, enterprises, messages, views
 
 app_name = "casefiles_api"
 
@@ -35,6 +35,11 @@ urlpatterns = [
     path("activities/proposal/", bundles.ProposalView.as_view(), name="activity-proposal"),
     path("enterprises/mine/", enterprises.MyEnterprisesView.as_view(), name="enterprises-mine"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
+    # 站内消息: the caller's own inbox
+    path("messages/", messages.MessageListView.as_view(), name="message-list"),
+    path("messages/unread-count/", messages.UnreadCountView.as_view(), name="message-unread-count"),
+    path("messages/read-all/", messages.MarkAllReadView.as_view(), name="message-read-all"),
+    path("messages/<int:message_id>/read/", messages.MarkReadView.as_view(), name="message-read"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
     # is served from drf-spectacular-sidecar's static files, not a CDN, and its start-up script

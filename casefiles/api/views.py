@@ -35,6 +35,7 @@ from casefiles.materials import downloads, uploads
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
 from casefiles.portal.progress import look_up
+from cms.models import ServiceItemPage
 from config import signin
 
 CASE_RELATIONS = ("department", "item", "parent")
@@ -175,8 +176,6 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
         ],
     )
     def post(self, request):
-        from cms.models import ServiceItemPage
-
         serializer = s.CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

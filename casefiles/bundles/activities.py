@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from casefiles.bundles.models import Activity
+from cms.models import ServiceItemPage
 
 
 @dataclass
@@ -26,8 +27,6 @@ class Proposal:
 
 
 def business_registration_item():
-    from cms.models import ServiceItemPage
-
     code = getattr(settings, "YIWANG_BUSINESS_REGISTRATION_ITEM", "")
     return ServiceItemPage.objects.filter(item_code=code).first() if code else None
 
@@ -70,8 +69,6 @@ SEED = (
 @transaction.atomic
 def seed() -> int:
     """The demo activities, added where missing (an administrator's edits are left alone)."""
-    from cms.models import ServiceItemPage
-
     added = 0
     for order, (code, name, description, keywords, titles) in enumerate(SEED):
         items = [item for title in titles for item in ServiceItemPage.objects.filter(title__startswith=title)[:1]]

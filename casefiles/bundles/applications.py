@@ -6,9 +6,10 @@ workflow, deadlines, notices and license, worked by that department alone. The c
 at once (并联审批); a denied or refused child does not stop the others.
 
 The parent is never worked by a department: ``workflow.perform`` refuses every step on it.
-Its status is **derived** from its children, recomputed by ``follow`` after every child
-transition (inside the child's transaction, the parent's row locked first, so two departments
-acting at the same moment cannot both read a stale picture):
+Its status is **derived** from its children by a declared table (``FOLLOWS``), which ``follow``
+reads after every child transition and takes as a step of ``FOLLOWING`` — a step of
+``casefiles.cases.transitions``, journaled — inside the child's transaction, the parent's row
+locked first, so two departments acting at the same moment cannot both read a stale picture:
 
 - draft while every child is a draft;
 - withdrawn once the applicant withdrew the bundle (it stays so);
@@ -18,6 +19,9 @@ acting at the same moment cannot both read a stale picture):
   must act) before submitted, accepted, under review — a child's step waiting inside its
   department counting as the stage before it (``disclosure.outsider_status``); when every open
   child is decided, approved if any child was granted, else denied.
+
+The applicant's submission and withdrawal of the whole bundle are steps of ``BUNDLE``, taken the
+same way (one winner of two at once, the loser told).
 
 The parent carries the applicant and the contact, the bundle's title and code, its lead
 item and lead department (牵头部门: for a bundle page, the page's department; otherwise the first
@@ -42,20 +46,21 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from casefiles.access import disclosure, permissions
-from casefiles.cases import states
-from casefiles.handling import applications
+from casefiles.cases import states, transitions
 from casefiles.cases.models import CaseFile, CaseGrant, Channel, Status
 from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted
+from casefiles.handling import applications, workflow
 from casefiles.journal import records
 from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
+from cms import bundles as cms_bundles
+from cms.bundles import material_key
+from cms.models import MaterialRequirement
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +85,6 @@ def start(user, applicant, *, bundle=None, items=None, title="", activities=(), 
           contact_name="", contact_phone="", contact_email="", form_data=None) -> CaseFile:
     """A draft bundle for ``bundle`` (a BundlePage) or for ``items`` (一照通行): the parent and a
     draft child per item. Refused, nothing is written."""
-    from cms import bundles as cms_bundles
-
     if bundle is not None:
         if not bundle.live:
             raise Conflict(_("This bundle is not open for applications."))
@@ -162,14 +165,10 @@ class SharedSlot:
 
 
 def combined(parent):
-    from cms import bundles as cms_bundles
-
     return cms_bundles.combine([child.item for child in children(parent)])
 
 
 def slots(parent) -> list[SharedSlot]:
-    from cms.bundles import material_key
-
     current = list(Material.objects.filter(case__parent=parent, is_current=True).order_by("-uploaded_at", "-pk"))
     by_key: dict[str, list[Material]] = {}
     for material in current:
@@ -194,9 +193,6 @@ def slots(parent) -> list[SharedSlot]:
 def _targets(parent, key=None):
     """The draft children that ask for material ``key`` (or, without a key, for each key), each
     with its item's requirement: {key: [(child, requirement), …]}. Three queries in all."""
-    from cms.bundles import material_key
-    from cms.models import MaterialRequirement
-
     drafts = [c for c in CaseFile.objects.filter(parent=parent).order_by("pk") if c.status in states.WITH_THE_APPLICANT]
     by_item: dict[int, list] = {}
     for requirement in MaterialRequirement.objects.filter(page_id__in={c.item_id for c in drafts}).order_by("sort_order", "pk"):
@@ -314,8 +310,6 @@ def remove_shared(parent, material, user) -> int:
         _locked_draft(parent)
         rows = Material.objects.filter(case__parent=parent, is_current=True).select_related("case")
         if material.deferred:
-            from cms.bundles import material_key
-
             key = material_key(material.requirement_name)
             rows = [m for m in rows.filter(deferred=True) if material_key(m.requirement_name) == key]
         else:
@@ -351,16 +345,103 @@ def extract_shared_text(material_pks: list[int]) -> int:
 
 
 # --- submitting, following, withdrawing ---------------------------------------------------
+#
+# The parent moves by two tables of casefiles.cases.transitions, each step a conditional UPDATE
+# on the status (and version) it was read in, journaled in the parent's journal: the applicant's
+# steps on the whole bundle (``BUNDLE``), and the parent following its parts (``FOLLOWING``).
 
-def _claim(parent, expected_version, *, from_states):
-    """Bump the parent's version if nobody changed it since ``expected_version``: one winner."""
-    version = parent.version if expected_version is None else int(expected_version)
-    if parent.status not in from_states:
-        raise NotAllowedNow(_("This step is not possible while the case is “%(status)s”.") % {"status": parent.get_status_display()})
-    won = CaseFile.objects.filter(pk=parent.pk, version=version, status=parent.status).update(version=F("version") + 1)
-    if not won:
-        raise Conflict(_("Someone else changed this case a moment ago. Reload it to see its current state."))
-    parent.version = version + 1
+def _holds_permission(user, parent, step) -> bool:
+    return permissions.can(user, step.may, parent)
+
+
+def _on_submit(taking):
+    parent = taking.record
+    parent.submitted_at = taking.now
+    CaseFile.objects.filter(pk=parent.pk).update(submitted_at=parent.submitted_at)
+    _grant_lead(parent)
+
+
+def _on_withdraw(taking):
+    parent = taking.record
+    parent.concluded_at = taking.now
+    CaseFile.objects.filter(pk=parent.pk).update(concluded_at=parent.concluded_at)
+
+
+def _journal_step(taking):
+    return records.record(taking.record, taking.step.name, taking.user, from_state=taking.from_status,
+                          to_state=taking.step.target, comment=taking.params.get("comment", ""))
+
+
+BUNDLE = transitions.Table(CaseFile, {step.name: step for step in (
+    transitions.Step("submit", _("Submit"), (Status.DRAFT,), Status.SUBMITTED, "apply_casefile", effect=_on_submit),
+    transitions.Step("withdraw", _("Withdraw"), states.CLOCK_RUNNING, Status.WITHDRAWN, "apply_casefile",
+                     effect=_on_withdraw),
+)}, _journal_step, may=_holds_permission, versioned=True)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A combination of the parts' statuses; each condition given must hold: every part is in one
+    of ``every``; an open part is in one of ``some_open`` as the applicant is told of it (a step
+    waiting inside its department counts as the stage before it: ``disclosure.outsider_status``);
+    with ``some_granted``, a part was granted."""
+
+    every: tuple[str, ...] = ()
+    some_open: tuple[str, ...] = ()
+    some_granted: bool = False
+
+    def hold(self, statuses, granted) -> bool:
+        told = {disclosure.outsider_status(s) for s in statuses if s not in states.CLOSED}
+        return ((not self.every or all(s in self.every for s in statuses))
+                and (not self.some_open or bool(told & set(self.some_open)))
+                and (granted or not self.some_granted))
+
+
+# The parent's status from its parts': the first line that holds, read from the top. The parent
+# is the applicant's overview, so it never shows a step waiting inside a department.
+FOLLOWS = (
+    (Parts(every=(Status.DRAFT,)), Status.DRAFT),  # every part a draft (or none yet)
+    (Parts(every=(Status.WITHDRAWN,)), Status.WITHDRAWN),  # every part withdrawn
+    (Parts(every=states.CLOSED), Status.CONCLUDED),  # every part closed: concluded, not accepted, withdrawn
+    (Parts(some_open=(Status.CORRECTION_REQUESTED,)), Status.CORRECTION_REQUESTED),  # the applicant must act
+    (Parts(some_open=(Status.SUBMITTED,)), Status.SUBMITTED),  # … else the slowest open part
+    (Parts(some_open=(Status.ACCEPTED,)), Status.ACCEPTED),
+    (Parts(some_open=(Status.UNDER_REVIEW, Status.DRAFT)), Status.UNDER_REVIEW),
+    (Parts(some_granted=True), Status.APPROVED),  # every open part decided, one of them granted
+    (Parts(), Status.DENIED),  # every open part decided, none granted
+)
+
+
+def _on_conclude(taking):
+    parent = taking.record
+    if parent.concluded_at is None:
+        parent.concluded_at = taking.now
+        CaseFile.objects.filter(pk=parent.pk).update(concluded_at=parent.concluded_at)
+
+
+def _journal_following(taking):
+    # Every following is one "follow_part" event (the applicant reads "Overall status: …"),
+    # under the name of whoever moved the part.
+    return records.record(taking.record, "follow_part", taking.params["actor"], from_state=taking.from_status,
+                          to_state=taking.step.target, data=taking.data)
+
+
+def _following(status) -> str:
+    return f"follow_{status}"
+
+
+def _step_to(status) -> transitions.Step:
+    # From any status but its own and withdrawn: once the applicant withdrew the bundle it stays
+    # so, whatever its parts do. No one may take it but the system (``follow``).
+    return transitions.Step(_following(status), Status(status).label,
+                            tuple(s for s in Status if s not in (status, Status.WITHDRAWN)), status,
+                            effect=_on_conclude if status == Status.CONCLUDED else None)
+
+
+# One step to each status FOLLOWS gives: the parent follows the step of a part in that step's
+# transaction.
+FOLLOWING = transitions.Table(CaseFile, {_following(status): _step_to(status) for _parts, status in FOLLOWS},
+                              _journal_following, versioned=True)
 
 
 def submit(parent, user, *, expected_version=None):
@@ -368,21 +449,14 @@ def submit(parent, user, *, expected_version=None):
     missing material is named with its item."""
     _check(user, parent, "apply_casefile")
     with transaction.atomic():
-        _claim(parent, expected_version, from_states=(Status.DRAFT,))
         # The parent first, so that following its parts it is already submitted.
-        event = records.record(parent, "submit", user, from_state=Status.DRAFT, to_state=Status.SUBMITTED)
-        CaseFile.objects.filter(pk=parent.pk).update(status=Status.SUBMITTED, submitted_at=event.created_at,
-                                                     version=F("version") + 1)
-        parent.status, parent.version = Status.SUBMITTED, parent.version + 1
-        _grant_lead(parent)
+        transitions.take(BUNDLE, parent, "submit", user, version=expected_version)
         problems = []
         for child in children(parent):
             if child.status != Status.DRAFT:
                 continue
             try:
                 with transaction.atomic():
-                    from casefiles.handling import workflow
-
                     workflow.perform(child, "submit", user)
             except GuardFailed as error:
                 problems += [f"{child.item_title}: {message}" for message in error.messages]
@@ -394,8 +468,6 @@ def submit(parent, user, *, expected_version=None):
 
 def withdraw(parent, user, *, expected_version=None, reason=""):
     """Withdraw the bundle: every part still open is withdrawn; parts already decided stand."""
-    from casefiles.handling import workflow
-
     _check(user, parent, "apply_casefile")
     with transaction.atomic():
         # The parts' rows before the parent's, in the order a department's step takes them (its
@@ -403,13 +475,8 @@ def withdraw(parent, user, *, expected_version=None, reason=""):
         parts_now = list(CaseFile.objects.select_for_update().filter(parent=parent).order_by("pk"))
         if not may_withdraw(parent):
             raise NotAllowedNow(_("This application cannot be withdrawn now (%(status)s).") % {"status": parent.get_status_display()})
-        _claim(parent, expected_version, from_states=states.CLOCK_RUNNING)
-        from_state = parent.status
         # The parent first: following its parts' withdrawals, it stays withdrawn.
-        CaseFile.objects.filter(pk=parent.pk).update(status=Status.WITHDRAWN, version=F("version") + 1,
-                                                     concluded_at=timezone.now())
-        parent.status, parent.version = Status.WITHDRAWN, parent.version + 1
-        records.record(parent, "withdraw", user, from_state=from_state, to_state=Status.WITHDRAWN, comment=reason)
+        transitions.take(BUNDLE, parent, "withdraw", user, version=expected_version, params={"comment": reason})
         for child in parts_now:
             if child.status in states.CLOCK_RUNNING:
                 workflow.perform(child, "withdraw", user, comment=reason)
@@ -422,24 +489,12 @@ def may_withdraw(parent) -> bool:
 
 
 def derived_status(parent_status, statuses, granted=False) -> str:
-    """The parent's status from its children's (see the module's docstring); ``granted``: whether
-    any part was granted, which decides between approved and denied once all are decided."""
-    if parent_status == Status.WITHDRAWN:
-        return Status.WITHDRAWN
+    """The parent's status from its children's (``FOLLOWS``), where a step of ``FOLLOWING``
+    leads there from ``parent_status``; ``granted``: whether any part was granted, which decides
+    between approved and denied once all are decided."""
     statuses = list(statuses)
-    if not statuses or all(s == Status.DRAFT for s in statuses):
-        return Status.DRAFT
-    if all(s in states.CLOSED for s in statuses):
-        return Status.WITHDRAWN if all(s == Status.WITHDRAWN for s in statuses) else Status.CONCLUDED
-    # The parent is the applicant's overview: a part's step waiting inside its department
-    # counts as the stage before it (casefiles.access.disclosure), so the parent never shows one.
-    running = {disclosure.outsider_status(s) for s in statuses if s not in states.CLOSED}
-    for stage in (Status.CORRECTION_REQUESTED, Status.SUBMITTED, Status.ACCEPTED):
-        if stage in running:
-            return stage
-    if running & {Status.UNDER_REVIEW, Status.DRAFT}:
-        return Status.UNDER_REVIEW
-    return Status.APPROVED if granted else Status.DENIED
+    target = next(status for parts, status in FOLLOWS if parts.hold(statuses, granted))
+    return target if parent_status in FOLLOWING.steps[_following(target)].sources else parent_status
 
 
 def follow(child, user=None, event=None) -> None:
@@ -453,19 +508,17 @@ def follow(child, user=None, event=None) -> None:
     decided = all(s in states.FINISHED for s in statuses)
     target = derived_status(parent.status, statuses, granted=decided and _granted_children(parent))
     dues = [r["promised_due"] for r in rows if r["promised_due"] is not None]
-    changes = {}
-    if (max(dues) if dues else None) != parent.promised_due:
-        changes["promised_due"] = max(dues) if dues else None
-    if target == Status.CONCLUDED and parent.concluded_at is None:
-        changes["concluded_at"] = timezone.now()
-    if target != parent.status:
-        changes.update(status=target, version=F("version") + 1)
-    if changes:
-        CaseFile.objects.filter(pk=parent.pk).update(**changes)
-    if target != parent.status:
-        records.record(parent, "follow_part", user, from_state=parent.status, to_state=target,
-                       data={"part": child.number, "item": child.item_title, "part_status": child.status,
-                             "action": getattr(event, "action", "")})
+    changes = {"promised_due": max(dues) if dues else None}
+    if changes["promised_due"] == parent.promised_due:
+        changes = {}
+    if target == parent.status:
+        if changes:  # the latest of the parts' promised dates, the status as it was
+            CaseFile.objects.filter(pk=parent.pk).update(**changes)
+        return
+    transitions.take(FOLLOWING, parent, _following(target), changes=changes, params={"actor": user}, data={
+        "part": child.number, "item": child.item_title, "part_status": child.status,
+        "action": getattr(event, "action", ""),
+    })
 
 
 def _grant_lead(parent):

@@ -13,14 +13,13 @@ from django.utils import timezone
 from casefiles.agents import authorisations
 from casefiles.access.models import Authorisation
 from casefiles.cases.models import CaseFile
+from casefiles.demo.cases import _Scans
+from casefiles.demo.directory import DEMO_PASSWORD, _user
 
 HELPER = "helper"
 
 
 def load_agents(stdout=None) -> Authorisation | None:
-    from casefiles.demo.cases import _Scans
-    from casefiles.demo.directory import DEMO_PASSWORD, _user
-
     helper = _user(HELPER, make_password(DEMO_PASSWORD), first_name="政务服务中心帮办员")
     case = CaseFile.objects.filter(form_data__demo="sthjj-discharge-draft").select_related("enterprise").first()
     if case is None or case.enterprise is None:

@@ -18,6 +18,8 @@ from casefiles.bundles import applications as bundles
 from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile
 from casefiles.demo.cases import HAIWAN, JINWAN, _clock, _moment, _Teller
+from cms.bundles import material_key
+from cms.models import BundlePage
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,6 @@ STORIES = (
 
 def load_bundles(stdout=None) -> dict:
     """Seed the 一照通行 activities and tell every demo bundle not told yet."""
-    from cms.models import BundlePage
-
     activities.seed()
     teller = _Teller(stdout)
     told = set(CaseFile.objects.filter(is_bundle=True, form_data__has_key="demo_bundle")
@@ -85,8 +85,6 @@ def load_bundles(stdout=None) -> dict:
 
 
 def _tell(teller, story, bundle, applicant, user):
-    from cms.bundles import material_key
-
     moment = _moment(teller.calendar, teller.anchor, _At(*story.filed))
     with _clock(moment):
         parent = bundles.start(user, applicant, bundle=bundle, contact_phone=getattr(applicant, "phone", "") or "0756-8888123")

@@ -24,13 +24,16 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
+from casefiles.demo.licenses import give_departments_codes
 from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause
 from casefiles.deadlines import working_days as deadlines
 from casefiles.directory.models import Enterprise, Person
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
+from cms.models import ServiceItemPage
 
 
 @dataclass(frozen=True)
@@ -234,8 +237,6 @@ class _Scans:
         self._fonts = {}
 
     def font(self, size):
-        from PIL import ImageFont
-
         if size not in self._fonts:
             self._fonts[size] = ImageFont.truetype(settings.YIWANG_CJK_FONT, size)
         return self._fonts[size]
@@ -249,8 +250,6 @@ class _Scans:
         return SimpleUploadedFile(f"{name}{extension}", content, content_type=content_type)
 
     def _render(self, name, applicant, code, day, certificate):
-        from PIL import Image, ImageDraw
-
         image = Image.new("RGB", (self.WIDTH, self.HEIGHT), (252, 251, 247))
         draw = ImageDraw.Draw(image)
         draw.rectangle((24, 24, self.WIDTH - 24, self.HEIGHT - 24), outline=(60, 60, 60), width=2)
@@ -286,8 +285,6 @@ class _Teller:
             self.stdout.write(message)
 
     def item(self, title):
-        from cms.models import ServiceItemPage
-
         return ServiceItemPage.objects.live().filter(title__startswith=title).order_by("pk").first()
 
     def applicant(self, story):
@@ -379,8 +376,6 @@ class _Teller:
 
 def load_cases(stdout=None) -> dict:
     """Tell every demo story not told yet; returns counts of told, present and skipped stories."""
-    from casefiles.demo.licenses import give_departments_codes
-
     give_departments_codes()  # approvals issue licenses, which their department signs with its USCC
     teller = _Teller(stdout)
     told = set(CaseFile.objects.filter(form_data__has_key="demo").values_list("form_data__demo", flat=True))

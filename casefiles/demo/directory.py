@@ -10,6 +10,7 @@ from django.db import transaction
 from casefiles.directory import roles
 from casefiles.directory.identifiers import resident_id_check_character, uscc_check_character
 from casefiles.directory.models import Department, Enterprise, Person
+from cms.editing import central_reviewer_group  # the guide review group belongs to publishing
 
 DEMO_PASSWORD = "yiwang-demo-2026"
 ZHUHAI = "440400"
@@ -119,8 +120,6 @@ def load_people(departments: dict[str, Department]) -> dict[str, object]:
         user = _user(role.replace("_clerk", ""), password_hash, is_staff=True, first_name=title)
         user.groups.add(roles.global_group(role))
         users[role] = user
-    from cms.editing import central_reviewer_group  # the guide review group belongs to publishing
-
     users["central_reviewer"] = _user("central-reviewer", password_hash, is_staff=True, first_name="市政数局指南审核员")
     users["central_reviewer"].groups.add(central_reviewer_group())
     role_titles = {"clerk": "受理员", "reviewer": "审查员", "decider": "决定人", "editor": "编辑"}

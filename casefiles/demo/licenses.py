@@ -18,6 +18,7 @@ from casefiles.directory.identifiers import uscc_validator
 from casefiles.directory.models import Department, Enterprise
 from casefiles.licenses import lifecycle
 from casefiles.licenses.models import License, LicenseType
+from cms.models import ServiceItemPage
 
 Template = LicenseType.Template
 
@@ -110,8 +111,6 @@ def _say(stdout, text):
 def agency_uscc(department: Department) -> str:
     """The department's code: the start of its guides' item codes (实施编码) when they carry
     a valid one, else a demo code of a 机关 (11) in its region."""
-    from cms.models import ServiceItemPage
-
     for code in ServiceItemPage.objects.filter(department=department).values_list("item_code", flat=True):
         try:
             uscc_validator(code[:18])

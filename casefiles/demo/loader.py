@@ -1,5 +1,5 @@
-"""The Zhuhai demo, loaded in order: the directory and an enterprise's members, the published
-content, licenses, cases, an agent and bundles.
+"""The Zhuhai demo, loaded in order: the directory, the persons' real-name levels and an
+enterprise's members, the published content, licenses, cases, an agent and bundles.
 
 ``load_demo`` is idempotent: running it again updates the same records and creates nothing
 twice. Passwords are for development only and documented in docs/demo.md.
@@ -10,6 +10,7 @@ from casefiles.demo.bundles import load_bundles
 from casefiles.demo.cases import load_cases
 from casefiles.demo.directory import DEMO_PASSWORD, load_departments, load_people
 from casefiles.demo.licenses import load_licenses
+from casefiles.demo.realname import load_levels
 from casefiles.demo.members import load_members
 from casefiles.directory import roles
 from casefiles.directory.models import Enterprise, Person
@@ -20,6 +21,7 @@ def load_demo(stdout=None) -> None:
     roles.ensure_global_groups()
     departments = load_departments()
     users = load_people(departments)
+    load_levels(users)  # before the cases: the persons apply with the levels they have
     load_members()  # an enterprise's administrator and handler, mobiles to invite by
     load_content(stdout=stdout)  # guides, bundles, policies and topics belong to publishing
     load_licenses(stdout=stdout)  # after the catalog (its license types), before cases approve more

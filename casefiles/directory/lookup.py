@@ -70,6 +70,11 @@ def registered_applicant(code, kind: str | None = None):
     return read_code(code, kind).registered()
 
 
+def person_with_id_number(number):
+    """The registered person with the resident identity ``number`` (checked and normalised), or None."""
+    return Person.objects.filter(id_number=number).first()
+
+
 def person_with_mobile(number):
     """The person whose mobile phone is ``number``, or None."""
     return Person.objects.filter(phone=number).first()

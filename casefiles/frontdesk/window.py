@@ -5,7 +5,8 @@ hands out every department's results at one window.
   resident identity number, on channel ``window``, for any department's item — even one not
   open online. The clerk alone is granted the new draft (reason ``agent``,
   casefiles.handling.applications.start), never the applicant's other cases; ``scan`` stores the
-  scanned materials (checked like every upload) and ``submit`` sends it to the department.
+  scanned materials (checked like every upload) and ``submit`` sends it to the department, with
+  the identity document the clerk checked (线下核验: casefiles.realname.window).
   ``file_bundle`` / ``scan_shared`` do the same for a bundle (一件事): one filing, each shared
   material scanned once, every part submitted to its department at once.
 - ``hand_out``: the results of a case and all its children — decision notices and license
@@ -32,6 +33,7 @@ from casefiles.journal import records
 from casefiles.licenses.models import License
 from casefiles.materials import uploads as materials
 from casefiles.notices.models import Notice
+from casefiles.realname import window as realname
 
 HAND_OUT = "hand_out_results"
 RESULT_NOTICES = {Notice.Kind.APPROVAL, Notice.Kind.DENIAL, Notice.Kind.NON_ACCEPTANCE}
@@ -105,12 +107,16 @@ def scan_shared(parent, clerk, uploads_by_key) -> Scanned:
     return result
 
 
-def submit(case, clerk, *, expected_version=None):
+def submit(case, clerk, *, expected_version=None, identity_document=""):
     """Send the filed application to its department (the workflow's ordinary submission); a
-    bundle's parts each to theirs, all or none."""
-    if case.is_bundle:
+    bundle's parts each to theirs, all or none. ``identity_document``: the one the clerk checked
+    of whoever applies (线下核验, casefiles.realname.window), recorded with the submission."""
+    with transaction.atomic():
+        if identity_document:
+            realname.record_check(case, clerk, identity_document)
+        if case.is_bundle:
             return bundle_applications.submit(case, clerk, expected_version=expected_version)
-    return workflow.perform(case, "submit", clerk, expected_version=expected_version)
+        return workflow.perform(case, "submit", clerk, expected_version=expected_version)
 
 
 # --- 统一出件: handing out the results at one window -------------------------------------------

@@ -74,6 +74,7 @@ ACTIONS = {
                applicant=_("Authorisation of agent %(agent)s expired.")),
         Action("hand_out_results", staff=_("Results handed out at the window (统一出件)"),
                applicant=_("Results handed out at the window to %(name)s.")),
+        Action("check_identity", staff=_("Identity document checked at the window (线下核验)")),  # casefiles.realname.window
         Action("follow_part", applicant=_("Overall status: %(status)s.")),  # a bundle's parent, after one of its parts moved on
         Action("use_license"),
         Action("rekey", staff=_("Journal sealed with a new key")),

@@ -33,21 +33,22 @@ tick accepts it whatever waits. Journals written before 否决权上移 hold ``n
 (one clerk refused): they are read as the confirmation they stood for.
 
 Conditions (guards) are named functions listed beside each transition; every other module
-asks this table (``available``, ``perform``) instead of repeating it. ``perform`` applies a
-transition atomically: a conditional UPDATE on (status, version) lets exactly one of two
-concurrent clerks win; the loser gets ``Conflict`` and nothing of theirs is written.
+asks this table (``available``, ``perform``) instead of repeating it. The table is a table of
+``casefiles.cases.transitions`` (``WORKFLOW``), and ``perform`` takes its steps the way that
+module takes every step: a conditional UPDATE on (status, version) lets exactly one of two
+concurrent clerks win; the loser gets ``Conflict`` and nothing of theirs is written; the
+guards, the effects, the notice and the journal event are written in that same transaction.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import disclosure, permissions
-from casefiles.cases import states
+from casefiles.cases import states, transitions
 from casefiles.cases.models import CaseFile, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory import roles
@@ -65,31 +66,39 @@ MAX_PROBLEMS = 100
 
 
 @dataclass
-class Context:
-    case: CaseFile
-    user: object
-    params: dict
-    now: object
-    transition: "Transition"
-    from_state: str = ""
+class Context(transitions.Taking):
+    """What a step's guards, effects and hooks are given: the case, the step, who takes it (None:
+    the system), from which state, when, the parameters given, and ``data`` for the journal."""
+
     on_behalf_of: object = None
     comment: str = ""
-    data: dict = field(default_factory=dict)  # recorded in the journal event
+
+    @property
+    def case(self) -> CaseFile:
+        return self.record
+
+    @property
+    def transition(self) -> "Transition":
+        return self.step
+
+    @property
+    def from_state(self) -> str:
+        return self.from_status
 
 
 @dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    permission: str | None  # None: only the system takes it (by operation of law)
-    guards: tuple[Callable[[Context], str | None], ...] = ()
-    effect: Callable[[Context], None] | None = None
+class Transition(transitions.Step):
+    """A step of the workflow: who may take it is a permission on the case (``may``, read
+    ``permission``: None, only the system takes it, by operation of law)."""
+
     notice: str | None = None
     needs: tuple[str, ...] = ()  # parameters the actor must give (reason, problems, deferred_due …)
     optional: tuple[str, ...] = ()  # parameters the actor may give
     applicant: bool = False  # shown to applicants rather than staff
+
+    @property
+    def permission(self) -> str | None:
+        return self.may
 
 
 # --- hooks: what other components do when a step is taken ------------------------------
@@ -316,7 +325,7 @@ TRANSITIONS = {
     t.name: t
     for t in [
         Transition("submit", _("Submit"), states.WITH_THE_APPLICANT, Status.SUBMITTED,
-                   "apply_casefile", guards=(named("within_the_agents_authorisation"), named("has_required_materials")), effect=on_submit,
+                   "apply_casefile", guards=(named("within_the_agents_authorisation"), named("has_required_materials"), named("has_the_real_name_level")), effect=on_submit,
                    applicant=True),
         Transition("accept", _("Accept"), (Status.SUBMITTED,), Status.ACCEPTED, "accept_casefile",
                    guards=(named("has_every_material_in_hand"),), effect=on_accept, notice="acceptance"),
@@ -355,6 +364,41 @@ TRANSITIONS = {
 }
 
 
+def _holds_permission(user, case, transition) -> bool:
+    return permissions.can(user, transition.permission, case)
+
+
+def _status_told(case, user) -> str:
+    """The status named to whoever tries a step the state does not allow: the one they may see."""
+    return disclosure.status_label(case.status, disclosure.STAFF if user is None else disclosure.audience(user, case))
+
+
+def _hooked_effects(transition):
+    """After the table's own effect: the components' (the license on approval), then the notice."""
+    return (*_effects.get(transition.name, ()), *((_issue_notice,) if transition.notice else ()))
+
+
+def _issue_notice(ctx):
+    # numbered and its content fixed here; its PDF is rendered after the commit
+    ctx.data["notice"] = _notices[0](ctx.case, ctx.transition.notice, ctx).number
+
+
+def _journal(ctx):
+    return records.record(
+        ctx.case, ctx.transition.name, ctx.user, from_state=ctx.from_state, to_state=ctx.transition.target,
+        comment=ctx.comment, data=ctx.data, on_behalf_of=ctx.on_behalf_of,
+    )
+
+
+# The table as casefiles.cases.transitions takes it (``perform``): the hooks registered above
+# run in the step's transaction — the recorded ones after its journal event — and the committed
+# ones after the commit.
+WORKFLOW = transitions.Table(
+    CaseFile, TRANSITIONS, _journal, may=_holds_permission, context=Context, effects=_hooked_effects,
+    recorded=_recorded, committed=_committed, versioned=True, status_label=_status_told,
+)
+
+
 def correction_period_over(case, now=None) -> bool:
     if case.submitted_at is None:
         return False
@@ -387,10 +431,7 @@ def available(case, user) -> list[Transition]:
     """The transitions ``user`` may take on ``case`` now (guards aside: those answer on trying)."""
     if case.is_bundle:
         return []  # a bundle's parent follows its parts (casefiles.bundles.applications)
-    return [
-        t for t in TRANSITIONS.values()
-        if case.status in t.sources and t.permission is not None and permissions.can(user, t.permission, case)
-    ]
+    return transitions.available(WORKFLOW, case, user)
 
 
 def _too_long(comment, params) -> str | None:
@@ -414,56 +455,19 @@ def perform(case, name, user, *, expected_version=None, on_behalf_of=None, comme
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise NotAllowedNow(_("There is no such step."))
-    system = user is None
-    held = set() if system else permissions.held(user, case, {"view_casefile", transition.permission} - {None})
-    if not system and "view_casefile" not in held:
+    if user is not None and not permissions.can(user, "view_casefile", case):
         raise NotFound(_("No such case."))
-    version = case.version if expected_version is None else int(expected_version)
     if case.is_bundle:
         raise NotAllowedNow(_("A bundle application is not handled as one case: each of its parts is."))
-    if case.status not in transition.sources:
-        # the applicant trying a step is told the status they may see
-        seen = disclosure.status_label(case.status, disclosure.STAFF if system else disclosure.audience(user, case))
-        raise NotAllowedNow(_("This step is not possible while the case is “%(status)s”.") % {"status": seen})
-    if not system and (transition.permission is None or transition.permission not in held):
-        raise NotPermitted(_("You may not take this step on this case."))
+    # The state (told as the one trying may see it) and who may, before what they wrote is read.
+    transitions.check(WORKFLOW, case, transition, user)
     # Each step sees only the parameters it declares: a stray deferred_due never reaches "accept".
     params = {key: value for key, value in params.items() if key in transition.needs + transition.optional}
     too_long = _too_long(comment, params)
     if too_long:
         raise GuardFailed(too_long)
-    ctx = Context(case=case, user=user, params=params, now=now or timezone.now(), transition=transition,
-                  from_state=case.status, on_behalf_of=on_behalf_of, comment=comment)
-    from_state = case.status
-    with transaction.atomic():
-        won = CaseFile.objects.filter(pk=case.pk, status=from_state, version=version).update(
-            status=transition.target, version=F("version") + 1
-        )
-        if not won:
-            raise Conflict(_("Someone else changed this case a moment ago. Reload it to see its current state."))
-        # The conditions are judged here, holding the case's row: a material removed (or a
-        # pause started) by a change that committed first is seen, and one that comes after
-        # waits for this step and then finds the case in its new state.
-        problems = [message for guard in transition.guards if (message := guard(ctx))]
-        if problems:
-            raise GuardFailed(*problems)
-        case.status, case.version = transition.target, version + 1
-        if transition.effect is not None:
-            transition.effect(ctx)
-        for effect in _effects.get(transition.name, ()):  # e.g. the license on approval
-            effect(ctx)
-        if transition.notice:  # numbered and its content fixed here; its PDF is rendered after the commit
-            notice = _notices[0](case, transition.notice, ctx)
-            ctx.data["notice"] = notice.number
-        event = records.record(
-            case, transition.name, user, from_state=from_state, to_state=transition.target, comment=comment,
-            data=ctx.data, on_behalf_of=on_behalf_of,
-        )
-        for hook in _recorded:  # e.g. the bundle's status follows its parts
-            hook(ctx, event)
-        for hook in _committed:  # e.g. the applicant's email
-            transaction.on_commit(lambda hook=hook: hook(case.pk, event.pk))
-    return event
+    return transitions.take(WORKFLOW, case, name, user, version=expected_version, now=now, params=params,
+                            on_behalf_of=on_behalf_of, comment=comment)
 
 
 # --- special procedures (Art. 45): the clock stops, the state does not change -------------

@@ -86,7 +86,7 @@ def template_name(license: License) -> str:
 
 
 def certificate_context(license: License) -> dict:
-    from cms.pdf import cjk_font_url, qr_data_uri
+    from cms.pdf import cjk_font_url, qr_data_uri  # late: cms.pdf loads WeasyPrint (half a second), not at start-up
 
     license_type = license.license_type
     rows = data_rows(license)
@@ -160,7 +160,9 @@ def certificate_html(license: License) -> str:
 
 
 def render(license: License) -> bytes:
-    from cms.pdf import render_pdf  # WeasyPrint with the embedded font, nothing fetched
+    # late: cms.pdf loads WeasyPrint (half a second), not at start-up; it renders with the
+    # embedded font, nothing fetched
+    from cms.pdf import render_pdf
 
     return render_pdf(certificate_html(license))
 

@@ -25,14 +25,17 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
 from casefiles.access import permissions
-from casefiles.cases import numbers, states
+from casefiles.cases import numbers, states, transitions
+from casefiles.cases.models import CaseFile
+from casefiles.cases.transitions import Step
 from casefiles.directory import roles
 from casefiles.directory.identifiers import mask_resident_id
-from casefiles.directory.models import Enterprise
+from casefiles.directory.models import Department, Enterprise
 from casefiles.errors import Conflict, Invalid, NotPermitted
 from casefiles.journal import records
 from casefiles.licenses import signing
 from casefiles.licenses.models import License, LicenseEvent, LicenseType, LicenseUse, SigningKey
+from cms.models import MaterialRequirement
 
 OID_PREFIX = "1.2.156.3005.2"
 NUMBER_PREFIXES = {"food_business": "JY", "construction": "SG", "public_health": "WS", "generic": "ZZ"}
@@ -297,7 +300,11 @@ def verify_payload(payload: str) -> Verification:
 
 def may_manage(user, license: License) -> bool:
     """The issuing department's deciders suspend, reinstate and revoke."""
-    return user.is_superuser or roles.departments_where(user, "decider").filter(pk=license.issuer_id).exists()
+    return _holds_issuers_role(user, license, "decider")
+
+
+def _holds_issuers_role(user, license: License, role: str) -> bool:
+    return user.is_superuser or roles.departments_where(user, role).filter(pk=license.issuer_id).exists()
 
 
 def _event_content(event) -> dict:
@@ -324,51 +331,49 @@ def record_event(license, action, user, *, from_status, to_status, reason="") ->
                           reason=str(reason)[:300], actor=user)
 
 
-@dataclass(frozen=True)
-class Change:
-    """One change of a license's status: from which statuses, to which, who may, what it asks."""
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    not_now: str  # why it cannot be made from any other status
-    not_permitted: str = ""  # why someone else may not make it; empty: only the system makes it
-    needs_reason: bool = False
+def gives_reason(taking):
+    if not str(taking.params.get("reason", "")).strip():
+        return _("Give the reason.")
+    return None
 
 
-# The lifecycle, in one table (电子证照: 有效 → 暂停 ↔ 有效, 有效/暂停 → 吊销, 有效 → 过期, 有效 → 被新版本替代).
-LIFECYCLE = {change.name: change for change in (
-    Change("suspend", (License.Status.VALID,), License.Status.SUSPENDED,
-           _("Only a valid license can be suspended."), _("Only the issuing department may suspend this license."),
-           needs_reason=True),
-    Change("reinstate", (License.Status.SUSPENDED,), License.Status.VALID,
-           _("Only a suspended license can be reinstated."), _("Only the issuing department may reinstate this license.")),
-    Change("revoke", (License.Status.VALID, License.Status.SUSPENDED), License.Status.REVOKED,
-           _("This license can no longer be revoked."), _("Only the issuing department may revoke this license."),
-           needs_reason=True),
-    Change("expire", (License.Status.VALID,), License.Status.EXPIRED, _("Only a valid license expires.")),
-    Change("supersede", (License.Status.VALID, License.Status.SUSPENDED), License.Status.SUPERSEDED,
-           _("Only a license in force is replaced by a new version.")),
+# The lifecycle, in one table (电子证照: 有效 → 暂停 ↔ 有效, 有效/暂停 → 吊销, 有效 → 过期, 有效 → 被新版本替代):
+# who may is the role in the issuing department (None: only the system — the nightly task, a new version).
+LIFECYCLE = {step.name: step for step in (
+    Step("suspend", _("Suspend"), (License.Status.VALID,), License.Status.SUSPENDED, "decider",
+         guards=(gives_reason,), not_now=_("Only a valid license can be suspended."),
+         not_permitted=_("Only the issuing department may suspend this license.")),
+    Step("reinstate", _("Reinstate"), (License.Status.SUSPENDED,), License.Status.VALID, "decider",
+         not_now=_("Only a suspended license can be reinstated."),
+         not_permitted=_("Only the issuing department may reinstate this license.")),
+    Step("revoke", _("Revoke"), (License.Status.VALID, License.Status.SUSPENDED), License.Status.REVOKED, "decider",
+         guards=(gives_reason,), not_now=_("This license can no longer be revoked."),
+         not_permitted=_("Only the issuing department may revoke this license.")),
+    Step("expire", _("Expire"), (License.Status.VALID,), License.Status.EXPIRED,
+         not_now=_("Only a valid license expires.")),
+    Step("supersede", _("Supersede"), (License.Status.VALID, License.Status.SUSPENDED), License.Status.SUPERSEDED,
+         not_now=_("Only a license in force is replaced by a new version.")),
 )}
 
 
+def _journal(taking) -> LicenseEvent:
+    return record_event(taking.record, taking.step.name, taking.user, from_status=taking.from_status,
+                        to_status=taking.step.target, reason=taking.params["reason"])
+
+
+LICENSES = transitions.Table(
+    License, LIFECYCLE, _journal, may=lambda user, license, step: _holds_issuers_role(user, license, step.may),
+    changed=_("Someone else changed this license a moment ago. Reload it to see its current state."),
+)
+
+
 def change(license, name: str, user=None, reason="") -> LicenseEvent:
-    """Make the change ``name`` of ``LIFECYCLE``, journaled, inside a transaction. As a case's
-    step: one conditional UPDATE on the status it was read in, so that of two deciders acting at
-    once exactly one wins and the other is told, with nothing of theirs written."""
-    step = LIFECYCLE[name]
-    if step.not_permitted and not may_manage(user, license):
-        raise NotPermitted(step.not_permitted)
-    if license.status not in step.sources:
-        raise Conflict(step.not_now)
-    if step.needs_reason and not str(reason).strip():
-        raise Invalid(_("Give the reason."))
-    from_status, reason = license.status, str(reason)[:300]
-    with transaction.atomic():
-        won = License.objects.filter(pk=license.pk, status=from_status).update(status=step.target, status_reason=reason)
-        if not won:
-            raise Conflict(_("Someone else changed this license a moment ago. Reload it to see its current state."))
-        license.status, license.status_reason = step.target, reason
-        return record_event(license, name, user, from_status=from_status, to_status=step.target, reason=reason)
+    """Make the change ``name`` of ``LIFECYCLE`` as ``user`` (None: the system), journaled, in its
+    transaction — taken as a case's step is (``casefiles.cases.transitions``): one conditional
+    UPDATE on the status it was read in, so that of two deciders acting at once exactly one wins
+    and the other is told, with nothing of theirs written."""
+    reason = str(reason)[:300]
+    return transitions.take(LICENSES, license, name, user, changes={"status_reason": reason}, params={"reason": reason})
 
 
 def suspend(license, user, reason):
@@ -455,10 +460,6 @@ def usage_report(start=None, end=None) -> dict:
     A case is eligible when its item accepts a license for at least one material; counted by
     the date it was submitted (``start``/``end`` inclusive).
     """
-    from casefiles.cases.models import CaseFile
-    from casefiles.directory.models import Department
-    from cms.models import MaterialRequirement
-
     eligible_items = MaterialRequirement.objects.filter(license_types__isnull=False).values("page_id")
     cases = CaseFile.objects.filter(item_id__in=eligible_items, submitted_at__isnull=False)
     if start:

@@ -25,6 +25,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from casefiles.licenses.models import SigningKey
+
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -109,8 +111,6 @@ def key_id_of(public_raw: bytes) -> str:
 @transaction.atomic
 def rotate(department, algorithm: str = "Ed25519"):
     """Retire the department's active key (if any) and create a new one; returns the new key."""
-    from casefiles.licenses.models import SigningKey
-
     SigningKey.objects.select_for_update().filter(department=department, retired_at__isnull=True).update(retired_at=timezone.now())
     public, pem = signer_for(algorithm).generate()
     return SigningKey.objects.create(
@@ -129,8 +129,6 @@ def reencrypt(old_passwords: list[bytes]) -> Reencrypted:
     """Re-encrypt every private key from one of ``old_passwords`` to ``YIWANG_KEY_PASSWORD``, in one
     transaction: every key is changed, or none (a key that opens with neither raises KeyLocked).
     Run again, it finds every key already done."""
-    from casefiles.licenses.models import SigningKey
-
     new = _password()
     changed, already = [], []
     for key in SigningKey.objects.select_for_update().order_by("pk"):
@@ -147,8 +145,6 @@ def reencrypt(old_passwords: list[bytes]) -> Reencrypted:
 
 
 def active_key(department):
-    from casefiles.licenses.models import SigningKey
-
     key = SigningKey.objects.filter(department=department, retired_at__isnull=True).first()
     return key or rotate(department)
 
@@ -167,8 +163,6 @@ def verify(key, message: bytes, signature: str) -> bool:
 
 def published_keys() -> list[dict]:
     """Every key, active or retired, as a verifier needs it (a JWKS-like list)."""
-    from casefiles.licenses.models import SigningKey
-
     return [
         {
             "kid": key.key_id,

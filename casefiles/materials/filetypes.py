@@ -33,6 +33,9 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageFile
+from pypdf import PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
 
 from casefiles.errors import Invalid
 
@@ -166,8 +169,6 @@ MAX_PDF_OBJECTS = 500_000
 
 
 def _check_pdf(data: bytes) -> None:
-    from pypdf import PasswordType, PdfReader
-
     damaged = UploadRefused(_("The PDF cannot be read: it is damaged, or not really a PDF."))
     _refuse_markup(data)
     end = data.rfind(b"%%EOF")
@@ -197,8 +198,6 @@ def _check_pdf(data: bytes) -> None:
 def _active_content(reader) -> str | None:
     """The first active construct in any object of the file (every object the cross-reference
     lists, reached from the catalog or not), or None."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
     roots = [reader.trailer]
     for generation, entries in reader.xref.items():
         roots += [IndirectObject(number, generation, reader) for number in entries]
@@ -240,8 +239,6 @@ def _active_dictionary(obj) -> str | None:
 
 def _only_goes_to_pages(value, depth=0) -> bool:
     """Whether an automatic action does no more than show a page (a destination, GoTo)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NullObject
-
     value = value.get_object()
     if depth > 50:
         return False
@@ -264,8 +261,6 @@ def _only_goes_to_pages(value, depth=0) -> bool:
 # --- images ---------------------------------------------------------------------------------
 
 def _check_image(data: bytes, kind: str) -> None:
-    from PIL import Image
-
     _refuse_markup(data)
     if kind == "jpeg":
         end = _jpeg_end(data, 0)
@@ -305,8 +300,6 @@ def _strict_decoding():
     Pillow's ``LOAD_TRUNCATED_IMAGES`` for the whole process when it is imported
     (weasyprint/images.py), and Pillow then decodes a truncated or garbled image without a
     word. One check at a time, so that the setting found is always the one put back."""
-    from PIL import ImageFile
-
     with _decoding:
         found = ImageFile.LOAD_TRUNCATED_IMAGES
         ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -27,11 +27,13 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from defusedxml import ElementTree
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
+from pypdf import PdfReader
 
 from casefiles.access import disclosure, permissions
 from casefiles.cases import states
@@ -44,6 +46,8 @@ from casefiles.materials.filetypes import (  # the materials' refusal and limits
     limits,
 )
 from casefiles.materials.models import Material
+from search import documents as search_documents
+from search.indexing import schedule_records
 
 logger = logging.getLogger(__name__)
 
@@ -303,11 +307,8 @@ def extract_material_text(material_pk: int) -> int:
         logger.warning("text extraction failed for material %s", material_pk, exc_info=True)
         return 0
     Material.objects.filter(pk=material_pk).update(extracted_text=text)
-    from search import documents
-    from search.indexing import schedule_records
-
     # The text is what staff search materials by; a draft's file enters the index by its submission.
-    if any(provider.follows(material) for provider in documents.providers_for_model(Material)):
+    if any(provider.follows(material) for provider in search_documents.providers_for_model(Material)):
         schedule_records([material])
     return len(text)
 
@@ -316,8 +317,6 @@ def extract_text(data: bytes, content_type: str) -> str:
     limit = limits()["MAX_TEXT_CHARS"]
     kind = filetypes.kind_of(content_type)
     if kind == "pdf":
-        from pypdf import PdfReader
-
         reader = PdfReader(io.BytesIO(data))
         parts, size = [], 0
         for page in reader.pages[:500]:
@@ -333,8 +332,6 @@ def extract_text(data: bytes, content_type: str) -> str:
 
 
 def _zip_xml_text(data: bytes, kind: str) -> str:
-    from defusedxml import ElementTree
-
     archive = zipfile.ZipFile(io.BytesIO(data))
     if kind == "docx":
         names = ["word/document.xml"]

@@ -54,7 +54,7 @@ def members_from_groups(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casefiles', '0017_non_acceptance_pending'),
+        ('casefiles', '0019_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

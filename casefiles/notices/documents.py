@@ -9,6 +9,7 @@ periodic tick. It is stored once with its own sha256 (the PDF's bytes carry the 
 the notice says does not change) — a Notice never changes afterwards.
 """
 
+import base64
 import hashlib
 import json
 import logging
@@ -86,8 +87,6 @@ def content_for(case, kind, ctx) -> dict:
 
 def seal_data_uri(department) -> str:
     """The seal as a data URI, so the PDF does not depend on where the storage keeps files."""
-    import base64
-
     if not department.seal:
         return ""
     with department.seal.open("rb") as handle:
@@ -95,6 +94,7 @@ def seal_data_uri(department) -> str:
 
 
 def render(case, kind, number, content) -> bytes:
+    # late: cms.pdf loads WeasyPrint (half a second): at the first notice, not at start-up
     from cms.pdf import cjk_font_url, qr_data_uri, render_pdf
 
     html = render_to_string(

@@ -1,2 +1,3 @@
-"""Notifications: telling applicants what happened to their cases — today an email on every change
-of state they are told of; the message centre (站内消息) will live here too."""
+"""Notifications: telling users what happened — the message centre (站内消息: every user's
+inbox, ``messages``), posted to on each change of state of a case the applicant is told of
+(``case_updates``), and the applicant's email for the same changes (``emails``)."""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from casefiles.access import disclosure
+from casefiles.access import disclosure, permissions
 from casefiles.bundles import activities
 from casefiles.bundles import applications as bundles
 from casefiles.handling import applications
@@ -20,10 +20,14 @@ from casefiles.cases.models import Status
 from casefiles.errors import Conflict, Invalid, Refused
 from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
+from casefiles.materials.models import Material
 from casefiles.members import acting
 from casefiles.portal import wording
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, WithdrawForm
+from casefiles.realname import applying as real_names
+from cms.bundles import combine
+from cms.models import BundlePage
 
 OUTCOME_LABELS = {
     bundles.GRANTED: gettext_lazy("Granted"),
@@ -45,8 +49,6 @@ def _version(value):
 @require_http_methods(["GET", "POST"])
 def apply_bundle(request, bundle_code):
     """Step 1 of a bundle: whom for and whom to contact; creates the draft parent and its parts."""
-    from cms.models import BundlePage
-
     bundle = BundlePage.objects.live().filter(bundle_code=bundle_code).select_related("department").first()
     if bundle is None:
         raise Http404(_("No such bundle."))
@@ -110,12 +112,11 @@ def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, gu
             messages.success(request, _("Your draft application %(number)s is saved. Now add the materials, each once.")
                              % {"number": parent.number})
             return redirect("casefiles:case", number=parent.number)
-    from cms.bundles import combine
-
     context = {
         "title": title, "items": items, "closed": closed, "bundle": bundle, "proposal": proposal, "chosen": chosen,
         "form": form, "choices": form.choices, "guide_url": guide_url, "kicker": kicker,
         "materials_count": len(combine(items)),
+        "real_name_shortfall": real_names.before_applying(request.user, bundle if bundle is not None else list(items)),
     }
     return render(request, "casefiles/portal/bundle_apply.html", context, status=status if form.errors else 200)
 
@@ -123,8 +124,6 @@ def _apply(request, *, title, items, bundle=None, proposal=None, chosen=None, gu
 # --- the bundle's page ------------------------------------------------------------------------
 
 def _render(request, parent, *, errors=(), slot_errors=None, status=200):
-    from casefiles.access import permissions
-
     may_apply = permissions.can(request.user, "apply_casefile", parent)
     slots = bundles.slots(parent)
     for slot in slots:
@@ -183,8 +182,6 @@ def bundle_page(request, parent):
                     stored += 1
         remove = _version(request.POST.get("remove"))
         if remove is not None:
-            from casefiles.materials.models import Material
-
             material = Material.objects.filter(pk=remove, case__parent=parent, is_current=True).select_related("case").first()
             if material is not None:
                 bundles.remove_shared(parent, material, user)
@@ -216,8 +213,6 @@ def bundle_page(request, parent):
 
 def withdraw_bundle(request, parent):
     """Called by ``views.withdraw`` for a bundle's parent."""
-    from casefiles.access import permissions
-
     if not (permissions.can(request.user, "apply_casefile", parent) and bundles.may_withdraw(parent)):
         messages.error(request, _("This application cannot be withdrawn now (%(status)s).") % {"status": wording.status_label(parent.status)})
         return redirect("casefiles:case", number=parent.number)

@@ -8,6 +8,7 @@ does not hold is answered exactly like one that does not exist (404), downloads 
 import hashlib
 import json
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -124,8 +125,6 @@ def shared_page(request, token):
 def _qr_svg(url: str) -> str:
     """The QR code as an SVG data URI. Encoding a 500-character URL takes segno some 40 ms
     (it tries all eight masks) and the URL of a license version never changes: kept a day."""
-    import segno
-
     key = f"yiwang:license-qr:{hashlib.sha256(url.encode()).hexdigest()}"
     image = cache.get(key)
     if image is None:

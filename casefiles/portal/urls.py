@@ -1,11 +1,11 @@
-"""The applicant portal: applying online, 我的办件, and the anonymous progress look-up.
+"""The applicant portal: applying online, 我的办件, 我的消息, and the anonymous progress look-up.
 
 The progress URL is also printed (as a QR code) on every notice: casefiles.notices.documents.progress_url.
 """
 
 from django.urls import include, path
 
-from casefiles.portal import agents, bundles, enterprises, views
+from casefiles.portal import agents, bundles, enterprises, messages, views
 
 app_name = "casefiles"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("my/cases/<str:number>/materials/<int:pk>/", views.material_file, name="material_file"),
     path("my/cases/<str:number>/notices/<int:pk>/", views.notice_pdf, name="notice_pdf"),
     path("progress/", views.progress_page, name="progress"),
+    # 我的消息: the message centre (站内消息)
+    path("my/messages/", messages.my_messages, name="messages"),
+    path("my/messages/read-all/", messages.mark_all_read, name="messages_read_all"),
+    path("my/messages/<int:pk>/read/", messages.mark_read, name="message_read"),
     # 帮办代办: the applicant's agents
     path("my/agents/", agents.my_agents, name="my_agents"),
     path("my/cases/<str:number>/agents/", agents.case_agents, name="case_agents"),

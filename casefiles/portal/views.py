@@ -29,6 +29,8 @@ from casefiles.portal import progress, wording
 from casefiles.portal import slots as slot_lists
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, ProgressForm, WithdrawForm
+from casefiles.realname import applying as real_names
+from cms.models import ServiceItemPage
 from config import ratelimit
 
 CASES_PER_PAGE = 20
@@ -58,12 +60,11 @@ def _version(value):
 @require_http_methods(["GET", "POST"])
 def apply(request, item_code):
     """Step 1: whom the user applies for and whom to contact; creates the draft."""
-    from cms.models import ServiceItemPage
-
     item = ServiceItemPage.objects.live().filter(item_code=item_code).select_related("department").first()
     if item is None:
         raise Http404(_("No such service item."))
-    context = {"item": item, "guide_url": item.get_url(request)}
+    context = {"item": item, "guide_url": item.get_url(request),
+               "real_name_shortfall": real_names.before_applying(request.user, item)}
     if not applications.may_apply_for(request.user, item):
         return render(request, "casefiles/portal/apply_closed.html", context, status=403)
     form = ApplyForm(request.user, request.POST or None, session=request.session,
@@ -133,6 +134,9 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "editing": editing,
         "supplying": supplying,
         "may_submit": "submit" in transitions,
+        # Told before they try, on the draft: a real-name check the item needs (the guard says it again on submitting).
+        "real_name_shortfall": (real_names.refusal(case, request.user)
+                                if "submit" in transitions and case.status == Status.DRAFT and not errors else None),
         "may_withdraw": "withdraw" in transitions,
         "problems": disclosure.correction_problems(case) if case.status == Status.CORRECTION_REQUESTED else [],
         "errors": list(errors),

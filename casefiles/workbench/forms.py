@@ -13,6 +13,7 @@ from casefiles.cases.models import Channel, ClockPause, Status
 from casefiles.deadlines.working_days import Light
 from casefiles.materials.models import Material
 from casefiles.workbench.inbox import SORT_LABELS
+from cms.models import BundlePage, ServiceItemPage
 
 
 class DateInput(forms.DateInput):
@@ -161,8 +162,6 @@ class FrontDeskFilingForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
 
     def __init__(self, data=None):
-        from cms.models import BundlePage, ServiceItemPage
-
         super().__init__(data)
         items = ServiceItemPage.objects.live().select_related("department").order_by("department__code", "title")
         self.fields["item"].queryset = items

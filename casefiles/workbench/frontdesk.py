@@ -3,7 +3,8 @@ casefiles.frontdesk.window's and casefiles.agents.authorisations'; a view turns 
 
 - ``frontdesk/``: a window clerk files an application for the applicant at the window, for
   any department's item or for a bundle (一件事); then ``frontdesk/<number>/``: the scanned
-  materials (a bundle's shared ones once each), and submit.
+  materials (a bundle's shared ones once each), and submit with the identity document checked.
+- ``frontdesk/real-name/``: a person's real-name check in person (casefiles.workbench.realname).
 - ``<number>/hand-out/``: the results of a case (a bundle: with its children) handed out.
 - ``<number>/authorisations/<id>/document/``: an agent's signed authorisation.
 """
@@ -23,6 +24,7 @@ from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted, Refused
 from casefiles.frontdesk import window as frontdesk
 from casefiles.materials import downloads, requirements
 from casefiles.materials import uploads as materials
+from casefiles.realname import window as realname
 from casefiles.workbench.errors import as_missing, refused_page
 from casefiles.workbench.forms import FrontDeskFilingForm, HandOutForm
 from casefiles.workbench.views import _no_such_case, _render_case, _visible_case, case_url
@@ -87,7 +89,8 @@ def scan_materials(request, number):
                                    scanned.stored) % {"count": scanned.stored})
         elif request.POST.get("action") == "submit":
             try:
-                frontdesk.submit(case, request.user, expected_version=_int(request.POST.get("version")))
+                frontdesk.submit(case, request.user, expected_version=_int(request.POST.get("version")),
+                                 identity_document=request.POST.get("identity_document", ""))
             except Refused as error:
                 as_missing(error)
                 errors, status = error.messages, error.status_code
@@ -108,6 +111,9 @@ def scan_materials(request, number):
         "errors": errors,
         "missing": [] if case.is_bundle else requirements.missing_requirements(
             case, allow_deferred=case.item.tolerant_acceptance),
+        "identity_documents": realname.Document.choices,
+        "identity_document": request.POST.get("identity_document", ""),
+        "identity_checked": realname.checked_in_person(case),
     }, status=status)
 
 

@@ -18,6 +18,7 @@ from casefiles.access import permissions
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile, ClockPause, Status
 from casefiles.deadlines import working_days
+from cms.models import ServiceItemPage
 
 PAGE_SIZE = 50
 
@@ -92,8 +93,6 @@ def light_condition(colour: str, today: datetime.date, limits, calendar=None) ->
         window = working_days.warning_window(limit)
         cutoffs.setdefault(calendar.add_working_days(today, window + 1), []).append(limit)
     default_cutoff = calendar.add_working_days(today, working_days.warning_window(None) + 1)
-    from cms.models import ServiceItemPage
-
     # Items by their limit through a subquery on the (small) item table: no join on the cases.
     cutoff = Case(
         *[When(item_id__in=ServiceItemPage.objects.filter(promised_days__in=[v for v in values if v is not None])
@@ -111,8 +110,6 @@ def light_condition(colour: str, today: datetime.date, limits, calendar=None) ->
 
 
 def filter_by_light(queryset, colour: str, today=None, calendar=None):
-    from cms.models import ServiceItemPage
-
     today = today or timezone.localdate()
     limits = ()
     if colour != working_days.Light.RED:
@@ -124,8 +121,6 @@ def filter_by_light(queryset, colour: str, today=None, calendar=None):
 def cases(user, *, tab="all", department=None, item=None, status=None, channel=None, received_from=None,
           received_to=None, light=None, sort="due", today=None, calendar=None):
     """The inbox's query: what ``user`` may see, narrowed by the filters given."""
-    from cms.models import ServiceItemPage
-
     statuses = TAB_BY_KEY[tab].statuses if tab in TAB_BY_KEY else ()
     queryset = permissions.staff_cases(user, statuses)
     if department is not None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from casefiles.access import disclosure
+from casefiles.directory.models import Department
 from casefiles.errors import Refused
 from casefiles.licenses import certificates, lifecycle, staff
 from casefiles.licenses.models import LicenseType
@@ -180,8 +181,6 @@ def _usage_row(row, name, code="") -> dict:
 def _district_names(rows) -> dict:
     """Region code → a place name, read off the departments of that region: 珠海市香洲区 from
     珠海市香洲区市场监督管理局, 珠海市（市级） from a city department."""
-    from casefiles.directory.models import Department
-
     names = {}
     for row in rows:
         departments = Department.objects.filter(region_code=row.key).order_by("level", "code")

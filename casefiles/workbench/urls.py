@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefiles.workbench import claims, frontdesk, views
+from casefiles.workbench import claims, frontdesk, realname, views
 
 app_name = "casefiles_workbench"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     # 一窗受理: before "<number>/", which would take "frontdesk" for a case number.
     path("frontdesk/", frontdesk.file_application, name="frontdesk"),
+    path("frontdesk/real-name/", realname.verify_in_person, name="verify_in_person"),  # before "frontdesk/<number>/"
     path("frontdesk/<str:number>/", frontdesk.scan_materials, name="frontdesk_scan"),
     path("enterprise-claims/", claims.claims, name="enterprise_claims"),
     path("enterprise-claims/<int:pk>/", claims.decide_claim, name="decide_enterprise_claim"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from casefiles.access import disclosure, permissions
 from casefiles.agents.authorisations import for_case as authorisations_of
 from casefiles.access.models import Authorisation
+from casefiles.bundles import applications as bundles
 from casefiles.cases import states
 from casefiles.handling import actions, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
@@ -46,6 +47,7 @@ from casefiles.workbench.forms import (
     StartSpecialProcedureForm,
     StepForm,
 )
+from cms.models import ServiceItemPage
 
 # Steps whose consequences for the applicant are hardest to undo get the red button.
 GRAVE_STEPS = {"propose_non_acceptance", "confirm_non_acceptance", "propose_denial", "confirm_denial"}
@@ -82,8 +84,6 @@ def inbox_view(request):
     user = request.user
     if not access.is_case_staff(user):
         raise PermissionDenied
-    from cms.models import ServiceItemPage
-
     if permissions.sees_everything(user):
         departments = list(Department.objects.filter(is_active=True).order_by("code"))
         items = ServiceItemPage.objects.all()
@@ -326,8 +326,6 @@ def bundle_view(request, number):
     """一件事: every part of a bundle, for any department handling one of them. Its own parts
     link to their case pages; of the others it sees the progress, and their opinions only when
     ``YIWANG_BUNDLE_OPINIONS_SHARED``. Someone handling no part gets the 404 of a missing case."""
-    from casefiles.bundles import applications as bundles
-
     parent = CaseFile.objects.select_related("department").filter(number=number, is_bundle=True).first()
     if parent is None or not bundles.may_view(request.user, parent):
         raise _no_such_case()

@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from casefiles.realname import levels
 from cms import bundles
 from cms.blocks import RICH, ProcessStepBlock, QuestionBlock
 
@@ -84,6 +85,10 @@ class BundlePage(RoutablePageMixin, DepartmentOwned, Page):
 
     def combined_time_limit(self):
         return bundles.combined_time_limit(self)
+
+    def real_name_need(self):
+        """The highest real-name level its items need, and how to reach it (casefiles.realname)."""
+        return levels.need(self)
 
 
 class BundleItem(Orderable):

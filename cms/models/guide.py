@@ -17,6 +17,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from casefiles.directory.models import Department
+from casefiles.realname import levels
+from casefiles.realname.models import Level
 from cms import navigation
 from cms.blocks import RICH, FeeBlock, LegalBasisBlock, ProcessStepBlock, QuestionBlock
 
@@ -108,6 +110,10 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
     tongban_scope = models.CharField(
         _("where it can be handled (通办)"), max_length=20, choices=TongbanScope.choices, default=TongbanScope.NONE
     )
+    real_name_level = models.CharField(
+        _("real-name level needed (实名认证等级)"), max_length=20, choices=Level.choices, default=Level.REGISTERED,
+        help_text=_("What the person who applies must have reached; one of a lower level is told what to do."),
+    )
     result_name = models.CharField(_("result"), max_length=200, blank=True)
     result_type = models.CharField(_("result type"), max_length=10, choices=ResultType.choices, default=ResultType.NONE)
     result_license_type = models.ForeignKey(
@@ -162,6 +168,7 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
                 FieldRowPanel([FieldPanel("online_depth"), FieldPanel("visits_needed")]),
                 FieldRowPanel([FieldPanel("tolerant_acceptance"), FieldPanel("notify_commit")]),
                 FieldPanel("tongban_scope"),
+                FieldPanel("real_name_level"),
             ],
             heading=_("Ways of handling"),
         ),
@@ -209,6 +216,10 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
 
     def materials(self):
         return self.material_requirements.all()
+
+    def real_name_need(self):
+        """The real-name level its applications need, and how to reach it (casefiles.realname)."""
+        return levels.need(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -38,6 +38,7 @@ from elasticsearch.dsl import (
 )
 
 from search import analysis
+from search import documents as registry
 from search.backends.base import TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
 
 logger = logging.getLogger(__name__)
@@ -113,8 +114,6 @@ def source(document) -> dict:
         when = datetime.combine(when, datetime.min.time())
     if when is not None and timezone.is_naive(when):
         when = timezone.make_aware(when)
-    from search import documents as registry
-
     return {
         "key": document.key,
         "kind": document.kind,

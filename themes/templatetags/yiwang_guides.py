@@ -2,14 +2,14 @@
 
 from django import template
 
+from cms.models import BundlePage, MaterialRequirement
+
 register = template.Library()
 
 
 @register.filter
 def material_form(code):
     """The label of a material form code (``"copy"`` → 复印件), as ``CombinedMaterial`` holds codes."""
-    from cms.models import MaterialRequirement
-
     try:
         return MaterialRequirement.Form(code).label
     except ValueError:
@@ -18,6 +18,4 @@ def material_form(code):
 
 @register.filter
 def is_bundle(page):
-    from cms.models import BundlePage
-
     return isinstance(page, BundlePage)

@@ -10,6 +10,9 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, Site
 
+from cms import models
+from cms.sitetree import SECTIONS
+
 register = template.Library()
 
 # Guides, bundles and policies live under their department's page; visitors reach them
@@ -42,9 +45,6 @@ def sections(request) -> list[SectionLink]:
     cached = getattr(request, _CACHE_ATTR, None) if request is not None else None
     if cached is not None:
         return cached
-    from cms import models
-    from cms.sitetree import SECTIONS
-
     found = []
     site = _site(request)
     if site is not None:

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from search import documents as registry, maintenance, synonyms
+from search import indexing
 
 
 class ProgressBar:
@@ -62,8 +63,6 @@ class Command(BaseCommand):
 
     def handle_rebuild(self, kind=None, **options):
         kind = self._kind(kind)
-        from search import indexing
-
         bar = ProgressBar(maintenance.expected_total(kind) * len(indexing.targets()), self.stderr._out)
         report = maintenance.rebuild(kind, progress=bar)
         bar.finish()

@@ -1,5 +1,7 @@
 import pytest
 from django.http import Http404
+from hypothesis import given
+from hypothesis import strategies as st
 from django.test import override_settings
 from django.utils import translation
 
@@ -318,3 +320,80 @@ def test_the_parent_never_shows_a_step_waiting_inside_a_department():
     assert bundles.derived_status(Status.SUBMITTED, [Status.NON_ACCEPTANCE_PENDING, Status.UNDER_REVIEW]) == Status.SUBMITTED
     assert bundles.derived_status(Status.SUBMITTED, [Status.DENIAL_PENDING, Status.APPROVED]) == Status.UNDER_REVIEW
     assert bundles.derived_status(Status.SUBMITTED, [Status.NON_ACCEPTANCE_PENDING, Status.NOT_ACCEPTED]) == Status.SUBMITTED
+
+
+# --- the parent on the transition mechanism (casefiles.cases.transitions) ------------------------
+
+def as_the_docstring_reads_it(parent_status, statuses, granted):
+    """The parent's status from its parts', as the module's docstring says it in words."""
+    from casefiles.access.disclosure import outsider_status
+    from casefiles.cases import states
+
+    if parent_status == Status.WITHDRAWN:
+        return Status.WITHDRAWN  # the applicant withdrew the bundle: it stays so
+    if all(s == Status.DRAFT for s in statuses):
+        return Status.DRAFT
+    if all(s in states.CLOSED for s in statuses):
+        return Status.WITHDRAWN if all(s == Status.WITHDRAWN for s in statuses) else Status.CONCLUDED
+    open_stages = {outsider_status(s) for s in statuses if s not in states.CLOSED}
+    for stage in (Status.CORRECTION_REQUESTED, Status.SUBMITTED, Status.ACCEPTED):
+        if stage in open_stages:
+            return stage
+    if open_stages & {Status.UNDER_REVIEW, Status.DRAFT}:
+        return Status.UNDER_REVIEW
+    return Status.APPROVED if granted else Status.DENIED
+
+
+@given(parent_status=st.sampled_from(list(Status)), statuses=st.lists(st.sampled_from(list(Status)), max_size=5),
+       granted=st.booleans())
+def test_the_parents_declared_table_reads_what_the_docstring_says(parent_status, statuses, granted):
+    assert bundles.derived_status(parent_status, statuses, granted) == as_the_docstring_reads_it(
+        parent_status, statuses, granted)
+
+
+def test_each_line_of_the_parents_table():
+    def follows(*statuses, granted=False):
+        return bundles.derived_status(Status.SUBMITTED, statuses, granted)
+
+    assert follows(Status.DRAFT, Status.DRAFT) == Status.DRAFT
+    assert follows(Status.WITHDRAWN, Status.WITHDRAWN) == Status.WITHDRAWN
+    assert follows(Status.WITHDRAWN, Status.NOT_ACCEPTED, Status.CONCLUDED) == Status.CONCLUDED
+    assert follows(Status.CORRECTION_REQUESTED, Status.SUBMITTED) == Status.CORRECTION_REQUESTED
+    assert follows(Status.SUBMITTED, Status.ACCEPTED) == Status.SUBMITTED
+    assert follows(Status.ACCEPTED, Status.UNDER_REVIEW) == Status.ACCEPTED
+    assert follows(Status.UNDER_REVIEW, Status.APPROVED) == Status.UNDER_REVIEW
+    assert follows(Status.APPROVED, Status.DENIED, granted=True) == Status.APPROVED
+    assert follows(Status.DENIED, Status.WITHDRAWN) == Status.DENIED
+    # nothing leads out of withdrawn: the applicant's withdrawal stands whatever the parts do
+    assert bundles.derived_status(Status.WITHDRAWN, [Status.APPROVED, Status.APPROVED], True) == Status.WITHDRAWN
+    assert not any(Status.WITHDRAWN in step.sources for step in bundles.FOLLOWING.steps.values())
+
+
+def test_the_parent_following_a_part_is_a_journaled_step_of_its_own(bundle_world):
+    w = bundle_world
+    parent = submitted(w)
+    food, construction = parts(parent)
+    workflow.perform(food, "accept", w.clerk)
+    version = CaseFile.objects.get(pk=parent.pk).version
+    workflow.perform(construction, "accept", w.other_clerk)
+    parent.refresh_from_db()
+    assert parent.status == Status.ACCEPTED and parent.version == version + 1
+    event = parent.events.order_by("-sequence").first()
+    assert (event.action, event.from_state, event.to_state) == ("follow_part", Status.SUBMITTED, Status.ACCEPTED)
+    assert event.actor == w.other_clerk and event.data["part"] == construction.number
+    assert event.data["action"] == "accept"
+
+
+def test_of_two_submissions_of_a_bundle_read_as_a_draft_one_wins_and_the_other_writes_nothing(bundle_world):
+    w = bundle_world
+    parent = filed(w)
+    second = CaseFile.objects.get(pk=parent.pk)  # read as a draft, before the first submission
+    bundles.submit(parent, w.applicant)
+    events_before = parent.events.count()
+    with pytest.raises(workflow.Conflict):
+        bundles.submit(second, w.applicant)
+    parent.refresh_from_db()
+    assert parent.status == Status.SUBMITTED and parent.events.count() == events_before
+    assert [e.action for e in parent.events.filter(action="submit")] == ["submit"]
+    for child in parent.children.all():
+        assert child.events.filter(action="submit").count() == 1

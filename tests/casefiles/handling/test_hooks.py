@@ -81,3 +81,11 @@ def test_the_applicant_hears_of_a_step_only_after_it_commits(world, submitted_ca
     for callback in callbacks:
         callback()
     assert len(mail.outbox) == 1
+
+
+def test_a_step_a_hook_refused_leaves_the_case_in_hand_as_it_was_read(world, submitted_case, refusing_review):
+    workflow.perform(submitted_case, "accept", world.clerk)
+    version = submitted_case.version
+    with pytest.raises(Conflict):
+        workflow.perform(submitted_case, "start_review", world.reviewer)
+    assert (submitted_case.status, submitted_case.version) == (Status.ACCEPTED, version)

@@ -215,3 +215,23 @@ def test_reuse_in_place_of_a_material_is_recorded_and_counted(world, food_licens
     row = next(r for r in report["departments"] if r.label == world.department.name)
     assert (row.eligible, row.used, row.share) == (1, 1, 1.0) and row.meets_target
     assert report["districts"][0].target == 0.5
+
+
+def test_a_change_refused_for_want_of_a_reason_leaves_the_license_and_its_journal_as_they_were(world, food_license_type):
+    license = lifecycle.issue(food_license_type, issuer=world.department, holder=world.enterprise)
+    with pytest.raises(errors.Invalid):
+        lifecycle.suspend(license, world.decider, "   ")
+    assert license.status == License.Status.VALID
+    license.refresh_from_db()
+    assert (license.status, license.status_reason) == (License.Status.VALID, "")
+    assert [e.action for e in license.events.all()] == ["issue"]
+
+
+def test_the_changes_only_the_system_makes_are_refused_to_a_person(world, food_license_type):
+    license = lifecycle.issue(food_license_type, issuer=world.department, holder=world.enterprise)
+    for name in ("expire", "supersede"):
+        with pytest.raises(errors.NotPermitted):
+            lifecycle.change(license, name, world.decider)
+    lifecycle.change(license, "expire")  # the nightly task
+    license.refresh_from_db()
+    assert license.status == License.Status.EXPIRED and license.events.last().actor is None
