@@ -10,28 +10,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from casefiles.migrations._vendor_sql import run_sql_per_vendor
-
-SQLITE_TRIGGERS = [
-    """CREATE TRIGGER casefiles_verificationevent_no_update BEFORE UPDATE ON casefiles_verificationevent
-       BEGIN SELECT RAISE(ABORT, 'the real-name journal is append-only'); END;""",
-    """CREATE TRIGGER casefiles_verificationevent_no_delete BEFORE DELETE ON casefiles_verificationevent
-       BEGIN SELECT RAISE(ABORT, 'the real-name journal is append-only'); END;""",
-]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS casefiles_verificationevent_no_update;",
-    "DROP TRIGGER IF EXISTS casefiles_verificationevent_no_delete;",
-]
-POSTGRES_TRIGGER = """
-CREATE OR REPLACE FUNCTION casefiles_verificationevent_append_only() RETURNS trigger AS $$
-BEGIN RAISE EXCEPTION 'the real-name journal is append-only'; END; $$ LANGUAGE plpgsql;
-CREATE TRIGGER casefiles_verificationevent_append_only BEFORE UPDATE OR DELETE ON casefiles_verificationevent
-FOR EACH ROW EXECUTE FUNCTION casefiles_verificationevent_append_only();
-"""
-POSTGRES_DROP = """
-DROP TRIGGER IF EXISTS casefiles_verificationevent_append_only ON casefiles_verificationevent;
-DROP FUNCTION IF EXISTS casefiles_verificationevent_append_only();
-"""
+from casefiles.migrations._vendor_sql import append_only
 
 
 class Migration(migrations.Migration):
@@ -91,6 +70,5 @@ class Migration(migrations.Migration):
             model_name='verificationevent',
             constraint=models.UniqueConstraint(fields=('verification', 'sequence'), name='one_verification_event_per_sequence'),
         ),
-        run_sql_per_vendor({"sqlite": SQLITE_TRIGGERS, "postgresql": [POSTGRES_TRIGGER]},
-                           {"sqlite": SQLITE_DROP, "postgresql": [POSTGRES_DROP]}),
+        append_only("casefiles_verificationevent", "real-name journal"),
     ]

@@ -13,28 +13,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from casefiles.migrations._vendor_sql import run_sql_per_vendor
-
-SQLITE_TRIGGERS = [
-    """CREATE TRIGGER casefiles_memberevent_no_update BEFORE UPDATE ON casefiles_memberevent
-       BEGIN SELECT RAISE(ABORT, 'the members journal is append-only'); END;""",
-    """CREATE TRIGGER casefiles_memberevent_no_delete BEFORE DELETE ON casefiles_memberevent
-       BEGIN SELECT RAISE(ABORT, 'the members journal is append-only'); END;""",
-]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS casefiles_memberevent_no_update;",
-    "DROP TRIGGER IF EXISTS casefiles_memberevent_no_delete;",
-]
-POSTGRES_TRIGGER = """
-CREATE OR REPLACE FUNCTION casefiles_memberevent_append_only() RETURNS trigger AS $$
-BEGIN RAISE EXCEPTION 'the members journal is append-only'; END; $$ LANGUAGE plpgsql;
-CREATE TRIGGER casefiles_memberevent_append_only BEFORE UPDATE OR DELETE ON casefiles_memberevent
-FOR EACH ROW EXECUTE FUNCTION casefiles_memberevent_append_only();
-"""
-POSTGRES_DROP = """
-DROP TRIGGER IF EXISTS casefiles_memberevent_append_only ON casefiles_memberevent;
-DROP FUNCTION IF EXISTS casefiles_memberevent_append_only();
-"""
+from casefiles.migrations._vendor_sql import append_only
 
 
 def members_from_groups(apps, schema_editor):
@@ -157,6 +136,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(members_from_groups, migrations.RunPython.noop),
-        run_sql_per_vendor({"sqlite": SQLITE_TRIGGERS, "postgresql": [POSTGRES_TRIGGER]},
-                           {"sqlite": SQLITE_DROP, "postgresql": [POSTGRES_DROP]}),
+        append_only("casefiles_memberevent", "members journal"),
     ]
