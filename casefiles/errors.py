@@ -9,6 +9,7 @@ in ``casefiles.portal.errors`` and ``casefiles.workbench.errors`` — so the sam
 - ``NotPermitted`` (403): the user may see it but may not do this.
 - ``Conflict`` (409): the record's state forbids it now, or someone else changed it first.
 - ``Invalid`` (400): what was sent cannot be taken as it is (a malformed file, a missing field).
+- ``Unavailable`` (503): a service it needs (the SMS gateway) is down; nothing was changed, try again.
 """
 
 
@@ -65,3 +66,10 @@ class GuardFailed(Invalid):
     """A workflow step whose conditions (its guards) are not met."""
 
     code = "guard_failed"
+
+
+class Unavailable(Refused):
+    """A service the step needs did not answer; nothing was done, and trying later may succeed."""
+
+    status = 503
+    code = "unavailable"

@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 from config import clients, ratelimit
 
 LOCK_PREFIX = "yiwang:signin-lock:"
+MAX_NAME = 254  # longer than any user name, mobile number or e-mail address an account can have
 _REFUSED = "_yiwang_signin_refused"  # on the request: seconds its attempt was refused for
 
 
@@ -88,6 +89,8 @@ class SignInLockBackend:
             return None
         if username is None:
             username = credentials.get(get_user_model().USERNAME_FIELD)
+        if len(str(username or "")) > MAX_NAME:
+            raise PermissionDenied  # no account has such a name; no backend need look it up
         seconds = locked_for(request, username)
         if seconds:
             setattr(request, _REFUSED, seconds)

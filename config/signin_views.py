@@ -1,10 +1,10 @@
-"""The sign-in pages — Django's ``/accounts/login/`` and Wagtail's ``/admin/login/`` — saying
+"""The sign-in pages — allauth's ``/accounts/login/`` and Wagtail's ``/admin/login/`` — saying
 when ``config.signin`` has locked the name or the address: the form again, with the lock's
 message instead of "wrong password", as HTTP 429 with ``Retry-After`` (like every limiter's
 refusal on the site)."""
 
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from allauth.account import views as account_views
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
@@ -35,17 +35,25 @@ class LockAnswers429:
         return response
 
 
-class LoginForm(LockSaysSo, AuthenticationForm):
-    pass
+class AccountLoginForm(AllauthLoginForm):
+    """allauth's sign-in (mobile number or user name, and password): a locked attempt's error is the lock's."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            seconds = signin.refusal(self.request)
+            if seconds:
+                raise ValidationError(signin.message(seconds), code="locked") from None
+            raise
 
 
 class AdminLoginForm(LockSaysSo, WagtailLoginForm):
     pass
 
 
-class LoginView(LockAnswers429, auth_views.LoginView):
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
+class AccountLoginView(LockAnswers429, account_views.LoginView):
+    pass
 
 
 class AdminLoginView(LockAnswers429, wagtail_account.LoginView):

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -16,8 +15,9 @@ urlpatterns = [
     path("admin/login/", signin_views.AdminLoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/login/", signin_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Before allauth's own: its sign-in with the lock's answer (config/signin.py).
+    path("accounts/login/", signin_views.AccountLoginView.as_view(), name="account_login"),
+    path("accounts/", include("allauth.urls")),  # registration, SMS codes, password reset, MFA, sessions
     path("i18n/", include("django.conf.urls.i18n")),
     path("theme/", switch_theme, name="switch_theme"),
     path("", include("casefiles.portal.urls")),  # the applicant portal: apply/, my/cases/, progress/

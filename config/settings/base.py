@@ -50,6 +50,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "csp",
+    # django-allauth: registration, password and SMS-code sign-in, single sign-on, TOTP, sessions
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "themes.middleware.ThemeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -171,7 +180,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
 # --- Authentication and permissions ------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "config.signin.SignInLockBackend",  # first: a locked name or address reaches no other
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, and sign-in by mobile number (casefiles.registration.adapter)
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Public access is a property of the record (published, public), not of a fake user.
@@ -182,13 +192,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 # Sign-in guessing (config/signin.py), on every way in: an account name with ACCOUNT_FAILURES
 # failed attempts, or a client address with ADDRESS_FAILURES (an office behind one address
 # shares it), within PERIOD seconds is locked for LOCK seconds.
 YIWANG_SIGNIN_LIMITS = {"ACCOUNT_FAILURES": 5, "ADDRESS_FAILURES": 30, "PERIOD": 900, "LOCK": 900}
+
+# django-allauth (docs/accounts.md). A person registers with a mobile number proven by a code,
+# a password, their name and identity number (casefiles.registration); signs in by mobile number
+# or user name and password, or by a code texted to the mobile number. Staff are created by
+# administrators and sign in by user name.
+ACCOUNT_ADAPTER = "casefiles.registration.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "casefiles.registration.forms.RegistrationForm", "login": "config.signin_views.AccountLoginForm"}
+ACCOUNT_LOGIN_METHODS = {"phone", "username"}
+# The mobile number is required by the registration form itself (casefiles.registration.forms):
+# "phone*" here would also stop the sign-in of every account without one (staff).
+ACCOUNT_SIGNUP_FIELDS = ["phone", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True  # no page says whether a mobile or identity number is registered
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_SESSION_REMEMBER = None  # the visitor chooses
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_USER_DISPLAY = "casefiles.registration.adapter.display_name"
+# A texted code (registration, sign-in) lasts 5 minutes and is good once.
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}  # six digits, as every SMS code here
+# Texts per mobile number ("key") and per client address ("ip", config.clients.address): one a
+# minute and five an hour to a number, twenty an hour from an address.
+_TEXTS = "1/m/key,5/h/key,20/h/ip"
+ACCOUNT_RATE_LIMITS = {"verify_phone": _TEXTS, "request_login_code": _TEXTS, "change_phone": "1/m/user,5/h/user"}
+SOCIALACCOUNT_ONLY = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "一网通办"
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# Text messages (casefiles/accounts/sms.py): console in development, an HTTP gateway in production.
+YIWANG_SMS = {
+    "BACKEND": env.string("YIWANG_SMS_BACKEND", "console"),
+    "URL": env.string("YIWANG_SMS_URL", ""),
+    "TOKEN": env.string("YIWANG_SMS_TOKEN", ""),
+    "SIGN": env.string("YIWANG_SMS_SIGN", "一网通办"),
+    "TIMEOUT": env.integer("YIWANG_SMS_TIMEOUT", 5),
+}
 
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SECRET_KEY_FALLBACKS, STORAGES, YIWANG_JOURNAL_RETIRED_KEYS
+from config.settings.base import SECRET_KEY_FALLBACKS, STORAGES, YIWANG_JOURNAL_RETIRED_KEYS, YIWANG_SMS
 
 DEBUG = False
 
@@ -18,6 +18,11 @@ _secrets = [SECRET_KEY, *SECRET_KEY_FALLBACKS, YIWANG_JOURNAL_KEY, *YIWANG_JOURN
             YIWANG_SEARCH_KEY]
 if len(set(_secrets)) != len(_secrets):
     raise ImproperlyConfigured("SECRET_KEY, YIWANG_JOURNAL_KEY, YIWANG_KEY_PASSWORD and YIWANG_SEARCH_KEY must be four different secrets")
+
+# Codes and invitations go to real phones: the console backend would print them to the log.
+YIWANG_SMS = {**YIWANG_SMS, "BACKEND": env.string("YIWANG_SMS_BACKEND", "http")}
+if YIWANG_SMS["BACKEND"] != "http" or not YIWANG_SMS["URL"]:
+    raise ImproperlyConfigured("production sends texts through an SMS gateway: set YIWANG_SMS_URL (and YIWANG_SMS_TOKEN)")
 
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:

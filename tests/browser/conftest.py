@@ -77,7 +77,7 @@ def log_in():
         """From the login page if the visitor is on it (keeping its ``next``), else from a fresh one."""
         if "/accounts/login/" not in page.url:
             page.goto("/accounts/login/")
-        page.fill("#id_username", username)
+        page.fill("#id_login", username)
         page.fill("#id_password", password)
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -87,7 +87,7 @@ def test_a_body_over_the_limit_is_refused_as_too_large(client, settings):
     big = json.dumps({"username": "a" * 2000, "password": "x"})
     answer = client.post("/api/v1/auth/token/", big, content_type="application/json")
     assert answer.status_code == 413 and answer.json()["code"] == "too_large"
-    assert client.post("/accounts/login/", {"username": "a" * 2000, "password": "x"}).status_code == 413
+    assert client.post("/accounts/login/", {"login": "a" * 2000, "password": "x"}).status_code == 413
 
 
 @pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_a_nul_in_a_form_field_is_refused(client, fields):
 @pytest.mark.django_db
 def test_a_files_contents_may_hold_anything(client):
     upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\x00\x00\xed\xa0\x80\x00", content_type="application/pdf")
-    answer = client.post("/accounts/login/", {"username": "a", "password": "b", "file": upload})
+    answer = client.post("/accounts/login/", {"login": "a", "password": "b", "file": upload})
     assert answer.status_code == 200  # the form again: a wrong password, not a refusal
 
 

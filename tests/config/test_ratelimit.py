@@ -26,7 +26,7 @@ def verify_api(client, i, **extra):
 
 
 def sign_in_page(client, i, **extra):
-    return client.post("/accounts/login/", {"username": f"nobody-{i}", "password": "guess"}, **extra)
+    return client.post("/accounts/login/", {"login": f"nobody-{i}", "password": "guess"}, **extra)
 
 
 def admin_sign_in(client, i, **extra):

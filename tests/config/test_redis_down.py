@@ -49,7 +49,7 @@ def test_an_applicant_signs_in_applies_uploads_and_submits_while_redis_is_down(
         site, client, django_capture_on_commit_callbacks):
     w = site
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    answers(client.post("/accounts/login/", {"username": "applicant", "password": PASSWORD}), 302)
+    answers(client.post("/accounts/login/", {"login": "applicant", "password": PASSWORD}), 302)
     with django_capture_on_commit_callbacks(execute=True):
         answers(client.post(w.item.apply_url, {
             "applicant": f"enterprise:{w.enterprise.pk}", "contact_name": "林晓燕", "contact_phone": "13800000000",

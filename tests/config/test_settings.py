@@ -14,7 +14,7 @@ JOURNAL_KEY = "j0urnal-" + "Rf2Vn8Kc5Lq1Xw7Tz4Hb9Md3Jy6Gs0Pe" * 2
 KEY_PASSWORD = "passw0rd-" + "Tb6Qm1Zx8Wr3Lk5Nc9Hv2Js7Dy4Gf0Pa" * 2
 SEARCH_KEY = "s3arch-" + "Wm4Hq9Lb2Xt7Rc5Kz1Nv8Jd3Fy6Gp0Se" * 2
 SECRETS = {"SECRET_KEY": STRONG_KEY, "YIWANG_JOURNAL_KEY": JOURNAL_KEY, "YIWANG_KEY_PASSWORD": KEY_PASSWORD,
-           "YIWANG_SEARCH_KEY": SEARCH_KEY}
+           "YIWANG_SEARCH_KEY": SEARCH_KEY, "YIWANG_SMS_URL": "https://sms.example.gov.cn/api/send"}
 
 PROBE = """
 import json, django
@@ -41,7 +41,7 @@ def run(code, module="config.settings.development", **env_vars):
     env = {k: v for k, v in os.environ.items() if k not in {
         "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_HOST",
         "SECRET_KEY_FALLBACKS", "YIWANG_JOURNAL_KEY", "YIWANG_JOURNAL_RETIRED_KEYS", "YIWANG_JOURNAL_LEGACY_KEY",
-        "YIWANG_KEY_PASSWORD", "YIWANG_KEY_PASSWORD_OLD", "YIWANG_SEARCH_KEY",
+        "YIWANG_KEY_PASSWORD", "YIWANG_KEY_PASSWORD_OLD", "YIWANG_SEARCH_KEY", "YIWANG_SMS_BACKEND", "YIWANG_SMS_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest for Playwright, never in production
     }}
     env.update(DJANGO_SETTINGS_MODULE=module, **env_vars)
@@ -108,6 +108,9 @@ def test_external_services_switch_on_by_environment(tmp_path):
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "SECRET_KEY_FALLBACKS": JOURNAL_KEY}, "four different secrets"),
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SEARCH_KEY": ""}, "YIWANG_SEARCH_KEY must be set"),
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SEARCH_KEY": STRONG_KEY}, "four different secrets"),
+        # Codes go to real phones, never to the log.
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SMS_URL": ""}, "YIWANG_SMS_URL"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SMS_BACKEND": "console"}, "YIWANG_SMS_URL"),
     ],
 )
 def test_production_refuses_insecure_defaults(tmp_path, env_vars, complaint):

@@ -14,7 +14,7 @@ LOCK = 600
 
 
 def site(client, name, password, **extra):
-    return client.post("/accounts/login/", {"username": name, "password": password}, **extra)
+    return client.post("/accounts/login/", {"login": name, "password": password}, **extra)
 
 
 def admin(client, name, password, **extra):
