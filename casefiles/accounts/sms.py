@@ -20,7 +20,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -30,13 +30,9 @@ from casefiles.errors import Unavailable
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     number: str
     text: str
-
-    def __iter__(self):  # (number, text), as the outbox was read before it held Texts
-        return iter((self.number, self.text))
 
 
 outbox: list[Text] = []  # every text sent by the console and locmem backends, oldest first

@@ -228,7 +228,8 @@ ACCOUNT_RATE_LIMITS = {"verify_phone": _TEXTS, "request_login_code": _TEXTS, "ch
 SOCIALACCOUNT_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "一网通办"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at sign-in (the list under 账号安全); not re-written on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Text messages (casefiles/accounts/sms.py): console in development, an HTTP gateway in production.
 YIWANG_SMS = {
