@@ -211,6 +211,8 @@ ACCOUNT_LOGIN_METHODS = {"phone", "username"}
 # "phone*" here would also stop the sign-in of every account without one (staff).
 ACCOUNT_SIGNUP_FIELDS = ["phone", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# allauth warns that user names sign in but nobody registers one: they are staff's, made by administrators.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True  # no page says whether a mobile or identity number is registered
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
