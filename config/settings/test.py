@@ -17,3 +17,4 @@ YIWANG_JOURNAL_LEGACY_KEY = None
 YIWANG_KEY_PASSWORD = "test-key-password-" + "Ua2Ko7Si4Ep9Gr1Tw6Yb3Cn8Vm5Lh0Dz" * 2
 YIWANG_KEY_PASSWORD_OLD = None
 YIWANG_SEARCH_KEY = "test-search-key-" + "Rb5Lw2Nq8Xe3Hs7Ku1Pz6Cv4Jm9Dt0Gy" * 2
+YIWANG_PII_KEYS = [DEVELOPMENT_PII_KEY]  # noqa: F405  (the development key: public, fixed)
