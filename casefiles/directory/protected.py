@@ -210,6 +210,10 @@ class EncryptedTextField(_Protected, models.TextField):
         value = super().get_prep_value(value)
         return value if _blank(value) else encrypt(value)
 
+    def formfield(self, **kwargs):
+        # A number is typed on one line: a CharField's field, not a TextField's textarea.
+        return models.Field.formfield(self, **{"max_length": self.max_length, **kwargs})
+
 
 class EncryptedJSONField(_Protected, models.TextField):
     """A JSON document stored as one token (a notice's particulars)."""

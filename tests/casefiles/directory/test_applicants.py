@@ -52,6 +52,8 @@ def test_a_person_registered_twice_in_the_admin_is_told_so(client, db, django_us
     number = demo_resident_id("44040219900101123")
     Person.objects.create(name="张伟", id_number=number)
     client.force_login(django_user_model.objects.create_superuser("root", password="pw-for-tests-only"))
+    form = client.get("/admin/persons/new/").content.decode()
+    assert 'type="text" name="id_number"' in form  # one line, as a number is typed
     answer = client.post("/admin/persons/new/", {"name": "张伟", "id_number": number.lower(), "phone": "", "address": ""})
     assert answer.status_code == 200  # the form again, not a server error
     assert "registered already" in answer.content.decode() or "已登记" in answer.content.decode()

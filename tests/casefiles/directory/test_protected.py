@@ -216,3 +216,11 @@ def test_rekey_reports_what_no_key_reads(everything, settings):
         call_command("personal_data", "check")
     with pytest.raises(CommandError, match="no key of YIWANG_PII_KEYS reads"):
         call_command("personal_data", "rekey")
+
+
+def test_bulk_created_rows_are_encrypted_and_found(db):
+    Person.objects.bulk_create([Person(name="甲", id_number=NUMBER, phone=MOBILE),
+                                Person(name="乙", id_number=demo_resident_id("44040219880808123"))])
+    assert lookup.person_with_id_number(NUMBER).name == "甲"
+    assert lookup.person_with_mobile(MOBILE).name == "甲"
+    assert all(report.problems == 0 for report in protected.check())
