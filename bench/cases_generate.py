@@ -62,7 +62,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from bench.search_generate import BRANDS, DEPARTMENTS, GIVEN, ITEMS, ROADS, SURNAMES, TRADES, WEIGHTS  # noqa: E402
 from casefiles.cases.models import CaseFile
-from casefiles.directory import roles  # noqa: E402
+from casefiles.directory import protected, roles  # noqa: E402
 from casefiles.directory.identifiers import USCC_ALPHABET, resident_id_check_character, uscc_check_character  # noqa: E402
 from casefiles.directory.models import Department, DepartmentRole, Enterprise, Person
 
@@ -210,7 +210,7 @@ def people(rng: random.Random, departments: list[Department]) -> None:
             "region text, address text, phone text) ON COMMIT DROP"
         )
         cursor.execute("CREATE TEMP TABLE bench_new_person (n int, name text, id_number text, phone text, address text, "
-                       "username text) ON COMMIT DROP")
+                       "username text, id_number_hash text, phone_hash text) ON COMMIT DROP")
         scales = ["micro"] * 6 + ["small"] * 3 + ["medium", "large"]
         enterprises, users = [], []
         for n in range(ENTERPRISES):
@@ -248,7 +248,12 @@ def people(rng: random.Random, departments: list[Department]) -> None:
                                   _name(rng), [roles.department_group_name(department, role)]))
         _copy(cursor, "bench_new_enterprise", ["n", "uscc", "name", "legal", "industry", "scale", "region", "address", "phone"],
               enterprises)
-        _copy(cursor, "bench_new_person", ["n", "name", "id_number", "phone", "address", "username"], unique_persons)
+        # Encrypted at rest, with their digests, as the model writes them (casefiles.directory.protected).
+        unique_persons = [(n, name, protected.encrypt(number), protected.encrypt(phone), address, username,
+                           protected.digest(number), protected.digest(phone))
+                          for n, name, number, phone, address, username in unique_persons]
+        _copy(cursor, "bench_new_person", ["n", "name", "id_number", "phone", "address", "username", "id_number_hash",
+                                           "phone_hash"], unique_persons)
         _copy(cursor, "bench_new_user", ["username", "email", "first_name", "groups"], users)
         cursor.execute("INSERT INTO auth_group (name) SELECT 'enterprise:' || uscc FROM bench_new_enterprise ORDER BY n")
         cursor.execute(
@@ -269,8 +274,8 @@ def people(rng: random.Random, departments: list[Department]) -> None:
             "CROSS JOIN LATERAL unnest(n.groups) AS wanted(name) JOIN auth_group g ON g.name = wanted.name"
         )
         cursor.execute(
-            "INSERT INTO casefiles_person (name, id_number, phone, address, user_id, created_at) "
-            "SELECT p.name, p.id_number, p.phone, p.address, u.id, %s FROM bench_new_person p "
+            "INSERT INTO casefiles_person (name, id_number, phone, address, user_id, created_at, id_number_hash, phone_hash) "
+            "SELECT p.name, p.id_number, p.phone, p.address, u.id, %s, p.id_number_hash, p.phone_hash FROM bench_new_person p "
             "LEFT JOIN auth_user u ON u.username = p.username ORDER BY p.n",
             [joined],
         )
@@ -337,12 +342,21 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
                        "s.page_ptr_id AS item_id, s.item_code, p.title, s.promised_days AS promised, s.statutory_days AS statutory, "
                        "p.live_revision_id AS revision_id "
                        "FROM cms_serviceitempage s JOIN wagtailcore_page p ON p.id = s.page_ptr_id WHERE p.live")
+        # An enterprise's USCC and phone as a case keeps them: encrypted, the code with its digest (one
+        # token per enterprise, copied to each of its cases: every token decrypts on its own).
+        cursor.execute("CREATE TEMP TABLE bench_ent_protected (id int, code text, code_hash text, phone text) ON COMMIT DROP")
+        cursor.execute("SELECT id, uscc, phone FROM casefiles_enterprise")
+        _copy(cursor, "bench_ent_protected", ["id", "code", "code_hash", "phone"],
+              [(pk, protected.encrypt(uscc), protected.digest(uscc), protected.encrypt(phone))
+               for pk, uscc, phone in cursor.fetchall()])
         cursor.execute("CREATE TEMP TABLE bench_ent ON COMMIT DROP AS SELECT (row_number() OVER (ORDER BY e.id))::int AS n, e.id, "
-                       "e.name, e.uscc, e.legal_representative AS legal, e.phone, e.members_group_id AS group_id, m.user_id "
-                       "FROM casefiles_enterprise e LEFT JOIN LATERAL (SELECT min(ug.user_id) AS user_id FROM auth_user_groups ug "
+                       "e.name, x.code AS uscc, x.code_hash, e.legal_representative AS legal, x.phone, "
+                       "e.members_group_id AS group_id, m.user_id "
+                       "FROM casefiles_enterprise e JOIN bench_ent_protected x ON x.id = e.id "
+                       "LEFT JOIN LATERAL (SELECT min(ug.user_id) AS user_id FROM auth_user_groups ug "
                        "WHERE ug.group_id = e.members_group_id) m ON true")
         cursor.execute("CREATE TEMP TABLE bench_person ON COMMIT DROP AS SELECT (row_number() OVER (ORDER BY id))::int AS n, id, "
-                       "name, id_number, phone, user_id FROM casefiles_person")
+                       "name, id_number, id_number_hash, phone, user_id FROM casefiles_person")
         cursor.execute("CREATE TEMP TABLE bench_window (n int, user_id int) ON COMMIT DROP")
         _copy(cursor, "bench_window", ["n", "user_id"], list(enumerate(window_users)))
         for table in ("bench_dept", "bench_item", "bench_ent", "bench_person", "bench_window"):
@@ -392,6 +406,7 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
                         THEN (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date + 15 END AS correction_due,
                    e.id AS enterprise_id, e.group_id AS enterprise_group, p.id AS person_id, p.user_id AS person_user,
                    coalesce(e.name, p.name) AS applicant_name, coalesce(e.uscc, p.id_number) AS applicant_code,
+                   coalesce(e.code_hash, p.id_number_hash) AS applicant_code_hash,
                    coalesce(e.legal, p.name) AS contact_name, coalesce(e.phone, p.phone) AS contact_phone,
                    CASE WHEN a.channel = 'window' THEN w.user_id END AS window_user,
                    CASE WHEN a.channel = 'window' THEN w.user_id ELSE coalesce(e.user_id, p.user_id) END AS submitted_by,
@@ -410,7 +425,7 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
         step = time.perf_counter()
         cursor.execute(f"""
             INSERT INTO casefiles_casefile (
-                id, number, verification_code, item_code, item_title, applicant_name, applicant_code, contact_name,
+                id, number, verification_code, item_code, item_title, applicant_name, applicant_code, applicant_code_hash, contact_name,
                 contact_phone, contact_email, channel, form_data, status, version, created_at, submitted_at, accepted_at,
                 deemed_accepted, decided_at, concluded_at, promised_due, statutory_due, deadline_provisional, deferred_due,
                 correction_due, journal_head, journal_length, department_id, enterprise_id, item_id, item_revision_id,
@@ -420,7 +435,8 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
                           || lpad((row_number() OVER (PARTITION BY region, (created_at AT TIME ZONE 'Asia/Shanghai')::date
                                                       ORDER BY created_at, g))::text, 6, '0'),
                    upper(translate(substr(md5(g::text), 1, 8), '01', '23')),
-                   item_code, title, applicant_name, applicant_code, contact_name, contact_phone, '', channel, '{{}}'::jsonb,
+                   item_code, title, applicant_name, applicant_code, applicant_code_hash, contact_name, contact_phone, '', channel,
+                   '{{}}'::jsonb,
                    status, CASE status WHEN 'draft' THEN 0 WHEN 'submitted' THEN 1 ELSE 3 END,
                    created_at, submitted_at, accepted_at, false, decided_at,
                    CASE WHEN status = 'concluded' THEN least(now(), decided_at + interval '1 day') END,

@@ -1,12 +1,15 @@
+from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from casefiles.bundles.models import Activity
 from casefiles.deadlines.models import CalendarYear
+from casefiles.directory import protected
 from casefiles.directory.models import Department, Enterprise, Person
 from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
@@ -39,13 +42,24 @@ class EnterpriseViewSet(ModelViewSet):
     form_fields = ["uscc", "name", "legal_representative", "industry", "scale", "region_code", "address", "phone"]
 
 
+class PersonIndexView(IndexView):
+    def search_queryset(self, queryset):
+        """By name, or by a whole identity or phone number (encrypted columns: found by their digests)."""
+        if not self.is_searching:
+            return queryset
+        query = self.search_query
+        return queryset.filter(Q(name__icontains=query) | protected.matches("id_number", query)
+                               | protected.matches("phone", query))
+
+
 class PersonViewSet(ModelViewSet):
     model = Person
     icon = "user"
     menu_label = _("Persons")
-    # The identity number stays masked in listings: they are not case work.
-    list_display = ["name", "masked_id_number", "phone", "user"]
-    search_fields = ["name", "phone"]
+    index_view_class = PersonIndexView
+    # The identity number and the phone stay masked in listings: they are not case work.
+    list_display = ["name", "masked_id_number", "masked_phone", "user"]
+    search_fields = ["name"]
     search_backend_name = None
     form_fields = ["name", "id_number", "phone", "address", "user"]
 

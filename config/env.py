@@ -74,10 +74,27 @@ def development_secret_key(var_dir: Path, name: str = "secret_key") -> str:
     return key
 
 
+def _weak(value: str) -> bool:
+    return len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure")
+
+
 def strong_secret(name: str, why: str) -> str:
     """A secret production must be given, refused when it is short, repetitive or Django's
     placeholder: ``python -c "import secrets; print(secrets.token_urlsafe(50))"`` makes one."""
     value = required(name, why)
-    if len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure"):
+    if _weak(value):
         raise ImproperlyConfigured(f"{name} is too weak for production: use 50+ random characters")
     return value
+
+
+def strong_secrets(name: str, why: str) -> list[str]:
+    """A comma-separated list of secrets production must be given (at least one), each as
+    ``strong_secret`` wants it."""
+    values = listing(name)
+    if not values:
+        raise ImproperlyConfigured(f"{name} must be set: {why}")
+    if any(_weak(value) for value in values):
+        raise ImproperlyConfigured(f"{name} is too weak for production: each key 50+ random characters")
+    if len(set(values)) != len(values):
+        raise ImproperlyConfigured(f"{name} names the same key twice")
+    return values

@@ -17,15 +17,19 @@ progress look-up — are told the department's decisions, never its deliberation
 - materials: a file "needs correction" only while the correction notice that names it waits
   for the applicant, in the notice's words; of any other review nothing is told.
 
-**Identity numbers.** A person's resident identity number is shown whole to those whose work
-needs it: whoever holds a permission to act on the case (``ACTING``) — the applicant and their
-agents (apply), the staff who handle it (accept, review, decide; window clerks; superusers).
-A reader who may only view — supervision (电子监察) — sees it masked (``4404**********1234``),
-and so does anyone on the pages of a license they neither hold nor issued. No search document
-holds a whole number: the index keeps the masked form, to show, and a keyed token, with which
-an exact number still finds the record for whoever may see it (``identity_token``). A notice
-is the applicant's own decision and names them with their whole number; it is served as
-issued (its hash is fixed), to whoever may open the case's notices.
+**Identity numbers and mobile numbers.** A person's resident identity number, and the phone
+numbers of a case (its contact phone, mobiles in its answers), are shown whole to those whose
+work needs them: whoever holds a permission to act on the case (``ACTING``) — the applicant and
+their agents (apply), the staff who handle it (accept, review, decide; window clerks;
+superusers). A reader who may only view — supervision (电子监察) — sees them masked
+(``4404**********1234``, ``138****8000``), and so does anyone on the pages of a license they
+neither hold nor issued. No search document holds a whole number: the index keeps the masked
+form, to show, and a keyed token, with which an exact number still finds the record for
+whoever may see it (``identity_token``, ``phone_token``). A notice is the applicant's own
+decision and names them with their whole number; it is served as issued (its hash is fixed)
+to whoever acts on the case, and to a reader who only views it as a copy rendered with the
+numbers masked (``notice_content``; casefiles.notices.documents.open_pdf_for). At rest, in the
+database, they are encrypted (casefiles.directory.protected).
 
 **The verification code** is the applicant's key to the anonymous progress look-up. It is
 shown to whoever acts as the applicant (apply: the applicant, their agent, the front-desk
@@ -45,7 +49,8 @@ from django.utils.translation import gettext_lazy as _
 from casefiles.access import permissions
 from casefiles.cases.models import CaseFile, Channel, Status
 from casefiles.directory import roles
-from casefiles.directory.identifiers import IdentifierError, mask_resident_id, validate_resident_id
+from casefiles.directory import protected
+from casefiles.directory.identifiers import IdentifierError, mask_mobile, mask_resident_id, validate_resident_id
 
 STAFF = "staff"
 OUTSIDER = "outsider"
@@ -302,6 +307,11 @@ def applicant_code(case: CaseFile, shown: bool) -> str:
     return mask_resident_id(case.applicant_code)
 
 
+def contact_phone(case: CaseFile, shown: bool) -> str:
+    """The case's contact phone as shown: whole only when ``shown`` (``shows_identity``)."""
+    return case.contact_phone if shown else mask_mobile(case.contact_phone)
+
+
 def verification_code(user, case: CaseFile) -> str:
     """The code for whoever acts as the applicant (apply); "" for everyone else."""
     return case.verification_code if "apply_casefile" in _held(user, case) else ""
@@ -325,6 +335,8 @@ def holder_code(user, license) -> str:
 
 
 _RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+# A mainland mobile number (11 digits from 13…–19…), standing on its own.
+_MOBILE = re.compile(r"(?<![0-9A-Za-z+])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 def identity_token(number: str) -> str:
@@ -333,6 +345,13 @@ def identity_token(number: str) -> str:
     off the server gives no number away, where a plain hash of so few possible numbers would."""
     return "rid" + salted_hmac("casefiles.access.disclosure.identity", number.upper(), secret=settings.YIWANG_SEARCH_KEY,
                                algorithm="sha256").hexdigest()[:32]
+
+
+def phone_token(number: str) -> str:
+    """The keyed token that stands for a phone number in the search index (as ``identity_token``),
+    of its digits as ``protected.compact`` writes them: ``138 0013 8000`` finds ``13800138000``."""
+    return "tel" + salted_hmac("casefiles.access.disclosure.phone", protected.compact(number),
+                               secret=settings.YIWANG_SEARCH_KEY, algorithm="sha256").hexdigest()[:32]
 
 
 def _numbers_in(text: str) -> list[str]:
@@ -345,38 +364,69 @@ def _numbers_in(text: str) -> list[str]:
     return found
 
 
+def _mobiles_in(text: str) -> list[str]:
+    return [match.group() for match in _MOBILE.finditer(text)]
+
+
 def redact(text: str) -> tuple[str, list[str]]:
-    """``text`` with every resident identity number in it masked, and the numbers' tokens."""
+    """``text`` with every resident identity number and mobile number in it masked, and their tokens."""
     text = str(text or "")
     numbers = _numbers_in(text)
     for number in set(numbers):
         text = re.sub(re.escape(number), mask_resident_id(number), text, flags=re.IGNORECASE)
-    return text, sorted({identity_token(number) for number in numbers})
+    mobiles = _mobiles_in(text)  # after the identity numbers: none is read inside one
+    text = _MOBILE.sub(lambda match: mask_mobile(match.group()), text)
+    return text, sorted({identity_token(number) for number in numbers} | {phone_token(mobile) for mobile in mobiles})
+
+
+def phone_told(phone: str) -> tuple[str, list[str]]:
+    """A phone number for a search document: masked, whatever its kind (a landline too), and its token."""
+    phone = str(phone or "").strip()
+    if not phone:
+        return "", []
+    return mask_mobile(phone), [phone_token(phone)]
+
+
+def _masked(value):
+    """``value`` (a form's answers, a notice's particulars) with the numbers in its texts masked."""
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    if isinstance(value, str):
+        return redact(value)[0]
+    return value
 
 
 def form_data(case: CaseFile, shown: bool):
-    """The application form as shown: identity numbers in its answers masked unless ``shown``."""
+    """The application form as shown: identity and mobile numbers in its answers masked unless ``shown``."""
     if shown:
         return case.form_data
+    return _masked(case.form_data)
 
-    def masked(value):
-        if isinstance(value, dict):
-            return {key: masked(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [masked(item) for item in value]
-        if isinstance(value, str):
-            return redact(value)[0]
-        return value
 
-    return masked(case.form_data)
+def notice_content(notice, shown: bool) -> dict:
+    """What a notice says (``Notice.content``) as shown: as issued when ``shown``; else the
+    applicant's code as ``applicant_code`` shows it and every number in its texts masked."""
+    content = dict(notice.content or {})
+    if shown:
+        return content
+    masked = _masked(content)
+    if "applicant_code" in content:
+        masked["applicant_code"] = applicant_code(notice.case, False)
+    return masked
 
 
 def search_terms(text: str) -> tuple[str, dict[str, list[str]]]:
-    """A search query's identity numbers, which no document holds in clear: the text without
-    them, and the tokens that find them (``search.documents.register_private_terms``)."""
-    numbers = _numbers_in(str(text or ""))
-    if not numbers:
-        return text, {}
+    """A search query's identity and mobile numbers, which no document holds in clear: the text
+    without them, and the tokens that find them (``search.documents.register_private_terms``)."""
+    text = str(text or "")
+    numbers = _numbers_in(text)
     for number in numbers:
         text = re.sub(re.escape(number), " ", text, flags=re.IGNORECASE)
-    return text, {"identity": sorted({identity_token(number) for number in numbers})}
+    mobiles = _mobiles_in(text)
+    if not numbers and not mobiles:
+        return text, {}
+    text = _MOBILE.sub(" ", text)
+    return text, {"identity": sorted({identity_token(number) for number in numbers}
+                                     | {phone_token(mobile) for mobile in mobiles})}

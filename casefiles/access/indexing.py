@@ -4,14 +4,14 @@ Placement: here, not in ``cases``, because a case's document is what ``disclosur
 everyone on its access list learn; access is the lowest component that may import all it needs, and
 the kinds above it register themselves (``materials.indexing``, ``licenses.indexing``, ``follow_cases``).
 
-- ``case`` (办件): number, item, applicant, contact and form answers; filed under the day it
-  was submitted. A draft is not indexed: until it is submitted it is the applicant's
+- ``case`` (办件): number, item, applicant, contact and form answers (the contact phone by its
+  token alone); filed under the day it was submitted. A draft is not indexed: until it is submitted it is the applicant's
   notebook, not a case.
 
 What it says is what every reader of it may learn (``casefiles.access.disclosure``): a case's
 status as its applicant is told it (a step waiting inside the department as the state
-before it), and no whole resident identity number — the masked form to show and a keyed token
-under the facet ``identity``, which a query holding the whole number is turned into
+before it), and no whole resident identity number or mobile number — the masked form to show and a keyed
+token under the facet ``identity``, which a query holding the whole number is turned into
 (``disclosure.search_terms``, registered here for every kind), so that the number still finds
 the record for whoever may see it. The tokens are keyed with the site's secret key: after
 changing it, ``manage.py search_index check --repair`` writes them anew. The materials' and
@@ -135,6 +135,7 @@ class CaseProvider(Provider):
             return None
         body, identities = told(case.item_title, case.item_code, case.applicant_name, case.applicant_code,
                                 case.contact_name, form_text(case.form_data))
+        identities = sorted(set(identities) | set(disclosure.phone_told(case.contact_phone)[1]))  # by its token only
         return SearchDocument(
             kind=self.kind,
             object_id=str(case.pk),

@@ -28,6 +28,7 @@ from casefiles.access import permissions
 from casefiles.access.models import Authorisation
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile, CaseGrant
+from casefiles.directory import lookup
 from casefiles.directory.models import Enterprise, Person
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.journal import records
@@ -102,7 +103,7 @@ def find_agent(identifier: str):
     if user is None:
         compact = identifier.replace(" ", "").replace("-", "")
         if compact.lstrip("+").isdigit():
-            people = Person.objects.filter(user__is_active=True).filter(Q(phone=identifier) | Q(phone=compact))
+            people = lookup.people_with_mobile(identifier).filter(user__is_active=True)
             users = {p.user_id for p in people}
             if len(users) == 1:  # a phone shared by several accounts names nobody
                 user = User.objects.get(pk=users.pop())

@@ -211,8 +211,12 @@ class CaseSummarySerializer(serializers.ModelSerializer):
 
 class ContactSerializer(serializers.Serializer):
     name = serializers.CharField(source="contact_name")
-    phone = serializers.CharField(source="contact_phone")
+    phone = serializers.SerializerMethodField(help_text="Masked (138****8000) unless you act on the case.")
     email = serializers.CharField(source="contact_email")
+
+    @extend_schema_field(serializers.CharField())
+    def get_phone(self, case):
+        return disclosure.contact_phone(case, disclosure.shows_identity(_user(self), case))
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
@@ -330,8 +334,8 @@ class TransitionResultSerializer(serializers.Serializer):
 class NoticeSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
     content = serializers.SerializerMethodField(
-        help_text="The particulars printed on it; a person's identity number masked unless you act on the case "
-                  "(the PDF is served as issued).")
+        help_text="The particulars printed on it; a person's identity number, and any identity or mobile number "
+                  "in its texts, masked unless you act on the case (so is the PDF you are given).")
     pdf_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -341,10 +345,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_content(self, notice):
-        content = dict(notice.content or {})
-        if "applicant_code" in content:
-            content["applicant_code"] = disclosure.applicant_code(notice.case, disclosure.shows_identity(_user(self), notice.case))
-        return content
+        return disclosure.notice_content(notice, disclosure.shows_identity(_user(self), notice.case))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_pdf_url(self, notice):

@@ -467,9 +467,10 @@ class NoticePdfView(CaseFileAPIView):
         notice = Notice.objects.select_related("case").filter(number=notice_number).first()
         if notice is None or not permissions.can(request.user, "view_casefile", notice.case):
             raise NotFound(_("No such notice."))
-        response = downloads.file_response(documents.open_pdf(notice), name=f"{notice.number}.pdf",
-                                           content_type="application/pdf", inline=True)
-        response["ETag"] = f'"{notice.pdf_sha256}"'  # rendered once, never changed
+        pdf, as_issued = documents.open_pdf_for(notice, request.user)
+        response = downloads.file_response(pdf, name=f"{notice.number}.pdf", content_type="application/pdf", inline=True)
+        if as_issued:
+            response["ETag"] = f'"{notice.pdf_sha256}"'  # rendered once, never changed
         return response
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from casefiles.cases.states import CLOCK_RUNNING, DECIDED, FINISHED, Status  # noqa: F401 (Status: imported from here by many)
+from casefiles.directory import protected
 
 # Status and the sets of it (CLOCK_RUNNING, DECIDED, FINISHED, ...) are in casefiles.cases.states.
 # The partial indexes below keep the lists their migrations wrote.
@@ -23,8 +24,12 @@ def new_verification_code():
     return "".join(secrets.choice("23456789ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(8))
 
 
-class CaseFile(models.Model):
-    """办件: one application for one service item (or a bundle's parent), from draft to conclusion."""
+class CaseFile(protected.Protected, models.Model):
+    """办件: one application for one service item (or a bundle's parent), from draft to conclusion.
+
+    The applicant's code (a person's identity number, or a USCC: one column) and the contact
+    phone are encrypted at rest (casefiles.directory.protected); the code is found by its digest.
+    """
 
     number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
     verification_code = models.CharField(_("verification code"), max_length=8, default=new_verification_code, editable=False)
@@ -45,9 +50,11 @@ class CaseFile(models.Model):
     enterprise = models.ForeignKey("casefiles.Enterprise", verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     person = models.ForeignKey("casefiles.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     applicant_name = models.CharField(_("applicant"), max_length=200)
-    applicant_code = models.CharField(_("applicant's code"), max_length=18, help_text=_("USCC or resident identity number"))
+    applicant_code = protected.EncryptedTextField(_("applicant's code"), max_length=18,
+                                                  help_text=_("USCC or resident identity number"))
+    applicant_code_hash = protected.DigestField(of="applicant_code", db_index=True)
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = protected.EncryptedTextField(_("contact phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from casefiles.directory import roles
+from casefiles.directory import protected, roles
 from casefiles.directory.identifiers import resident_id_check_character, uscc_check_character
 from casefiles.directory.models import Department, Enterprise, Person
 from cms.editing import central_reviewer_group  # the guide review group belongs to publishing
@@ -153,5 +153,6 @@ def load_people(departments: dict[str, Department]) -> dict[str, object]:
         if username:
             defaults["user"] = _user(username, password_hash, first_name=name)
             users[username] = defaults["user"]
-        Person.objects.update_or_create(id_number=demo_resident_id(body), defaults=defaults)
+        number = demo_resident_id(body)
+        Person.objects.update_or_create(id_number_hash__in=protected.digests(number), defaults={"id_number": number, **defaults})
     return users

@@ -14,6 +14,7 @@ import hashlib
 from django.core.exceptions import ValidationError
 
 from casefiles.demo.directory import demo_uscc
+from casefiles.directory import protected
 from casefiles.directory.identifiers import uscc_validator
 from casefiles.directory.models import Department, Enterprise
 from casefiles.licenses import lifecycle
@@ -147,7 +148,8 @@ def lay_out_types() -> dict[str, LicenseType]:
 
 def _issue_once(license_type, enterprise, on, data) -> bool:
     issuer = license_type.issuing_department
-    if issuer is None or License.objects.filter(license_type=license_type, issuer=issuer, holder_code=enterprise.uscc).exists():
+    if issuer is None or License.objects.filter(
+            protected.matches("holder_code", enterprise.uscc), license_type=license_type, issuer=issuer).exists():
         return False
     issuer.refresh_from_db(fields=["uscc"])
     lifecycle.issue(license_type, issuer=issuer, holder=enterprise, data=data, on=on)

@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from casefiles.demo.directory import DEMO_PASSWORD, ENTERPRISES, PERSONS, demo_resident_id, demo_uscc
+from casefiles.directory import lookup, protected
 from casefiles.directory.models import Enterprise, Person
 from casefiles.members import enterprises
 from casefiles.members.models import Role
@@ -29,10 +30,15 @@ def load_members() -> dict[str, object]:
     if created:
         handler.password = make_password(DEMO_PASSWORD)
         handler.save(update_fields=["password"])
-    Person.objects.update_or_create(id_number=demo_resident_id(id_body), defaults={"name": name, "phone": mobile, "user": handler})
+    number = demo_resident_id(id_body)
+    Person.objects.update_or_create(id_number_hash__in=protected.digests(number),
+                                    defaults={"id_number": number, "name": name, "phone": mobile, "user": handler})
     for body, _name, person_username in PERSONS:
         if person_username in MOBILES:
-            Person.objects.filter(id_number=demo_resident_id(body)).update(phone=MOBILES[person_username])
+            person = lookup.person_with_id_number(demo_resident_id(body))
+            if person is not None:  # saved, not updated: the phone's digest goes with it
+                person.phone = MOBILES[person_username]
+                person.save(update_fields=["phone"])
     enterprises.appoint(haiwan, administrator, Role.ADMINISTRATOR)
     enterprises.appoint(haiwan, handler, Role.HANDLER)
     enterprises.appoint(gechuang, handler, Role.HANDLER)

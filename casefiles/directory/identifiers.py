@@ -181,6 +181,15 @@ def mask_resident_id(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+def mask_mobile(number: str) -> str:
+    """A phone number shown to whoever may not see it whole: the first three and last four
+    characters (``138****8000``); a short one not at all."""
+    number = str(number or "").strip()
+    if not number:
+        return ""
+    return number[:3] + "****" + number[-4:] if len(number) >= 7 else "****"
+
+
 def uscc_validator(value):
     try:
         validate_uscc(value)

@@ -5,12 +5,16 @@ The one look-up behind the front desk's filing (casefiles.frontdesk.window, the 
 form) and the API's ``enterprise_uscc`` / ``person_id_number`` (casefiles.api.views). A
 malformed code is refused (``Invalid``) with what is wrong with it, checked by
 casefiles.directory.identifiers; a well-formed one nobody registered is simply not found.
+
+Identity numbers and phones are encrypted at rest: every look-up here goes through their
+digest columns (casefiles.directory.protected.matches), never the columns themselves.
 """
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from casefiles.directory import protected
 from casefiles.directory.identifiers import IdentifierError, validate_resident_id, validate_uscc
 from casefiles.directory.models import Enterprise, Person
 from casefiles.errors import Invalid
@@ -38,7 +42,9 @@ class Code:
 
     def registered(self):
         """The registered enterprise or person with this code, or None."""
-        return self.model.objects.filter(**{self.kind: self.value}).first()
+        if self.kind == RESIDENT_ID:
+            return person_with_id_number(self.value)
+        return self.model.objects.filter(**{self.kind: self.value}).first()  # a USCC is public: a plain column
 
 
 def read_code(code, kind: str | None = None) -> Code:
@@ -71,10 +77,16 @@ def registered_applicant(code, kind: str | None = None):
 
 
 def person_with_id_number(number):
-    """The registered person with the resident identity ``number`` (checked and normalised), or None."""
-    return Person.objects.filter(id_number=number).first()
+    """The registered person with the resident identity ``number``, or None (by its digest:
+    spaces, hyphens and a small x do not matter)."""
+    return Person.objects.filter(protected.matches("id_number", number)).first()
+
+
+def people_with_mobile(number):
+    """The persons whose phone is ``number`` (by its digest: spaces, hyphens and +86 do not matter)."""
+    return Person.objects.filter(protected.matches("phone", number))
 
 
 def person_with_mobile(number):
     """The person whose mobile phone is ``number``, or None."""
-    return Person.objects.filter(phone=number).first()
+    return people_with_mobile(number).first()

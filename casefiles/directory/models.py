@@ -8,7 +8,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casefiles.directory import protected
 from casefiles.directory.identifiers import (
+    mask_mobile,
     mask_resident_id,
     resident_id_validator,
     uscc_validator,
@@ -206,15 +208,26 @@ class Enterprise(models.Model):
         user.groups.remove(self.members_group)
 
 
-class Person(models.Model):
-    """A citizen who applies (自然人). The identity number is shown masked outside case work."""
+class Person(protected.Protected, models.Model):
+    """A citizen who applies (自然人). The identity number is shown masked outside case work.
+
+    The identity number and the phone are encrypted at rest, each with its look-up digest
+    (casefiles.directory.protected): find a person by ``lookup.person_with_id_number`` /
+    ``person_with_mobile``, or ``filter(protected.matches("id_number", number))``; one identity
+    number, one person (the digest is unique).
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
     )
     name = models.CharField(_("name"), max_length=100)
-    id_number = models.CharField(_("resident identity number"), max_length=18, unique=True, validators=[resident_id_validator])
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    id_number = protected.EncryptedTextField(_("resident identity number"), max_length=18,
+                                             validators=[resident_id_validator],
+                                             error_messages={"unique": _("A person with this resident identity number "
+                                                                         "is registered already.")})
+    id_number_hash = protected.DigestField(of="id_number", unique=True)
+    phone = protected.EncryptedTextField(_("phone"), max_length=40, blank=True)
+    phone_hash = protected.DigestField(of="phone", db_index=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -233,3 +246,7 @@ class Person(models.Model):
     @property
     def masked_id_number(self):
         return mask_resident_id(self.id_number)
+
+    @property
+    def masked_phone(self):
+        return mask_mobile(self.phone)

@@ -14,7 +14,9 @@ in ``License.pdf`` with its SHA-256, and streamed from storage ever after. Statu
 (suspension, revocation) are not printed: the QR code leads to the live status.
 """
 
+import dataclasses
 import hashlib
+import io
 import math
 import re
 import secrets
@@ -27,6 +29,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from casefiles.access import disclosure
 from casefiles.licenses import lifecycle
 from casefiles.licenses.models import License, LicenseType
 from casefiles.notices.documents import seal_data_uri
@@ -85,14 +88,20 @@ def template_name(license: License) -> str:
     return f"casefiles/certificates/{template}.html"
 
 
-def certificate_context(license: License) -> dict:
+def certificate_context(license: License, *, masked: bool = False) -> dict:
+    """``masked``: a copy for a reader who may not see the holder's whole number (supervision):
+    it masked, and every identity or mobile number in the data rows (casefiles.access.disclosure)."""
     from cms.pdf import cjk_font_url, qr_data_uri  # late: cms.pdf loads WeasyPrint (half a second), not at start-up
 
     license_type = license.license_type
     rows = data_rows(license)
+    if masked:
+        rows = [dataclasses.replace(row, value=disclosure.redact(row.value)[0]) for row in rows]
     holder_is_person = license.holder_code_type == License.HolderCodeType.RESIDENT_ID
     return {
         "license": license,
+        "holder_code": lifecycle.public_holder_code(license) if masked else license.holder_code,
+        "masked_copy": masked,
         "license_type": license_type,
         # The generic layout's words; each type's own template names the holder as its certificate does.
         "holder_label": "持证人" if holder_is_person else "持证单位",
@@ -155,16 +164,16 @@ def _chinese_date(day) -> str:
     return f"{day.year}年{day.month:02d}月{day.day:02d}日"
 
 
-def certificate_html(license: License) -> str:
-    return render_to_string(template_name(license), certificate_context(license))
+def certificate_html(license: License, *, masked: bool = False) -> str:
+    return render_to_string(template_name(license), certificate_context(license, masked=masked))
 
 
-def render(license: License) -> bytes:
+def render(license: License, *, masked: bool = False) -> bytes:
     # late: cms.pdf loads WeasyPrint (half a second), not at start-up; it renders with the
     # embedded font, nothing fetched
     from cms.pdf import render_pdf
 
-    return render_pdf(certificate_html(license))
+    return render_pdf(certificate_html(license, masked=masked))
 
 
 def filename(license: License) -> tuple[str, str]:
@@ -212,6 +221,16 @@ def open_certificate(license: License):
         return license.pdf.open("rb")
     except FileNotFoundError:  # storage lost the file (restored database, wiped media)
         return ensure_stored(license, again=True).pdf.open("rb")
+
+
+def open_certificate_for(license: License, user):
+    """The certificate as ``user`` may read it, open for reading, and whether it is the one stored:
+    the holder and the issuing department's staff get it as issued (``open_certificate``);
+    another reader (supervision) a copy with the holder's number masked, rendered now and kept
+    nowhere (``disclosure.shows_holder_code``)."""
+    if disclosure.shows_holder_code(user, license):
+        return open_certificate(license), True
+    return io.BytesIO(render(license, masked=True)), False
 
 
 def certificate_pdf(license: License) -> bytes:

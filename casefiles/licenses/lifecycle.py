@@ -28,7 +28,7 @@ from casefiles.access import permissions
 from casefiles.cases import numbers, states, transitions
 from casefiles.cases.models import CaseFile
 from casefiles.cases.transitions import Step
-from casefiles.directory import roles
+from casefiles.directory import protected, roles
 from casefiles.directory.identifiers import mask_resident_id
 from casefiles.directory.models import Department, Enterprise
 from casefiles.errors import Conflict, Invalid, NotPermitted
@@ -161,7 +161,8 @@ def issue(license_type: LicenseType, *, issuer, holder, data=None, source_case=N
     holder_code = holder.uscc if is_enterprise else holder.id_number
     previous = (
         License.objects.select_for_update()
-        .filter(license_type=license_type, issuer=issuer, holder_code=holder_code, status__in=[License.Status.VALID, License.Status.SUSPENDED])
+        .filter(protected.matches("holder_code", holder_code), license_type=license_type, issuer=issuer,
+                status__in=[License.Status.VALID, License.Status.SUSPENDED])
         .order_by("-version")
         .first()
     )
@@ -271,7 +272,8 @@ def verify(identifier: str, holder_code: str) -> Verification:
     except Invalid:
         return Verification("not_found", None, OUTCOME_MESSAGES["not_found"])
     code = "".join(str(holder_code or "").split()).upper()
-    license = License.objects.select_related("license_type", "signing_key").filter(identifier=identifier.strip().upper(), holder_code=code).first()
+    license = (License.objects.select_related("license_type", "signing_key")
+               .filter(protected.matches("holder_code", code), identifier=identifier.strip().upper()).first())
     if license is None:
         return Verification("not_found", None, OUTCOME_MESSAGES["not_found"])
     return _outcome(license)
@@ -407,8 +409,8 @@ def usable_licenses(case, requirement, today=None):
     """The applicant's valid licenses that the guide accepts in place of ``requirement``."""
     today = today or timezone.localdate()
     return License.objects.filter(
+        protected.matches("holder_code", case.applicant_code),
         license_type__in=requirement.license_types.all(),
-        holder_code=case.applicant_code,
         status=License.Status.VALID,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).select_related("license_type")
 

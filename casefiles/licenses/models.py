@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casefiles.directory import protected
 from casefiles.directory.models import Department
 from casefiles.journal.models import AppendOnly
 
@@ -68,8 +69,12 @@ class SigningKey(models.Model):
         return f"{self.department.code} {self.key_id}"
 
 
-class License(models.Model):
-    """电子证照: one version of a license issued to an enterprise or a person."""
+class License(protected.Protected, models.Model):
+    """电子证照: one version of a license issued to an enterprise or a person.
+
+    The holder's code (a person's identity number, or a USCC) is encrypted at rest and found by
+    its digest (casefiles.directory.protected).
+    """
 
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
@@ -86,7 +91,8 @@ class License(models.Model):
     number = models.CharField(_("certificate number"), max_length=60)
     license_type = models.ForeignKey(LicenseType, verbose_name=_("license type"), on_delete=models.PROTECT, related_name="licenses")
     holder_name = models.CharField(_("holder"), max_length=200)
-    holder_code = models.CharField(_("holder's code"), max_length=18, db_index=True)
+    holder_code = protected.EncryptedTextField(_("holder's code"), max_length=18)
+    holder_code_hash = protected.DigestField(of="holder_code")
     holder_code_type = models.CharField(_("holder's code type"), max_length=3, choices=HolderCodeType.choices)
     enterprise = models.ForeignKey("casefiles.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="licenses")
     person = models.ForeignKey("casefiles.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="licenses")
@@ -117,7 +123,7 @@ class License(models.Model):
         verbose_name = _("electronic license")
         verbose_name_plural = _("electronic licenses")
         indexes = [
-            models.Index(fields=["license_type", "holder_code", "status"], name="license_reuse"),
+            models.Index(fields=["license_type", "holder_code_hash", "status"], name="license_reuse"),
             models.Index(fields=["status", "valid_until"], name="license_expiry"),
         ]
 

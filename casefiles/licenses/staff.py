@@ -8,7 +8,7 @@ of a department see the licenses it issued. Changing a license's status is
 from django.db.models import Q
 
 from casefiles.access import permissions
-from casefiles.directory import roles
+from casefiles.directory import protected, roles
 from casefiles.licenses.models import License
 
 
@@ -39,6 +39,6 @@ def search(licenses, text: str):
     if not text:
         return licenses
     return licenses.filter(
-        Q(number__icontains=text) | Q(holder_name__icontains=text) | Q(holder_code__iexact=text)
+        Q(number__icontains=text) | Q(holder_name__icontains=text) | protected.matches("holder_code", text)
         | Q(identifier__icontains=text.upper())
     )

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.accounts import sms
-from casefiles.directory import lookup
+from casefiles.directory import lookup, protected
+from casefiles.directory.identifiers import mask_mobile
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.members import enterprises
 from casefiles.members.models import Invitation, Role, new_invitation_token, token_digest
@@ -38,12 +39,6 @@ def normalise_mobile(number) -> str:
     if not _MOBILE.match(digits):
         raise Invalid(_("Enter a mobile phone number of 11 digits, e.g. 13800138000."))
     return digits
-
-
-def mask_mobile(number: str) -> str:
-    """Shown to whoever did not type it: the first three and last four digits."""
-    number = str(number or "")
-    return number[:3] + "****" + number[-4:] if len(number) >= 7 else "****"
 
 
 def accept_url(token: str) -> str:
@@ -68,7 +63,7 @@ def invite(enterprise, mobile, role, by) -> Invitation:
                 >= INVITATIONS_PER_DAY:
             raise Conflict(_("At most %(count)d invitations a day can be sent for an enterprise: try again tomorrow.")
                            % {"count": INVITATIONS_PER_DAY})
-        replaced = list(_waiting(enterprise, now).filter(mobile=mobile).values_list("pk", flat=True))
+        replaced = list(_waiting(enterprise, now).filter(protected.matches("mobile", mobile)).values_list("pk", flat=True))
         Invitation.objects.filter(pk__in=replaced).update(revoked_at=now)
         invitation = Invitation.objects.create(
             enterprise=enterprise, mobile=mobile, role=role, token_hash=token_digest(token), invited_by=by,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from casefiles.directory import protected
 from casefiles.journal.models import AppendOnly
 
 
@@ -58,8 +59,9 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(str(token).encode()).hexdigest()
 
 
-class Invitation(models.Model):
+class Invitation(protected.Protected, models.Model):
     """An administrator's invitation, sent by SMS to a mobile number, to act for the enterprise.
+    The mobile number is encrypted at rest, found by its digest (casefiles.directory.protected).
 
     Used once: accepted (``accepted_at``), revoked, or expired, it opens nothing more.
     """
@@ -72,7 +74,8 @@ class Invitation(models.Model):
 
     enterprise = models.ForeignKey("casefiles.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
                                    related_name="invitations")
-    mobile = models.CharField(_("mobile phone"), max_length=20)
+    mobile = protected.EncryptedTextField(_("mobile phone"), max_length=20)
+    mobile_hash = protected.DigestField(of="mobile")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.HANDLER)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True,

@@ -6,11 +6,14 @@ Chinese font embedded, the department's seal and a QR code to the progress page 
 after the commit, from the committed notice, so no case lock (nor SQLite's write lock) waits on
 WeasyPrint: by a background task queued on commit, else on the first download, else by the
 periodic tick. It is stored once with its own sha256 (the PDF's bytes carry the render time; what
-the notice says does not change) — a Notice never changes afterwards.
+the notice says does not change) — a Notice never changes afterwards. What it says is encrypted
+at rest (``Notice.content``); a reader who may not see the applicant's whole number is given a
+masked copy (``open_pdf_for``).
 """
 
 import base64
 import hashlib
+import io
 import json
 import logging
 from urllib.parse import urlencode
@@ -22,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from casefiles.access import disclosure
 from casefiles.cases import numbers
 from casefiles.notices.models import Notice
 
@@ -93,7 +97,7 @@ def seal_data_uri(department) -> str:
         return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
 
 
-def render(case, kind, number, content) -> bytes:
+def render(case, kind, number, content, *, masked_copy=False) -> bytes:
     # late: cms.pdf loads WeasyPrint (half a second): at the first notice, not at start-up
     from cms.pdf import cjk_font_url, qr_data_uri, render_pdf
 
@@ -103,6 +107,7 @@ def render(case, kind, number, content) -> bytes:
             "kind": kind,
             "number": number,
             "c": content,
+            "masked_copy": masked_copy,
             "seal_url": seal_data_uri(case.department),
             "qr": qr_data_uri(progress_url(case)),
             "font_url": cjk_font_url(),
@@ -165,6 +170,20 @@ def open_pdf(notice: Notice):
     """The notice's PDF, open for reading — rendered first if it is not yet; the caller closes it.
     Every download (portal, API, workbench) goes through here."""
     return ensure_rendered(notice).pdf.open("rb")
+
+
+def open_pdf_for(notice: Notice, user):
+    """The notice's PDF as ``user`` may read it, open for reading, and whether it is the one issued.
+
+    Whoever acts on the case (``disclosure.shows_identity``: the applicant's side, the handling
+    staff) gets it as issued (``open_pdf``). Anyone else who may open the case's notices
+    (supervision) gets a copy rendered now from what it says with the identity and mobile
+    numbers masked (``disclosure.notice_content``), marked as such and kept nowhere: the
+    issued PDF names the applicant with their whole number."""
+    if disclosure.shows_identity(user, notice.case):
+        return open_pdf(notice), True
+    content = disclosure.notice_content(notice, shown=False)
+    return io.BytesIO(render(notice.case, notice.kind, notice.number, content, masked_copy=True)), False
 
 
 def render_pending() -> int:

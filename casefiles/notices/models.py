@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casefiles.directory import protected
+
 
 def notice_path(notice, filename):
     # Unguessable: files are only ever served through permission-checked views, and this
@@ -32,7 +34,8 @@ class Notice(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=notice_path, max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of what the notice says (casefiles.notices.documents.digest)")
     pdf_sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the PDF, once rendered")
-    content = models.JSONField(_("content"), default=dict)
+    # Encrypted at rest: it names the applicant with their identity number (casefiles.directory.protected).
+    content = protected.EncryptedJSONField(_("content"), default=dict)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

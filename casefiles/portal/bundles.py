@@ -148,6 +148,7 @@ def _render(request, parent, *, errors=(), slot_errors=None, status=200):
         "status_label": wording.status_label(parent.status),
         "tone": wording.tone(parent.status),
         "verification_code": disclosure.verification_code(request.user, parent),
+        "contact_phone": disclosure.contact_phone(parent, disclosure.shows_identity(request.user, parent)),
         "timeline": wording.timeline(parent),
         "errors": list(errors),
         "accept": filetypes.ACCEPT,

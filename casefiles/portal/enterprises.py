@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casefiles.directory.identifiers import mask_mobile
 from casefiles.errors import NotFound, NotPermitted, Refused
 from casefiles.members import acting, enterprises, invitations
 from casefiles.members.enterprises import Registration
@@ -139,7 +140,7 @@ def _render_members(request, enterprise, *, invite_form=None, status=200):
         "members": people,
         "last_administrator": administrators <= 1,
         "invite_form": invite_form or InviteForm(),
-        "invitations": [{"invitation": i, "mobile": invitations.mask_mobile(i.mobile),
+        "invitations": [{"invitation": i, "mobile": mask_mobile(i.mobile),
                          "state": Invitation.State(i.state(now)).label} for i in invitations.waiting(enterprise)],
         "requests": list(enterprises.pending_requests(enterprise)),
         "roles": Role.choices,
@@ -163,7 +164,7 @@ def enterprise_members(request, uscc):
             status = refused_form(form, refused)
         else:
             messages.success(request, _("The invitation was sent by SMS to %(mobile)s; it can be accepted for %(days)d days.")
-                             % {"mobile": invitations.mask_mobile(invitation.mobile), "days": invitations.INVITATION_DAYS})
+                             % {"mobile": mask_mobile(invitation.mobile), "days": invitations.INVITATION_DAYS})
             return redirect("casefiles:enterprise_members", uscc=enterprise.uscc)
     return _render_members(request, enterprise, invite_form=form, status=status)
 

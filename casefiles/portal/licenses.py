@@ -181,7 +181,7 @@ def license_page(request, identifier):
 def certificate(request, identifier):
     """The certificate PDF: rendered once per license version, streamed from storage after that."""
     license = _held_or_404(request, identifier)
-    response = FileResponse(certificates.open_certificate(license), content_type="application/pdf")
+    response = FileResponse(certificates.open_certificate_for(license, request.user)[0], content_type="application/pdf")
     response["Content-Disposition"] = certificates.content_disposition(license)
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -126,6 +126,7 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "tone": wording.tone(case.status),
         "next_step": wording.next_step(case.status),
         "verification_code": disclosure.verification_code(request.user, case),
+        "contact_phone": disclosure.contact_phone(case, disclosure.shows_identity(request.user, case)),
         "timeline": wording.timeline(case),
         "notices": list(case.notices.all()),
         "slots": slots,
@@ -318,7 +319,8 @@ def notice_pdf(request, number, pk):
     notice = case.notices.filter(pk=pk).first()
     if notice is None:
         raise Http404(_("No such document."))
-    return downloads.file_response(documents.open_pdf(notice), name=f"{notice.number}.pdf", content_type="application/pdf", inline=True)
+    return downloads.file_response(documents.open_pdf_for(notice, request.user)[0], name=f"{notice.number}.pdf",
+                                   content_type="application/pdf", inline=True)
 
 
 # --- the anonymous progress look-up ----------------------------------------------------------

@@ -139,7 +139,8 @@ def change_status(request, pk, action):
 def certificate(request, pk):
     _require_staff(request.user)
     license = _visible_license(request, pk)
-    response = FileResponse(certificates.open_certificate(license), content_type="application/pdf")
+    # Supervision reads a copy with the holder's number masked (certificates.open_certificate_for).
+    response = FileResponse(certificates.open_certificate_for(license, request.user)[0], content_type="application/pdf")
     response["Content-Disposition"] = certificates.content_disposition(license, inline=True)
     return response
 

@@ -263,12 +263,14 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
     proposal = None
     if case.status in PROPOSALS:
         proposal = next((e for e in reversed(events) if e["event"].action == PROPOSALS[case.status]), None)
+    shows_identity = disclosure.shows_identity(user, case)
     context = {
         "header_title": f"{case.number} {case.item_title}",
         "case": case,
         "applicant_kind": _("Enterprise") if case.enterprise_id else _("Person"),
         # casefiles.access.disclosure: the whole number for those who act on the case, the code for the applicant's side.
-        "applicant_code": disclosure.applicant_code(case, disclosure.shows_identity(user, case)),
+        "applicant_code": disclosure.applicant_code(case, shows_identity),
+        "contact_phone": disclosure.contact_phone(case, shows_identity),
         "verification_code": disclosure.verification_code(user, case),
         "light": reading,
         "groups": groups,
@@ -467,8 +469,9 @@ def notice_file(request, number, notice_id, inline=False):
     notice = Notice.objects.filter(case=case, pk=notice_id).first()
     if notice is None:
         raise _no_such_case()
-    return downloads.file_response(documents.open_pdf(notice), name=f"{notice.number}.pdf", content_type="application/pdf",
-                                   inline=inline)
+    # Supervision reads a copy with the numbers masked (documents.open_pdf_for).
+    return downloads.file_response(documents.open_pdf_for(notice, request.user)[0], name=f"{notice.number}.pdf",
+                                   content_type="application/pdf", inline=inline)
 
 
 @require_GET

@@ -352,6 +352,10 @@ YIWANG_KEY_PASSWORD_OLD = env.string("YIWANG_KEY_PASSWORD_OLD")
 # The key of the tokens that stand for identity numbers in the search index (casefiles.access.disclosure):
 # changing it means `manage.py search_index rebuild`.
 YIWANG_SEARCH_KEY = env.string("YIWANG_SEARCH_KEY")
+# The keys that encrypt identity numbers and mobile numbers at rest and key their look-up digests
+# (casefiles.directory.protected, docs/personal-data.md), comma-separated: the first encrypts,
+# every one decrypts; after adding a new one first, `manage.py personal_data rekey`.
+YIWANG_PII_KEYS = env.listing("YIWANG_PII_KEYS")
 # Reverse proxies in front of the site (config/clients.py): 0 reads only REMOTE_ADDR;
 # n > 0 takes the client address from X-Forwarded-For, n entries from the right.
 YIWANG_TRUSTED_PROXIES = env.integer("YIWANG_TRUSTED_PROXIES", 0)

@@ -14,10 +14,16 @@ SECRET_KEY = env.strong_secret("SECRET_KEY", "production needs its own secret ke
 YIWANG_JOURNAL_KEY = env.strong_secret("YIWANG_JOURNAL_KEY", "it seals the case and license journals (50+ random characters)")
 YIWANG_KEY_PASSWORD = env.strong_secret("YIWANG_KEY_PASSWORD", "it encrypts the license signing keys (50+ random characters)")
 YIWANG_SEARCH_KEY = env.strong_secret("YIWANG_SEARCH_KEY", "it keys the identity-number tokens of the search index (50+ random characters)")
+# Never the development key, never SECRET_KEY: identity and mobile numbers are encrypted with these.
+YIWANG_PII_KEYS = env.strong_secrets(
+    "YIWANG_PII_KEYS", "it encrypts identity and mobile numbers at rest (comma-separated keys, each 50+ random characters)")
+if any(key.startswith("development-only") for key in YIWANG_PII_KEYS):
+    raise ImproperlyConfigured("YIWANG_PII_KEYS names the development key, which is public: make keys of your own")
 _secrets = [SECRET_KEY, *SECRET_KEY_FALLBACKS, YIWANG_JOURNAL_KEY, *YIWANG_JOURNAL_RETIRED_KEYS, YIWANG_KEY_PASSWORD,
-            YIWANG_SEARCH_KEY]
+            YIWANG_SEARCH_KEY, *YIWANG_PII_KEYS]
 if len(set(_secrets)) != len(_secrets):
-    raise ImproperlyConfigured("SECRET_KEY, YIWANG_JOURNAL_KEY, YIWANG_KEY_PASSWORD and YIWANG_SEARCH_KEY must be four different secrets")
+    raise ImproperlyConfigured("SECRET_KEY, YIWANG_JOURNAL_KEY, YIWANG_KEY_PASSWORD, YIWANG_SEARCH_KEY and YIWANG_PII_KEYS "
+                               "must be different secrets")
 
 # Codes and invitations go to real phones: the console backend would print them to the log.
 YIWANG_SMS = {**YIWANG_SMS, "BACKEND": env.string("YIWANG_SMS_BACKEND", "http")}

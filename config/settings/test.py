@@ -18,3 +18,4 @@ YIWANG_KEY_PASSWORD = "test-key-password-" + "Ua2Ko7Si4Ep9Gr1Tw6Yb3Cn8Vm5Lh0Dz" 
 YIWANG_KEY_PASSWORD_OLD = None
 YIWANG_SEARCH_KEY = "test-search-key-" + "Rb5Lw2Nq8Xe3Hs7Ku1Pz6Cv4Jm9Dt0Gy" * 2
 YIWANG_SMS = {**YIWANG_SMS, "BACKEND": "locmem"}  # noqa: F405 (tests read casefiles.accounts.sms.outbox)
+YIWANG_PII_KEYS = [DEVELOPMENT_PII_KEY]  # noqa: F405  (the development key: public, fixed)

@@ -13,8 +13,11 @@ STRONG_KEY = "k3y-" + "x7Qp9vLm2Zr8Wt5Ys1Bn4Hc6Jd0Fg3Ke" * 2
 JOURNAL_KEY = "j0urnal-" + "Rf2Vn8Kc5Lq1Xw7Tz4Hb9Md3Jy6Gs0Pe" * 2
 KEY_PASSWORD = "passw0rd-" + "Tb6Qm1Zx8Wr3Lk5Nc9Hv2Js7Dy4Gf0Pa" * 2
 SEARCH_KEY = "s3arch-" + "Wm4Hq9Lb2Xt7Rc5Kz1Nv8Jd3Fy6Gp0Se" * 2
+PII_KEY = "p11-" + "Hx5Wq2Lm9Zt4Rc7Kb1Nv6Jd8Fy3Gp0Sa" * 2
+OLD_PII_KEY = "0ld-p11-" + "Tq3Lw8Nb1Xm6Hz4Kr9Pc2Jv7Dy5Gs0Fe" * 2
 SECRETS = {"SECRET_KEY": STRONG_KEY, "YIWANG_JOURNAL_KEY": JOURNAL_KEY, "YIWANG_KEY_PASSWORD": KEY_PASSWORD,
-           "YIWANG_SEARCH_KEY": SEARCH_KEY, "YIWANG_SMS_URL": "https://sms.example.gov.cn/api/send"}
+           "YIWANG_SEARCH_KEY": SEARCH_KEY, "YIWANG_PII_KEYS": f"{PII_KEY},{OLD_PII_KEY}",
+           "YIWANG_SMS_URL": "https://sms.example.gov.cn/api/send"}
 
 PROBE = """
 import json, django
@@ -41,7 +44,8 @@ def run(code, module="config.settings.development", **env_vars):
     env = {k: v for k, v in os.environ.items() if k not in {
         "DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_HOST",
         "SECRET_KEY_FALLBACKS", "YIWANG_JOURNAL_KEY", "YIWANG_JOURNAL_RETIRED_KEYS", "YIWANG_JOURNAL_LEGACY_KEY",
-        "YIWANG_KEY_PASSWORD", "YIWANG_KEY_PASSWORD_OLD", "YIWANG_SEARCH_KEY", "YIWANG_SMS_BACKEND", "YIWANG_SMS_URL",
+        "YIWANG_KEY_PASSWORD", "YIWANG_KEY_PASSWORD_OLD", "YIWANG_SEARCH_KEY", "YIWANG_PII_KEYS", "YIWANG_SMS_BACKEND",
+        "YIWANG_SMS_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest for Playwright, never in production
     }}
     env.update(DJANGO_SETTINGS_MODULE=module, **env_vars)
@@ -103,11 +107,19 @@ def test_external_services_switch_on_by_environment(tmp_path):
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_JOURNAL_KEY": "journal"}, "YIWANG_JOURNAL_KEY is too weak"),
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_KEY_PASSWORD": ""}, "YIWANG_KEY_PASSWORD must be set"),
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_KEY_PASSWORD": "a" * 60}, "YIWANG_KEY_PASSWORD is too weak"),
-        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_JOURNAL_KEY": STRONG_KEY}, "four different secrets"),
-        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_KEY_PASSWORD": JOURNAL_KEY}, "four different secrets"),
-        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "SECRET_KEY_FALLBACKS": JOURNAL_KEY}, "four different secrets"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_JOURNAL_KEY": STRONG_KEY}, "different secrets"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_KEY_PASSWORD": JOURNAL_KEY}, "different secrets"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "SECRET_KEY_FALLBACKS": JOURNAL_KEY}, "different secrets"),
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SEARCH_KEY": ""}, "YIWANG_SEARCH_KEY must be set"),
-        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SEARCH_KEY": STRONG_KEY}, "four different secrets"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SEARCH_KEY": STRONG_KEY}, "different secrets"),
+        # The personal data's keys: required, strong, their own, never the development key.
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_PII_KEYS": ""}, "YIWANG_PII_KEYS must be set"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_PII_KEYS": f"{PII_KEY},short"},
+         "YIWANG_PII_KEYS is too weak"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_PII_KEYS": f"{PII_KEY},{PII_KEY}"}, "same key twice"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_PII_KEYS": STRONG_KEY}, "different secrets"),
+        ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn",
+          "YIWANG_PII_KEYS": "development-only-personal-data-key-" + "public-not-secret-" * 2}, "development key"),
         # Codes go to real phones, never to the log.
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SMS_URL": ""}, "YIWANG_SMS_URL"),
         ({**SECRETS, "ALLOWED_HOSTS": "yiwang.example.gov.cn", "YIWANG_SMS_BACKEND": "console"}, "YIWANG_SMS_URL"),

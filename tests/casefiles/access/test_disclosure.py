@@ -304,14 +304,110 @@ def test_no_search_document_holds_a_whole_identity_number_yet_the_number_finds_t
         assert service.search(number, user=outsider).hits == []
 
 
-def test_redaction_masks_identity_numbers_and_nothing_else():
+def test_redaction_masks_identity_numbers_and_mobiles_and_nothing_else():
     number = demo_resident_id("44040219900101123")
-    text, tokens = disclosure.redact(f"身份证{number}，案号 44040020261121000017，电话 13800000000，编号 123456789012345678")
+    text, tokens = disclosure.redact(f"身份证{number}，案号 44040020261121000017，电话 13800000000，编号 123456789012345678，"
+                                     "座机 0756-2212345")
     assert number not in text and mask_resident_id(number) in text
+    assert "13800000000" not in text and "138****0000" in text
     assert "44040020261121000017" in text and "123456789012345678" in text  # not identity numbers: left alone
-    assert tokens == [disclosure.identity_token(number)]
+    assert "0756-2212345" in text  # a landline is no one's mobile
+    assert tokens == sorted([disclosure.identity_token(number), disclosure.phone_token("13800000000")])
     assert disclosure.identity_token(number) == disclosure.identity_token(number.lower())
-    assert re.fullmatch(r"rid[0-9a-f]{32}", tokens[0])
+    assert re.fullmatch(r"rid[0-9a-f]{32}", disclosure.identity_token(number))
+    assert re.fullmatch(r"tel[0-9a-f]{32}", disclosure.phone_token("13800000000"))
     rest, found = disclosure.search_terms(f"张伟 {number}")
-    assert rest.strip() == "张伟" and found == {"identity": tokens}
+    assert rest.strip() == "张伟" and found == {"identity": [disclosure.identity_token(number)]}
+    rest, found = disclosure.search_terms("张伟 13800000000")
+    assert rest.strip() == "张伟" and found == {"identity": [disclosure.phone_token("13800000000")]}
     assert disclosure.search_terms("食品经营许可") == ("食品经营许可", {})
+
+
+# --- mobile numbers ------------------------------------------------------------------------------
+
+MOBILE = "13912345678"
+
+
+@pytest.fixture
+def phoned_case(world, helper):
+    from casefiles.cases.models import CaseFile
+
+    case = submit_application(world, world.citizen, world.person)
+    CaseFile.objects.filter(pk=case.pk).update(contact_phone=MOBILE, form_data={"经办人手机": MOBILE})
+    case.refresh_from_db()
+    authorise(world, case, helper, by=world.citizen)
+    return case
+
+
+def test_the_contact_phone_goes_whole_to_those_who_act_on_the_case_only(world, phoned_case, helper):
+    case, masked = phoned_case, "139****5678"
+    for user, whole in ((world.citizen, True), (helper, True), (world.clerk, True), (world.decider, True),
+                        (world.window, True), (world.supervisor, False)):
+        detail = api(user).get(f"/api/v1/cases/{case.number}/")
+        assert detail.json()["contact"]["phone"] == (MOBILE if whole else masked), user.username
+        assert (MOBILE in detail.content.decode()) == whole, user.username  # the form's answers too
+    supervised = flat(portal(world.supervisor).get(f"/admin/cases/{case.number}/"))
+    assert MOBILE not in supervised and masked in supervised
+    assert MOBILE in flat(portal(world.clerk).get(f"/admin/cases/{case.number}/"))
+    # Supervision opens the portal's page of the case too (it may view it): masked there as well.
+    portal_page = portal(world.supervisor).get(f"/my/cases/{case.number}/")
+    assert portal_page.status_code == 200 and MOBILE not in flat(portal_page)
+    assert MOBILE in flat(portal(world.citizen).get(f"/my/cases/{case.number}/"))
+    for outsider in (world.stranger, world.other_clerk):
+        for response in (api(outsider).get(f"/api/v1/cases/{case.number}/"),
+                         portal(outsider).get(f"/admin/cases/{case.number}/")):
+            assert response.status_code in (302, 404) and MOBILE not in response.content.decode()
+
+
+def test_no_search_document_holds_a_whole_mobile_yet_the_number_finds_the_case(world, phoned_case):
+    case = phoned_case
+    search_indexing.sync([f"case:{case.pk}"])
+    for row in IndexedDocument.objects.all():
+        assert MOBILE not in json.dumps([row.title, row.body, row.code, row.facets], ensure_ascii=False), row.key
+    for user in (world.clerk, world.supervisor, world.citizen):
+        hits = service.search(MOBILE, user=user, kinds=("case",)).hits
+        assert [hit.code for hit in hits] == [case.number], user.username
+    for outsider in (world.stranger, world.other_clerk, None):
+        assert service.search(MOBILE, user=outsider).hits == []
+
+
+# --- PDFs ----------------------------------------------------------------------------------------
+
+def pdf_text(response) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages))
+
+
+def test_a_notice_pdf_names_the_applicant_whole_only_for_those_who_act_on_the_case(world, persons_case):
+    from django.urls import reverse
+
+    from casefiles.notices.models import Notice
+
+    case, number = persons_case, world.person.id_number
+    workflow.perform(case, "accept", world.clerk)
+    notice = Notice.objects.get(case=case)
+    from_api = reverse("casefiles_api:notice-pdf", args=[notice.number])
+    from_workbench = reverse("casefiles_workbench:notice_download", args=[case.number, notice.pk])
+    issued = pdf_text(api(world.citizen).get(from_api))
+    assert number in issued and "查阅副本" not in issued
+    assert number in pdf_text(portal(world.clerk).get(from_workbench))
+    for response in (api(world.supervisor).get(from_api), portal(world.supervisor).get(from_workbench)):
+        assert response.status_code == 200
+        text = pdf_text(response)
+        assert number not in text and mask_resident_id(number) in text and "查阅副本" in text
+    assert "ETag" not in api(world.supervisor).get(from_api)  # not the issued file
+    notice.refresh_from_db()
+    assert number in pdf_text_of(notice)  # the issued file itself is left as it was
+
+
+def pdf_text_of(notice) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    with notice.pdf.open("rb") as handle:
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages).replace(" ", "")

@@ -9,6 +9,7 @@ from casefiles.directory.identifiers import (
     USCC_ALPHABET,
     USCC_AUTHORITIES,
     IdentifierError,
+    mask_mobile,
     mask_resident_id,
     resident_id_check_character,
     resident_id_validator,
@@ -171,3 +172,10 @@ def test_any_single_digit_substitution_is_caught(body, position, replacement):
 def test_masking_hides_birth_date_and_sequence():
     assert mask_resident_id("440402199001011236") == "4404**********1236"
     assert mask_resident_id("") == ""
+
+
+def test_masking_a_mobile_keeps_its_first_three_and_last_four_digits():
+    assert mask_mobile("13800138002") == "138****8002"
+    assert mask_mobile("0756-2212345") == "075****2345"  # a landline alike
+    assert mask_mobile("12345") == "****"
+    assert mask_mobile("") == ""

@@ -120,6 +120,3 @@ def test_at_most_so_many_invitations_a_day(registered, monkeypatch):
         invitations.invite(registered.new, "13900000003", Role.HANDLER, boss)
     assert Invitation.objects.filter(enterprise=registered.new).count() == 2
 
-
-def test_masking():
-    assert invitations.mask_mobile("13800138002") == "138****8002"

@@ -424,6 +424,51 @@ def test_supervision_reads_a_persons_license_with_the_number_masked(client, worl
         assert number in client.get(url).content.decode(), url
 
 
+def _pdf_text(response) -> str:
+    body = b"".join(response.streaming_content)
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages))
+
+
+def test_supervision_reads_a_copy_of_the_certificate_with_the_number_masked(client, world, food_type):
+    from casefiles.directory.identifiers import mask_resident_id
+
+    number = world.person.id_number
+    license = lifecycle.issue(food_type, issuer=world.department, holder=world.person,
+                             data={"scope": "预包装食品销售", "premises": f"负责人身份证 {number}"})
+    client.force_login(world.clerk)
+    issued = _pdf_text(client.get(f"/admin/licenses/{license.pk}/certificate.pdf"))
+    assert number in issued and "查阅副本" not in issued
+    client.force_login(world.citizen)  # the holder, in the wallet
+    assert number in _pdf_text(client.get(f"/my/licenses/{license.identifier}/certificate.pdf"))
+    client.force_login(world.supervisor)
+    copy = _pdf_text(client.get(f"/admin/licenses/{license.pk}/certificate.pdf"))
+    assert number not in copy and mask_resident_id(number) in copy and "查阅副本" in copy
+    license.refresh_from_db()
+    assert number in _pdf_text_of(license)  # the stored certificate is the holder's, untouched
+
+
+def _pdf_text_of(license) -> str:
+    with license.pdf.open("rb") as handle:
+        return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages))
+
+
+def test_the_holders_number_is_encrypted_at_rest_and_still_verifies_and_finds(client, world, food_type):
+    from django.db import connection
+
+    license = lifecycle.issue(food_type, issuer=world.department, holder=world.person)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT holder_code FROM casefiles_license WHERE id = %s", [license.pk])
+        stored = cursor.fetchone()[0]
+    assert world.person.id_number not in stored
+    assert lifecycle.verify(license.identifier, world.person.id_number.lower()).outcome == "valid"
+    assert lifecycle.verify(license.identifier, world.enterprise.uscc).outcome == "not_found"
+    again = lifecycle.issue(food_type, issuer=world.department, holder=world.person)  # found by its digest: a new version
+    assert again.version == 2 and again.previous_id == license.pk
+    client.force_login(world.decider)
+    page = client.get("/admin/licenses/", {"q": world.person.id_number}).content.decode()
+    assert again.number in page
+
+
 def test_a_revocation_needs_a_reason(client, world, license):
     client.force_login(world.decider)
     answer = client.post(f"/admin/licenses/{license.pk}/revoke/", {"reason": "  "})
