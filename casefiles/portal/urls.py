@@ -1,11 +1,11 @@
-"""The applicant portal: applying online, 我的办件, 我的消息, and the anonymous progress look-up.
+"""The applicant portal: applying online, 我的空间, 我的办件, 我的消息, and the anonymous progress look-up.
 
 The progress URL is also printed (as a QR code) on every notice: casefiles.notices.documents.progress_url.
 """
 
 from django.urls import include, path
 
-from casefiles.portal import agents, bundles, enterprises, messages, views
+from casefiles.portal import agents, bundles, enterprises, messages, space_views, views
 
 app_name = "casefiles"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("apply/bundle/<str:bundle_code>/", bundles.apply_bundle, name="apply_bundle"),
     path("apply/activities/", bundles.apply_activities, name="apply_activities"),
     path("apply/<str:item_code>/", views.apply, name="apply"),
+    # 我的空间: the signed-in user's own page (profile, account security, the ways to the rest)
+    path("my/", space_views.my_space, name="my_space"),
     path("my/cases/", views.my_cases, name="my_cases"),
     path("my/cases/<str:number>/", views.case_page, name="case"),
     path("my/cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "config.staff_mfa.StaffSecondFactorMiddleware",  # the workbench's second factor, when required
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "themes.middleware.ThemeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -230,6 +231,9 @@ ACCOUNT_RATE_LIMITS = {"verify_phone": _TEXTS, "request_login_code": _TEXTS, "ch
 SOCIALACCOUNT_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "一网通办"
+# Staff open the workbench (/admin/) only with an authenticator app set up and its code given in
+# the session (config/staff_mfa.py). Off in development and tests; on in production.
+YIWANG_STAFF_MFA_REQUIRED = env.boolean("YIWANG_STAFF_MFA_REQUIRED", False)
 # Sessions are recorded at sign-in (the list under 账号安全); not re-written on every request.
 USERSESSIONS_TRACK_ACTIVITY = False
 

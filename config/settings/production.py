@@ -30,6 +30,9 @@ YIWANG_SMS = {**YIWANG_SMS, "BACKEND": env.string("YIWANG_SMS_BACKEND", "http")}
 if YIWANG_SMS["BACKEND"] != "http" or not YIWANG_SMS["URL"]:
     raise ImproperlyConfigured("production sends texts through an SMS gateway: set YIWANG_SMS_URL (and YIWANG_SMS_TOKEN)")
 
+# Staff sign in to the workbench with a second factor (config/staff_mfa.py); YIWANG_STAFF_MFA_REQUIRED=false turns it off.
+YIWANG_STAFF_MFA_REQUIRED = env.boolean("YIWANG_STAFF_MFA_REQUIRED", True)
+
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host names in production (no '*')")
