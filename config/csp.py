@@ -13,12 +13,23 @@ The Wagtail admin (``/admin/``), measured with tests/browser/test_csp.py:
   that Wagtail writes without a nonce (upstream: wagtail/wagtail#1288, #12940). Yiwang's own
   admin views — the workbench and the license pages, where applicants' data is shown to staff —
   keep the strict rule.
+
+The account pages (``/accounts/``) may also send forms to the single sign-on providers
+(``SOCIALACCOUNT_PROVIDERS``): a provider's button posts to Yiwang, which answers with a
+redirect to the provider's authorisation page, and ``form-action`` governs that redirect too.
+The origin allowed is the issuer's, and that of an ``authorization_endpoint`` the provider's
+``openid_configuration_overrides`` name.
 """
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 
 ADMIN_PREFIX = "/admin/"
+ACCOUNTS_PREFIX = "/accounts/"
 OWN_VIEWS = ("casefiles.", "cms.", "search.", "themes.", "config.")
 
 
@@ -36,4 +47,21 @@ class YiwangCSPMiddleware(CSPMiddleware):
             if not _own_view(request):
                 loosened["script-src"] = [SELF, UNSAFE_INLINE]
             parts.replace = {**(parts.replace or {}), **loosened}
+        elif request.path_info.startswith(ACCOUNTS_PREFIX) and (origins := sign_on_origins()):
+            parts.update = {**(parts.update or {}), "form-action": origins}
         return parts
+
+
+def sign_on_origins() -> list[str]:
+    """The origins of the OpenID Connect providers' authorisation pages, as configured."""
+    apps = getattr(settings, "SOCIALACCOUNT_PROVIDERS", {}).get("openid_connect", {}).get("APPS", [])
+    origins = []
+    for app in apps:
+        app_settings = app.get("settings", {})
+        overrides = app_settings.get("openid_configuration_overrides", {})
+        for url in (app_settings.get("server_url"), overrides.get("authorization_endpoint")):
+            parts = urlsplit(url or "")
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if parts.scheme in ("http", "https") and parts.netloc and origin not in origins:
+                origins.append(origin)
+    return origins

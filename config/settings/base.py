@@ -228,6 +228,34 @@ ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}  # si
 # minute and five an hour to a number, twenty an hour from an address.
 _TEXTS = "1/m/key,5/h/key,20/h/ip"
 ACCOUNT_RATE_LIMITS = {"verify_phone": _TEXTS, "request_login_code": _TEXTS, "change_phone": "1/m/user,5/h/user"}
+# Single sign-on with the provincial unified identity (统一身份认证) over OpenID Connect, on when
+# YIWANG_OIDC_ISSUER is set (docs/accounts.md, "Single sign-on"). allauth reads the provider's
+# endpoints from <issuer>/.well-known/openid-configuration; its callback is
+# /accounts/oidc/province/login/callback/. The provider's claims make or claim the person and
+# record the real-name level (casefiles.registration.sso); no sign-up form is shown.
+SOCIALACCOUNT_ADAPTER = "casefiles.registration.sso.ProvinceAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+YIWANG_OIDC_ISSUER = env.string("YIWANG_OIDC_ISSUER", "").rstrip("/")
+SOCIALACCOUNT_PROVIDERS = {}
+if YIWANG_OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {"APPS": [{
+        "provider_id": "province",
+        "name": env.string("YIWANG_OIDC_NAME", "省统一身份认证"),  # the sign-in button's label
+        "client_id": env.required("YIWANG_OIDC_CLIENT_ID", "the client id the provider gave Yiwang"),
+        "secret": env.required("YIWANG_OIDC_CLIENT_SECRET", "the client secret the provider gave Yiwang"),
+        "settings": {
+            "server_url": YIWANG_OIDC_ISSUER,
+            "oauth_pkce_enabled": True,
+            "token_auth_method": env.string("YIWANG_OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"),
+            "scope": env.listing("YIWANG_OIDC_SCOPES", ["openid", "profile", "phone"]),
+            # Read by casefiles.registration.sso: the claim with the resident identity number,
+            # and the assurance levels (acr) that count as a real-name check (none named: any).
+            "id_number_claim": env.string("YIWANG_OIDC_ID_NUMBER_CLAIM", "id_card"),
+            "acr_values": env.listing("YIWANG_OIDC_ACR_VALUES"),
+        },
+    }]}
 SOCIALACCOUNT_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "一网通办"

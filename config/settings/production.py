@@ -54,3 +54,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# allauth takes the ID token's signature on trust from the TLS of its own token request (OpenID
+# Connect Core 3.1.3.7): the provincial unified identity is reached over HTTPS only.
+if env.string("YIWANG_OIDC_ISSUER", "") and not env.string("YIWANG_OIDC_ISSUER", "").startswith("https://"):
+    raise ImproperlyConfigured("YIWANG_OIDC_ISSUER must be an https:// URL in production")
