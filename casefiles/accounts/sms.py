@@ -38,6 +38,9 @@ class Text:
     def __iter__(self):  # (number, text), as the outbox was read before it held Texts
         return iter((self.number, self.text))
 
+    def __getitem__(self, index):  # outbox[-1][1], likewise
+        return (self.number, self.text)[index]
+
 
 outbox: list[Text] = []  # every text sent by the console and locmem backends, oldest first
 

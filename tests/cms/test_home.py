@@ -22,7 +22,7 @@ def test_english_is_available(client, db):
 
 def test_login_and_logout(client, db, django_user_model):
     django_user_model.objects.create_user("enterprise1", password="pw-for-tests-only", first_name="珠海格创")
-    response = client.post("/accounts/login/", {"username": "enterprise1", "password": "pw-for-tests-only"})
+    response = client.post("/accounts/login/", {"login": "enterprise1", "password": "pw-for-tests-only"})
     assert response.status_code == 302
     assert "珠海格创" in client.get("/").content.decode()
     client.post("/accounts/logout/")
@@ -31,7 +31,7 @@ def test_login_and_logout(client, db, django_user_model):
 
 def test_a_wrong_password_is_refused_with_a_message(client, db, django_user_model):
     django_user_model.objects.create_user("enterprise1", password="pw-for-tests-only")
-    response = client.post("/accounts/login/", {"username": "enterprise1", "password": "nope"})
+    response = client.post("/accounts/login/", {"login": "enterprise1", "password": "nope"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
 
