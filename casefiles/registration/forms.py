@@ -24,6 +24,7 @@ from casefiles.registration import claims, codes, texts
 from casefiles.registration.adapter import MobileField
 
 MAX_NAME = 50
+WRONG_CODE = _("The code is not right: check the text message and type its six digits.")
 
 
 def _refused_as_locked(number):
@@ -114,7 +115,10 @@ class LockedNumberTakesNoCode:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].widget.attrs.update({"inputmode": "numeric"})
+        self.fields["code"].label = _("Verification code")  # 验证码 (allauth's "Code" reads 代码)
+        attrs = self.fields["code"].widget.attrs
+        attrs.pop("placeholder", None)
+        attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
 
     def code_number(self) -> str | None:
         raise NotImplementedError
@@ -133,7 +137,7 @@ class LockedNumberTakesNoCode:
             if seconds:
                 codes.refuse(context.request, seconds)
                 raise forms.ValidationError(codes.message(seconds), code="locked") from None
-            raise
+            raise forms.ValidationError(WRONG_CODE, code="incorrect_code") from None
 
 
 class ConfirmLoginCodeForm(LockedNumberTakesNoCode, allauth_forms.ConfirmLoginCodeForm):

@@ -34,7 +34,7 @@ def texts_to(outbox, number):
 def code_in(outbox, number) -> str | None:
     """The six-digit code of the newest text to ``number`` (None: it carried none)."""
     texts = texts_to(outbox, number)
-    found = re.search(r"\b(\d{6})\b", texts[-1]) if texts else None
+    found = re.search(r"(?<!\d)(\d{6})(?!\d)", texts[-1]) if texts else None  # (\b fails beside 汉字)
     return found.group(1) if found else None
 
 
@@ -68,3 +68,19 @@ def citizen(db, outbox, client):
     outbox.clear()
     cache.clear()  # some time ago: the texts' limits (per minute, per hour) have forgotten it
     return Person.objects.get(id_number=ID_NUMBER)
+
+
+def request_sign_in_code(client, mobile=MOBILE):
+    return client.post("/accounts/login/code/", {"phone": mobile})
+
+
+def confirm_sign_in_code(client, code):
+    return client.post("/accounts/login/code/confirm/", {"code": code})
+
+
+def request_reset_code(client, mobile=MOBILE):
+    return client.post("/accounts/password/reset/sms/", {"phone": mobile})
+
+
+def confirm_reset_code(client, code):
+    return client.post("/accounts/password/reset/sms/code/", {"code": code})
