@@ -16,6 +16,7 @@ only wire them to pages.
 import functools
 
 from allauth.account import views as account_views
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordKeyForm
 from allauth.account.internal.templatekit import get_entrance_context_data
 from allauth.core.exceptions import RateLimited
@@ -33,6 +34,7 @@ from django.views.generic.edit import FormView
 from casefiles.accounts import sms
 from casefiles.registration import codes, password_reset, texts
 from casefiles.registration.forms import ConfirmPasswordResetBySmsForm, PasswordResetBySmsForm
+from config import signin_views
 
 ALLAUTH_RETRY_AFTER = 60  # allauth's page-wide limits count per minute
 
@@ -67,12 +69,18 @@ class TextNotSentSays503:
 
     text_action: str
 
+    def text_number(self, form) -> str | None:
+        """The number the form's text went to."""
+        return form.cleaned_data.get("phone")
+
     def form_valid(self, form):
         try:
             with transaction.atomic():
                 return super().form_valid(form)
         except sms.TextNotSent as error:
-            texts.give_back(self.request, self.text_action, form.cleaned_data["phone"])
+            number = self.text_number(form)
+            if number:
+                texts.give_back(self.request, self.text_action, number)
             form.add_error(None, error.message)
             status = error.status
         except RateLimited:
@@ -80,6 +88,17 @@ class TextNotSentSays503:
             codes.refuse(self.request, ALLAUTH_RETRY_AFTER)
             status = 429
         return self.render_to_response(self.get_context_data(form=form), status=status)
+
+
+class AccountLoginView(TextNotSentSays503, signin_views.AccountLoginView):
+    """The sign-in with a password of an account whose mobile number is not proven yet texts a
+    code (allauth's phone verification): with the lock's 429 of config/signin_views.py."""
+
+    text_action = "verify_phone"
+
+    def text_number(self, form):
+        phone = get_adapter(self.request).get_phone(form.user) if form.user else None
+        return phone[0] if phone else None
 
 
 class SignupView(TextNotSentSays503, account_views.SignupView):
@@ -90,6 +109,7 @@ class RequestLoginCodeView(TextNotSentSays503, account_views.RequestLoginCodeVie
     text_action = "request_login_code"
 
 
+login = AccountLoginView.as_view()
 signup = answers_refusals(SignupView.as_view())
 request_login_code = answers_refusals(RequestLoginCodeView.as_view())
 confirm_login_code = answers_refusals(account_views.confirm_login_code)

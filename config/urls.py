@@ -15,8 +15,8 @@ urlpatterns = [
     path("admin/login/", signin_views.AdminLoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    # Before allauth's own: its sign-in with the lock's answer (config/signin.py).
-    path("accounts/login/", signin_views.AccountLoginView.as_view(), name="account_login"),
+    # Before allauth's own: its sign-in with the lock's answer (config/signin.py) and a text not sent's.
+    path("accounts/login/", account_views.login, name="account_login"),
     # allauth's pages that send or check a texted code, answering 429 and 503 (config/account_views.py),
     # and the password reset by SMS.
     path("accounts/signup/", account_views.signup, name="account_signup"),

@@ -126,3 +126,20 @@ def test_the_reset_page_answers_503_too(client, gateway):
     gateway.status = 500
     answer = client.post("/accounts/password/reset/sms/", {"phone": "13800138000"})
     assert answer.status_code == 503 and 'value="13800138000"' in page_text(answer)
+
+
+@pytest.mark.django_db
+def test_a_password_sign_in_that_must_text_a_code_answers_503_too(client, gateway, make_user):
+    """An account whose mobile is not proven yet gets a code at its password sign-in (allauth's phone verification)."""
+    from casefiles.directory.models import Person
+    from tests.casefiles.registration.conftest import ID_NUMBER, page_text
+
+    Person.objects.create(name="陈晓明", id_number=ID_NUMBER, phone="13800138000", user=make_user("chen"))
+    gateway.status = 500
+    answer = client.post("/accounts/login/", {"login": "13800138000", "password": "pw-for-tests-only"})
+    assert answer.status_code == 503 and 'value="13800138000"' in page_text(answer)
+    assert "_auth_user_id" not in client.session
+
+    gateway.status = 200
+    answer = client.post("/accounts/login/", {"login": "13800138000", "password": "pw-for-tests-only"})
+    assert answer.status_code == 302 and answer["Location"] == "/accounts/phone/verify/"
