@@ -1,5 +1,5 @@
 """The Zhuhai demo, loaded in order: the directory, the persons' real-name levels and an
-enterprise's members, the published content, licenses, cases, an agent and bundles.
+enterprise's members, a self-registered citizen, the published content, licenses, cases, an agent and bundles.
 
 ``load_demo`` is idempotent: running it again updates the same records and creates nothing
 twice. Passwords are for development only and documented in docs/demo.md.
@@ -12,6 +12,7 @@ from casefiles.demo.directory import DEMO_PASSWORD, load_departments, load_peopl
 from casefiles.demo.licenses import load_licenses
 from casefiles.demo.realname import load_levels
 from casefiles.demo.members import load_members
+from casefiles.demo.registration import load_self_registered
 from casefiles.directory import roles
 from casefiles.directory.models import Enterprise, Person
 from cms.demo import load_content
@@ -22,7 +23,8 @@ def load_demo(stdout=None) -> None:
     departments = load_departments()
     users = load_people(departments)
     load_levels(users)  # before the cases: the persons apply with the levels they have
-    load_members()  # an enterprise's administrator and handler, mobiles to invite by
+    load_members()  # an enterprise's administrator and handler, mobiles to invite by (and proven)
+    load_self_registered()  # 陈晓明, who registered on the portal with her mobile number
     load_content(stdout=stdout)  # guides, bundles, policies and topics belong to publishing
     load_licenses(stdout=stdout)  # after the catalog (its license types), before cases approve more
     load_cases(stdout=stdout)  # after the content: the cases are filed against its guides

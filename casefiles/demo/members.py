@@ -1,13 +1,15 @@
 """The demo's enterprise members (casefiles.members): 珠海海湾餐饮管理有限公司 has an administrator
 (``enterprise2``) and a handler (``enterprise2-handler``, 吴嘉欣, who also handles for
 珠海格创智能科技有限公司 and so chooses whom she acts for); the persons of ``citizen1`` and
-``citizen2`` have mobile numbers, to be invited by. Documented in docs/demo.md."""
+``citizen2`` have mobile numbers, to be invited by — each proven, as a registration proves it
+(``casefiles.demo.registration``). Documented in docs/demo.md."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from casefiles.demo.directory import DEMO_PASSWORD, ENTERPRISES, PERSONS, demo_resident_id, demo_uscc
+from casefiles.demo.registration import prove_demo_mobiles
 from casefiles.directory import lookup, protected
 from casefiles.directory.models import Enterprise, Person
 from casefiles.members import enterprises
@@ -39,6 +41,7 @@ def load_members() -> dict[str, object]:
             if person is not None:  # saved, not updated: the phone's digest goes with it
                 person.phone = MOBILES[person_username]
                 person.save(update_fields=["phone"])
+    prove_demo_mobiles()  # a mobile number on an account counts only once proven (allauth's phone verification)
     enterprises.appoint(haiwan, administrator, Role.ADMINISTRATOR)
     enterprises.appoint(haiwan, handler, Role.HANDLER)
     enterprises.appoint(gechuang, handler, Role.HANDLER)

@@ -5,9 +5,12 @@
   (``realname.levels`` REGISTERED by MOBILE) stands — so one record says both that the number
   was proven and what real-name level it gives.
 - Codes go out through ``casefiles.accounts.sms``; a code is asked for and checked by allauth's
-  own flows (phone verification at registration, sign-in by code), limited by
-  ``ACCOUNT_RATE_LIMITS`` per number and per client address — the address being
-  ``config.clients.address``, the one every limiter reads.
+  own flows (phone verification at registration, sign-in by code) and by the password reset by
+  SMS (``password_reset``), limited by ``ACCOUNT_RATE_LIMITS`` per number and per client
+  address — the address being ``config.clients.address``, the one every limiter reads — and
+  by the wrong-code lock of ``codes``: no text goes to a locked number.
+- Texts about an account (one exists already; none does) never reach the page: only the phone
+  that received them learns what they say.
 - A staff account (no person) has no mobile here and signs in by user name and password.
 """
 
@@ -15,7 +18,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from casefiles.accounts import sms
 from casefiles.directory import lookup
@@ -23,8 +26,10 @@ from casefiles.directory.models import Person
 from casefiles.errors import Invalid
 from casefiles.members.invitations import normalise_mobile
 from casefiles.realname import levels
-from casefiles.registration import claims
+from casefiles.registration import claims, codes
 from config import clients
+
+RESET_PASSWORD = "password_reset"  # ``purpose`` of the texts of the password reset by SMS
 
 
 class MobileField(forms.CharField):
@@ -48,6 +53,7 @@ class MobileField(forms.CharField):
 
 
 def person_of(user) -> Person | None:
+    """The person whose account ``user`` is (None: a staff account, or no account)."""
     if user is None or user.pk is None:
         return None
     return Person.objects.filter(user=user).first()
@@ -58,15 +64,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return clients.address(request)
 
     def phone_form_field(self, **kwargs):
+        kwargs["label"] = _("Mobile number")  # allauth says "Phone"; here it is always a mobile
         return MobileField(**kwargs)
 
     def save_user(self, request, user, form, commit=True):
         """A registration: the account, then its person (claimed or new) with the mobile number
         unproven, in one transaction — allauth's phone verification comes next."""
         data = form.cleaned_data
-        if "name" not in data:  # a sign-up by another form (single sign-on): allauth's own
+        if "id_number" not in data:  # a sign-up by another form (single sign-on): allauth's own
             return super().save_user(request, user, form, commit)
         user.set_password(data["password1"])
+        user.first_name = data["name"][: user._meta.get_field("first_name").max_length]  # the header names the person
         self.populate_username(request, user)
         with transaction.atomic():
             user.save()
@@ -79,44 +87,70 @@ class AccountAdapter(DefaultAccountAdapter):
         person = person_of(user)
         if person is None or not person.phone:
             return None
-        return person.phone, levels.standing_by(person, levels.REGISTERED, levels.MOBILE) is not None
+        return person.phone, claims.mobile_proven(person)
 
     def set_phone(self, user, phone, verified):
+        """The account's mobile number is now ``phone``; a proof of an earlier number no longer counts."""
         person = person_of(user)
         if person is None:
-            raise Invalid(_("Only a person's account has a mobile number."))
-        if person.phone != phone:
-            stood = levels.standing_by(person, levels.REGISTERED, levels.MOBILE)
-            if stood is not None:
-                levels.revoke(stood, reason="mobile number changed")
-            person.phone = phone
-            person.save(update_fields=["phone"])
-        if verified:
-            self.set_phone_verified(user, phone)
+            return  # a staff account keeps no mobile number here
+        with transaction.atomic():
+            if person.phone != phone:
+                stood = levels.standing_by(person, levels.REGISTERED, levels.MOBILE)
+                if stood is not None:
+                    levels.revoke(stood, reason="mobile number changed")
+                person.phone = phone
+                person.save(update_fields=["phone"])
+            if verified:
+                levels.record(person, levels.REGISTERED, method=levels.MOBILE, evidence=sms_evidence(phone))
 
     def set_phone_verified(self, user, phone):
-        person = person_of(user)
-        if person is not None and person.phone == phone:
-            levels.record(person, levels.REGISTERED, method=levels.MOBILE, evidence=sms_evidence(phone))
+        """``phone`` was proven by a code: at registration, at a sign-in by code, at a password reset,
+        or on allauth's page that changes the number (which calls only this)."""
+        self.set_phone(user, phone, True)
 
     def get_user_by_phone(self, phone):
         person = lookup.person_with_mobile(phone)
         if person is None or person.user_id is None:
             return None
-        user = get_user_model().objects.filter(pk=person.user_id, is_active=True).first()
-        return user
+        return get_user_model().objects.filter(pk=person.user_id, is_active=True).first()
+
+    # --- the texts -------------------------------------------------------------------------
+
+    def _send(self, phone, text):
+        if codes.locked_for(phone):
+            return  # nothing goes to a locked number (the page that asked has said so)
+        sms.send_text(phone, text)
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
-        sms.send_text(phone, _("[一网通办] Your verification code is %(code)s, valid for 5 minutes. "
-                               "Do not tell it to anyone.") % {"code": code})
+        if kwargs.get("purpose") == RESET_PASSWORD:
+            text = gettext("[一网通办] Your code to reset your password is %(code)s, valid for 5 minutes. "
+                           "Do not tell it to anyone.")
+        else:
+            text = gettext("[一网通办] Your verification code is %(code)s, valid for 5 minutes. "
+                           "Do not tell it to anyone.")
+        self._send(phone, text % {"code": code})
 
     def send_account_already_exists_sms(self, phone):
-        sms.send_text(phone, _("[一网通办] Someone tried to register with this mobile number, which already has "
-                               "an account. If it was you, sign in, or reset your password by SMS."))
+        """A registration that makes no account: the number has one, or the identity number typed
+        belongs to a record that may not be claimed (``claims``)."""
+        if self.get_user_by_phone(phone) is not None:
+            text = gettext("[一网通办] Someone tried to register with this mobile number, which already has "
+                           "an account. If it was you, sign in, or reset your password by SMS.")
+        else:
+            text = gettext("[一网通办] Someone tried to register with this mobile number and an identity number "
+                           "that is already on record with another account or mobile number. If it is yours, "
+                           "bring your resident identity card to a service window, or call 12345.")
+        self._send(phone, text)
 
     def send_unknown_account_sms(self, phone, **kwargs):
-        sms.send_text(phone, _("[一网通办] Someone asked for a sign-in code for this mobile number, which has no "
-                               "account. If it was you, register first."))
+        if kwargs.get("purpose") == RESET_PASSWORD:
+            text = gettext("[一网通办] Someone asked to reset the password of this mobile number, which has no "
+                           "account. If it was you, register first.")
+        else:
+            text = gettext("[一网通办] Someone asked for a sign-in code for this mobile number, which has no "
+                           "account. If it was you, register first.")
+        self._send(phone, text)
 
 
 def display_name(user) -> str:

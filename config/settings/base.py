@@ -206,7 +206,13 @@ YIWANG_SIGNIN_LIMITS = {"ACCOUNT_FAILURES": 5, "ADDRESS_FAILURES": 30, "PERIOD":
 # or user name and password, or by a code texted to the mobile number. Staff are created by
 # administrators and sign in by user name.
 ACCOUNT_ADAPTER = "casefiles.registration.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "casefiles.registration.forms.RegistrationForm", "login": "config.signin_views.AccountLoginForm"}
+ACCOUNT_FORMS = {
+    "signup": "casefiles.registration.forms.RegistrationForm", "login": "config.signin_views.AccountLoginForm",
+    # the codes' forms, with the wrong-code lock and the text limits (casefiles.registration.codes)
+    "request_login_code": "casefiles.registration.forms.RequestLoginCodeForm",
+    "confirm_login_code": "casefiles.registration.forms.ConfirmLoginCodeForm",
+    "verify_phone": "casefiles.registration.forms.VerifyPhoneForm",
+}
 ACCOUNT_LOGIN_METHODS = {"phone", "username"}
 # The mobile number is required by the registration form itself (casefiles.registration.forms):
 # "phone*" here would also stop the sign-in of every account without one (staff).
@@ -227,7 +233,20 @@ ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}  # si
 # Texts per mobile number ("key") and per client address ("ip", config.clients.address): one a
 # minute and five an hour to a number, twenty an hour from an address.
 _TEXTS = "1/m/key,5/h/key,20/h/ip"
-ACCOUNT_RATE_LIMITS = {"verify_phone": _TEXTS, "request_login_code": _TEXTS, "change_phone": "1/m/user,5/h/user"}
+ACCOUNT_RATE_LIMITS = {"verify_phone": _TEXTS, "request_login_code": _TEXTS, "change_phone": "1/m/user,5/h/user",
+                       "reset_password_by_sms": _TEXTS}  # the password reset by SMS (casefiles.registration.password_reset)
+# Wrong codes (casefiles.registration.codes): YIWANG_SMS_CODE_FAILURES wrong codes for a mobile
+# number, in any flow, lock it for YIWANG_SMS_CODE_LOCK seconds — no code is sent to it or
+# accepted for it. allauth's own count per flow (MAX_ATTEMPTS) ends a flow only after that.
+YIWANG_SMS_CODE_FAILURES = 5
+YIWANG_SMS_CODE_LOCK = env.integer("YIWANG_SMS_CODE_LOCK", 1800)
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 2 * YIWANG_SMS_CODE_FAILURES
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 2 * YIWANG_SMS_CODE_FAILURES  # read by the reset by SMS only
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 300  # the reset by SMS's code, as the others
+# The number being verified at registration is the one the registration was checked with
+# (casefiles.registration.claims): it may not be changed on the code page.
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True  # a new password set (by e-mail link or SMS code) signs the person in
 # Single sign-on with the provincial unified identity (统一身份认证) over OpenID Connect, on when
 # YIWANG_OIDC_ISSUER is set (docs/accounts.md, "Single sign-on"). allauth reads the provider's
 # endpoints from <issuer>/.well-known/openid-configuration; its callback is
