@@ -239,10 +239,6 @@ def test_the_change_of_number_texts_a_code_to_the_new_number(client, zhang, outb
     assert outbox[-1].number == "13900139000" and re.search(r"\d{6}", outbox[-1].text)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "casefiles.registration.adapter.AccountAdapter.set_phone_verified records a verification only for "
-    "the number the person already has; allauth's change of number ends with set_phone_verified(user, "
-    "new_number), so the new number is never kept. The fix belongs to the adapter (docs/accounts.md)."))
 def test_the_new_number_replaces_the_old_once_the_code_is_entered(client, zhang, outbox):
     sign_in(client)
     client.post(reverse("account_change_phone"), {"phone": "13900139000"})
