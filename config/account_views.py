@@ -84,10 +84,15 @@ class TextNotSentSays503:
             form.add_error(None, error.message)
             status = error.status
         except RateLimited:
+            number = self.text_number(form)
             form.add_error(None, codes.texts_message())
-            codes.refuse(self.request, ALLAUTH_RETRY_AFTER)
+            codes.refuse(self.request, texts.wait_for(self.request, self.text_action, number) if number
+                         else ALLAUTH_RETRY_AFTER)
             status = 429
-        return self.render_to_response(self.get_context_data(form=form), status=status)
+        response = self.render_to_response(self.get_context_data(form=form), status=status)
+        if status == 429:
+            response["Retry-After"] = str(codes.refusal(self.request))
+        return response
 
 
 class AccountLoginView(TextNotSentSays503, signin_views.AccountLoginView):

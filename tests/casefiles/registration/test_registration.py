@@ -164,3 +164,24 @@ def test_too_many_registrations_to_a_number_are_refused_with_429(client, outbox)
     assert again.status_code == 429 and int(again["Retry-After"]) > 0
     assert "Too many text messages" in page_text(again)
     assert len(texts_to(outbox, MOBILE)) == 1
+
+
+def test_a_registration_left_at_the_code_is_finished_at_the_next_sign_in(client, outbox):
+    from django.core.cache import cache
+
+    register(client)
+    client.cookies.clear()
+    cache.clear()  # another day
+    answer = client.post("/accounts/login/", {"login": MOBILE, "password": PASSWORD})
+    assert answer.status_code == 302 and answer["Location"] == "/accounts/phone/verify/" and not signed_in(client)
+    verify(client, code_in(outbox, MOBILE))
+    assert signed_in(client) and levels.level(Person.objects.get()) == levels.REGISTERED
+
+
+def test_that_sign_in_texts_the_number_no_more_than_its_limit(client, outbox):
+    register(client)
+    client.cookies.clear()
+    again = client.post("/accounts/login/", {"login": MOBILE, "password": PASSWORD})  # a minute has not passed
+    assert again.status_code == 429 and 0 < int(again["Retry-After"]) <= 60
+    assert "Too many text messages" in page_text(again) and not signed_in(client)
+    assert len(texts_to(outbox, MOBILE)) == 1
