@@ -11,6 +11,7 @@ validators translate it into a form error.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -172,6 +173,21 @@ def _is_division_code(code: str) -> bool:
     from stdnum import numdb
 
     return any("county" in props for _part, props in numdb.get("cn/loc").info(code))
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_mobile(value: str) -> str:
+    """A mainland mobile number as its 11 digits (spaces, hyphens, brackets and +86 dropped)."""
+    digits = re.sub(r"[\s\-()]", "", str(value or ""))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not _MOBILE.match(digits):
+        raise IdentifierError(_("Enter a mobile phone number of 11 digits, e.g. 13800138000."), "invalid_mobile")
+    return digits
 
 
 def mask_resident_id(number: str) -> str:

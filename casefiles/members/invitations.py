@@ -8,7 +8,6 @@ an SMS to a number they typed); a new invitation to a number replaces the one st
 """
 
 import datetime
-import re
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casefiles.accounts import sms
 from casefiles.directory import lookup, protected
-from casefiles.directory.identifiers import mask_mobile
+from casefiles.directory.identifiers import IdentifierError, mask_mobile, validate_mobile
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.members import enterprises
 from casefiles.members.models import Invitation, Role, new_invitation_token, token_digest
@@ -26,19 +25,12 @@ from casefiles.members.models import Invitation, Role, new_invitation_token, tok
 INVITATION_DAYS = 7
 INVITATIONS_PER_DAY = 20
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-
-
 def normalise_mobile(number) -> str:
-    """A mainland mobile number as 11 digits (spaces, hyphens and +86 dropped), or ``Invalid``."""
-    digits = re.sub(r"[\s\-()]", "", str(number or ""))
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("0086"):
-        digits = digits[4:]
-    if not _MOBILE.match(digits):
-        raise Invalid(_("Enter a mobile phone number of 11 digits, e.g. 13800138000."))
-    return digits
+    """A mainland mobile number as 11 digits (``identifiers.validate_mobile``), or ``Invalid``."""
+    try:
+        return validate_mobile(number)
+    except IdentifierError as error:
+        raise Invalid(str(error)) from None
 
 
 def accept_url(token: str) -> str:

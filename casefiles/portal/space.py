@@ -21,7 +21,7 @@ from allauth.usersessions.models import UserSession
 from django.utils import timezone
 
 from casefiles.members import enterprises as memberships
-from casefiles.members.invitations import mask_mobile
+from casefiles.directory.identifiers import mask_mobile
 from casefiles.realname import levels
 from casefiles.realname.models import RANK, Level
 from casefiles.registration.adapter import display_name, person_of

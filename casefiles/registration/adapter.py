@@ -22,9 +22,8 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from casefiles.accounts import sms
 from casefiles.directory import lookup
+from casefiles.directory.identifiers import IdentifierError, validate_mobile
 from casefiles.directory.models import Person
-from casefiles.errors import Invalid
-from casefiles.members.invitations import normalise_mobile
 from casefiles.realname import levels
 from casefiles.registration import claims, codes
 from config import clients
@@ -47,8 +46,8 @@ class MobileField(forms.CharField):
         if not value:
             return value
         try:
-            return normalise_mobile(value)
-        except Invalid as error:
+            return validate_mobile(value)
+        except IdentifierError as error:
             raise forms.ValidationError(error.message, code="invalid_phone") from None
 
 

@@ -46,10 +46,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.directory import lookup
-from casefiles.directory.identifiers import IdentifierError, mask_resident_id, validate_resident_id
+from casefiles.directory.identifiers import IdentifierError, mask_mobile, mask_resident_id, validate_mobile, validate_resident_id
 from casefiles.directory.models import Person
 from casefiles.errors import Conflict, Invalid, NotPermitted, Refused
-from casefiles.members.invitations import mask_mobile, normalise_mobile
 from casefiles.realname import levels
 from casefiles.registration.adapter import AccountAdapter, person_of, sms_evidence
 
@@ -140,8 +139,8 @@ def read_claims(data: dict, provider_settings: dict | None = None) -> Claims:
     mobile = ""
     if claims.get("phone_number") and claims.get("phone_number_verified", True) is not False:
         try:
-            mobile = normalise_mobile(claims["phone_number"])
-        except Invalid:
+            mobile = validate_mobile(claims["phone_number"])
+        except IdentifierError:
             mobile = ""  # not a mainland mobile: the account goes without one
     issuer = str(id_token.get("iss") or claims.get("iss") or provider_settings.get("server_url") or "")
     return Claims(issuer=issuer, subject=str(claims.get("sub") or ""), name=name, id_number=id_number,

@@ -5,7 +5,7 @@
   person's account has a mobile number to change.
 - ``{% workbench_asks_second_factor as asks %}``: whether the workbench asks the user for a
   second factor (config.staff_mfa).
-- ``number|masked_mobile``: 138****8011 (casefiles.members.invitations.mask_mobile).
+- ``number|masked_mobile``: 138****8011 (casefiles.directory.identifiers.mask_mobile).
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casefiles.members.invitations import mask_mobile
+from casefiles.directory.identifiers import mask_mobile
 from casefiles.registration.adapter import person_of
 from config import staff_mfa
 
