@@ -100,6 +100,7 @@ def test_a_new_citizen_registers_signs_in_by_sms_and_applies(portal, browser_pag
     from casefiles.accounts import sms
     from casefiles.cases.models import CaseFile
     from casefiles.demo.directory import demo_resident_id
+    from casefiles.directory import protected
     from casefiles.directory.models import Person
 
     sms.outbox.clear()
@@ -147,7 +148,7 @@ def test_a_new_citizen_registers_signs_in_by_sms_and_applies(portal, browser_pag
     journey.click("main .tile-list a:has-text('珠海市公安局')")
     journey.click(f"main a[href='{portal.url}']")
     journey.click(f"main a[href*='/apply/{portal.item_code}/']")
-    person = Person.objects.get(phone=MOBILE)
+    person = Person.objects.get(protected.matches("phone", MOBILE))
     applicant = page.locator(f"input[type=radio][value='person:{person.pk}']")
     if not applicant.is_checked():
         journey.click(f"input[type=radio][value='person:{person.pk}']", navigates=False)
@@ -164,7 +165,7 @@ def test_a_new_citizen_registers_signs_in_by_sms_and_applies(portal, browser_pag
 
     case = CaseFile.objects.get(number=number)
     assert case.status == "submitted" and case.applicant == person
-    assert Person.objects.filter(id_number=demo_resident_id(ID_BODY)).count() == 1
+    assert Person.objects.filter(protected.matches("id_number", demo_resident_id(ID_BODY))).count() == 1
 
     print("\nA citizen who has never visited, from the home page to a submitted application:\n"
           + journey.report("register", "apply"))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from casefiles.directory import protected
 from casefiles.demo.directory import DEMO_PASSWORD, load_departments, load_people
 from casefiles.demo.members import load_members
 from casefiles.demo.realname import load_levels
@@ -23,7 +24,7 @@ def demo_people():
 
 
 def test_chen_xiaoming_registered_herself_by_mobile(demo_people, client):
-    chen = Person.objects.get(phone="13800138000")
+    chen = Person.objects.get(protected.matches("phone", "13800138000"))
     assert chen.name == "陈晓明" and chen.user.username == "citizen3"
     assert levels.level(chen) == levels.REGISTERED and claims.mobile_proven(chen)
     assert chen.verifications.count() == 1

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
+from casefiles.directory import protected
 from casefiles.demo.directory import demo_resident_id
 from casefiles.directory.models import Person
 from casefiles.realname import levels
@@ -33,7 +34,7 @@ def test_a_new_citizen_registers_proves_the_mobile_and_is_signed_in(client, outb
     answer = verify(client, code_in(outbox, MOBILE))
     assert answer.status_code == 302 and signed_in(client)
 
-    person = Person.objects.get(id_number=ID_NUMBER)
+    person = Person.objects.get(protected.matches("id_number", ID_NUMBER))
     assert person.name == NAME and person.phone == MOBILE
     assert person.user_id == int(signed_in(client)) and person.user.first_name == NAME  # the header names her
     assert levels.level(person) == levels.REGISTERED
@@ -122,7 +123,7 @@ def test_an_already_registered_identity_number_gets_the_same_page_as_a_new_one(c
     accounts = get_user_model().objects.count()
     taken = registration_seen(client, OTHER_MOBILE)  # 陈晓明's identity number, another mobile
     assert get_user_model().objects.count() == accounts
-    assert Person.objects.get(id_number=ID_NUMBER).phone == MOBILE  # her record untouched
+    assert Person.objects.get(protected.matches("id_number", ID_NUMBER)).phone == MOBILE  # her record untouched
     text = texts_to(outbox, OTHER_MOBILE)[-1]
     assert code_in(outbox, OTHER_MOBILE) is None and "service window" in text
 
