@@ -16,6 +16,7 @@ class CasefilesConfig(AppConfig):
         from casefiles.agents import hooks as agent_hooks  # noqa: F401
         from casefiles.bundles import hooks as bundle_hooks  # noqa: F401
         from casefiles.access import indexing as case_indexing
+        from casefiles.forms import hooks as form_hooks  # noqa: F401  (and the license's contents)
         from casefiles.handling import workflow
         from casefiles.directory import search_hooks
         from casefiles.journal import records

@@ -66,6 +66,8 @@ FILED = tuple(s for s in Status if s != Status.DRAFT)
 MAY_HAPPEN = {
     # add, replace or remove a material, or promise one for later (容缺), as the application is prepared
     "prepare_materials": WITH_THE_APPLICANT,
+    # the application form (申请表) is filled in and changed, as the application is prepared
+    "edit_form": WITH_THE_APPLICANT,
     # 免提交: an electronic license stands in for a material, as the application is prepared
     "use_license": WITH_THE_APPLICANT,
     # after a tolerant acceptance: the materials promised for later come in

@@ -328,7 +328,7 @@ class _Teller:
         if step.action == "file":
             case = applications.start(
                 user, item, applicant, channel=story.channel, contact_phone=getattr(applicant, "phone", "") or "0756-8888123",
-                form_data={"demo": story.key},
+                form_data={"demo": story.key, **({"commitment": True} if item.notify_commit else {})},
             )
             skip = set(args.get("skip", ()))
             for requirement in item.material_requirements.all():

@@ -77,6 +77,7 @@ ACTIONS = {
         Action("check_identity", staff=_("Identity document checked at the window (线下核验)")),  # casefiles.realname.window
         Action("follow_part", applicant=_("Overall status: %(status)s.")),  # a bundle's parent, after one of its parts moved on
         Action("use_license"),
+        Action("edit_form", staff=_("Application form filled in")),
         Action("rekey", staff=_("Journal sealed with a new key")),
     ]
 }

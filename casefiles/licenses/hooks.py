@@ -11,7 +11,7 @@ from casefiles.licenses import lifecycle
 
 def issue_on_approval(ctx):
     try:
-        license = lifecycle.issue_for_case(ctx.case, on=timezone.localdate(ctx.now))
+        license = lifecycle.issue_for_case(ctx.case, on=timezone.localdate(ctx.now), decider=ctx.user)
     except Refused as error:
         raise GuardFailed(error.message) from None
     if license is not None:

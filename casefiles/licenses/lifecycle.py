@@ -206,13 +206,26 @@ def issue(license_type: LicenseType, *, issuer, holder, data=None, source_case=N
     return license
 
 
-def issue_for_case(case, on=None) -> License | None:
+# What fills a license's data fields from its case: registered by the application forms
+# (casefiles.forms.licensing), which know which form field fills which license field.
+_contents = []
+
+
+def register_contents(provider) -> None:
+    """``provider(case, license_type, decider)`` returns the license's data fields, or refuses."""
+    if provider not in _contents:
+        _contents.append(provider)
+
+
+def issue_for_case(case, on=None, decider=None) -> License | None:
     """Approving a case whose item produces a license issues it (the approval effect calls this)."""
     license_type = case.item.result_license_type
     if license_type is None:
         return None
     issuer = license_type.issuing_department or case.department
-    data = {"item": case.item_title, "case": case.number, **(case.form_data.get("license_data") or {})}
+    data = {"item": case.item_title, "case": case.number}
+    for provider in _contents:
+        data.update(provider(case, license_type, decider))
     return issue(license_type, issuer=issuer, holder=case.applicant, data=data, source_case=case, on=on)
 
 

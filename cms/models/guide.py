@@ -1,6 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
@@ -21,11 +23,16 @@ from casefiles.realname import levels
 from casefiles.realname.models import Level
 from cms import navigation
 from cms.blocks import RICH, FeeBlock, LegalBasisBlock, ProcessStepBlock, QuestionBlock
+from cms.form_blocks import FORM_FIELD_BLOCKS, INSTANT_RULE_BLOCKS
 
 from .bundle import BundlePage
 from .index import IndexPage
 from .owned import DepartmentOwned, ServiceObject
 from .policy import PolicyPage
+
+
+# Checks other apps add to a guide's validation: each takes the page and returns its problems.
+GUIDE_CHECKS = []
 
 
 class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
@@ -121,6 +128,17 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         on_delete=models.SET_NULL, related_name="producing_items",
     )
     faq = StreamField([("qa", QuestionBlock())], verbose_name=_("frequently asked questions"), blank=True)
+    # 一张表单: what the application asks, as the portal, the front desk and the API show it
+    # (casefiles.forms); versioned with the guide's revisions, a case keeps the one it was filed on.
+    application_form = StreamField(FORM_FIELD_BLOCKS, verbose_name=_("application form"), blank=True)
+    # 秒批: an application meeting every rule is accepted and approved at submission (casefiles.expedited).
+    instant_approval = models.BooleanField(_("instant approval (秒批)"), default=False)
+    instant_rules = StreamField(INSTANT_RULE_BLOCKS, verbose_name=_("instant approval rules"), blank=True)
+    # 告知承诺制: the check after an approval on the applicant's commitment (核查).
+    verification_days = models.PositiveSmallIntegerField(
+        _("post-approval check within (working days)"), null=True, blank=True,
+        help_text=_("告知承诺: the department checks the commitment within this many working days of the approval."),
+    )
     catalog_data = models.JSONField(
         _("other catalog data"), default=dict, blank=True,
         help_text=_("Keys of the provincial catalog export that no field above holds."),
@@ -166,7 +184,8 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("online_depth"), FieldPanel("visits_needed")]),
-                FieldRowPanel([FieldPanel("tolerant_acceptance"), FieldPanel("notify_commit")]),
+                FieldRowPanel([FieldPanel("tolerant_acceptance"), FieldPanel("notify_commit"),
+                               FieldPanel("verification_days")]),
                 FieldPanel("tongban_scope"),
                 FieldPanel("real_name_level"),
             ],
@@ -178,10 +197,16 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         ),
         FieldPanel("faq"),
     ]
+    form_panels = [
+        FieldPanel("application_form"),
+        MultiFieldPanel([FieldPanel("instant_approval"), FieldPanel("instant_rules")],
+                        heading=_("Instant approval (秒批)")),
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(basics_panels, heading=_("Item")),
             ObjectList(materials_panels, heading=_("Materials")),
+            ObjectList(form_panels, heading=pgettext_lazy("application", "Form")),
             ObjectList(handling_panels, heading=_("Handling")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
@@ -216,6 +241,15 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
 
     def materials(self):
         return self.material_requirements.all()
+
+    def clean(self):
+        super().clean()
+        # What the form, its rules and the license it produces must agree on, as the case files
+        # check it (casefiles.forms.checks, registered here): a license field with no source is
+        # an error on saving the guide, not a "—" on a certificate.
+        problems = [problem for check in GUIDE_CHECKS for problem in check(self)]
+        if problems:
+            raise ValidationError({"application_form": problems})
 
     def real_name_need(self):
         """The real-name level its applications need, and how to reach it (casefiles.realname)."""

@@ -1,0 +1,254 @@
+"""The blocks editors build an item's application form (申请表) and its instant-approval rules
+(秒批) from, on the guide's "Form" tab. They only describe; what the form means — validation,
+conditions, its JSON Schema, pre-filling — is casefiles.forms, and the rules are evaluated by
+casefiles.expedited.
+
+Every field has a key (what the API and the license mapping call it), a label and help, whether
+it is required, a condition on another field (shown and asked only when it holds), where its
+value may be pre-filled from, and whether a pre-filled value is locked.
+"""
+
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail import blocks
+
+from casefiles.realname.models import Level
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+key_validator = RegexValidator(KEY_PATTERN, _("Lower-case letters, digits and _, starting with a letter (at most 40)."))
+
+# Where a value may come from (casefiles.forms.prefill reads these names).
+PREFILL_CHOICES = [
+    ("", _("Nothing: the applicant types it")),
+    ("applicant.name", _("Applicant's name")),
+    ("applicant.code", _("Applicant's USCC or identity number")),
+    ("enterprise.legal_representative", _("Enterprise: legal representative")),
+    ("enterprise.address", _("Enterprise: address (住所)")),
+    ("enterprise.phone", _("Enterprise: phone")),
+    ("person.address", _("Person: address")),
+    ("person.phone", _("Person: mobile number")),
+    ("license", _("A field of a license the applicant holds")),
+]
+
+CONDITION_OPERATORS = [
+    ("", _("Always asked")),
+    ("eq", _("equals")),
+    ("ne", _("does not equal")),
+    ("in", _("is one of (comma-separated)")),
+    ("gt", _("is more than")),
+    ("lt", _("is less than")),
+    ("filled", _("is filled in")),
+]
+
+
+def field_key_block():
+    return blocks.CharBlock(label=_("key"), max_length=40, validators=[key_validator],
+                            help_text=_("How the API and the license's fields name it, e.g. business_address."))
+
+
+class FieldBlock(blocks.StructBlock):
+    """What every form field has."""
+
+    key = field_key_block()
+    label = blocks.CharBlock(label=_("label"), max_length=100)
+    help_text = blocks.CharBlock(label=_("help text"), max_length=300, required=False)
+    required = blocks.BooleanBlock(label=_("required"), required=False, default=True)
+    condition_field = blocks.CharBlock(
+        label=_("asked only when field"), max_length=40, required=False,
+        help_text=_("Key of an earlier field; empty: always asked."),
+    )
+    condition_operator = blocks.ChoiceBlock(label=_("condition"), choices=CONDITION_OPERATORS, required=False)
+    condition_value = blocks.CharBlock(label=_("value"), max_length=200, required=False)
+    prefill = blocks.ChoiceBlock(label=_("pre-filled from"), choices=PREFILL_CHOICES, required=False)
+    prefill_license_type = blocks.CharBlock(
+        label=_("license type code"), max_length=40, required=False,
+        help_text=_("With “a field of a license”: the license type, e.g. business_license."),
+    )
+    prefill_license_field = blocks.CharBlock(
+        label=_("license field key"), max_length=40, required=False,
+        help_text=_("With “a field of a license”: the key in its data, e.g. address."),
+    )
+    locked = blocks.BooleanBlock(
+        label=_("a pre-filled value cannot be changed"), required=False,
+        help_text=_("For what the record already proves, such as the USCC."),
+    )
+    license_field = blocks.CharBlock(
+        label=_("fills the license field"), max_length=40, required=False,
+        help_text=_("Key of the produced license's data field it fills; empty: the field with the same key."),
+    )
+
+    class Meta:
+        icon = "form"
+
+
+class TextFieldBlock(FieldBlock):
+    max_length = blocks.IntegerBlock(label=_("at most (characters)"), min_value=1, max_value=2000, default=100)
+    multiline = blocks.BooleanBlock(label=_("several lines"), required=False)
+
+    class Meta:
+        label = _("Text")
+
+
+class NumberFieldBlock(FieldBlock):
+    min_value = blocks.DecimalBlock(label=_("at least"), required=False)
+    max_value = blocks.DecimalBlock(label=_("at most"), required=False)
+    decimal_places = blocks.IntegerBlock(label=_("decimal places"), min_value=0, max_value=6, default=0)
+    unit = blocks.CharBlock(label=_("unit"), max_length=20, required=False, help_text=_("e.g. m²"))
+
+    class Meta:
+        label = _("Number")
+
+
+class MoneyFieldBlock(FieldBlock):
+    min_value = blocks.DecimalBlock(label=_("at least (yuan)"), required=False)
+    max_value = blocks.DecimalBlock(label=_("at most (yuan)"), required=False)
+    unit = blocks.ChoiceBlock(label=_("unit"), choices=[("yuan", _("yuan (元)")), ("wan", _("10 000 yuan (万元)"))],
+                              default="yuan")
+
+    class Meta:
+        label = _("Money")
+
+
+class DateFieldBlock(FieldBlock):
+    when = blocks.ChoiceBlock(
+        label=_("which dates"),
+        choices=[("any", _("Any date")), ("past", _("Today or earlier")), ("future", _("Today or later"))],
+        default="any",
+    )
+
+    class Meta:
+        label = _("Date")
+
+
+class OptionBlock(blocks.StructBlock):
+    value = blocks.CharBlock(label=_("value"), max_length=60)
+    label = blocks.CharBlock(label=_("label"), max_length=100)
+
+
+class ChoiceFieldBlock(FieldBlock):
+    options = blocks.ListBlock(OptionBlock(), label=_("options"), min_num=1)
+    multiple = blocks.BooleanBlock(label=_("several may be chosen"), required=False)
+
+    class Meta:
+        label = pgettext_lazy("form field", "Choice")
+
+
+class AddressFieldBlock(FieldBlock):
+    class Meta:
+        label = _("Address")
+
+
+class MobileFieldBlock(FieldBlock):
+    class Meta:
+        label = _("Mobile number")
+
+
+class IdentifierFieldBlock(FieldBlock):
+    kind = blocks.ChoiceBlock(
+        label=_("kind"),
+        choices=[("uscc", _("Unified social credit code")), ("resident_id", _("Resident identity number"))],
+        default="uscc",
+    )
+
+    class Meta:
+        label = _("Identifier (checked by its check character)")
+
+
+class ColumnBlock(blocks.StructBlock):
+    key = field_key_block()
+    label = blocks.CharBlock(label=_("label"), max_length=100)
+    type = blocks.ChoiceBlock(
+        label=_("type"),
+        choices=[("text", _("Text")), ("number", _("Number")), ("money", _("Money")), ("date", _("Date")),
+                 ("mobile", _("Mobile number")), ("resident_id", _("Resident identity number"))],
+        default="text",
+    )
+    required = blocks.BooleanBlock(label=_("required"), required=False, default=True)
+
+
+class TableFieldBlock(FieldBlock):
+    columns = blocks.ListBlock(ColumnBlock(), label=_("columns"), min_num=1)
+    min_rows = blocks.IntegerBlock(label=_("at least (rows)"), min_value=0, default=1)
+    max_rows = blocks.IntegerBlock(label=_("at most (rows)"), min_value=1, max_value=200, default=20)
+
+    class Meta:
+        label = _("Table of rows")
+
+
+class CommitmentFieldBlock(blocks.StructBlock):
+    """告知承诺: the statement the applicant signs by ticking it."""
+
+    key = field_key_block()
+    label = blocks.CharBlock(label=_("label"), max_length=100)
+    text = blocks.TextBlock(label=_("the commitment"))
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Commitment (告知承诺)")
+
+
+FORM_FIELD_BLOCKS = [
+    ("text", TextFieldBlock()),
+    ("number", NumberFieldBlock()),
+    ("money", MoneyFieldBlock()),
+    ("date", DateFieldBlock()),
+    ("choice", ChoiceFieldBlock()),
+    ("address", AddressFieldBlock()),
+    ("mobile", MobileFieldBlock()),
+    ("identifier", IdentifierFieldBlock()),
+    ("table", TableFieldBlock()),
+    ("commitment", CommitmentFieldBlock()),
+]
+
+
+# --- 秒批: the rules an application must meet to be approved at submission --------------------
+
+RULE_OPERATORS = [
+    ("eq", _("equals")),
+    ("ne", _("does not equal")),
+    ("in", _("is one of (comma-separated)")),
+    ("gt", _("is more than")),
+    ("lt", _("is less than")),
+    ("ge", _("is at least")),
+    ("le", _("is at most")),
+    ("filled", _("is filled in")),
+]
+
+
+class FieldRuleBlock(blocks.StructBlock):
+    field = blocks.CharBlock(label=_("form field key"), max_length=40)
+    operator = blocks.ChoiceBlock(label=_("condition"), choices=RULE_OPERATORS, default="eq")
+    value = blocks.CharBlock(label=_("value"), max_length=200, required=False)
+    label = blocks.CharBlock(label=_("as the journal and the clerk read it"), max_length=200,
+                             help_text=_("e.g. 经营场所面积小于50平方米"))
+
+    class Meta:
+        icon = "form"
+        label = _("A form field's value")
+
+
+class HoldsLicenseRuleBlock(blocks.StructBlock):
+    license_type = blocks.CharBlock(label=_("license type code"), max_length=40)
+    label = blocks.CharBlock(label=_("as the journal and the clerk read it"), max_length=200,
+                             help_text=_("e.g. 持有有效的营业执照"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Holds a valid license")
+
+
+class LevelRuleBlock(blocks.StructBlock):
+    level = blocks.ChoiceBlock(label=_("real-name level at least"), choices=Level.choices)
+    label = blocks.CharBlock(label=_("as the journal and the clerk read it"), max_length=200)
+
+    class Meta:
+        icon = "user"
+        label = _("The applicant's real-name level")
+
+
+INSTANT_RULE_BLOCKS = [
+    ("field", FieldRuleBlock()),
+    ("holds_license", HoldsLicenseRuleBlock()),
+    ("level", LevelRuleBlock()),
+]
