@@ -53,6 +53,7 @@ from casefiles.access import disclosure, permissions
 from casefiles.cases import states, transitions
 from casefiles.cases.models import CaseFile, CaseGrant, Channel, Status
 from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted
+from casefiles.bundles import joint
 from casefiles.handling import applications, workflow
 from casefiles.journal import records
 from casefiles.materials import filetypes
@@ -114,10 +115,10 @@ def start(user, applicant, *, bundle=None, items=None, title="", activities=(), 
     parent.item_title = title or str(_("Business license and permits (一照通行)"))
     parent.department = lead_department
     parent.save(update_fields=["is_bundle", "item_code", "item_title", "department"])
-    for item in items:
+    for item in items:  # one form: each part pre-filled, with the values typed for the bundle that it asks
         applications.start(user, item, applicant, channel=channel, contact_name=parent.contact_name,
                            contact_phone=parent.contact_phone, contact_email=parent.contact_email,
-                           form_data=form_data, parent=parent)
+                           form_data=joint.starting_values(item, applicant, form_data), parent=parent)
     return parent
 
 

@@ -18,6 +18,8 @@ from casefiles.bundles import applications as bundles
 from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile
 from casefiles.demo.cases import HAIWAN, JINWAN, _clock, _moment, _Teller
+from casefiles.demo import forms
+from cms import bundles as cms_bundles
 from cms.bundles import material_key
 from cms.models import BundlePage
 
@@ -87,7 +89,13 @@ def load_bundles(stdout=None) -> dict:
 def _tell(teller, story, bundle, applicant, user):
     moment = _moment(teller.calendar, teller.anchor, _At(*story.filed))
     with _clock(moment):
-        parent = bundles.start(user, applicant, bundle=bundle, contact_phone=getattr(applicant, "phone", "") or "0756-8888123")
+        typed = {}  # one form: what the applicant types once for every part that asks it
+        for item in cms_bundles.items(bundle):
+            typed.update({key: value for key, value in forms.sample_values(item).items() if key not in typed})
+            if item.notify_commit:
+                typed["commitment"] = True
+        parent = bundles.start(user, applicant, bundle=bundle, contact_phone=getattr(applicant, "phone", "") or "0756-8888123",
+                               form_data=typed)
         CaseFile.objects.filter(pk=parent.pk).update(form_data={**parent.form_data, "demo_bundle": story.key})
         for slot in bundles.slots(parent):
             upload = teller.scans.upload(slot.material.name, parent.applicant_name, parent.applicant_code, moment.date())

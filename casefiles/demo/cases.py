@@ -26,7 +26,9 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from casefiles.demo import forms
 from casefiles.demo.licenses import give_departments_codes
+from casefiles.forms import storing
 from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause
 from casefiles.deadlines import working_days as deadlines
@@ -328,7 +330,8 @@ class _Teller:
         if step.action == "file":
             case = applications.start(
                 user, item, applicant, channel=story.channel, contact_phone=getattr(applicant, "phone", "") or "0756-8888123",
-                form_data={"demo": story.key, **({"commitment": True} if item.notify_commit else {})},
+                form_data={**forms.sample_values(item), **storing.starting_values(item, applicant), "demo": story.key,
+                           **({"commitment": True} if item.notify_commit else {})},
             )
             skip = set(args.get("skip", ()))
             for requirement in item.material_requirements.all():

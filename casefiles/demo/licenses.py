@@ -24,15 +24,18 @@ from cms.models import ServiceItemPage
 Template = LicenseType.Template
 
 # The demo license types by name (their codes come from the catalog): layout and data fields.
+# A field filled not by the applicant's form but at the decision has its source (casefiles.forms.licensing):
+# the date of the decision, the deciding department or the person who decides.
 TYPE_LAYOUTS = {
     "营业执照": (Template.BUSINESS_LICENSE, [
         ("type", "类　　型"), ("legal_representative", "法定代表人"), ("capital", "注册资本"),
-        ("established", "成立日期"), ("term", "营业期限"), ("address", "住　　所"), ("scope", "经营范围"),
+        ("established", "成立日期", "decision.date"), ("term", "营业期限", "decision.long_term"), ("address", "住　　所"),
+        ("scope", "经营范围"),
     ]),
     "食品经营许可证": (Template.FOOD_BUSINESS, [
         ("legal_representative", "法定代表人（负责人）"), ("address", "住所"), ("premises", "经营场所"),
-        ("business_form", "主体业态"), ("scope", "经营项目"), ("supervisor_agency", "日常监督管理机构"),
-        ("supervisor", "日常监督管理人员"),
+        ("business_form", "主体业态"), ("scope", "经营项目"), ("supervisor_agency", "日常监督管理机构", "department.name"),
+        ("supervisor", "日常监督管理人员", "decider.name"),
     ]),
     "公共场所卫生许可证": (Template.PUBLIC_HEALTH, [
         ("legal_representative", "法定代表人（负责人）"), ("address", "地址"), ("scope", "许可项目"), ("area", "经营面积"),
@@ -138,7 +141,8 @@ def lay_out_types() -> dict[str, LicenseType]:
         license_type = LicenseType.objects.filter(name=name).first()
         if license_type is None:
             continue
-        data_fields = [{"key": key, "label": label} for key, label in fields]
+        data_fields = [{"key": key, "label": label, **({"source": source[0]} if source else {})}
+                       for key, label, *source in fields]
         if license_type.template != template or license_type.data_fields != data_fields:
             license_type.template, license_type.data_fields = template, data_fields
             license_type.save(update_fields=["template", "data_fields"])

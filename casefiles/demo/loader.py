@@ -1,5 +1,5 @@
 """The Zhuhai demo, loaded in order: the directory, the persons' real-name levels and an
-enterprise's members, a self-registered citizen, the published content, licenses, cases, an agent and bundles.
+enterprise's members, a self-registered citizen, the published content, licenses, the items' application forms, cases, an agent and bundles.
 
 ``load_demo`` is idempotent: running it again updates the same records and creates nothing
 twice. Passwords are for development only and documented in docs/demo.md.
@@ -9,6 +9,7 @@ from casefiles.demo.agents import load_agents
 from casefiles.demo.bundles import load_bundles
 from casefiles.demo.cases import load_cases
 from casefiles.demo.directory import DEMO_PASSWORD, load_departments, load_people
+from casefiles.demo.forms import load_forms
 from casefiles.demo.licenses import load_licenses
 from casefiles.demo.realname import load_levels
 from casefiles.demo.members import load_members
@@ -27,6 +28,7 @@ def load_demo(stdout=None) -> None:
     load_self_registered()  # 陈晓明, who registered on the portal with her mobile number
     load_content(stdout=stdout)  # guides, bundles, policies and topics belong to publishing
     load_licenses(stdout=stdout)  # after the catalog (its license types), before cases approve more
+    load_forms(stdout=stdout)  # after the license layouts: every field of a certificate has its source
     load_cases(stdout=stdout)  # after the content: the cases are filed against its guides
     load_agents(stdout=stdout)  # after the cases: the helper is authorised on one of them
     load_bundles(stdout=stdout)  # 一件事 in progress, and the 一照通行 activities

@@ -12,10 +12,22 @@ def current(case):
     return Material.objects.filter(case=case, is_current=True)
 
 
+# Requirements other components count as supplied: each function returns ids for a case
+# (a bundle's part waiting for the license a sibling issues, 证照联办: casefiles.bundles.joint).
+_satisfied_elsewhere = []
+
+
+def also_satisfied(provider) -> None:
+    if provider not in _satisfied_elsewhere:
+        _satisfied_elsewhere.append(provider)
+
+
 def missing_requirements(case, allow_deferred=False):
     """Names of required materials that have no current file (or an accepted promise)."""
     requirements = case.item.material_requirements.all()
     by_license = set(case.license_uses.values_list("requirement_id", flat=True))  # 免提交
+    for provider in _satisfied_elsewhere:
+        by_license |= provider(case)
     present = {}
     for material in current(case):
         if material.requirement_id is not None:
