@@ -91,8 +91,9 @@ class Waiting:
     issuing_part: CaseFile
 
 
-def waiting(part) -> list[Waiting]:
-    """The materials of ``part`` that wait for a license another part of its bundle issues."""
+def waiting(part, *, held_counts: bool = True) -> list[Waiting]:
+    """The materials of ``part`` that wait for a license another part of its bundle issues
+    (``held_counts=False``: even if the applicant holds one now — the one just issued)."""
     if not part.parent_id:
         return []
     siblings = [s for s in CaseFile.objects.filter(parent_id=part.parent_id).exclude(pk=part.pk)
@@ -101,7 +102,7 @@ def waiting(part) -> list[Waiting]:
     if not producers:
         return []
     used = set(part.license_uses.values_list("requirement_id", flat=True))
-    held = {lic.license_type_id for lic in prefill.valid_licenses(part.applicant)}
+    held = {lic.license_type_id for lic in prefill.valid_licenses(part.applicant)} if held_counts else set()
     found = []
     for requirement in part.item.material_requirements.prefetch_related("license_types"):
         if requirement.pk in used:
@@ -135,7 +136,7 @@ def use_issued(ctx, event=None):
     if license is None:
         return
     for sibling in CaseFile.objects.filter(parent_id=case.parent_id).exclude(pk=case.pk):
-        for wait in waiting(sibling):
+        for wait in waiting(sibling, held_counts=False):
             if wait.license_type.pk != license.license_type_id:
                 continue
             LicenseUse.objects.get_or_create(case=sibling, requirement=wait.requirement, license=license,
