@@ -479,3 +479,42 @@ class HandOutSerializer(serializers.Serializer):
     notices = serializers.ListField(child=serializers.CharField(), help_text="Decision notices of the case and its children.")
     licenses = serializers.ListField(child=serializers.CharField(), help_text="Identifiers of the licenses issued.")
     unfinished = serializers.ListField(child=serializers.CharField(), help_text="Numbers of the cases still running.")
+
+
+# --- the application form (申请表) -----------------------------------------------------------
+
+class PrefilledSerializer(serializers.Serializer):
+    value = serializers.JSONField()
+    source = serializers.ChoiceField(choices=["profile", "license", "earlier"],
+                                     help_text="Where the value came from: the applicant's record, a license held, an earlier application.")
+    label = serializers.CharField(help_text="Where it came from, as the applicant reads it.")
+    locked = serializers.BooleanField(help_text="The value is kept as its source has it, whatever is sent.")
+
+
+class ItemFormSerializer(serializers.Serializer):
+    item_code = serializers.CharField()
+    title = serializers.CharField()
+    revision = serializers.IntegerField(allow_null=True, help_text="The guide's live revision: the form new applications are asked.")
+    schema = serializers.JSONField(help_text="The form as a JSON Schema (draft 2020-12); x- keywords carry labels, "
+                                             "order, units, options, conditions, pre-fill sources and locks.")
+    prefill = serializers.DictField(child=PrefilledSerializer(), required=False,
+                                    help_text="With ?applicant=: the values the form starts with, by field key.")
+
+
+class ItemFormQuerySerializer(serializers.Serializer):
+    applicant = serializers.CharField(required=False, max_length=40,
+                                      help_text='"enterprise:<id>" or "person:<id>", one you may act for: adds "prefill".')
+
+
+class FormDataSerializer(serializers.Serializer):
+    form_data = serializers.JSONField(help_text="The form's values by field key (PUT: all of them; PATCH: those to change).")
+
+
+class CaseFormSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    form_data = serializers.JSONField(help_text="The values stored.")
+
+
+class FormErrorsSerializer(serializers.Serializer):
+    form_data = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                      help_text="Each refused field's messages, by field key.")

@@ -31,6 +31,11 @@ from casefiles.cases.models import CaseFile, Channel
 from casefiles.deadlines import working_days
 from casefiles.directory import lookup, roles
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
+from casefiles.forms import definition as form_definition
+from casefiles.forms import prefill as form_prefill
+from casefiles.forms import schema as form_schema
+from casefiles.forms import storing as form_storing
+from casefiles.forms import validation as form_validation
 from casefiles.materials import downloads, uploads
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
@@ -162,6 +167,10 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
 
     @extend_schema(
         tags=["cases"], operation_id="cases_create", summary="Start an application (a draft)",
+        description="`form_data` is checked against the item's form (GET /api/v1/items/{item_code}/form/): a draft may "
+                    "leave fields empty, but every value given must fit; the draft starts with the pre-filled values "
+                    "under those sent (a locked one as its source has it). A refused value answers 400 with "
+                    '`{"form_data": {key: [messages]}}`.',
         request=s.CaseCreateSerializer,
         responses={201: s.CaseDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
         examples=[
@@ -183,15 +192,36 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
         if item is None:
             return error_response(http.HTTP_400_BAD_REQUEST, "refused", [_("No service item has this code.")])
         applicant = resolve_applicant(request.user, data)
+        try:
+            form_data = starting_form_data(item, applicant, data.get("form_data"))
+        except form_validation.FormInvalid as invalid:
+            return form_errors(invalid)
         case = applications.start(
             request.user, item, applicant, channel=data["channel"], contact_name=data.get("contact_name", ""),
             contact_phone=data.get("contact_phone", ""), contact_email=data.get("contact_email", ""),
-            form_data=data.get("form_data"),
+            form_data=form_data,
         )
         case = CaseFile.objects.select_related(*CASE_RELATIONS).get(pk=case.pk)
         response = tagged(Response(detail(case, request), status=http.HTTP_201_CREATED), case)
         response["Location"] = request.build_absolute_uri(response.data["url"])
         return response
+
+
+def form_errors(invalid):
+    """A refused form, field by field: ``{"form_data": {key: [messages]}}``."""
+    return Response({"form_data": invalid.errors}, status=http.HTTP_400_BAD_REQUEST)
+
+
+def starting_form_data(item, applicant, given) -> dict:
+    """What a new draft's form holds: the values sent (checked, a draft's: ``partial``) over the
+    pre-filled ones, a locked one as its source has it."""
+    form = form_definition.of_item(item)
+    if given is not None:
+        form_validation.clean(form, given, partial=True)  # each value sent fits, or 400 field by field
+    found = form_prefill.prefill(form, applicant, item_code=item.item_code)
+    values = {**form_prefill.values(found), **(given or {})}
+    values.update({key: p.value for key, p in found.items() if p.locked})
+    return form_validation.clean(form, values, partial=True)
 
 
 def start_of(day):
@@ -530,3 +560,91 @@ class TokenView(CaseFileAPIView, ObtainAuthToken):
                 raise refused from None
             raise
 
+
+
+# --- the application form (申请表) -------------------------------------------------------------
+
+ITEM_CODE = OpenApiParameter("item_code", OpenApiTypes.STR, OpenApiParameter.PATH, description="The service item's code (事项编码).")
+FORM_ERRORS = OpenApiResponse(s.FormErrorsSerializer, description="A value does not fit the form: each field's messages.")
+FORM_ERRORS_EXAMPLE = OpenApiExample("Refused field by field", status_codes=["400"], response_only=True, value={
+    "form_data": {"capital": ["Enter a number."], "mobile": ["Enter a mobile number of 11 digits starting with 1."]}})
+
+
+class ItemFormView(CaseFileAPIView):
+    permission_classes = [AllowAny]  # a live guide's form is public; the pre-fill is the caller's own
+
+    @extend_schema(
+        tags=["forms"], operation_id="items_form",
+        summary="An item's application form (申请表) as a JSON Schema, with what it starts with for an applicant",
+        description="Readable without signing in. With `?applicant=enterprise:<id>` (or `person:<id>`), one you may act "
+                    "for, `prefill` gives the values a new application starts with and where each came from.",
+        parameters=[ITEM_CODE, s.ItemFormQuerySerializer],
+        responses={200: s.ItemFormSerializer, 403: ERRORS[403],
+                   404: OpenApiResponse(s.ErrorSerializer, description="No live service item has this code.")},
+    )
+    def get(self, request, item_code):
+        query = s.ItemFormQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        item = ServiceItemPage.objects.live().filter(item_code=str(item_code)[:64]).first()
+        if item is None:
+            raise NotFound(_("No service item has this code."))
+        form = form_definition.of_item(item)
+        body = {"item_code": item.item_code, "title": item.title, "revision": item.live_revision_id,
+                "schema": form_schema.json_schema(form, title=item.title, item_code=item.item_code)}
+        key = query.validated_data.get("applicant")
+        if key:
+            applicant = applications.resolve_applicant(request.user, key)
+            if applicant is None:
+                raise NotPermitted(_("You may not apply on behalf of this applicant."))
+            found = form_prefill.prefill(form, applicant, item_code=item.item_code)
+            body["prefill"] = {k: {"value": p.value, "source": p.source, "label": str(p.label), "locked": p.locked}
+                               for k, p in found.items()}
+        return Response(body)
+
+
+class CaseFormView(CaseFileAPIView):
+    def _save(self, request, number, *, replace):
+        case = visible_case(request.user, number)
+        serializer = s.FormDataSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            case = form_storing.save(case, serializer.validated_data["form_data"], request.user, replace=replace)
+        except form_validation.FormInvalid as invalid:
+            return form_errors(invalid)
+        return Response({"number": case.number,
+                         "form_data": disclosure.form_data(case, disclosure.shows_identity(request.user, case))})
+
+    @extend_schema(
+        tags=["forms"], operation_id="cases_form_retrieve", parameters=[NUMBER], summary="The case's form values",
+        responses={200: s.CaseFormSerializer, 403: ERRORS[403], 404: ERRORS[404]}, examples=[NOT_FOUND_EXAMPLE],
+    )
+    def get(self, request, number):
+        case = visible_case(request.user, number)
+        return Response({"number": case.number,
+                         "form_data": disclosure.form_data(case, disclosure.shows_identity(request.user, case))})
+
+    @extend_schema(
+        tags=["forms"], operation_id="cases_form_replace", parameters=[NUMBER],
+        summary="Replace the form's values (a draft, or an application sent back for correction)",
+        description="Exactly the values sent are kept (locked pre-filled ones as their source has them); a draft may "
+                    "leave fields empty, submitting checks them. 409 when the application is no longer with the applicant.",
+        request=s.FormDataSerializer,
+        responses={200: s.CaseFormSerializer, 400: FORM_ERRORS, 403: ERRORS[403], 404: ERRORS[404],
+                   409: OpenApiResponse(s.ErrorSerializer, description="The form cannot be changed now.")},
+        examples=[OpenApiExample("Values", request_only=True, value={"form_data": {"shop_name": "海湾餐厅", "capital": 500000}}),
+                  FORM_ERRORS_EXAMPLE, NOT_FOUND_EXAMPLE],
+    )
+    def put(self, request, number):
+        return self._save(request, number, replace=True)
+
+    @extend_schema(
+        tags=["forms"], operation_id="cases_form_update", parameters=[NUMBER],
+        summary="Change some of the form's values (the others are kept)",
+        request=s.FormDataSerializer,
+        responses={200: s.CaseFormSerializer, 400: FORM_ERRORS, 403: ERRORS[403], 404: ERRORS[404],
+                   409: OpenApiResponse(s.ErrorSerializer, description="The form cannot be changed now.")},
+        examples=[OpenApiExample("Values", request_only=True, value={"form_data": {"capital": 800000}}),
+                  FORM_ERRORS_EXAMPLE, NOT_FOUND_EXAMPLE],
+    )
+    def patch(self, request, number):
+        return self._save(request, number, replace=False)

@@ -29,6 +29,7 @@ from casefiles.cases.models import Channel
 from casefiles.directory import lookup, roles
 from casefiles.directory.identifiers import IdentifierError, mask_resident_id, validate_resident_id
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
+from casefiles.forms import storing as forms
 from casefiles.journal import records
 from casefiles.licenses.models import License
 from casefiles.materials import uploads as materials
@@ -58,8 +59,12 @@ def _applicant_at_the_window(clerk, applicant_code):
 
 
 def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", contact_email="", form_data=None):
-    """A window clerk starts an application for the applicant standing at the window."""
+    """A window clerk starts an application for the applicant standing at the window; its form
+    starts pre-filled as an online one does (``form_data``: what the clerk typed already).
+    The clerk then fills it in with the applicant (``forms.save``: the agent grant is theirs)."""
     applicant = _applicant_at_the_window(clerk, applicant_code)
+    if form_data is None:
+        form_data = forms.starting_values(item, applicant)
     return applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
                               contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
 

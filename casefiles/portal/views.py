@@ -20,10 +20,14 @@ from casefiles.agents import authorisations
 from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.errors import Conflict, Invalid, Refused
+from casefiles.forms import definition as form_definition
+from casefiles.forms import storing as form_storing
+from casefiles.forms.validation import FormInvalid
 from casefiles.materials import downloads, filetypes
 from casefiles.members import acting
 from casefiles.materials import uploads as materials
 from casefiles.notices import documents
+from casefiles.portal import application_form
 from casefiles.portal import bundles as bundle_pages
 from casefiles.portal import progress, wording
 from casefiles.portal import slots as slot_lists
@@ -76,6 +80,7 @@ def apply(request, item_code):
                 request.user, item, form.cleaned_data["applicant"],
                 contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
                 contact_email=form.cleaned_data["contact_email"],
+                form_data=form_storing.starting_values(item, form.cleaned_data["applicant"]),
             )
         except Refused as refused:
             status = refused_form(form, refused)
@@ -107,7 +112,39 @@ def my_cases(request):
     return render(request, "casefiles/portal/my_cases.html", {"page_obj": page_obj, "rows": rows})
 
 
-def _render_case(request, case, *, slot_errors=None, commitments=None, errors=(), status=200):
+def application_form_context(user, case, *, editable, values=None, errors=None, target="materials-form") -> dict:
+    """The application form on a case page: its fields to fill (``editable``: a draft being
+    prepared, with ``values`` as just posted and their ``errors``), or what was filled, read-only."""
+    form = form_definition.of_case(case)
+    if not form:
+        return {"application_form": [], "application_form_editable": False, "application_answers": []}
+    sources = form_storing.sources(case)
+    if editable:
+        held = case.form_data or {} if values is None else values
+        return {"application_form": application_form.bind(form, held, sources=sources, errors=errors),
+                "application_form_editable": True, "application_form_invalid": len(errors or {}),
+                "form_target": target, "application_answers": []}
+    return {"application_form": [], "application_form_editable": False,
+            "application_answers": application_form.answers(
+                form, case.form_data or {}, sources=sources,
+                shows_identity=disclosure.shows_identity(user, case))}
+
+
+def _save_application_form(request, case):
+    """The form's values posted with the page, saved first; returns (values as typed, errors) when refused."""
+    if not application_form.posted(request.POST):
+        return None, None
+    form = form_definition.of_case(case)
+    data = application_form.read(form, request.POST)
+    try:
+        form_storing.save(case, data, request.user)
+    except FormInvalid as invalid:
+        return data, invalid.errors
+    return None, None
+
+
+def _render_case(request, case, *, slot_errors=None, commitments=None, errors=(), status=200,
+                 form_values=None, form_errors=None):
     may_apply = permissions.can(request.user, "apply_casefile", case)
     editing = materials.preparing(request.user, case)
     supplying = may_apply and not editing and slot_lists.promised(case)
@@ -146,6 +183,8 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "accept": filetypes.ACCEPT,
         "max_mb": materials.limits()["MAX_BYTES"] // 1048576,
         **agency,
+        **application_form_context(request.user, case, editable=editing and case.status == Status.DRAFT,
+                                   values=form_values, errors=form_errors),
     }
     template = "casefiles/portal/draft.html" if case.status == Status.DRAFT else "casefiles/portal/case.html"
     return render(request, template, context, status=status)
@@ -243,9 +282,14 @@ def case_page(request, number):
         messages.error(request, _("This application cannot be changed now (%(status)s).") % {"status": wording.status_label(case.status)})
         return redirect("casefiles:case", number=case.number)
 
+    form_values, form_errors = (None, None) if not editing else _save_application_form(request, case)
     stored, refusals, commitments = _save_changes(request, case, deferred_only=not editing)
     case.refresh_from_db()
     errors = []
+    if form_errors:
+        errors.append(_("The application form was not saved: correct the fields marked below."))
+        return _render_case(request, case, slot_errors=refusals, commitments=commitments, errors=errors, status=400,
+                            form_values=form_values, form_errors=form_errors)
     if not refusals and editing and request.POST.get("action") == "submit":
         try:
             workflow.perform(case, "submit", request.user, expected_version=_version(request.POST.get("version")))
@@ -269,7 +313,10 @@ def case_page(request, number):
         return _render_case(request, case, slot_errors=refusals, commitments=commitments, errors=errors, status=400)
     if supplying:
         messages.success(request, _("Thank you: the department has been given the material."))
-    elif stored:
+    elif request.POST.get("action") == "save_form":
+        messages.success(request, _("The application form is saved with the draft."))
+        return redirect(reverse("casefiles:case", kwargs={"number": case.number}) + "#application-form")
+    elif stored or application_form.posted(request.POST):
         messages.success(request, _("Saved. Everything you uploaded is kept with the draft; you can come back to it from “My cases”."))
     else:
         messages.info(request, _("Nothing to save: choose files first."))

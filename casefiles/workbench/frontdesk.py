@@ -21,9 +21,13 @@ from casefiles.access import permissions
 from casefiles.agents import authorisations as agents
 from casefiles.bundles import applications
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted, Refused
+from casefiles.forms import definition as form_definition
+from casefiles.forms import storing as form_storing
+from casefiles.forms.validation import FormInvalid
 from casefiles.frontdesk import window as frontdesk
 from casefiles.materials import downloads, requirements
 from casefiles.materials import uploads as materials
+from casefiles.portal import application_form
 from casefiles.realname import window as realname
 from casefiles.workbench.errors import as_missing, refused_page
 from casefiles.workbench.forms import FrontDeskFilingForm, HandOutForm
@@ -73,6 +77,17 @@ def scan_materials(request, number):
     if not materials.preparing(request.user, case):
         return redirect(case_url(case))
     refused, errors, status = {}, [], 200
+    form_values, form_errors = None, None
+    if request.method == "POST" and not case.is_bundle and application_form.posted(request.POST):
+        # The form the clerk fills in with the applicant, saved before the scans (and the submission).
+        form_values = application_form.read(form_definition.of_case(case), request.POST)
+        try:
+            form_storing.save(case, form_values, request.user)
+        except FormInvalid as invalid:
+            form_errors = invalid.errors
+        else:
+            form_values = None
+            case.refresh_from_db()
     if request.method == "POST":
         if case.is_bundle:
             uploads = {slot.key: request.FILES.getlist(f"files-{slot.key}") for slot in applications.slots(case)}
@@ -82,7 +97,10 @@ def scan_materials(request, number):
             scanned = frontdesk.scan(case, request.user, {pk: files for pk, files in uploads.items() if files})
         refused = scanned.refused
         case.refresh_from_db()
-        if refused:
+        if form_errors:
+            status = 400
+            errors.append(_("The application form was not saved: correct the fields marked below."))
+        elif refused:
             status = 400
             errors.append(ngettext("%(count)d file stored; the files listed below were not accepted.",
                                    "%(count)d files stored; the files listed below were not accepted.",
@@ -100,6 +118,9 @@ def scan_materials(request, number):
                                             "case number and the verification code %(code)s.") % {
                     "number": case.number, "department": case.department.name, "code": case.verification_code})
                 return redirect(case_url(case))
+        elif request.POST.get("action") == "save_form" and not scanned.stored:
+            messages.success(request, _("The application form is saved."))
+            return redirect("casefiles_workbench:frontdesk_scan", number=case.number)
         else:
             messages.success(request, ngettext("%(count)d file stored.", "%(count)d files stored.", scanned.stored)
                              % {"count": scanned.stored})
@@ -114,7 +135,18 @@ def scan_materials(request, number):
         "identity_documents": realname.Document.choices,
         "identity_document": request.POST.get("identity_document", ""),
         "identity_checked": realname.checked_in_person(case),
+        **_form_context(case, form_values, form_errors),
     }, status=status)
+
+
+def _form_context(case, values, errors):
+    """The application form (申请表) the clerk fills in for the applicant, as the portal draws it."""
+    form = form_definition.of_case(case)
+    if case.is_bundle or not form:
+        return {"application_form": [], "application_form_editable": False}
+    held = case.form_data or {} if values is None else values
+    return {"application_form": application_form.bind(form, held, sources=form_storing.sources(case), errors=errors),
+            "application_form_editable": True, "application_form_invalid": len(errors or {}), "form_target": "scan-form"}
 
 
 def _scan_slots(case, refused):

@@ -32,11 +32,13 @@ from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
 from casefiles.errors import Conflict, NotAllowedNow, NotPermitted, Refused
+from casefiles.forms import definition as form_definition
 from casefiles.frontdesk import window
 from casefiles.materials import downloads, uploads
 from casefiles.materials.models import Material
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
+from casefiles.portal import application_form
 from casefiles.workbench import access, inbox
 from casefiles.workbench.errors import refused_page
 from casefiles.workbench.forms import (
@@ -290,9 +292,18 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "inbox_url": reverse("casefiles_workbench:inbox"),
         "bundle": CaseFile.objects.filter(pk=case.parent_id).only("number", "item_title").first() if case.parent_id else None,
     }
+    context["application_answers"] = application_answers(case, shows_identity)
     context.update(window_context(user, case, events, hand_out_form))  # agents and the hand-out at the window (一窗受理)
     return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
 
+
+def application_answers(case, shows_identity: bool) -> list:
+    """The form as filed, read-only, by the case's own form definition; identity and mobile
+    numbers whole only to those whose work needs them (casefiles.access.disclosure)."""
+    form = form_definition.of_case(case)
+    if not form or not case.form_data:
+        return []
+    return application_form.answers(form, case.form_data, shows_identity=shows_identity)
 
 
 def window_context(user, case, events, hand_out_form=None) -> dict:
