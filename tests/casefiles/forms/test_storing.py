@@ -88,7 +88,7 @@ def test_only_whoever_may_apply_saves(world, draft):
 def test_the_form_is_not_changed_once_the_department_has_it(world, draft):
     for requirement in world.requirements[:2]:
         uploads.add(draft, requirement, pdf_upload(), world.applicant)
-    storing.save(draft, {"capital": "1", "kind": "food", "commitment": True}, world.applicant)
+    draft = storing.save(draft, {"capital": "1", "kind": "food", "commitment": True}, world.applicant)
     workflow.perform(draft, "submit", world.applicant)
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
