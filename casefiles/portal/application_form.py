@@ -12,6 +12,7 @@ from dataclasses import dataclass, field as dataclass_field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.directory.identifiers import mask_mobile, mask_resident_id
 
@@ -20,7 +21,7 @@ MARKER = "application_form"  # posted with the form's inputs: the form was on th
 EMPTY_ROWS = 3
 MAX_POSTED_ROWS = 100
 
-UNITS = {"yuan": _("yuan (元)"), "wan": _("10 000 yuan (万元)")}
+UNITS = {"yuan": pgettext_lazy("unit", "yuan"), "wan": pgettext_lazy("unit", "10 000 yuan")}
 
 
 def input_name(key: str, *parts) -> str:
