@@ -9,6 +9,7 @@ turns them into one error shape: ``{"detail", "messages", "code"}``, plus ``curr
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -31,6 +32,7 @@ from casefiles.cases.models import CaseFile, Channel
 from casefiles.deadlines import working_days
 from casefiles.directory import lookup, roles
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
+from casefiles.licenses import reuse
 from casefiles.materials import downloads, uploads
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
@@ -183,11 +185,13 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
         if item is None:
             return error_response(http.HTTP_400_BAD_REQUEST, "refused", [_("No service item has this code.")])
         applicant = resolve_applicant(request.user, data)
-        case = applications.start(
-            request.user, item, applicant, channel=data["channel"], contact_name=data.get("contact_name", ""),
-            contact_phone=data.get("contact_phone", ""), contact_email=data.get("contact_email", ""),
-            form_data=data.get("form_data"),
-        )
+        with transaction.atomic():
+            case = applications.start(
+                request.user, item, applicant, channel=data["channel"], contact_name=data.get("contact_name", ""),
+                contact_phone=data.get("contact_phone", ""), contact_email=data.get("contact_email", ""),
+                form_data=data.get("form_data"),
+            )
+            reuse.use_held_licenses(case, request.user)  # 免提交: chosen by default when held
         case = CaseFile.objects.select_related(*CASE_RELATIONS).get(pk=case.pk)
         response = tagged(Response(detail(case, request), status=http.HTTP_201_CREATED), case)
         response["Location"] = request.build_absolute_uri(response.data["url"])

@@ -30,6 +30,7 @@ from casefiles.directory import lookup, roles
 from casefiles.directory.identifiers import IdentifierError, mask_resident_id, validate_resident_id
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.journal import records
+from casefiles.licenses import reuse
 from casefiles.licenses.models import License
 from casefiles.materials import uploads as materials
 from casefiles.notices.models import Notice
@@ -58,10 +59,14 @@ def _applicant_at_the_window(clerk, applicant_code):
 
 
 def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", contact_email="", form_data=None):
-    """A window clerk starts an application for the applicant standing at the window."""
+    """A window clerk starts an application for the applicant standing at the window; the
+    licenses the applicant holds stand in for their materials (免提交), as on the portal."""
     applicant = _applicant_at_the_window(clerk, applicant_code)
-    return applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
-                              contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
+    with transaction.atomic():
+        case = applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
+                                  contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
+        reuse.use_held_licenses(case, clerk)
+    return case
 
 
 def file_bundle(clerk, bundle, applicant_code, *, contact_name="", contact_phone="", contact_email=""):

@@ -8,6 +8,7 @@ case page and on every download under it.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from casefiles.agents import authorisations
 from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.errors import Conflict, Invalid, Refused
+from casefiles.licenses import reuse
 from casefiles.materials import downloads, filetypes
 from casefiles.members import acting
 from casefiles.materials import uploads as materials
@@ -72,11 +74,13 @@ def apply(request, item_code):
     status = 400  # the form's own errors; a refusal answers with its status
     if request.method == "POST" and form.is_valid():
         try:
-            case = applications.start(
-                request.user, item, form.cleaned_data["applicant"],
-                contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
-                contact_email=form.cleaned_data["contact_email"],
-            )
+            with transaction.atomic():
+                case = applications.start(
+                    request.user, item, form.cleaned_data["applicant"],
+                    contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
+                    contact_email=form.cleaned_data["contact_email"],
+                )
+                reuse.use_held_licenses(case, request.user)  # 免提交: chosen by default when held
         except Refused as refused:
             status = refused_form(form, refused)
         else:
