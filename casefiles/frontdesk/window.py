@@ -101,6 +101,31 @@ def scan(case, clerk, uploads_by_requirement) -> Scanned:
     return result
 
 
+def choose_licenses(case, clerk, choices) -> Scanned:
+    """免提交 at the window: ``{requirement id: license identifier, or "" to scan the paper instead}``
+    for the materials that accept a license the applicant holds (reuse.offers)."""
+    result = Scanned()
+    for offer in reuse.offers(case):
+        if offer.requirement.pk not in choices:
+            continue
+        chosen = choices[offer.requirement.pk]
+        in_use = offer.in_use.identifier if offer.use is not None else ""
+        if chosen == in_use:
+            continue
+        try:
+            if not chosen:
+                result.stored += reuse.stop_using(case, offer.requirement, clerk)
+                continue
+            license = next((lic for lic in offer.licenses if lic.identifier == chosen), None)
+            if license is None:
+                raise Invalid(_("This license cannot stand in for that material."))
+            reuse.use_license(case, offer.requirement, license, clerk)
+            result.stored += 1
+        except (Invalid, Conflict, NotPermitted) as error:
+            result.refused.setdefault(offer.requirement.pk, []).append(str(error.message))
+    return result
+
+
 def scan_shared(parent, clerk, uploads_by_key) -> Scanned:
     """A bundle's scans, ``{combined material key: [uploads]}``: each stored once for every part
     that asks for it (casefiles.bundles.applications), each file standing or falling alone."""

@@ -53,7 +53,7 @@ def _require_staff(user):
 
 
 def _visible_license(request, pk):
-    license = staff.issued_licenses(request.user).select_related("signing_key", "source_case").filter(pk=pk).first()
+    license = staff.visible_licenses(request.user).select_related("signing_key", "source_case").filter(pk=pk).first()
     if license is None:
         raise Http404(_("No such license."))
     return license
