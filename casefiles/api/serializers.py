@@ -15,6 +15,7 @@ from casefiles.access.models import Authorisation
 from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile, Channel, Status
 from casefiles.deadlines import working_days as deadlines
+from casefiles.licenses import wallet
 from casefiles.materials.models import Material
 from casefiles.notices.models import Notice
 
@@ -219,6 +220,41 @@ class ContactSerializer(serializers.Serializer):
         return disclosure.contact_phone(case, disclosure.shows_identity(_user(self), case))
 
 
+# --- 免提交: licenses in place of materials -------------------------------------------------
+
+class LicenseBriefSerializer(serializers.Serializer):
+    identifier = serializers.CharField()
+    number = serializers.CharField()
+    type = serializers.CharField(source="license_type.name")
+    holder = serializers.CharField(source="holder_name")
+    issuer = serializers.CharField(source="issuer_name")
+    valid_until = serializers.DateField(allow_null=True, help_text="Empty: long-term.")
+    status = serializers.SerializerMethodField(help_text="Its status now: valid, suspended, revoked, expired, superseded.")
+
+    @extend_schema_field(serializers.CharField())
+    def get_status(self, license):
+        return wallet.current_status(license)
+
+
+class LicenseUseSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField(source="requirement_id", allow_null=True)
+    requirement_name = serializers.CharField()
+    license = LicenseBriefSerializer()
+    used_at = serializers.DateTimeField()
+
+
+class LicenseOfferSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField(source="requirement.pk")
+    requirement_name = serializers.CharField(source="requirement.name")
+    licenses = LicenseBriefSerializer(many=True, help_text="The applicant's licenses that may stand in for it now.")
+    in_use = LicenseBriefSerializer(allow_null=True, help_text="The license chosen for it; null: a file is uploaded.")
+
+
+class LicenseChoiceSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField(help_text="The material's id (a requirement of the item).")
+    license = serializers.CharField(max_length=120, help_text="The license's identifier (电子证照标识).")
+
+
 class CaseDetailSerializer(CaseSummarySerializer):
     verification_code = serializers.SerializerMethodField(
         help_text="The key to the anonymous progress look-up: for whoever acts as the applicant (the applicant, "
@@ -228,11 +264,12 @@ class CaseDetailSerializer(CaseSummarySerializer):
         help_text="The application form; identity numbers in it masked unless you act on the case.")
     parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
     materials = serializers.SerializerMethodField()
+    license_uses = serializers.SerializerMethodField(help_text="Materials supplied by an electronic license (免提交).")
     transitions = serializers.SerializerMethodField()
 
     class Meta(CaseSummarySerializer.Meta):
         fields = CaseSummarySerializer.Meta.fields + [
-            "verification_code", "contact", "form_data", "parent", "materials", "transitions",
+            "verification_code", "contact", "form_data", "parent", "materials", "license_uses", "transitions",
         ]
         read_only_fields = fields
 
@@ -248,6 +285,11 @@ class CaseDetailSerializer(CaseSummarySerializer):
     def get_materials(self, case):
         current = case.materials.filter(is_current=True).select_related("case")
         return MaterialSerializer(current, many=True, context=self.context).data
+
+    @extend_schema_field(LicenseUseSerializer(many=True))
+    def get_license_uses(self, case):
+        uses = case.license_uses.select_related("license__license_type").order_by("requirement_name", "pk")
+        return LicenseUseSerializer(uses, many=True, context=self.context).data
 
     @extend_schema_field(TransitionSerializer(many=True))
     def get_transitions(self, case):

@@ -1,4 +1,4 @@
-"""/api/v1/: case files, materials, notices, agents, the hand-out at the window, your enterprises, progress, messages, tokens, and the API's own schema and docs."""
+"""/api/v1/: case files, materials, licenses in place of materials (免提交), notices, agents, the hand-out at the window, your enterprises, progress, messages, tokens, and the API's own schema and docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/<str:number>/materials/promise/", views.MaterialPromiseView.as_view(), name="material-promise"),
     path("cases/<str:number>/materials/<int:material_id>/", views.MaterialDetailView.as_view(), name="material-detail"),
     path("cases/<str:number>/materials/<int:material_id>/file", views.MaterialFileView.as_view(), name="material-file"),
+    path("cases/<str:number>/licenses/", views.LicenseOfferView.as_view(), name="case-licenses"),
+    path("cases/<str:number>/licenses/<int:requirement_id>/", views.LicenseUseView.as_view(), name="case-license-use"),
     path("cases/<str:number>/notices/", views.NoticeListView.as_view(), name="case-notices"),
     path("notices/<str:notice_number>/pdf", views.NoticePdfView.as_view(), name="notice-pdf"),
     # 帮办代办 and 统一出件

@@ -9,6 +9,7 @@ turns them into one error shape: ``{"detail", "messages", "code"}``, plus ``curr
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -36,6 +37,7 @@ from casefiles.forms import prefill as form_prefill
 from casefiles.forms import schema as form_schema
 from casefiles.forms import storing as form_storing
 from casefiles.forms import validation as form_validation
+from casefiles.licenses import reuse
 from casefiles.materials import downloads, uploads
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
@@ -196,11 +198,13 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
             form_data = starting_form_data(item, applicant, data.get("form_data"))
         except form_validation.FormInvalid as invalid:
             return form_errors(invalid)
-        case = applications.start(
-            request.user, item, applicant, channel=data["channel"], contact_name=data.get("contact_name", ""),
-            contact_phone=data.get("contact_phone", ""), contact_email=data.get("contact_email", ""),
-            form_data=form_data,
-        )
+        with transaction.atomic():
+            case = applications.start(
+                request.user, item, applicant, channel=data["channel"], contact_name=data.get("contact_name", ""),
+                contact_phone=data.get("contact_phone", ""), contact_email=data.get("contact_email", ""),
+                form_data=form_data,
+            )
+            reuse.use_held_licenses(case, request.user)  # 免提交: chosen by default when held
         case = CaseFile.objects.select_related(*CASE_RELATIONS).get(pk=case.pk)
         response = tagged(Response(detail(case, request), status=http.HTTP_201_CREATED), case)
         response["Location"] = request.build_absolute_uri(response.data["url"])
@@ -457,6 +461,74 @@ class MaterialDetailView(CaseFileAPIView):
     def delete(self, request, number, material_id):
         case = visible_case(request.user, number)
         uploads.remove(material_of(case, material_id, is_current=True), request.user)
+        return Response(status=http.HTTP_204_NO_CONTENT)
+
+
+# --- 免提交: an electronic license in place of a material -----------------------------------
+
+REQUIREMENT_ID = OpenApiParameter("requirement_id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                                  description="The material's id (a requirement of the item).")
+
+
+def requirement_of(case, requirement_id):
+    requirement = case.item.material_requirements.filter(pk=requirement_id).first()
+    if requirement is None:
+        raise Invalid(_("That material is not one this item asks for."))
+    return requirement
+
+
+def offer_of(case, requirement):
+    return next((o for o in reuse.offers(case) if o.requirement.pk == requirement.pk), None)
+
+
+class LicenseOfferView(CaseFileAPIView):
+    @extend_schema(
+        tags=["materials"], operation_id="licenses_offers", parameters=[NUMBER],
+        summary="Licenses that may stand in for the materials (免提交)",
+        description="Per material that accepts an electronic license: the applicant's licenses usable now "
+                    "(valid, not past their end) and the one in use, with its status now.",
+        responses={200: s.LicenseOfferSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    def get(self, request, number):
+        case = visible_case(request.user, number)
+        return Response(s.LicenseOfferSerializer(reuse.offers(case), many=True).data)
+
+    @extend_schema(
+        tags=["materials"], operation_id="licenses_use", parameters=[NUMBER],
+        summary="Use a license in place of a material",
+        description="While the application is with the applicant (a draft, a correction). Another license chosen "
+                    "for the same material is replaced; a file already uploaded stays.",
+        request=s.LicenseChoiceSerializer,
+        responses={201: s.LicenseOfferSerializer, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404],
+                   409: OpenApiResponse(s.ErrorSerializer, description="Not while the case is in this state.")},
+        examples=[OpenApiExample("营业执照", request_only=True, value={
+            "requirement": 12, "license": "1.2.156.3005.2.11100000000013338W011.11440400MB2C92390J.20210000001.001.X"})],
+    )
+    def post(self, request, number):
+        case = visible_case(request.user, number)
+        serializer = s.LicenseChoiceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        requirement = requirement_of(case, serializer.validated_data["requirement"])
+        identifier = serializer.validated_data["license"].strip().upper()
+        offer = offer_of(case, requirement)
+        license = next((lic for lic in (offer.licenses if offer else []) if lic.identifier == identifier), None)
+        if license is None:  # another's license, a lapsed one or none: the same answer
+            raise Invalid(_("This license cannot stand in for that material."))
+        reuse.use_license(case, requirement, license, request.user)
+        return Response(s.LicenseOfferSerializer(offer_of(case, requirement)).data, status=http.HTTP_201_CREATED)
+
+
+class LicenseUseView(CaseFileAPIView):
+    @extend_schema(
+        tags=["materials"], operation_id="licenses_stop_using", parameters=[NUMBER, REQUIREMENT_ID],
+        summary="Stop using a license in place of a material (upload it instead)",
+        responses={204: None, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404],
+                   409: OpenApiResponse(s.ErrorSerializer, description="Not while the case is in this state.")},
+    )
+    def delete(self, request, number, requirement_id):
+        case = visible_case(request.user, number)
+        if not reuse.stop_using(case, requirement_of(case, requirement_id), request.user):
+            raise NotFound(_("No license is used for that material."))
         return Response(status=http.HTTP_204_NO_CONTENT)
 
 

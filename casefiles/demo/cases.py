@@ -30,6 +30,7 @@ from casefiles.demo import forms
 from casefiles.demo.licenses import give_departments_codes
 from casefiles.forms import storing
 from casefiles.handling import applications, workflow
+from casefiles.licenses import reuse
 from casefiles.cases.models import CaseFile, Channel, ClockPause
 from casefiles.deadlines import working_days as deadlines
 from casefiles.directory.models import Enterprise, Person
@@ -334,6 +335,13 @@ class _Teller:
                            **({"commitment": True} if item.notify_commit else {})},
             )
             skip = set(args.get("skip", ()))
+            # 免提交: a license the applicant holds stands in for its material, unless the story acts on that material.
+            acted_on = skip | {later.args.get("material") for later in story.steps}
+            for use in reuse.use_held_licenses(case, user):
+                if use.requirement_name in acted_on:
+                    reuse.stop_using(case, use.requirement, user)
+                else:
+                    skip.add(use.requirement_name)
             for requirement in item.material_requirements.all():
                 if requirement.name not in skip:
                     materials.add(case, requirement, self.upload(requirement.name, case, moment), user)

@@ -31,6 +31,7 @@ from casefiles.directory.identifiers import IdentifierError, mask_resident_id, v
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.forms import storing as forms
 from casefiles.journal import records
+from casefiles.licenses import reuse
 from casefiles.licenses.models import License
 from casefiles.materials import uploads as materials
 from casefiles.notices.models import Notice
@@ -60,13 +61,17 @@ def _applicant_at_the_window(clerk, applicant_code):
 
 def file(clerk, item, applicant_code, *, contact_name="", contact_phone="", contact_email="", form_data=None):
     """A window clerk starts an application for the applicant standing at the window; its form
-    starts pre-filled as an online one does (``form_data``: what the clerk typed already).
-    The clerk then fills it in with the applicant (``forms.save``: the agent grant is theirs)."""
+    starts pre-filled as an online one does (``form_data``: what the clerk typed already), and
+    the licenses the applicant holds stand in for their materials (免提交), as on the portal.
+    The clerk then fills the form in with the applicant (``forms.save``: the agent grant is theirs)."""
     applicant = _applicant_at_the_window(clerk, applicant_code)
     if form_data is None:
         form_data = forms.starting_values(item, applicant)
-    return applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
-                              contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
+    with transaction.atomic():
+        case = applications.start(clerk, item, applicant, channel=Channel.WINDOW, contact_name=contact_name,
+                                  contact_phone=contact_phone, contact_email=contact_email, form_data=form_data)
+        reuse.use_held_licenses(case, clerk)
+    return case
 
 
 def file_bundle(clerk, bundle, applicant_code, *, contact_name="", contact_phone="", contact_email=""):
@@ -98,6 +103,31 @@ def scan(case, clerk, uploads_by_requirement) -> Scanned:
                 result.refused.setdefault(requirement.pk, []).append(f"{upload.name}: {error.message}")
             else:
                 result.stored += 1
+    return result
+
+
+def choose_licenses(case, clerk, choices) -> Scanned:
+    """免提交 at the window: ``{requirement id: license identifier, or "" to scan the paper instead}``
+    for the materials that accept a license the applicant holds (reuse.offers)."""
+    result = Scanned()
+    for offer in reuse.offers(case):
+        if offer.requirement.pk not in choices:
+            continue
+        chosen = choices[offer.requirement.pk]
+        in_use = offer.in_use.identifier if offer.use is not None else ""
+        if chosen == in_use:
+            continue
+        try:
+            if not chosen:
+                result.stored += reuse.stop_using(case, offer.requirement, clerk)
+                continue
+            license = next((lic for lic in offer.licenses if lic.identifier == chosen), None)
+            if license is None:
+                raise Invalid(_("This license cannot stand in for that material."))
+            reuse.use_license(case, offer.requirement, license, clerk)
+            result.stored += 1
+        except (Invalid, Conflict, NotPermitted) as error:
+            result.refused.setdefault(offer.requirement.pk, []).append(str(error.message))
     return result
 
 

@@ -76,7 +76,8 @@ ACTIONS = {
                applicant=_("Results handed out at the window to %(name)s.")),
         Action("check_identity", staff=_("Identity document checked at the window (线下核验)")),  # casefiles.realname.window
         Action("follow_part", applicant=_("Overall status: %(status)s.")),  # a bundle's parent, after one of its parts moved on
-        Action("use_license"),
+        Action("use_license", staff=_("Electronic license used in place of a material (免提交)")),
+        Action("stop_using_license", staff=_("Electronic license no longer used in place of a material")),
         Action("edit_form", staff=_("Application form filled in")),
         Action("rekey", staff=_("Journal sealed with a new key")),
     ]

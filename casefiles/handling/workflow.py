@@ -326,7 +326,7 @@ TRANSITIONS = {
     for t in [
         Transition("submit", _("Submit"), states.WITH_THE_APPLICANT, Status.SUBMITTED,
                    "apply_casefile", guards=(named("within_the_agents_authorisation"), named("form_is_complete"), named("has_required_materials"),
-                           named("has_the_real_name_level")), effect=on_submit,
+                           named("has_the_real_name_level"), named("licenses_in_use_are_valid")), effect=on_submit,
                    applicant=True),
         Transition("accept", _("Accept"), (Status.SUBMITTED,), Status.ACCEPTED, "accept_casefile",
                    guards=(named("has_every_material_in_hand"),), effect=on_accept, notice="acceptance"),

@@ -1,4 +1,4 @@
-"""电子证照: identifiers, issue on approval, signatures, verification, lifecycle, reuse (免提交).
+"""电子证照: identifiers, issue on approval, signatures, verification, lifecycle (reuse, 免提交: ``reuse``).
 
 Identifier (GB/T 36904-2018): ``1.2.156.3005.2.<type code>.<issuer code>.<serial>.<version>.<check>``
 — the OID arc of Chinese e-licenses, the license type code, the issuing agency's USCC, a
@@ -19,23 +19,19 @@ import json
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
-from casefiles.access import permissions
-from casefiles.cases import numbers, states, transitions
-from casefiles.cases.models import CaseFile
+from casefiles.cases import numbers, transitions
 from casefiles.cases.transitions import Step
 from casefiles.directory import protected, roles
 from casefiles.directory.identifiers import mask_resident_id
-from casefiles.directory.models import Department, Enterprise
-from casefiles.errors import Conflict, Invalid, NotPermitted
+from casefiles.directory.models import Enterprise
+from casefiles.errors import Conflict, Invalid
 from casefiles.journal import records
 from casefiles.licenses import signing
-from casefiles.licenses.models import License, LicenseEvent, LicenseType, LicenseUse, SigningKey
-from cms.models import MaterialRequirement
+from casefiles.licenses.models import License, LicenseEvent, LicenseType, SigningKey
 
 OID_PREFIX = "1.2.156.3005.2"
 NUMBER_PREFIXES = {"food_business": "JY", "construction": "SG", "public_health": "WS", "generic": "ZZ"}
@@ -414,85 +410,3 @@ def expire_due(today=None) -> int:
             continue
         count += 1
     return count
-
-
-# --- reuse (免提交) ----------------------------------------------------------------------
-
-def usable_licenses(case, requirement, today=None):
-    """The applicant's valid licenses that the guide accepts in place of ``requirement``."""
-    today = today or timezone.localdate()
-    return License.objects.filter(
-        protected.matches("holder_code", case.applicant_code),
-        license_type__in=requirement.license_types.all(),
-        status=License.Status.VALID,
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).select_related("license_type")
-
-
-@transaction.atomic
-def use_license(case, requirement, license, user) -> LicenseUse:
-    if not permissions.can(user, "apply_casefile", case) and not permissions.can(user, "accept_casefile", case):
-        raise NotPermitted(_("You may not change this application."))
-    if not states.allows("use_license", case.status):
-        raise Conflict(_("Materials cannot be changed now."))
-    if requirement.page_id != case.item_id:
-        raise Invalid(_("That material is not one this item asks for."))
-    if not usable_licenses(case, requirement).filter(pk=license.pk).exists():
-        raise Invalid(_("This license cannot stand in for that material."))
-    use, _created = LicenseUse.objects.get_or_create(
-        case=case, requirement=requirement, license=license, defaults={"requirement_name": requirement.name, "user": user}
-    )
-    records.record(case, "use_license", user, from_state=case.status, to_state=case.status,
-                   data={"material": requirement.name, "license": license.identifier})
-    return use
-
-
-# --- the 用证率 report --------------------------------------------------------------------
-
-TARGET_DEPARTMENT = 0.40
-TARGET_DISTRICT = 0.50
-
-
-@dataclass(frozen=True)
-class UsageRow:
-    key: str
-    label: str
-    eligible: int
-    used: int
-    target: float
-
-    @property
-    def share(self) -> float:
-        return self.used / self.eligible if self.eligible else 0.0
-
-    @property
-    def meets_target(self) -> bool:
-        return self.eligible > 0 and self.share >= self.target
-
-
-def usage_report(start=None, end=None) -> dict:
-    """Per department and per district: the share of eligible cases that used a license.
-
-    A case is eligible when its item accepts a license for at least one material; counted by
-    the date it was submitted (``start``/``end`` inclusive).
-    """
-    eligible_items = MaterialRequirement.objects.filter(license_types__isnull=False).values("page_id")
-    cases = CaseFile.objects.filter(item_id__in=eligible_items, submitted_at__isnull=False)
-    if start:
-        cases = cases.filter(submitted_at__date__gte=start)
-    if end:
-        cases = cases.filter(submitted_at__date__lte=end)
-    used_ids = set(LicenseUse.objects.filter(case__in=cases).values_list("case_id", flat=True))
-    per_department, per_district = {}, {}
-    names = dict(Department.objects.values_list("pk", "name"))
-    for case_id, department_id, region in cases.values_list("pk", "department_id", "department__region_code"):
-        used = case_id in used_ids
-        row = per_department.setdefault(department_id, [0, 0])
-        row[0] += 1
-        row[1] += used
-        district = per_district.setdefault(region[:6], [0, 0])
-        district[0] += 1
-        district[1] += used
-    return {
-        "departments": [UsageRow(str(pk), names.get(pk, "?"), e, u, TARGET_DEPARTMENT) for pk, (e, u) in sorted(per_department.items())],
-        "districts": [UsageRow(code, code, e, u, TARGET_DISTRICT) for code, (e, u) in sorted(per_district.items())],
-    }

@@ -25,6 +25,18 @@ def issued_licenses(user):
     return licenses.filter(issuer_id__in=permissions.department_ids(user))
 
 
+def visible_licenses(user):
+    """What a license's staff page shows: the licenses the user's departments issued, and those
+    used in place of a material (免提交) in their departments' cases."""
+    if not user.is_authenticated or not user.is_active:
+        return License.objects.none()
+    licenses = License.objects.select_related("license_type", "issuer")
+    if sees_all(user):
+        return licenses
+    departments = permissions.department_ids(user)
+    return licenses.filter(Q(issuer_id__in=departments) | Q(uses__case__department_id__in=departments)).distinct()
+
+
 def is_license_staff(user) -> bool:
     return sees_all(user) or (user.is_authenticated and user.is_active and bool(permissions.department_ids(user)))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from casefiles.access import disclosure
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile
+from casefiles.licenses import reuse
 from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
@@ -23,6 +24,16 @@ class Slot:
     may_promise: bool = False
     errors: list[str] = field(default_factory=list)  # this request's refused uploads
     commitment: str = ""
+    offer: reuse.Offer | None = None  # 免提交: the licenses the applicant holds that may stand in for it
+
+    @property
+    def license_choice(self) -> bool:
+        """Whether the slot offers "use my electronic license" against "upload a file"."""
+        return self.offer is not None and bool(self.offer.licenses or self.offer.use)
+
+    @property
+    def by_license(self) -> bool:
+        return self.offer is not None and self.offer.use is not None
 
     @property
     def key(self) -> str:
@@ -35,7 +46,7 @@ class Slot:
 
     @property
     def supplied(self) -> bool:
-        return bool(self.files)
+        return bool(self.files) or self.by_license
 
 
 def default_commitment(case: CaseFile, requirement) -> str:
@@ -56,6 +67,7 @@ def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
     for material in current:
         state, reason = disclosure.review(material, disclosure.OUTSIDER, problems_by_name)
         material.needs_correction = reason if state == Material.Review.REJECTED else ""
+    offers = {offer.requirement.pk: offer for offer in reuse.offers(case)}
     slots = []
     requirements = case.item.material_requirements.select_related("blank_form", "sample").all()
     for requirement in requirements:
@@ -71,6 +83,7 @@ def slots_for(case: CaseFile, *, only_promised: bool = False) -> list[Slot]:
                 problems=problems_by_name.get(requirement.name, []),
                 may_promise=bool(case.item.tolerant_acceptance and requirement.deferrable),
                 commitment=default_commitment(case, requirement),
+                offer=offers.get(requirement.pk),
             )
         )
     return slots

@@ -8,6 +8,7 @@ case page and on every download under it.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +20,11 @@ from casefiles.access import disclosure, permissions
 from casefiles.agents import authorisations
 from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
-from casefiles.errors import Conflict, Invalid, Refused
+from casefiles.errors import Conflict, Invalid, NotPermitted, Refused
 from casefiles.forms import definition as form_definition
 from casefiles.forms import storing as form_storing
 from casefiles.forms.validation import FormInvalid
+from casefiles.licenses import reuse
 from casefiles.materials import downloads, filetypes
 from casefiles.members import acting
 from casefiles.materials import uploads as materials
@@ -76,12 +78,14 @@ def apply(request, item_code):
     status = 400  # the form's own errors; a refusal answers with its status
     if request.method == "POST" and form.is_valid():
         try:
-            case = applications.start(
-                request.user, item, form.cleaned_data["applicant"],
-                contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
-                contact_email=form.cleaned_data["contact_email"],
-                form_data=form_storing.starting_values(item, form.cleaned_data["applicant"]),
-            )
+            with transaction.atomic():
+                case = applications.start(
+                    request.user, item, form.cleaned_data["applicant"],
+                    contact_name=form.cleaned_data["contact_name"], contact_phone=form.cleaned_data["contact_phone"],
+                    contact_email=form.cleaned_data["contact_email"],
+                    form_data=form_storing.starting_values(item, form.cleaned_data["applicant"]),
+                )
+                reuse.use_held_licenses(case, request.user)  # 免提交: chosen by default when held
         except Refused as refused:
             status = refused_form(form, refused)
         else:
@@ -218,6 +222,8 @@ def _save_changes(request, case, *, deferred_only: bool):
 
     for slot in slots:
         requirement = slot.requirement
+        if not deferred_only and slot.license_choice:
+            stored += _save_license_choice(request, case, slot, refuse)
         uploads = request.FILES.getlist(f"files-{requirement.pk}")
         if deferred_only:
             uploads = uploads[:1]  # after acceptance one file fulfils the promise (materials.add)
@@ -262,6 +268,25 @@ def _save_changes(request, case, *, deferred_only: bool):
             else:
                 stored += 1
     return stored, refusals, commitments
+
+
+def _save_license_choice(request, case, slot, refuse) -> int:
+    """免提交: the slot's choice between one of the applicant's licenses and uploading a file."""
+    choice = request.POST.get(f"source-{slot.key}")
+    offer = slot.offer
+    in_use = offer.in_use.identifier if offer.use is not None else None
+    try:
+        if choice == "upload" and in_use is not None:
+            return int(reuse.stop_using(case, slot.requirement, request.user))
+        if choice and choice.startswith("license:") and choice[8:] != in_use:
+            license = next((lic for lic in offer.licenses if lic.identifier == choice[8:]), None)
+            if license is None:
+                raise Invalid(_("This license cannot stand in for that material."))
+            reuse.use_license(case, slot.requirement, license, request.user)
+            return 1
+    except (Invalid, Conflict, NotPermitted) as error:
+        refuse(slot.requirement.pk, "", error)
+    return 0
 
 
 @login_required

@@ -25,6 +25,7 @@ from casefiles.forms import definition as form_definition
 from casefiles.forms import storing as form_storing
 from casefiles.forms.validation import FormInvalid
 from casefiles.frontdesk import window as frontdesk
+from casefiles.licenses import reuse
 from casefiles.materials import downloads, requirements
 from casefiles.materials import uploads as materials
 from casefiles.portal import application_form
@@ -93,8 +94,14 @@ def scan_materials(request, number):
             uploads = {slot.key: request.FILES.getlist(f"files-{slot.key}") for slot in applications.slots(case)}
             scanned = frontdesk.scan_shared(case, request.user, {key: files for key, files in uploads.items() if files})
         else:
+            chosen = frontdesk.choose_licenses(case, request.user, {
+                r.pk: _license_choice(request.POST[f"source-{r.pk}"])
+                for r in case.item.material_requirements.all() if f"source-{r.pk}" in request.POST})
             uploads = {r.pk: request.FILES.getlist(f"files-{r.pk}") for r in case.item.material_requirements.all()}
             scanned = frontdesk.scan(case, request.user, {pk: files for pk, files in uploads.items() if files})
+            for pk, reasons in chosen.refused.items():
+                scanned.refused.setdefault(pk, []).extend(reasons)
+            scanned.stored += chosen.stored
         refused = scanned.refused
         case.refresh_from_db()
         if form_errors:
@@ -159,8 +166,14 @@ def _scan_slots(case, refused):
     current = {}
     for material in case.materials.filter(is_current=True):
         current.setdefault(material.requirement_id, []).append(material)
+    offers = {offer.requirement.pk: offer for offer in reuse.offers(case) if offer.licenses or offer.use}
     return [{"key": r.pk, "name": r.name, "required": r.required, "items": [], "files": current.get(r.pk, []),
-             "errors": refused.get(r.pk, [])} for r in case.item.material_requirements.all()]
+             "errors": refused.get(r.pk, []), "offer": offers.get(r.pk)} for r in case.item.material_requirements.all()]
+
+
+def _license_choice(value) -> str:
+    """A slot's posted choice: "license:<identifier>", or "upload" (the paper is scanned instead: "")."""
+    return "" if value == "upload" else str(value).removeprefix("license:")
 
 
 def _int(value):

@@ -1,16 +1,17 @@
 """The Wagtail admin's license pages: the issuing department's list of licenses with
 suspension, reinstatement and revocation (``lifecycle.suspend`` / ``reinstate`` / ``revoke``),
-and supervision's 用证率 report (``lifecycle.usage_report``).
+and supervision's 用证率 report (``reuse.usage_report``).
 
 A license outside the user's reach answers 404, like one that does not exist.
 """
 
+import csv
 import dataclasses
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from casefiles.access import disclosure
 from casefiles.directory.models import Department
 from casefiles.errors import Refused
-from casefiles.licenses import certificates, lifecycle, staff
+from casefiles.licenses import certificates, lifecycle, reuse, staff
 from casefiles.licenses.models import LicenseType
 from casefiles.portal.license_forms import DateRangeForm, IssuedFilterForm, ReasonForm
 from casefiles.workbench.errors import refused_form
@@ -52,7 +53,7 @@ def _require_staff(user):
 
 
 def _visible_license(request, pk):
-    license = staff.issued_licenses(request.user).select_related("signing_key", "source_case").filter(pk=pk).first()
+    license = staff.visible_licenses(request.user).select_related("signing_key", "source_case").filter(pk=pk).first()
     if license is None:
         raise Http404(_("No such license."))
     return license
@@ -153,8 +154,11 @@ def usage(request):
     start = end = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = lifecycle.usage_report(start=start, end=end) if not form.errors else {"departments": [], "districts": []}
+    report = reuse.usage_report(start=start, end=end) if not form.errors else {"departments": [], "districts": []}
     names = _district_names(report["districts"])
+    trend = reuse.monthly_trend()
+    if request.GET.get("format") == "csv":
+        return _usage_csv(report, names, trend)
     return TemplateResponse(request, "casefiles/licenses/admin/usage.html", {
         "header_title": _("License reuse (用证率)"),
         "form": form,
@@ -162,9 +166,33 @@ def usage(request):
         "end": end,
         "departments": [_usage_row(row, row.label) for row in report["departments"]],
         "districts": [_usage_row(row, names.get(row.key) or row.label, code=row.key) for row in report["districts"]],
-        "department_target": _percent(lifecycle.TARGET_DEPARTMENT),
-        "district_target": _percent(lifecycle.TARGET_DISTRICT),
+        "total": _usage_row(report["total"], _("All departments")) if "total" in report else None,
+        "trend": [_usage_row(row, row.label) for row in trend],
+        "department_target": _percent(reuse.TARGET_DEPARTMENT),
+        "district_target": _percent(reuse.TARGET_DISTRICT),
+        "csv_query": _with_csv(request),
     })
+
+
+def _with_csv(request) -> str:
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return query.urlencode()
+
+
+def _usage_csv(report, names, trend) -> HttpResponse:
+    """The report as a spreadsheet reads it: one row per department, district and month."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="license-reuse.csv"'
+    response.write("\ufeff")  # so that a spreadsheet reads the Chinese names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("Kind"), _("Name"), _("Eligible cases"), _("Used a license"), _("Share")])
+    for kind, rows in ((_("Department"), report["departments"]), (_("District"), report["districts"]),
+                       (_("Month"), trend)):
+        for row in rows:
+            label = names.get(row.key) or row.label if rows is report["districts"] else row.label
+            writer.writerow([kind, label, row.eligible, row.used, f"{row.share * 100:.1f}"])
+    return response
 
 
 def _percent(share: float) -> str:

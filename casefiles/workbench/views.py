@@ -34,6 +34,7 @@ from casefiles.directory.models import Department
 from casefiles.errors import Conflict, NotAllowedNow, NotPermitted, Refused
 from casefiles.forms import definition as form_definition
 from casefiles.frontdesk import window
+from casefiles.licenses import reuse, wallet
 from casefiles.materials import downloads, uploads
 from casefiles.materials.models import Material
 from casefiles.notices import documents
@@ -130,7 +131,9 @@ def _material_groups(case, found):
     files whose requirement has since left the guide come last, under the name they had.
     """
     license_uses = {}
-    for use in case.license_uses.select_related("license"):
+    for use in case.license_uses.select_related("license__license_type"):
+        use.status = wallet.current_status(use.license)  # the live status, not the one it had when chosen
+        use.status_label = reuse.status_label(use.status)
         license_uses.setdefault(use.requirement_id, []).append(use)
     by_requirement = {}
     for material in found:

@@ -220,3 +220,19 @@ def license_type(world):
     world.department.save()
     return LicenseType.objects.create(code="11100000MB0143028X041", name="食品经营许可证",
                                       issuing_department=world.department, validity_years=5)
+
+
+@pytest.fixture
+def held_license(world):
+    """营业执照 accepted in place of the item's second material (免提交), and one issued to the enterprise."""
+    from casefiles.licenses import lifecycle
+    from casefiles.licenses.models import LicenseType
+
+    world.department.uscc = "11440400MB2C92390J"
+    world.department.save()
+    world.business_license_type = LicenseType.objects.create(
+        code="11100000000013338W011", name="营业执照", issuing_department=world.department, validity_years=None)
+    requirement = world.requirements[1]  # 营业执照
+    requirement.license_types.add(world.business_license_type)
+    requirement.save()  # a parental many-to-many is written when its owner is saved
+    return lifecycle.issue(world.business_license_type, issuer=world.department, holder=world.enterprise)

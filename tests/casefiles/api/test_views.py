@@ -525,3 +525,62 @@ def test_concurrent_accepts_over_the_api_one_wins(world, submitted_case):
     assert Notice.objects.filter(case=case).count() == 1
     assert CaseEvent.objects.filter(case=case, action="accept").count() == 1
 
+
+
+# --- 免提交: licenses in place of materials -------------------------------------------------------
+
+def test_a_held_license_is_in_use_from_the_start_and_the_applicant_switches_over_the_api(world, held_license):
+    client = api(world.applicant)
+    created = client.post("/api/v1/cases/", {"item": world.item.item_code, "enterprise_uscc": world.enterprise.uscc},
+                          format="json")
+    number, requirement = created.data["number"], world.requirements[1]
+    assert [(u["requirement"], u["license"]["identifier"], u["license"]["status"]) for u in created.data["license_uses"]] \
+        == [(requirement.pk, held_license.identifier, "valid")]
+    offers = client.get(case_url(number, "licenses"))
+    assert offers.status_code == 200
+    assert offers.data == [{"requirement": requirement.pk, "requirement_name": "营业执照",
+                            "licenses": [offers.data[0]["in_use"]], "in_use": offers.data[0]["in_use"]}]
+    assert offers.data[0]["in_use"]["number"] == held_license.number and offers.data[0]["in_use"]["valid_until"] is None
+
+    assert client.delete(case_url(number, "licenses", requirement.pk)).status_code == 204
+    assert client.get(case_url(number, "licenses")).data[0]["in_use"] is None
+    assert client.delete(case_url(number, "licenses", requirement.pk)).status_code == 404  # nothing in use
+
+    used = client.post(case_url(number, "licenses"), {"requirement": requirement.pk, "license": held_license.identifier},
+                       format="json")
+    assert used.status_code == 201 and used.data["in_use"]["identifier"] == held_license.identifier
+    assert client.get(case_url(number)).data["license_uses"][0]["requirement_name"] == "营业执照"
+
+
+def test_a_strangers_license_or_material_is_refused_and_a_strangers_case_is_not_found(world, held_license):
+    from casefiles.licenses import lifecycle
+
+    foreign = lifecycle.issue(world.business_license_type, issuer=world.department, holder=world.other_enterprise)
+    case = draft(world)
+    client = api(world.applicant)
+    refused = client.post(case_url(case.number, "licenses"), {"requirement": world.requirements[1].pk,
+                                                               "license": foreign.identifier}, format="json")
+    assert refused.status_code == 400 and refused.data["messages"] == ["This license cannot stand in for that material."]
+    refused = client.post(case_url(case.number, "licenses"), {"requirement": world.requirements[0].pk,
+                                                               "license": held_license.identifier}, format="json")
+    assert refused.status_code == 400
+    missing = api(world.stranger).get(case_url("NO-SUCH-CASE", "licenses"))
+    for response in (api(world.stranger).get(case_url(case.number, "licenses")),
+                     api(world.stranger).post(case_url(case.number, "licenses"),
+                                              {"requirement": world.requirements[1].pk, "license": foreign.identifier},
+                                              format="json"),
+                     api(world.stranger).delete(case_url(case.number, "licenses", world.requirements[1].pk))):
+        assert response.status_code == missing.status_code == 404
+        assert response.data == missing.data
+    assert api().get(case_url(case.number, "licenses")).status_code in (401, 403)
+
+
+def test_a_submitted_cases_license_cannot_be_taken_back(world, held_license):
+    from casefiles.licenses import reuse
+
+    case = draft(world)
+    reuse.use_held_licenses(case, world.applicant)
+    uploads.add(case, world.requirements[0], pdf_upload(), world.applicant)
+    workflow.perform(case, "submit", world.applicant)
+    response = api(world.applicant).delete(case_url(case.number, "licenses", world.requirements[1].pk))
+    assert response.status_code == 409

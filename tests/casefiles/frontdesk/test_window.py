@@ -258,3 +258,20 @@ def test_the_window_clerk_files_a_bundle_scans_each_shared_material_once_and_sub
 def test_a_bundle_at_the_window_needs_a_registered_applicant(bundle_world):
     with pytest.raises(errors.Refused):
         frontdesk.file_bundle(bundle_world.window, bundle_world.bundle, demo_uscc("91440400MA4WB3K2X"))
+
+
+def test_filing_uses_the_licenses_the_applicant_holds_and_the_clerk_toggles_them(world, held_license):
+    from casefiles.licenses.models import LicenseUse
+
+    case = filed(world)
+    assert LicenseUse.objects.get(case=case).license == held_license  # chosen by default, as on the portal
+    requirement = world.requirements[1]
+    scanned = frontdesk.choose_licenses(case, world.window, {requirement.pk: ""})  # the paper copy instead
+    assert scanned.stored == 1 and not LicenseUse.objects.filter(case=case).exists()
+    scanned = frontdesk.choose_licenses(case, world.window, {requirement.pk: "1.2.156.3005.2.NOT.HELD"})
+    assert requirement.pk in scanned.refused and not LicenseUse.objects.filter(case=case).exists()
+    frontdesk.choose_licenses(case, world.window, {requirement.pk: held_license.identifier})
+    frontdesk.scan(case, world.window, {world.requirements[0]: [pdf_upload()]})
+    frontdesk.submit(case, world.window)
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED and LicenseUse.objects.filter(case=case, license=held_license).exists()

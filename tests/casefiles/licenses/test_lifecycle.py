@@ -6,11 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casefiles import errors
-from casefiles.handling import applications, workflow
+from casefiles.handling import workflow
 from casefiles.licenses import lifecycle, signing
-from casefiles.licenses.models import License, LicenseType, LicenseUse, SigningKey
-from casefiles.materials import uploads
-from tests.casefiles.conftest import pdf_upload
+from casefiles.licenses.models import License, LicenseType, SigningKey
 
 VECTOR = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U"
 AGENCY_USCC = "11440400MB2C92390J"
@@ -195,26 +193,6 @@ def test_a_person_is_masked_in_public_answers(world, food_license_type):
     license = lifecycle.issue(food_license_type, issuer=world.department, holder=world.person)
     public = lifecycle.verify(license.identifier, world.person.id_number).public()
     assert public["holder"] == "张*" and world.person.id_number not in json.dumps(public)
-
-
-def test_reuse_in_place_of_a_material_is_recorded_and_counted(world, food_license_type):
-    business_license_type = LicenseType.objects.create(code="11100000MB0146013Y003", name="营业执照", validity_years=None)
-    requirement = world.requirements[1]  # 营业执照
-    requirement.license_types.add(business_license_type)
-    requirement.save()  # a parental many-to-many is written when its owner is saved
-    issued = lifecycle.issue(business_license_type, issuer=world.department, holder=world.enterprise)
-    case = applications.start(world.applicant, world.item, world.enterprise)
-    uploads.add(case, world.requirements[0], pdf_upload(), world.applicant)
-    assert list(lifecycle.usable_licenses(case, requirement)) == [issued]
-    with pytest.raises(errors.Refused):
-        lifecycle.use_license(case, world.requirements[0], issued, world.applicant)  # not accepted there
-    lifecycle.use_license(case, requirement, issued, world.applicant)
-    workflow.perform(case, "submit", world.applicant)  # 营业执照 came from the license
-    assert LicenseUse.objects.get(case=case).license == issued
-    report = lifecycle.usage_report()
-    row = next(r for r in report["departments"] if r.label == world.department.name)
-    assert (row.eligible, row.used, row.share) == (1, 1, 1.0) and row.meets_target
-    assert report["districts"][0].target == 0.5
 
 
 def test_a_change_refused_for_want_of_a_reason_leaves_the_license_and_its_journal_as_they_were(world, food_license_type):

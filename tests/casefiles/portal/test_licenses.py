@@ -576,3 +576,22 @@ def test_the_demo_licenses_are_issued_once_with_their_layouts(world):
     assert catering.holder_code == world.enterprise.uscc and catering.data["premises"]
     assert signing.verify(catering.signing_key, lifecycle.canonical(catering), catering.signature)
     assert demo_licenses.load_licenses()["issued"] == 0 and License.objects.count() == 3
+
+
+def test_the_usage_page_shows_the_months_and_downloads_as_csv(client, world, held_license):
+    from casefiles.handling import applications, workflow
+    from casefiles.licenses import reuse
+    from casefiles.materials import uploads
+    from tests.casefiles.conftest import pdf_upload
+
+    case = applications.start(world.applicant, world.item, world.enterprise)
+    reuse.use_held_licenses(case, world.applicant)
+    uploads.add(case, world.requirements[0], pdf_upload(), world.applicant)
+    workflow.perform(case, "submit", world.applicant)
+    client.force_login(world.supervisor)
+    page = client.get("/admin/licenses/usage/").content.decode()
+    assert 'id="usage-trend-table"' in page and timezone.localdate().strftime("%Y-%m") in page and "100 %" in page
+    answer = client.get("/admin/licenses/usage/", {"format": "csv"})
+    assert answer["Content-Type"].startswith("text/csv")
+    rows = answer.content.decode("utf-8-sig").splitlines()
+    assert any(world.department.name in row and row.endswith(",1,1,100.0") for row in rows)

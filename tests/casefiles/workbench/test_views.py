@@ -624,3 +624,45 @@ def test_case_roles_regain_their_admin_access_whenever_their_groups_are_ensured(
         Group.objects.get(name=name).permissions.clear()
     for group in roles.ensure_global_groups().values():
         assert group.permissions.filter(codename="access_admin").exists(), group.name
+
+
+# --- 免提交: the license in place of a file ------------------------------------------------------------
+
+def test_staff_see_the_license_in_place_of_the_file_with_its_status_now(world, client, held_license):
+    from casefiles.licenses import lifecycle, reuse
+
+    case = applications.start(world.applicant, world.item, world.enterprise)
+    reuse.use_held_licenses(case, world.applicant)
+    uploads.add(case, world.requirements[0], pdf_upload(), world.applicant)
+    workflow.perform(case, "submit", world.applicant)
+    client.force_login(world.clerk)
+    page = re.sub(r"\s+", " ", client.get(case_url(case), HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    section = page[page.index('id="license-use-'):]
+    section = section[:section.index("</div> </div>") if "</div> </div>" in section else 2000]
+    for shown in ("营业执照", held_license.number, world.enterprise.name, world.department.name, "long-term", ">valid<"):
+        assert shown in section, shown
+    link = reverse("licenses_admin:detail", args=[held_license.pk])
+    assert link in section
+    assert client.get(link).status_code == 200  # the clerk may open it
+    client.force_login(world.other_clerk)
+    assert client.get(link).status_code == 404  # not used in that department's cases
+    lifecycle.suspend(held_license, world.decider, "核查经营场所")
+    client.force_login(world.clerk)
+    page = client.get(case_url(case), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">suspended<" in page and "This license is no longer valid" in page
+
+
+def test_the_front_desk_sees_and_toggles_the_applicants_licenses(world, client, held_license):
+    from casefiles.frontdesk import window
+    from casefiles.licenses.models import LicenseUse
+
+    case = window.file(world.window, world.item, world.enterprise.uscc)
+    client.force_login(world.window)
+    url = reverse("casefiles_workbench:frontdesk_scan", args=[case.number])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    key = world.requirements[1].pk
+    assert f'value="license:{held_license.identifier}" checked' in page and held_license.number in page
+    response = client.post(url, {"version": case.version, "action": "save", f"source-{key}": "upload"})
+    assert response.status_code == 302 and not LicenseUse.objects.filter(case=case).exists()
+    client.post(url, {"version": case.version, "action": "save", f"source-{key}": f"license:{held_license.identifier}"})
+    assert LicenseUse.objects.filter(case=case, license=held_license).exists()
