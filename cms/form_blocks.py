@@ -32,18 +32,18 @@ PREFILL_CHOICES = [
 ]
 
 CONDITION_OPERATORS = [
-    ("", _("Always asked")),
-    ("eq", _("equals")),
-    ("ne", _("does not equal")),
-    ("in", _("is one of (comma-separated)")),
-    ("gt", _("is more than")),
-    ("lt", _("is less than")),
-    ("filled", _("is filled in")),
+    ("", pgettext_lazy("form block", "Always asked")),
+    ("eq", pgettext_lazy("form block", "equals")),
+    ("ne", pgettext_lazy("form block", "does not equal")),
+    ("in", pgettext_lazy("form block", "is one of (comma-separated)")),
+    ("gt", pgettext_lazy("form block", "is more than")),
+    ("lt", pgettext_lazy("form block", "is less than")),
+    ("filled", pgettext_lazy("form block", "is filled in")),
 ]
 
 
 def field_key_block():
-    return blocks.CharBlock(label=_("key"), max_length=40, validators=[key_validator],
+    return blocks.CharBlock(label=pgettext_lazy("form block", "key"), max_length=40, validators=[key_validator],
                             help_text=_("How the API and the license's fields name it, e.g. business_address."))
 
 
@@ -51,22 +51,22 @@ class FieldBlock(blocks.StructBlock):
     """What every form field has."""
 
     key = field_key_block()
-    label = blocks.CharBlock(label=_("label"), max_length=100)
-    help_text = blocks.CharBlock(label=_("help text"), max_length=300, required=False)
-    required = blocks.BooleanBlock(label=_("required"), required=False, default=True)
+    label = blocks.CharBlock(label=pgettext_lazy("form block", "label"), max_length=100)
+    help_text = blocks.CharBlock(label=pgettext_lazy("form block", "help text"), max_length=300, required=False)
+    required = blocks.BooleanBlock(label=pgettext_lazy("form block", "required"), required=False, default=True)
     condition_field = blocks.CharBlock(
-        label=_("asked only when field"), max_length=40, required=False,
+        label=pgettext_lazy("form block", "asked only when field"), max_length=40, required=False,
         help_text=_("Key of an earlier field; empty: always asked."),
     )
-    condition_operator = blocks.ChoiceBlock(label=_("condition"), choices=CONDITION_OPERATORS, required=False)
-    condition_value = blocks.CharBlock(label=_("value"), max_length=200, required=False)
-    prefill = blocks.ChoiceBlock(label=_("pre-filled from"), choices=PREFILL_CHOICES, required=False)
+    condition_operator = blocks.ChoiceBlock(label=pgettext_lazy("form block", "condition"), choices=CONDITION_OPERATORS, required=False)
+    condition_value = blocks.CharBlock(label=pgettext_lazy("form block", "value"), max_length=200, required=False)
+    prefill = blocks.ChoiceBlock(label=pgettext_lazy("form block", "pre-filled from"), choices=PREFILL_CHOICES, required=False)
     prefill_license_type = blocks.CharBlock(
-        label=_("license type code"), max_length=40, required=False,
+        label=pgettext_lazy("form block", "license type code"), max_length=40, required=False,
         help_text=_("With “a field of a license”: the license type, e.g. business_license."),
     )
     prefill_license_field = blocks.CharBlock(
-        label=_("license field key"), max_length=40, required=False,
+        label=pgettext_lazy("form block", "license field key"), max_length=40, required=False,
         help_text=_("With “a field of a license”: the key in its data, e.g. address."),
     )
     locked = blocks.BooleanBlock(
@@ -74,7 +74,7 @@ class FieldBlock(blocks.StructBlock):
         help_text=_("For what the record already proves, such as the USCC."),
     )
     license_field = blocks.CharBlock(
-        label=_("fills the license field"), max_length=40, required=False,
+        label=pgettext_lazy("form block", "fills the license field"), max_length=40, required=False,
         help_text=_("Key of the produced license's data field it fills; empty: the field with the same key."),
     )
 
@@ -83,52 +83,52 @@ class FieldBlock(blocks.StructBlock):
 
 
 class TextFieldBlock(FieldBlock):
-    max_length = blocks.IntegerBlock(label=_("at most (characters)"), min_value=1, max_value=2000, default=100)
-    multiline = blocks.BooleanBlock(label=_("several lines"), required=False)
+    max_length = blocks.IntegerBlock(label=pgettext_lazy("form block", "at most (characters)"), min_value=1, max_value=2000, default=100)
+    multiline = blocks.BooleanBlock(label=pgettext_lazy("form block", "several lines"), required=False)
 
     class Meta:
-        label = _("Text")
+        label = pgettext_lazy("form block", "Text")
 
 
 class NumberFieldBlock(FieldBlock):
-    min_value = blocks.DecimalBlock(label=_("at least"), required=False)
-    max_value = blocks.DecimalBlock(label=_("at most"), required=False)
-    decimal_places = blocks.IntegerBlock(label=_("decimal places"), min_value=0, max_value=6, default=0)
-    unit = blocks.CharBlock(label=_("unit"), max_length=20, required=False, help_text=_("e.g. m²"))
+    min_value = blocks.DecimalBlock(label=pgettext_lazy("form block", "at least"), required=False)
+    max_value = blocks.DecimalBlock(label=pgettext_lazy("form block", "at most"), required=False)
+    decimal_places = blocks.IntegerBlock(label=pgettext_lazy("form block", "decimal places"), min_value=0, max_value=6, default=0)
+    unit = blocks.CharBlock(label=pgettext_lazy("form block", "unit"), max_length=20, required=False, help_text=_("e.g. m²"))
 
     class Meta:
-        label = _("Number")
+        label = pgettext_lazy("form block", "Number")
 
 
 class MoneyFieldBlock(FieldBlock):
-    min_value = blocks.DecimalBlock(label=_("at least (yuan)"), required=False)
-    max_value = blocks.DecimalBlock(label=_("at most (yuan)"), required=False)
-    unit = blocks.ChoiceBlock(label=_("unit"), choices=[("yuan", _("yuan (元)")), ("wan", _("10 000 yuan (万元)"))],
+    min_value = blocks.DecimalBlock(label=pgettext_lazy("form block", "at least (yuan)"), required=False)
+    max_value = blocks.DecimalBlock(label=pgettext_lazy("form block", "at most (yuan)"), required=False)
+    unit = blocks.ChoiceBlock(label=pgettext_lazy("form block", "unit"), choices=[("yuan", _("yuan (元)")), ("wan", _("10 000 yuan (万元)"))],
                               default="yuan")
 
     class Meta:
-        label = _("Money")
+        label = pgettext_lazy("form block", "Money")
 
 
 class DateFieldBlock(FieldBlock):
     when = blocks.ChoiceBlock(
-        label=_("which dates"),
-        choices=[("any", _("Any date")), ("past", _("Today or earlier")), ("future", _("Today or later"))],
+        label=pgettext_lazy("form block", "which dates"),
+        choices=[("any", pgettext_lazy("form block", "Any date")), ("past", pgettext_lazy("form block", "Today or earlier")), ("future", pgettext_lazy("form block", "Today or later"))],
         default="any",
     )
 
     class Meta:
-        label = _("Date")
+        label = pgettext_lazy("form block", "Date")
 
 
 class OptionBlock(blocks.StructBlock):
-    value = blocks.CharBlock(label=_("value"), max_length=60)
-    label = blocks.CharBlock(label=_("label"), max_length=100)
+    value = blocks.CharBlock(label=pgettext_lazy("form block", "value"), max_length=60)
+    label = blocks.CharBlock(label=pgettext_lazy("form block", "label"), max_length=100)
 
 
 class ChoiceFieldBlock(FieldBlock):
-    options = blocks.ListBlock(OptionBlock(), label=_("options"), min_num=1)
-    multiple = blocks.BooleanBlock(label=_("several may be chosen"), required=False)
+    options = blocks.ListBlock(OptionBlock(), label=pgettext_lazy("form block", "options"), min_num=1)
+    multiple = blocks.BooleanBlock(label=pgettext_lazy("form block", "several may be chosen"), required=False)
 
     class Meta:
         label = pgettext_lazy("form field", "Choice")
@@ -136,17 +136,17 @@ class ChoiceFieldBlock(FieldBlock):
 
 class AddressFieldBlock(FieldBlock):
     class Meta:
-        label = _("Address")
+        label = pgettext_lazy("form block", "Address")
 
 
 class MobileFieldBlock(FieldBlock):
     class Meta:
-        label = _("Mobile number")
+        label = pgettext_lazy("form block", "Mobile number")
 
 
 class IdentifierFieldBlock(FieldBlock):
     kind = blocks.ChoiceBlock(
-        label=_("kind"),
+        label=pgettext_lazy("form block", "kind"),
         choices=[("uscc", _("Unified social credit code")), ("resident_id", _("Resident identity number"))],
         default="uscc",
     )
@@ -157,31 +157,31 @@ class IdentifierFieldBlock(FieldBlock):
 
 class ColumnBlock(blocks.StructBlock):
     key = field_key_block()
-    label = blocks.CharBlock(label=_("label"), max_length=100)
+    label = blocks.CharBlock(label=pgettext_lazy("form block", "label"), max_length=100)
     type = blocks.ChoiceBlock(
-        label=_("type"),
-        choices=[("text", _("Text")), ("number", _("Number")), ("money", _("Money")), ("date", _("Date")),
-                 ("mobile", _("Mobile number")), ("resident_id", _("Resident identity number"))],
+        label=pgettext_lazy("form block", "type"),
+        choices=[("text", pgettext_lazy("form block", "Text")), ("number", pgettext_lazy("form block", "Number")), ("money", pgettext_lazy("form block", "Money")), ("date", pgettext_lazy("form block", "Date")),
+                 ("mobile", pgettext_lazy("form block", "Mobile number")), ("resident_id", _("Resident identity number"))],
         default="text",
     )
-    required = blocks.BooleanBlock(label=_("required"), required=False, default=True)
+    required = blocks.BooleanBlock(label=pgettext_lazy("form block", "required"), required=False, default=True)
 
 
 class TableFieldBlock(FieldBlock):
-    columns = blocks.ListBlock(ColumnBlock(), label=_("columns"), min_num=1)
-    min_rows = blocks.IntegerBlock(label=_("at least (rows)"), min_value=0, default=1)
-    max_rows = blocks.IntegerBlock(label=_("at most (rows)"), min_value=1, max_value=200, default=20)
+    columns = blocks.ListBlock(ColumnBlock(), label=pgettext_lazy("form block", "columns"), min_num=1)
+    min_rows = blocks.IntegerBlock(label=pgettext_lazy("form block", "at least (rows)"), min_value=0, default=1)
+    max_rows = blocks.IntegerBlock(label=pgettext_lazy("form block", "at most (rows)"), min_value=1, max_value=200, default=20)
 
     class Meta:
-        label = _("Table of rows")
+        label = pgettext_lazy("form block", "Table of rows")
 
 
 class CommitmentFieldBlock(blocks.StructBlock):
     """告知承诺: the statement the applicant signs by ticking it."""
 
     key = field_key_block()
-    label = blocks.CharBlock(label=_("label"), max_length=100)
-    text = blocks.TextBlock(label=_("the commitment"))
+    label = blocks.CharBlock(label=pgettext_lazy("form block", "label"), max_length=100)
+    text = blocks.TextBlock(label=pgettext_lazy("form block", "the commitment"))
 
     class Meta:
         icon = "tick-inverse"
@@ -205,21 +205,21 @@ FORM_FIELD_BLOCKS = [
 # --- 秒批: the rules an application must meet to be approved at submission --------------------
 
 RULE_OPERATORS = [
-    ("eq", _("equals")),
-    ("ne", _("does not equal")),
-    ("in", _("is one of (comma-separated)")),
-    ("gt", _("is more than")),
-    ("lt", _("is less than")),
-    ("ge", _("is at least")),
-    ("le", _("is at most")),
-    ("filled", _("is filled in")),
+    ("eq", pgettext_lazy("form block", "equals")),
+    ("ne", pgettext_lazy("form block", "does not equal")),
+    ("in", pgettext_lazy("form block", "is one of (comma-separated)")),
+    ("gt", pgettext_lazy("form block", "is more than")),
+    ("lt", pgettext_lazy("form block", "is less than")),
+    ("ge", pgettext_lazy("form block", "is at least")),
+    ("le", pgettext_lazy("form block", "is at most")),
+    ("filled", pgettext_lazy("form block", "is filled in")),
 ]
 
 
 class FieldRuleBlock(blocks.StructBlock):
-    field = blocks.CharBlock(label=_("form field key"), max_length=40)
-    operator = blocks.ChoiceBlock(label=_("condition"), choices=RULE_OPERATORS, default="eq")
-    value = blocks.CharBlock(label=_("value"), max_length=200, required=False)
+    field = blocks.CharBlock(label=pgettext_lazy("form block", "form field key"), max_length=40)
+    operator = blocks.ChoiceBlock(label=pgettext_lazy("form block", "condition"), choices=RULE_OPERATORS, default="eq")
+    value = blocks.CharBlock(label=pgettext_lazy("form block", "value"), max_length=200, required=False)
     label = blocks.CharBlock(label=_("as the journal and the clerk read it"), max_length=200,
                              help_text=_("e.g. 经营场所面积小于50平方米"))
 
@@ -229,7 +229,7 @@ class FieldRuleBlock(blocks.StructBlock):
 
 
 class HoldsLicenseRuleBlock(blocks.StructBlock):
-    license_type = blocks.CharBlock(label=_("license type code"), max_length=40)
+    license_type = blocks.CharBlock(label=pgettext_lazy("form block", "license type code"), max_length=40)
     label = blocks.CharBlock(label=_("as the journal and the clerk read it"), max_length=200,
                              help_text=_("e.g. 持有有效的营业执照"))
 
@@ -239,7 +239,7 @@ class HoldsLicenseRuleBlock(blocks.StructBlock):
 
 
 class LevelRuleBlock(blocks.StructBlock):
-    level = blocks.ChoiceBlock(label=_("real-name level at least"), choices=Level.choices)
+    level = blocks.ChoiceBlock(label=pgettext_lazy("form block", "real-name level at least"), choices=Level.choices)
     label = blocks.CharBlock(label=_("as the journal and the clerk read it"), max_length=200)
 
     class Meta:
