@@ -30,7 +30,7 @@ def test_staff_only_steps_have_no_applicant_sentence_and_are_not_told():
     from types import SimpleNamespace
 
     for name in ("review_material", "propose_non_acceptance", "overturn_non_acceptance", "propose_denial",
-                 "overturn_denial", "rekey", "use_license"):
+                 "overturn_denial", "rekey", "use_license", "stop_using_license"):
         assert actions.ACTIONS[name].applicant == ""
         assert not disclosure.told_to_outsiders(SimpleNamespace(action=name))
 
