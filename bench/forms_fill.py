@@ -64,9 +64,15 @@ QUIET = {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
 
 
 def pdf(name: str) -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    body += b"%" + name.encode() * 200 + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    return SimpleUploadedFile(f"{name}.pdf", body, content_type="application/pdf")
+    """A real one-page PDF (uploads are parsed whole), its bytes made different by its title."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": f"{name} {time.perf_counter_ns()}"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(f"{name}.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
 # --- 1. fields typed and files uploaded -----------------------------------------------------------
