@@ -48,7 +48,7 @@ def save(case, data: dict, user, *, complete: bool = False, replace: bool = Fals
     """Store the form's values (``replace``: exactly ``data``, else ``data`` over what is held)."""
     if not permissions.can(user, "apply_casefile", case):
         raise NotPermitted(_("You may not change this application."))
-    case = CaseFile.objects.select_for_update().get(pk=case.pk)
+    given, case = case, CaseFile.objects.select_for_update().get(pk=case.pk)
     if not states.allows("edit_form", case.status):
         raise Conflict(_("The application form cannot be changed now."))
     form = definition.of_case(case)
@@ -59,7 +59,7 @@ def save(case, data: dict, user, *, complete: bool = False, replace: bool = Fals
     changed = sorted(key for key in set(cleaned) | set(case.form_data or {})
                      if cleaned.get(key) != (case.form_data or {}).get(key))
     if changed:
-        case.form_data = cleaned
+        case.form_data = given.form_data = cleaned  # the caller's record too: a submission next reads it
         CaseFile.objects.filter(pk=case.pk).update(form_data=cleaned)
         records.record(case, "edit_form", user, from_state=case.status, to_state=case.status,
                        data={"fields": changed[:50]})
