@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.access import permissions
 from casefiles.cases import states
@@ -31,11 +32,11 @@ from cms.models import MaterialRequirement
 
 # The live status of a license as a slot shows it (wallet.current_status's values).
 STATUS_LABELS = {
-    License.Status.VALID: _("valid"),
-    License.Status.SUSPENDED: _("suspended"),
-    License.Status.REVOKED: _("revoked"),
-    License.Status.EXPIRED: _("expired"),
-    License.Status.SUPERSEDED: _("replaced by a newer version"),
+    License.Status.VALID: pgettext_lazy("license status", "valid"),
+    License.Status.SUSPENDED: pgettext_lazy("license status", "suspended"),
+    License.Status.REVOKED: pgettext_lazy("license status", "revoked"),
+    License.Status.EXPIRED: pgettext_lazy("license status", "expired"),
+    License.Status.SUPERSEDED: pgettext_lazy("license status", "replaced by a newer version"),
 }
 
 
