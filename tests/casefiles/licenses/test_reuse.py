@@ -5,7 +5,7 @@ import datetime
 import io
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casefiles import errors
 from casefiles.cases.models import CaseFile
@@ -98,10 +98,10 @@ def test_submission_is_refused_when_the_license_was_revoked_after_it_was_chosen(
     case = draft(world)
     uploads.add(case, world.requirements[0], pdf_upload(), world.applicant)
     lifecycle.revoke(held_license, world.decider, "以欺骗手段取得")
-    with pytest.raises(errors.GuardFailed) as refused:
+    with pytest.raises(errors.GuardFailed) as refused, translation.override("en"):
         workflow.perform(case, "submit", world.applicant)
     message = " ".join(str(m) for m in refused.value.messages)
-    assert "营业执照" in message and "已撤销" in message and "上传" in message
+    assert "营业执照" in message and "revoked" in message and "Upload" in message
     assert LicenseUse.objects.filter(case=case).exists()  # kept: the applicant decides what to do
     reuse.stop_using(case, world.requirements[1], world.applicant)
     uploads.add(case, world.requirements[1], pdf_upload("营业执照.pdf"), world.applicant)
