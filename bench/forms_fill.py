@@ -162,7 +162,7 @@ def timing_guide():
     held = License.objects.filter(status=License.Status.VALID, enterprise__isnull=False).select_related("license_type")
     enterprise = held.first().enterprise
     types = list({lic.license_type for lic in held.filter(enterprise=enterprise)})[:2]
-    if len(types) < 2:
+    if len(types) < 2:  # two materials, each replaced by the one license type the enterprise holds
         types = types * 2
     source = ServiceItemPage.objects.live().filter(title="食品经营许可（新办）").first()
     item = source.copy(update_attrs={"title": "三十项申请表测试", "slug": "thirty-fields",
@@ -178,6 +178,7 @@ def timing_guide():
         requirement.save()
         if i >= 2:
             requirement.license_types.set([types[i - 2]])
+            requirement.save()  # a ParentalManyToManyField is written with its row
     item.save_revision().publish()
     return ServiceItemPage.objects.get(pk=item.pk), enterprise, values
 

@@ -54,6 +54,8 @@ from casefiles.cases import states, transitions
 from casefiles.cases.models import CaseFile, CaseGrant, Channel, Status
 from casefiles.errors import Conflict, GuardFailed, Invalid, NotAllowedNow, NotFound, NotPermitted
 from casefiles.bundles import joint
+from casefiles.licenses import reuse
+from casefiles.licenses.models import LicenseUse
 from casefiles.handling import applications, workflow
 from casefiles.journal import records
 from casefiles.materials import filetypes
@@ -119,6 +121,8 @@ def start(user, applicant, *, bundle=None, items=None, title="", activities=(), 
         applications.start(user, item, applicant, channel=channel, contact_name=parent.contact_name,
                            contact_phone=parent.contact_phone, contact_email=parent.contact_email,
                            form_data=joint.starting_values(item, applicant, form_data), parent=parent)
+    for part in parent.children.all():
+        reuse.use_held_licenses(part, user)  # 免提交, as for a single application
     return parent
 
 
@@ -155,6 +159,8 @@ class SharedSlot:
     promise: Material | None = None
     items: list[str] = field(default_factory=list)  # titles of the items that need it
     errors: list[str] = field(default_factory=list)
+    licenses: list = field(default_factory=list)  # 免提交: the licenses the parts use in its place
+    waits_for: list = field(default_factory=list)  # 证照联办: (license type, the part issuing it)
 
     @property
     def supplied(self) -> bool:
@@ -175,6 +181,13 @@ def slots(parent) -> list[SharedSlot]:
     for material in current:
         material.type_label = filetypes.type_label(material.content_type)
         by_key.setdefault(material_key(material.requirement_name), []).append(material)
+    used: dict[str, list] = {}
+    for use in LicenseUse.objects.filter(case__parent=parent).select_related("license__license_type"):
+        used.setdefault(material_key(use.requirement_name), []).append(use.license)
+    waiting: dict[str, list] = {}
+    for part in children(parent):
+        for wait in joint.waiting(part):
+            waiting.setdefault(material_key(wait.requirement.name), []).append((wait.license_type, wait.issuing_part))
     found = []
     for row in combined(parent):
         key = material_key(row.name)
@@ -187,7 +200,8 @@ def slots(parent) -> list[SharedSlot]:
             material.shared_by = sum(1 for m in rows if m.file.name == material.file.name)
             files.append(material)
         promise = next((m for m in rows if m.deferred), None)
-        found.append(SharedSlot(row, key, files, promise, [item.title for item in row.items]))
+        found.append(SharedSlot(row, key, files, promise, [item.title for item in row.items],
+                                licenses=list(dict.fromkeys(used.get(key, []))), waits_for=waiting.get(key, [])))
     return found
 
 

@@ -122,3 +122,19 @@ def test_a_part_waits_for_the_license_its_sibling_issues_then_uses_it(joint_worl
     workflow.perform(food, "approve", w.decider)
     food.refresh_from_db()
     assert food.status == Status.APPROVED
+
+
+def test_the_bundle_page_says_what_waits_and_what_a_held_license_supplies(joint_world):
+    from casefiles.licenses import lifecycle
+
+    w = joint_world
+    parent = started(w)
+    waiting_slot = next(slot for slot in bundles.slots(parent) if slot.material.name == "营业执照")
+    assert [(t.name, part.item_title) for t, part in waiting_slot.waits_for] == [("营业执照", "企业设立登记")]
+
+    held = lifecycle.issue(w.business_license, issuer=w.department, holder=w.enterprise)
+    parent = started(w)  # an enterprise that holds one: used at once, nothing waits
+    slot = next(slot for slot in bundles.slots(parent) if slot.material.name == "营业执照")
+    assert slot.licenses == [held] and slot.waits_for == []
+    _registration, food = parts(parent)
+    assert list(food.license_uses.values_list("license", flat=True)) == [held.pk]
