@@ -28,6 +28,8 @@ class CasefilesConfig(AppConfig):
         from casefiles.notices import hooks as notice_hooks  # noqa: F401
         from casefiles.notifications import hooks as notification_hooks  # noqa: F401
         from casefiles.realname import hooks as realname_hooks  # noqa: F401  (and the real-name journal)
+        # After the notifications': a submission's message comes before those of the steps 秒批 takes.
+        from casefiles.expedited import hooks as expedited_hooks  # noqa: F401
 
         # Each component registers its own kind of search document, in this order (case, material, license).
         case_indexing.register_kinds()

@@ -13,6 +13,7 @@ from casefiles.cases.models import (
 )
 from casefiles.deadlines.models import CalendarDay, CalendarYear
 from casefiles.directory.models import Department, DepartmentRole, Enterprise, Person
+from casefiles.expedited.models import PostApprovalCheck
 from casefiles.journal.models import CaseEvent
 from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, LicenseUse, SigningKey
 from casefiles.materials.models import Material
@@ -51,6 +52,7 @@ __all__ = [
     "Message",
     "Notice",
     "Person",
+    "PostApprovalCheck",
     "Roster",
     "SigningKey",
     "Status",

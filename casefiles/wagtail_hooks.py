@@ -11,6 +11,7 @@ from casefiles.bundles.models import Activity
 from casefiles.deadlines.models import CalendarYear
 from casefiles.directory import protected
 from casefiles.directory.models import Department, Enterprise, Person
+from casefiles.expedited.commitments import is_checker
 from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
 from casefiles.licenses.staff import is_license_staff, may_see_usage
@@ -141,6 +142,18 @@ def register_workbench_urls():
 def register_workbench_menu_item():
     return CaseFilesMenuItem(_("Case files"), reverse("casefiles_workbench:inbox"), name="case-files",
                              icon_name="clipboard-list", order=50)
+
+
+class ChecksMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_checker(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_checks_menu_item():
+    # 核查: the checks after a 告知承诺 approval (casefiles.expedited.commitments).
+    return ChecksMenuItem(_("Post-approval checks (核查)"), reverse("casefiles_workbench:checks"),
+                          name="post-approval-checks", icon_name="tasks", order=51)
 
 
 class FrontDeskMenuItem(MenuItem):

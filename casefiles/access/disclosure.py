@@ -176,6 +176,8 @@ OUTSIDER_DATA = {
     "add_material": ("material", "file", "version", "sha256", "fulfils_promise", "shared_in"),
     "promise_material": ("material",),
     "remove_material": ("material", "file"),
+    "instant_approval": ("outcome", "rules"),  # 秒批: the guide's conditions and whether each held, not the reasons
+    "commitment_false": ("notice", "licenses"),  # 告知承诺制: the revocation after the check
 }
 
 

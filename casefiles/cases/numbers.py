@@ -23,6 +23,7 @@ NOTICE_ABBREVIATIONS = {
     "non_acceptance": "不受",
     "approval": "准",
     "denial": "不准",
+    "revocation": "撤",
 }
 
 

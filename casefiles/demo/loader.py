@@ -1,5 +1,6 @@
 """The Zhuhai demo, loaded in order: the directory, the persons' real-name levels and an
-enterprise's members, a self-registered citizen, the published content, licenses, the items' application forms, cases, an agent and bundles.
+enterprise's members, a self-registered citizen, the published content, licenses, the items' application forms,
+cases, an agent, bundles, and 秒批 with a 告知承诺 check.
 
 ``load_demo`` is idempotent: running it again updates the same records and creates nothing
 twice. Passwords are for development only and documented in docs/demo.md.
@@ -9,6 +10,7 @@ from casefiles.demo.agents import load_agents
 from casefiles.demo.bundles import load_bundles
 from casefiles.demo.cases import load_cases
 from casefiles.demo.directory import DEMO_PASSWORD, load_departments, load_people
+from casefiles.demo.expedited import load_expedited
 from casefiles.demo.forms import load_forms
 from casefiles.demo.licenses import load_licenses
 from casefiles.demo.realname import load_levels
@@ -32,6 +34,7 @@ def load_demo(stdout=None) -> None:
     load_cases(stdout=stdout)  # after the content: the cases are filed against its guides
     load_agents(stdout=stdout)  # after the cases: the helper is authorised on one of them
     load_bundles(stdout=stdout)  # 一件事 in progress, and the 一照通行 activities
+    load_expedited(stdout=stdout)  # 秒批 on 公共场所卫生许可, and a 告知承诺 case's open check (after the cases)
     if stdout is not None:
         stdout.write(
             f"Demo loaded: {len(departments)} departments, {len(users)} users, "

@@ -80,6 +80,15 @@ ACTIONS = {
         Action("stop_using_license", staff=_("Electronic license no longer used in place of a material")),
         Action("edit_form", staff=_("Application form filled in")),
         Action("rekey", staff=_("Journal sealed with a new key")),
+        # 秒批 and 告知承诺制 (casefiles.expedited): the rules judged at submission, the decision on
+        # acceptance that could not be made, the check after the approval (核查).
+        Action("instant_approval", staff=_("Instant approval (秒批) rules judged"),
+               applicant=_("Approved instantly (秒批): the application met every condition for instant approval."),
+               applicant_variant=_("The application did not meet every condition for instant approval (秒批): it is handled the usual way.")),
+        Action("decide_on_commitment", staff=_("Decision on acceptance (告知承诺) not made")),
+        Action("commitment_confirmed", staff=_("Post-approval check: commitment confirmed (核查)")),
+        Action("commitment_false", staff=_("Post-approval check: commitment found false, approval revoked"),
+               applicant=_("The check after the approval found the commitment (告知承诺) untrue: the approval is revoked.")),
     ]
 }
 

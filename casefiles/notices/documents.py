@@ -39,6 +39,7 @@ TITLES = {
     "non_acceptance": "不予受理决定书",
     "approval": "准予行政许可决定书",
     "denial": "不予行政许可决定书",
+    "revocation": "撤销行政许可决定书",
 }
 REMEDY = (
     "申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
@@ -82,6 +83,11 @@ def content_for(case, kind, ctx) -> dict:
         content["correction_due"] = case.correction_due.isoformat() if case.correction_due else ""
     if kind in ("non_acceptance", "denial"):
         content["reason"] = ctx.data.get("reason") or ctx.params.get("reason", "")
+        content["remedy"] = REMEDY
+    if kind == "revocation":  # 告知承诺制: the commitment found false in the check after the approval
+        content["reason"] = ctx.data.get("reason") or ctx.params.get("reason", "")
+        content["license"] = ctx.data.get("license", "")
+        content["decided"] = timezone.localdate(case.decided_at).isoformat() if case.decided_at else ""
         content["remedy"] = REMEDY
     if kind == "approval":
         content["result"] = case.item.result_name

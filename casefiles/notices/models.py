@@ -25,6 +25,8 @@ class Notice(models.Model):
         NON_ACCEPTANCE = "non_acceptance", _("Decision not to accept (不予受理决定书)")
         APPROVAL = "approval", _("Decision to grant (准予许可决定书)")
         DENIAL = "denial", _("Decision to deny (不予许可决定书)")
+        # 告知承诺制: a commitment found false after the approval (casefiles.expedited.commitments).
+        REVOCATION = "revocation", _("Decision to revoke the license (撤销行政许可决定书)")
 
     case = models.ForeignKey("casefiles.CaseFile", on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)

@@ -91,6 +91,9 @@ def _describe(event, case) -> tuple[str, list[str]]:
         return say(action, variant=bool(data.get("deemed_accepted"))), []
     if action == "accept_with_deferral":
         return say(action, date=data.get("deferred_due", "")), []
+    if action == "instant_approval":  # 秒批: approved at submission, or not, with the conditions
+        return say(action, variant=data.get("outcome") != "approved"), [
+            f"{'✓' if rule.get('met') else '✗'} {rule.get('label', '')}" for rule in data.get("rules", [])]
     if action == "request_correction":
         problems = [
             f"{p.get('material')}: {p.get('problem')}" if p.get("material") else str(p.get("problem", ""))

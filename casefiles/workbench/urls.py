@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefiles.workbench import claims, frontdesk, realname, views
+from casefiles.workbench import checks, claims, frontdesk, realname, views
 
 app_name = "casefiles_workbench"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("frontdesk/", frontdesk.file_application, name="frontdesk"),
     path("frontdesk/real-name/", realname.verify_in_person, name="verify_in_person"),  # before "frontdesk/<number>/"
     path("frontdesk/<str:number>/", frontdesk.scan_materials, name="frontdesk_scan"),
+    path("checks/", checks.checks, name="checks"),  # 核查 after a 告知承诺 approval
+    path("checks/<str:number>/", checks.check, name="check"),
     path("enterprise-claims/", claims.claims, name="enterprise_claims"),
     path("enterprise-claims/<int:pk>/", claims.decide_claim, name="decide_enterprise_claim"),
     path("<str:number>/hand-out/", frontdesk.hand_out, name="hand_out"),

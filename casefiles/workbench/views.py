@@ -33,6 +33,8 @@ from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
 from casefiles.errors import Conflict, NotAllowedNow, NotPermitted, Refused
 from casefiles.forms import definition as form_definition
+from casefiles.expedited import commitments, instant
+from casefiles.expedited.models import PostApprovalCheck
 from casefiles.frontdesk import window
 from casefiles.licenses import reuse, wallet
 from casefiles.materials import downloads, uploads
@@ -296,6 +298,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "bundle": CaseFile.objects.filter(pk=case.parent_id).only("number", "item_title").first() if case.parent_id else None,
     }
     context["application_answers"] = application_answers(case, shows_identity)
+    context.update(expedited_context(user, case))  # 秒批 and the check after a 告知承诺 approval (核查)
     context.update(window_context(user, case, events, hand_out_form))  # agents and the hand-out at the window (一窗受理)
     return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
 
@@ -307,6 +310,19 @@ def application_answers(case, shows_identity: bool) -> list:
     if not form or not case.form_data:
         return []
     return application_form.answers(form, case.form_data, shows_identity=shows_identity)
+
+
+def expedited_context(user, case) -> dict:
+    """What the case page shows of 秒批 (why it did not approve) and of the post-approval check."""
+    check = PostApprovalCheck.objects.filter(case=case).first()
+    may = check is not None and check.is_open and commitments.may_check(user, check)
+    return {
+        "instant_not_applied": instant.not_applied(case),
+        "approved_instantly": instant.approved_instantly(case),
+        "post_approval_check": check,
+        "check_overdue": check is not None and commitments.is_overdue(check),
+        "check_url": reverse("casefiles_workbench:check", args=[case.number]) if may else "",
+    }
 
 
 def window_context(user, case, events, hand_out_form=None) -> dict:
