@@ -92,8 +92,6 @@ def _tell(teller, story, bundle, applicant, user):
         typed = {}  # one form: what the applicant types once for every part that asks it
         for item in cms_bundles.items(bundle):
             typed.update({key: value for key, value in forms.sample_values(item).items() if key not in typed})
-            if item.notify_commit:
-                typed["commitment"] = True
         parent = bundles.start(user, applicant, bundle=bundle, contact_phone=getattr(applicant, "phone", "") or "0756-8888123",
                                form_data=typed)
         CaseFile.objects.filter(pk=parent.pk).update(form_data={**parent.form_data, "demo_bundle": story.key})

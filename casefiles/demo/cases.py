@@ -331,8 +331,7 @@ class _Teller:
         if step.action == "file":
             case = applications.start(
                 user, item, applicant, channel=story.channel, contact_phone=getattr(applicant, "phone", "") or "0756-8888123",
-                form_data={**forms.sample_values(item), **storing.starting_values(item, applicant), "demo": story.key,
-                           **({"commitment": True} if item.notify_commit else {})},
+                form_data={**forms.sample_values(item), **storing.starting_values(item, applicant), "demo": story.key},
             )
             skip = set(args.get("skip", ()))
             # 免提交: a license the applicant holds stands in for its material, unless the story acts on that material.

@@ -15,6 +15,7 @@ rules change, and a story already told is not told again.
 
 from casefiles.cases.models import CaseFile
 from casefiles.demo.cases import HAIWAN, HAOWEIDAO, HYGIENE, Story, _Teller, step
+from casefiles.forms import definition
 from casefiles.licenses.models import LicenseType
 from cms.models import ServiceItemPage
 
@@ -32,8 +33,10 @@ STORIES = (
     Story("wjj-hygiene-instant-not-met", HYGIENE, HAIWAN, (step("file", 0, "11:02"), step("submit", 0, "11:09"))),
 )
 FORM_VALUES = {
-    "wjj-hygiene-instant": {"area": 36, "address": "珠海市香洲区拱北夏湾路226号102铺", "scope": "饭馆、小吃店"},
-    "wjj-hygiene-instant-not-met": {"area": 120, "address": "珠海市香洲区情侣中路47号首层", "scope": "饭馆、餐厅"},
+    "wjj-hygiene-instant": {"commitment": True, "area": 36, "address": "珠海市香洲区拱北夏湾路226号102铺",
+                            "scope": "饭馆、小吃店"},
+    "wjj-hygiene-instant-not-met": {"commitment": True, "area": 120, "address": "珠海市香洲区情侣中路47号首层",
+                                    "scope": "饭馆、餐厅"},
 }
 
 
@@ -53,7 +56,7 @@ def configure_instant_approval() -> ServiceItemPage | None:
         return None
     rules = _rules(business_license.code)
     blocks = [(block.block_type, dict(block.value)) for block in item.application_form]
-    keys = {value.get("key") for _type, value in blocks}
+    keys = {value.get("key") for _type, value in blocks} | {value.get("license_field") for _type, value in blocks}
     missing = [(kind, value) for kind, value in (("number", AREA_FIELD), ("address", ADDRESS_FIELD), ("text", SCOPE_FIELD))
                if value["key"] not in keys]
     current = [(block.block_type, dict(block.value)) for block in item.instant_rules]
@@ -73,7 +76,9 @@ class _FormTeller(_Teller):
     def take(self, step, story, item, applicant, actors, case, moment):
         case = super().take(step, story, item, applicant, actors, case, moment)
         if step.action == "file" and story.key in FORM_VALUES:
-            case.form_data = {**(case.form_data or {}), **FORM_VALUES[story.key]}
+            asked = definition.of_case(case)
+            typed = {key: value for key, value in FORM_VALUES[story.key].items() if asked.get(key) is not None}
+            case.form_data = {**(case.form_data or {}), **typed}
             CaseFile.objects.filter(pk=case.pk).update(form_data=case.form_data)
         return case
 

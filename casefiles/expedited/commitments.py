@@ -2,7 +2,7 @@
 proving, and the department decides on acceptance and checks afterwards.
 
 - The decision on acceptance: when a clerk accepts a case of an item with ``notify_commit``
-  (read from the guide revision it was filed against), the system starts the review and
+  (read from the guide revision it was filed against) whose applicant signed the commitment, the system starts the review and
   approves it in the same go (``decide_on_acceptance``, the workflow's ``recorded`` hook on
   ``accept``), each step the workflow's own, so the approval's notice and license are those of
   any approval. The system takes them — the clerk holds no permission to decide — and each
@@ -34,6 +34,7 @@ from casefiles.cases.models import CaseFile
 from casefiles.deadlines import working_days
 from casefiles.errors import GuardFailed, NotAllowedNow, NotFound, NotPermitted, Refused
 from casefiles.expedited.models import PostApprovalCheck
+from casefiles.forms import definition
 from casefiles.handling import workflow
 from casefiles.journal import records
 from casefiles.licenses import lifecycle
@@ -58,8 +59,12 @@ def _guide_value(case, key):
 
 
 def applies(case) -> bool:
-    """The case's item was filed under 告知承诺制."""
-    return bool(_guide_value(case, "notify_commit"))
+    """The case was filed under 告知承诺制: its item offers it and the applicant signed the commitment
+    (the applicant chooses, 国办发〔2020〕42号; unsigned, the case takes the ordinary path)."""
+    if not _guide_value(case, "notify_commit"):
+        return False
+    commitment = definition.of_case(case).commitment
+    return commitment is not None and (case.form_data or {}).get(commitment.key) is True
 
 
 def verification_days(case) -> int:

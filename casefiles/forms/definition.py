@@ -4,7 +4,8 @@ type, its rules, its condition on another field and where it may be pre-filled f
 The editors build it on the guide's "Form" tab (cms.form_blocks). A case keeps the form of the
 guide revision it was filed against (``CaseFile.item_revision``): a form edited later never
 changes what an earlier application was asked. An item marked for 告知承诺制 whose form has no
-commitment gets the standard one, so no applicant of such an item can skip signing it.
+commitment gets the standard one, which the applicant signs to apply under it, or leaves to take
+the ordinary path (a commitment block the editors add is required: the item is only applied for so).
 """
 
 import functools
@@ -200,8 +201,10 @@ def _field(block_type: str, value: dict) -> Field:
 def _parse(raw: str, notify_commit: bool) -> Form:
     fields = [_field(block["type"], block.get("value") or {}) for block in json.loads(raw or "[]")]
     if notify_commit and not any(f.type == "commitment" for f in fields):
+        # The applicant chooses whether to apply under 告知承诺制 (国办发〔2020〕42号): signed, the
+        # decision comes on acceptance and a check follows (casefiles.expedited); not, the ordinary path.
         fields.append(Field(key=COMMITMENT_KEY, type="commitment", label=str(_("Commitment (告知承诺)")),
-                            required=True, text=str(STANDARD_COMMITMENT)))
+                            required=False, text=str(STANDARD_COMMITMENT)))
     return Form(tuple(fields))
 
 
