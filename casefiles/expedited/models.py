@@ -5,6 +5,7 @@ untrue revokes the approval's license (casefiles.expedited.commitments)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PostApprovalCheck(models.Model):
@@ -12,7 +13,7 @@ class PostApprovalCheck(models.Model):
     department confirms it or finds the commitment false."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("post-approval check", "Open")
         CONFIRMED = "confirmed", _("Commitment confirmed")
         FALSE_COMMITMENT = "false_commitment", _("Commitment found false")
 

@@ -22,7 +22,7 @@ from casefiles.workbench.errors import refused_page
 
 
 class CheckForm(forms.Form):
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), widget=forms.RadioSelect, choices=[
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome of the check"), widget=forms.RadioSelect, choices=[
         (PostApprovalCheck.Status.CONFIRMED, gettext_lazy("The commitment holds")),
         (PostApprovalCheck.Status.FALSE_COMMITMENT, gettext_lazy("The commitment is false: revoke the approval")),
     ])
