@@ -27,6 +27,7 @@ TABLES_ADDED = {
     "casefiles_message",  # 0019_messages: the message centre (站内消息)
     "casefiles_membership", "casefiles_invitation", "casefiles_joinrequest",  # 0020_enterprise_members
     "casefiles_roster", "casefiles_memberevent",
+    "casefiles_postapprovalcheck",  # 0022_post_approval_checks_and_revocation_notices: 告知承诺's 核查
 }
 
 
