@@ -219,6 +219,12 @@ def _raw(stream) -> str:
     return json.dumps([dict(b) for b in blocks], sort_keys=True, ensure_ascii=False, default=str)
 
 
+def of_blocks(blocks, *, notify_commit: bool = False) -> Form:
+    """The form of raw blocks ([(block type, value), …]), as a guide's Form tab stores them."""
+    return _parse(json.dumps([{"type": kind, "value": value} for kind, value in blocks], sort_keys=True,
+                             ensure_ascii=False, default=str), notify_commit)
+
+
 def of_page(page) -> Form:
     """The form as the page (saved or being edited) describes it."""
     if page is None:

@@ -14,7 +14,7 @@ from casefiles.forms.validation import FormInvalid, clean
 from tests.casefiles.forms.samples import SAMPLE
 
 TODAY = datetime.date(2026, 12, 3)
-FORM = definition._parse(__import__("json").dumps([{"type": t, "value": v} for t, v in SAMPLE]), False)
+FORM = definition.of_blocks(SAMPLE)
 SCHEMA = json_schema(FORM, title="食品经营许可", item_code="X1")
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
