@@ -21,23 +21,28 @@ from casefiles.members.models import Invitation, JoinRequest, MemberEvent, Membe
 from casefiles.notices.models import Notice
 from casefiles.notifications.models import Message
 from casefiles.realname.models import Verification, VerificationEvent
+from casefiles.supervision.models import Assignment, Card, CaseLight, Digest, LightChange, Order
 
 __all__ = [
     "Activity",
+    "Assignment",
     "Authorisation",
     "CalendarDay",
     "CalendarYear",
+    "Card",
     "CaseEvent",
     "CaseFile",
     "CaseFileGroupObjectPermission",
     "CaseFileUserObjectPermission",
     "CaseGrant",
+    "CaseLight",
     "CaseNumberCounter",
     "CaseTally",
     "Channel",
     "ClockPause",
     "Department",
     "DepartmentRole",
+    "Digest",
     "Enterprise",
     "Invitation",
     "JoinRequest",
@@ -46,11 +51,13 @@ __all__ = [
     "LicenseShare",
     "LicenseType",
     "LicenseUse",
+    "LightChange",
     "Material",
     "MemberEvent",
     "Membership",
     "Message",
     "Notice",
+    "Order",
     "Person",
     "PostApprovalCheck",
     "Roster",

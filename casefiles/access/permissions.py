@@ -41,6 +41,8 @@ DEPARTMENT_ROLE_PERMISSIONS = {
     "clerk": ["view_casefile", "accept_casefile"],
     "reviewer": ["view_casefile", "review_casefile"],
     "decider": ["view_casefile", "review_casefile", "decide_casefile"],
+    # 负责人: sees the department's cases, assigns their handlers, answers for their supervision
+    "lead": ["view_casefile"],
 }
 APPLICANT_PERMISSIONS = ["view_casefile", "apply_casefile"]
 CODENAMES = ("view_casefile", "apply_casefile", "accept_casefile", "review_casefile", "decide_casefile")
@@ -281,7 +283,7 @@ def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None
 
 
 def grant_department(case: CaseFile, department: Department, reason: str = CaseGrant.Reason.DEPARTMENT) -> None:
-    """The department's clerk, reviewer and decider groups, each with its reason (three queries in all)."""
+    """The department's clerk, reviewer, decider and lead groups, each with its reason (three queries in all)."""
     groups = {link.role: link.group for link in department.roles.select_related("group")}
     grants = [(groups[role], None, codenames) for role, codenames in DEPARTMENT_ROLE_PERMISSIONS.items()]
     CaseGrant.objects.bulk_create(
@@ -445,7 +447,7 @@ def sees_everything(user) -> bool:
     return user.has_perm("casefiles.view_casefile")  # a superuser's has_perm is always True
 
 
-def department_ids(user, roles_=("clerk", "reviewer", "decider")) -> list[int]:
+def department_ids(user, roles_=("clerk", "reviewer", "decider", "lead")) -> list[int]:
     """The departments in which ``user`` holds one of ``roles_`` (kept on the user object,
     like the group ids, for the rest of the request)."""
     cache = getattr(user, "_yiwang_department_ids_by_roles", None)

@@ -79,6 +79,8 @@ class CaseFile(protected.Protected, models.Model):
         _("provisional deadline"), default=False,
         help_text=_("Reaches into a year whose holiday schedule is not entered yet; recomputed when it is."),
     )
+    # 行政许可法 Art. 32: the acceptance stage's clock, five working days from receipt (set on submission).
+    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
     deferred_due = models.DateField(_("deferred materials due"), null=True, blank=True)
     correction_due = models.DateField(_("correction due"), null=True, blank=True)
 

@@ -122,6 +122,7 @@ class DepartmentRole(models.Model):
         REVIEWER = "reviewer", _("Reviewer (审查)")
         DECIDER = "decider", _("Decider (决定)")
         EDITOR = "editor", _("Content editor (编辑)")
+        LEAD = "lead", _("Department lead (负责人)")
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=10, choices=Role.choices)

@@ -1,6 +1,7 @@
 """Who may do what, by role: the groups behind each role and how they are made.
 
-Per department: ``clerk`` (受理), ``reviewer`` (审查), ``decider`` (决定), ``editor`` (编辑).
+Per department: ``clerk`` (受理), ``reviewer`` (审查), ``decider`` (决定), ``editor`` (编辑), ``lead``
+(负责人: assigns the department's cases to their handlers, answers for its supervision).
 Global: ``window_clerk`` (综合窗口, accepts for any department) and ``supervisor``
 (电子监察, reads everything). Object grants (django-guardian) are made to these groups by
 ``casefiles.access.permissions``; this module only keeps the groups themselves.
@@ -20,11 +21,11 @@ GLOBAL_ROLES = {
     SUPERVISOR: "电子监察 (supervisor)",
 }
 
-_ROLE_NAMES_ZH = {"clerk": "受理", "reviewer": "审查", "decider": "决定", "editor": "编辑"}
+_ROLE_NAMES_ZH = {"clerk": "受理", "reviewer": "审查", "decider": "决定", "editor": "编辑", "lead": "负责人"}
 
 # Case work happens in the Wagtail admin (the workbench, 办件): these roles must enter it.
 # Editors get their admin access with their page grants (cms.editing).
-CASE_ROLES = ("clerk", "reviewer", "decider")
+CASE_ROLES = ("clerk", "reviewer", "decider", "lead")
 
 
 def allow_admin(*groups: Group) -> None:

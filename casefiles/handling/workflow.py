@@ -250,11 +250,13 @@ def not_at_the_window(ctx):
 def on_submit(ctx):
     case = ctx.case
     case.submitted_at = ctx.now
+    # the acceptance stage's clock (Art. 32): its light until the case is accepted
+    case.acceptance_due = working_days.get_calendar().add_working_days(timezone.localdate(ctx.now), ART32_WORKING_DAYS)
     case.item_revision_id = case.item.live_revision_id  # the id is on the guide's row: no need to read the revision
     case.correction_due = None
     if ctx.from_state == Status.CORRECTION_REQUESTED:  # the applicant's time to correct is over
         case.pauses.filter(kind=ClockPause.Kind.CORRECTION, ended_on__isnull=True).update(ended_on=timezone.localdate(ctx.now))
-    _save(case, "submitted_at", "item_revision_id", "correction_due")
+    _save(case, "submitted_at", "acceptance_due", "item_revision_id", "correction_due")
     if ctx.from_state == Status.DRAFT:
         # The department's roles join the case when it is first submitted: a draft is the applicant's alone.
         permissions.grant_department(case, case.department)

@@ -102,6 +102,15 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
     statutory_days_note = models.CharField(_("note on the statutory limit"), max_length=300, blank=True)
     promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"), null=True, blank=True)
     promised_days_note = models.CharField(_("note on the promised limit"), max_length=300, blank=True)
+    # 电子监察's stage clocks (casefiles.supervision.clocks): blank, the defaults of YIWANG_SUPERVISION.
+    review_days = models.PositiveSmallIntegerField(
+        _("review stage limit (working days)"), null=True, blank=True,
+        help_text=_("Working days from acceptance for the review (审查). Blank: the site's default share of the promised limit."),
+    )
+    decision_days = models.PositiveSmallIntegerField(
+        _("decision stage limit (working days)"), null=True, blank=True,
+        help_text=_("Working days for the decision (决定) after the review stage. Blank: what remains of the promised limit."),
+    )
     charges_fee = models.BooleanField(_("charges a fee"), default=False)
     fees = StreamField([("fee", FeeBlock())], verbose_name=_("fees"), blank=True)
     place = models.TextField(_("where to apply"), blank=True)
@@ -169,6 +178,7 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
             [
                 FieldRowPanel([FieldPanel("statutory_days"), FieldPanel("statutory_days_note")]),
                 FieldRowPanel([FieldPanel("promised_days"), FieldPanel("promised_days_note")]),
+                FieldRowPanel([FieldPanel("review_days"), FieldPanel("decision_days")]),
             ],
             heading=_("Time limits"),
         ),
@@ -248,8 +258,14 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         # check it (casefiles.forms.checks, registered here): a license field with no source is
         # an error on saving the guide, not a "—" on a certificate.
         problems = [problem for check in GUIDE_CHECKS for problem in check(self)]
-        if problems:
-            raise ValidationError({"application_form": problems})
+        errors = {"application_form": problems} if problems else {}
+        stages = (self.review_days or 0) + (self.decision_days or 0)
+        if self.promised_days and stages > self.promised_days:
+            errors["decision_days"] = _("The review and decision stages together (%(stages)d working days) are longer "
+                                        "than the promised limit (%(promised)d).") % {"stages": stages,
+                                                                                    "promised": self.promised_days}
+        if errors:
+            raise ValidationError(errors)
 
     def real_name_need(self):
         """The real-name level its applications need, and how to reach it (casefiles.realname)."""

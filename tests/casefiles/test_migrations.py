@@ -28,6 +28,8 @@ TABLES_ADDED = {
     "casefiles_membership", "casefiles_invitation", "casefiles_joinrequest",  # 0020_enterprise_members
     "casefiles_roster", "casefiles_memberevent",
     "casefiles_postapprovalcheck",  # 0022_post_approval_checks_and_revocation_notices: 告知承诺's 核查
+    "casefiles_assignment", "casefiles_caselight", "casefiles_lightchange",  # 0023_supervision: 电子监察
+    "casefiles_order", "casefiles_card", "casefiles_digest",
 }
 
 

@@ -6,9 +6,10 @@ from casefiles.directory import roles
 from casefiles.directory.models import Department, DepartmentRole
 
 
-def test_a_new_department_gets_its_four_role_groups(department):
+def test_a_new_department_gets_its_five_role_groups(department):
     links = {link.role: link.group for link in DepartmentRole.objects.filter(department=department)}
-    assert set(links) == {"clerk", "reviewer", "decider", "editor"}
+    assert set(links) == {"clerk", "reviewer", "decider", "editor", "lead"}
+    assert department.group("lead").name == "珠海市市场监督管理局·负责人 [SCJGJ:lead]"
     assert department.group("clerk").name == "珠海市市场监督管理局·受理 [SCJGJ:clerk]"
 
 
@@ -22,7 +23,7 @@ def test_renaming_a_department_renames_its_groups_and_keeps_members(department, 
     assert group.pk == group_id
     assert group.name.startswith("珠海市市场监管局·受理")
     assert list(group.user_set.all()) == [clerk]
-    assert DepartmentRole.objects.filter(department=department).count() == 4
+    assert DepartmentRole.objects.filter(department=department).count() == 5
 
 
 def test_global_role_groups_exist_after_migration(db):
@@ -78,4 +79,4 @@ def test_department_admin_lists_and_creates(client, db, django_user_model):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     created = Department.objects.get(code="GAJ")
-    assert created.roles.count() == 4
+    assert created.roles.count() == 5
