@@ -66,6 +66,7 @@ def world(db, django_user_model):
     w.reviewer = user("reviewer", w.department.group("reviewer"))
     w.decider = user("decider", w.department.group("decider"))
     w.decider2 = user("decider2", w.department.group("decider"))
+    w.lead = user("lead", w.department.group("lead"))  # 负责人
     w.other_clerk = user("other-clerk", w.other_department.group("clerk"))
     w.window = user("window", roles.global_group(roles.WINDOW_CLERK))
     w.supervisor = user("supervisor", roles.global_group(roles.SUPERVISOR))
