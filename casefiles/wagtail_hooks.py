@@ -16,7 +16,7 @@ from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
 from casefiles.licenses.staff import is_license_staff, may_see_usage
 from casefiles.notifications import messages as message_centre
-from casefiles.workbench import license_urls, urls
+from casefiles.workbench import license_urls, supervision_urls, urls
 from casefiles.workbench.access import is_case_staff
 
 
@@ -190,6 +190,11 @@ class IssuedLicensesMenuItem(MenuItem):
 class LicenseUsageMenuItem(MenuItem):
     def is_shown(self, request):
         return may_see_usage(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_supervision_urls():
+    return [path("supervision/", include(supervision_urls))]
 
 
 @hooks.register("register_admin_urls")

@@ -1,0 +1,10 @@
+"""电子监察's pages in the admin (/admin/supervision/…): statistics, orders (督办), cards (红黄牌)."""
+
+from django.urls import path  # noqa: F401 (each section adds its paths)
+
+app_name = "supervision_admin"
+
+urlpatterns = [
+    # statistics (casefiles.workbench.statistics)
+    # orders and cards (casefiles.workbench.orders, casefiles.workbench.cards)
+]
