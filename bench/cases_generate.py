@@ -27,8 +27,8 @@ What it makes:
   clerk as agent on the cases filed at the window.
 - The named users the benchmarks act as: bench-clerk (clerk of 市自然资源局, about 49,000
   cases, and of a town centre, 5,500), bench-clerk-big (clerk of 市市场监管局 and 香洲区市场监管局),
-  bench-reviewer (reviewer of 市市场监管局), bench-window, bench-supervisor, bench-applicant
-  (the member of an enterprise with 50 cases) and bench-citizen (the person with the most
+  bench-reviewer (reviewer of 市市场监管局), bench-window, bench-supervisor, bench-lead (负责人 of 市市场监管局),
+  bench-applicant (the member of an enterprise with 50 cases) and bench-citizen (the person with the most
   cases).
 Case journals (CaseEvent) and materials are not generated: listings do not read them.
 
@@ -428,7 +428,7 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
                 id, number, verification_code, item_code, item_title, applicant_name, applicant_code, applicant_code_hash, contact_name,
                 contact_phone, contact_email, channel, form_data, status, version, created_at, submitted_at, accepted_at,
                 deemed_accepted, decided_at, concluded_at, promised_due, statutory_due, deadline_provisional, deferred_due,
-                correction_due, journal_head, journal_length, department_id, enterprise_id, item_id, item_revision_id,
+                correction_due, acceptance_due, journal_head, journal_length, department_id, enterprise_id, item_id, item_revision_id,
                 parent_id, person_id, submitted_by_id, is_bundle)
             SELECT id,
                    region || to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
@@ -440,7 +440,8 @@ def cases_and_grants(total: int, seed: int, departments: list[Department]) -> No
                    status, CASE status WHEN 'draft' THEN 0 WHEN 'submitted' THEN 1 ELSE 3 END,
                    created_at, submitted_at, accepted_at, false, decided_at,
                    CASE WHEN status = 'concluded' THEN least(now(), decided_at + interval '1 day') END,
-                   promised_due, statutory_due, false, NULL, correction_due, '', 0,
+                   promised_due, statutory_due, false, NULL, correction_due,
+                   (submitted_at AT TIME ZONE 'Asia/Shanghai')::date + 7, '', 0,
                    department_id, enterprise_id, item_id, revision_id, NULL, person_id, submitted_by, false
             FROM bench_case ORDER BY id
         """)
@@ -548,6 +549,7 @@ def bench_users(departments: list[Department]) -> None:
     staff("bench-reviewer", by_code["SCJGJ"].group("reviewer"))
     staff("bench-window", roles.global_group(roles.WINDOW_CLERK))
     staff("bench-supervisor", roles.global_group(roles.SUPERVISOR))
+    staff("bench-lead", by_code["SCJGJ"].group("lead"))  # 负责人 of the market regulator (电子监察's dashboard)
     with connection.cursor() as cursor:
         if not User.objects.filter(username="bench-applicant").exists():
             # The enterprise whose case count is nearest 50; its (only) member becomes bench-applicant.
