@@ -122,7 +122,7 @@ def load_people(departments: dict[str, Department]) -> dict[str, object]:
         users[role] = user
     users["central_reviewer"] = _user("central-reviewer", password_hash, is_staff=True, first_name="市政数局指南审核员")
     users["central_reviewer"].groups.add(central_reviewer_group())
-    role_titles = {"clerk": "受理员", "reviewer": "审查员", "decider": "决定人", "editor": "编辑"}
+    role_titles = {"clerk": "受理员", "reviewer": "审查员", "decider": "决定人", "editor": "编辑", "lead": "负责人"}
     for code, department in departments.items():
         if department.level != Department.Level.CITY and code != "XZ-SCJGJ":
             continue
