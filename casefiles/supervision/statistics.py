@@ -47,7 +47,6 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from casefiles.access import permissions
 from casefiles.cases import states, tallies
@@ -414,7 +413,6 @@ class Figure:
         return self.compute(filters, today=today)
 
 
-KEY = Column("label", pgettext_lazy("statistics", "Name"), "text")
 _VOLUME_COLUMNS = (Column("submitted", _("Cases (办件量)")), Column("accepted", _("Accepted (受理量)")),
                    Column("decided", _("Decided (办结量)")))
 
