@@ -16,6 +16,7 @@ from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
 from casefiles.licenses.staff import is_license_staff, may_see_usage
 from casefiles.notifications import messages as message_centre
+from casefiles.supervision import statistics
 from casefiles.workbench import license_urls, supervision_urls, urls
 from casefiles.workbench.access import is_case_staff
 
@@ -195,6 +196,19 @@ class LicenseUsageMenuItem(MenuItem):
 @hooks.register("register_admin_urls")
 def register_supervision_urls():
     return [path("supervision/", include(supervision_urls))]
+
+
+# --- 电子监察: statistics (orders and cards beside them) --------------------------------------------
+
+class StatisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return statistics.may_see(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu_item():
+    return StatisticsMenuItem(_("Statistics (统计)"), reverse("supervision_admin:statistics"), name="statistics",
+                              icon_name="table", order=58)
 
 
 @hooks.register("register_admin_urls")

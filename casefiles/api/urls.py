@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import agents, bundles, enterprises, messages, views
+from casefiles.api import agents, bundles, enterprises, messages, statistics, views
 
 app_name = "casefiles_api"
 
@@ -44,6 +44,9 @@ urlpatterns = [
     path("messages/unread-count/", messages.UnreadCountView.as_view(), name="message-unread-count"),
     path("messages/read-all/", messages.MarkAllReadView.as_view(), name="message-read-all"),
     path("messages/<int:message_id>/read/", messages.MarkReadView.as_view(), name="message-read"),
+    # 电子监察's statistics, and 办件公示 for everyone
+    path("statistics/<slug:figure>/", statistics.StatisticsView.as_view(), name="statistics"),
+    path("public/figures/", statistics.PublicFiguresView.as_view(), name="public-figures"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
     # is served from drf-spectacular-sidecar's static files, not a CDN, and its start-up script

@@ -1,10 +1,13 @@
 """电子监察's pages in the admin (/admin/supervision/…): statistics, orders (督办), cards (红黄牌)."""
 
-from django.urls import path  # noqa: F401 (each section adds its paths)
+from django.urls import path
+
+from casefiles.workbench import statistics
 
 app_name = "supervision_admin"
 
 urlpatterns = [
     # statistics (casefiles.workbench.statistics)
+    path("statistics/", statistics.statistics_page, name="statistics"),
     # orders and cards (casefiles.workbench.orders, casefiles.workbench.cards)
 ]
