@@ -375,8 +375,14 @@ class CaseListing(QuerySet):
         if self._tally is not None:
             # The granted ids were read in these states and outside these departments
             # (``_staff_scope``): each is one case more.
-            departments, statuses = self._tally
-            return tallies.total(statuses, departments) + len(self._granted)
+            departments, statuses, parents_left_out = self._tally
+            total = tallies.total(statuses, departments) + len(self._granted)
+            if parents_left_out:  # tallied with the rest: a short count of its own (a bundle's parents)
+                parents = CaseFile.objects.filter(is_bundle=True, status__in=statuses)
+                if departments is not None:
+                    parents = parents.filter(department_id__in=departments)
+                total -= parents.count()
+            return total
         parts = self._parts()
         if parts is None:
             return super().count()
@@ -510,9 +516,11 @@ def _agent_case_ids(user) -> list[int]:
     return [case_id for case_id in granted if case_id not in dropped]
 
 
-def staff_cases(user, statuses=()):
+def staff_cases(user, statuses=(), *, bundles=True):
     """The cases a staff member handles: their departments' cases and parallel grants, in
-    ``statuses`` (an inbox tab) or in every state but draft."""
+    ``statuses`` (an inbox tab) or in every state but draft. ``bundles=False`` leaves out the
+    bundles' parents (一件事: never worked themselves, so nobody's acceptance work); the total
+    is still the tallies', less a count of those parents."""
     if not user.is_authenticated:
         return CaseFile.objects.none()
     # Drafts stay the applicant's own: the department is granted the case when it is submitted.
@@ -521,12 +529,18 @@ def staff_cases(user, statuses=()):
         return CaseFile.objects.none()
     if sees_everything(user):
         listing = _listing(Q(status__in=statuses), ())
-        listing._tally = (None, statuses)
+        if not bundles:
+            listing = listing.filter(is_bundle=False)
+        listing._tally = (None, statuses, not bundles)
         return listing
     own, granted = _staff_scope(user, statuses)
+    if not bundles and granted:  # parallel grants are on parts; a parent among them is left out here
+        granted = list(CaseFile.objects.filter(pk__in=granted, is_bundle=False).values_list("pk", flat=True))
     listing = _listing(own, granted).filter(status__in=statuses)
+    if not bundles:
+        listing = listing.filter(is_bundle=False)
     if own is not None:
-        listing._tally = (department_ids(user), statuses)
+        listing._tally = (department_ids(user), statuses, not bundles)
     return listing
 
 
