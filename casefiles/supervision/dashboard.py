@@ -4,7 +4,8 @@
 (``casefiles.workbench.home``) only renders them. For the user's departments (and the parallel
 approvals granted to them); supervisors, window clerks and superusers: every department.
 
-- each inbox tab's count (``worklists``: the departments' tallies, no case counted);
+- each inbox tab's count (``worklists.tab_counts``: the departments' tallies by status, no case
+  counted; the same numbers the inbox's listings count);
 - the running cases by light: one query of three filtered counts (``clocks.light_condition``);
 - 我的办件: the open cases the user handles a stage of (one count on the handlers' index);
 - the cases turning red soonest: running, not red yet, by the date they turn red on (the
@@ -70,7 +71,8 @@ def light_counts(queryset, today, calendar=None) -> dict[str, int]:
         condition, more = clocks.light_condition(colour, today, limits, calendar)
         aliases.update(more)
         counts[colour] = Count("pk", filter=condition)
-    found = queryset.order_by().alias(**aliases).aggregate(**counts)
+    # Annotated, not aliased: an aggregate reads them from a derived table (one query still).
+    found = queryset.order_by().annotate(**aliases).aggregate(**counts)
     return {colour: found[colour] or 0 for colour in Light.values}
 
 
@@ -101,10 +103,11 @@ def my_open_cases(user) -> int:
 def figures(user, today=None, calendar=None) -> Figures:
     today = today or timezone.localdate()
     calendar = calendar or working_days.get_calendar()
+    counts = worklists.tab_counts(user)
     return Figures(
         today=today,
         everything=permissions.sees_everything(user),
-        tabs=[TabCount(tab, worklists.listing(user, tab).count()) for tab in worklists.TABS],
+        tabs=[TabCount(tab, counts[tab.key]) for tab in worklists.TABS],
         lights=light_counts(running(user), today, calendar),
         mine=my_open_cases(user),
         soonest=turning_red(user, today),

@@ -41,6 +41,18 @@ def listing(user, tab: Tab):
     return permissions.staff_cases(user, tab.statuses, bundles=tab.bundles)
 
 
+def tab_counts(user) -> dict[str, int]:
+    """{tab key: how many cases ``listing(user, tab)`` holds}, for every tab at once, from the
+    tallies (``permissions.staff_counts``: three queries, no case counted)."""
+    by_status, parents = permissions.staff_counts(user, states.FILED)
+    found = {}
+    for tab in TABS:
+        statuses = tab.statuses or states.FILED
+        found[tab.key] = sum(by_status.get(s, 0) for s in statuses) - (
+            0 if tab.bundles else sum(parents.get(s, 0) for s in statuses))
+    return found
+
+
 def default_tab(user) -> str:
     """Where each role's work waits: clerks accept, reviewers and deciders review."""
     if user.has_perm("casefiles.accept_casefile") or permissions.department_ids(user, ("clerk",)):
