@@ -17,7 +17,7 @@ from casefiles.licenses.models import LicenseType
 from casefiles.licenses.staff import is_license_staff, may_see_usage
 from casefiles.notifications import messages as message_centre
 from casefiles.supervision import statistics
-from casefiles.workbench import license_urls, supervision_urls, urls
+from casefiles.workbench import home, license_urls, supervision_urls, urls
 from casefiles.workbench.access import is_case_staff
 
 
@@ -241,3 +241,10 @@ class MessagesMenuItem(MenuItem):
 def register_messages_menu_item():
     return MessagesMenuItem(_("My messages"), reverse("casefiles:messages"), name="my-messages", icon_name="mail",
                             order=45)
+
+
+# --- the staff home page (工作台): the user's own work (casefiles.supervision.dashboard) ---------
+
+@hooks.register("construct_homepage_panels")
+def add_my_work_panel(request, panels):
+    home.construct_homepage_panels(request, panels)

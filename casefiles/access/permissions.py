@@ -20,7 +20,7 @@ submitted a draft is its applicant's alone, in ``can`` as in every listing and i
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.lookups import In
 from django.dispatch import Signal
 from django.utils import timezone
@@ -32,6 +32,7 @@ from casefiles.cases.models import (
     CaseFileGroupObjectPermission,
     CaseFileUserObjectPermission,
     CaseGrant,
+    CaseTally,
     Status,
 )
 from casefiles.directory import roles
@@ -375,8 +376,14 @@ class CaseListing(QuerySet):
         if self._tally is not None:
             # The granted ids were read in these states and outside these departments
             # (``_staff_scope``): each is one case more.
-            departments, statuses = self._tally
-            return tallies.total(statuses, departments) + len(self._granted)
+            departments, statuses, parents_left_out = self._tally
+            total = tallies.total(statuses, departments) + len(self._granted)
+            if parents_left_out:  # tallied with the rest: a short count of its own (a bundle's parents)
+                parents = CaseFile.objects.filter(is_bundle=True, status__in=statuses)
+                if departments is not None:
+                    parents = parents.filter(department_id__in=departments)
+                total -= parents.count()
+            return total
         parts = self._parts()
         if parts is None:
             return super().count()
@@ -510,9 +517,11 @@ def _agent_case_ids(user) -> list[int]:
     return [case_id for case_id in granted if case_id not in dropped]
 
 
-def staff_cases(user, statuses=()):
+def staff_cases(user, statuses=(), *, bundles=True):
     """The cases a staff member handles: their departments' cases and parallel grants, in
-    ``statuses`` (an inbox tab) or in every state but draft."""
+    ``statuses`` (an inbox tab) or in every state but draft. ``bundles=False`` leaves out the
+    bundles' parents (一件事: never worked themselves, so nobody's acceptance work); the total
+    is still the tallies', less a count of those parents."""
     if not user.is_authenticated:
         return CaseFile.objects.none()
     # Drafts stay the applicant's own: the department is granted the case when it is submitted.
@@ -521,13 +530,45 @@ def staff_cases(user, statuses=()):
         return CaseFile.objects.none()
     if sees_everything(user):
         listing = _listing(Q(status__in=statuses), ())
-        listing._tally = (None, statuses)
+        if not bundles:
+            listing = listing.filter(is_bundle=False)
+        listing._tally = (None, statuses, not bundles)
         return listing
     own, granted = _staff_scope(user, statuses)
+    if not bundles and granted:  # parallel grants are on parts; a parent among them is left out here
+        granted = list(CaseFile.objects.filter(pk__in=granted, is_bundle=False).values_list("pk", flat=True))
     listing = _listing(own, granted).filter(status__in=statuses)
+    if not bundles:
+        listing = listing.filter(is_bundle=False)
     if own is not None:
-        listing._tally = (department_ids(user), statuses)
+        listing._tally = (department_ids(user), statuses, not bundles)
     return listing
+
+
+def staff_counts(user, statuses=states.FILED) -> tuple[dict[str, int], dict[str, int]]:
+    """How many cases ``staff_cases(user, …)`` holds in each of ``statuses``, and how many of them
+    are bundles' parents: ({status: cases}, {status: parents}), in three queries whatever the
+    number of statuses (the tallies by status, the parallel grants by their case's status, the
+    parents by status), so every inbox tab is counted at once (the staff home page)."""
+    statuses = tuple(s for s in statuses if s != Status.DRAFT)
+    if not user.is_authenticated or not statuses:
+        return {}, {}
+    rows = CaseTally.objects.filter(status__in=statuses)
+    parents = CaseFile.objects.filter(is_bundle=True, status__in=statuses)
+    by_status: dict[str, int] = {}
+    if not sees_everything(user):
+        departments = department_ids(user)
+        rows = rows.filter(department_id__in=departments)
+        parents = parents.filter(department_id__in=departments)
+        if group_ids(user):
+            grants = CaseGrant.objects.filter(reason=CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user),
+                                              case_status__in=statuses).exclude(case_department_id__in=departments)
+            for status, cases in grants.order_by().values_list("case_status").annotate(n=Count("case_id", distinct=True)):
+                by_status[status] = by_status.get(status, 0) + cases
+    for status, cases in rows.order_by().values_list("status").annotate(n=Sum("delta")):
+        by_status[status] = by_status.get(status, 0) + (cases or 0)
+    parents_by_status = dict(parents.order_by().values_list("status").annotate(n=Count("pk")))
+    return by_status, parents_by_status
 
 
 def applicant_cases(user):

@@ -17,6 +17,7 @@ from casefiles.cases.models import CaseFile, Channel, Status
 from casefiles.deadlines import working_days as deadlines
 from casefiles.licenses import wallet
 from casefiles.materials.models import Material
+from casefiles.supervision import clocks
 from casefiles.notices.models import Notice
 
 # What the caller is told of a case — its status, journal, reviews, identity numbers, the
@@ -90,11 +91,11 @@ class DeadlinesSerializer(serializers.Serializer):
 
 
 def light_of(case, calendar=None):
-    """The supervision light while the clock runs: from acceptance until the case closes."""
-    if not case.is_open or case.accepted_at is None:
+    """The supervision light while the clock runs (``clocks.light_of``: the acceptance stage's
+    five working days from receipt, then the promised and statutory dates)."""
+    reading = clocks.light_of(case, limit_working_days=case.item.promised_days, calendar=calendar)
+    if reading is None:
         return None
-    reading = deadlines.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days,
-                              calendar=calendar)
     return {"light": reading.light, "reason": str(reading.reason), "remaining_working_days": reading.remaining_working_days}
 
 

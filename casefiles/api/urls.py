@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import agents, bundles, enterprises, messages, statistics, views
+from casefiles.api import agents, bundles, enterprises, handlers, messages, statistics, views
 
 app_name = "casefiles_api"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("cases/<str:number>/materials/<int:material_id>/file", views.MaterialFileView.as_view(), name="material-file"),
     path("cases/<str:number>/licenses/", views.LicenseOfferView.as_view(), name="case-licenses"),
     path("cases/<str:number>/licenses/<int:requirement_id>/", views.LicenseUseView.as_view(), name="case-license-use"),
+    # 承办人: a case's handlers per stage, and the caller's own cases
+    path("cases/<str:number>/handlers/", handlers.CaseHandlersView.as_view(), name="case-handlers"),
+    path("cases/<str:number>/handlers/<slug:stage>/<slug:action>/", handlers.HandlerActionView.as_view(),
+         name="case-handler-action"),
+    path("staff/my-cases/", handlers.MyCasesView.as_view(), name="staff-my-cases"),
     path("cases/<str:number>/notices/", views.NoticeListView.as_view(), name="case-notices"),
     path("notices/<str:notice_number>/pdf", views.NoticePdfView.as_view(), name="notice-pdf"),
     # 帮办代办 and 统一出件

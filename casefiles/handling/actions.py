@@ -87,6 +87,10 @@ ACTIONS = {
                applicant_variant=_("The application did not meet every condition for instant approval (秒批): it is handled the usual way.")),
         Action("decide_on_commitment", staff=_("Decision on acceptance (告知承诺) not made")),
         Action("commitment_confirmed", staff=_("Post-approval check: commitment confirmed (核查)")),
+        # 承办人 (casefiles.supervision.handlers): a stage's handler named, claimed or transferred; staff only.
+        Action("assign_handler", staff=_("Handler assigned")),
+        Action("claim_stage", staff=_("Stage claimed by its handler")),
+        Action("transfer_stage", staff=_("Stage transferred to another handler")),
         Action("commitment_false", staff=_("Post-approval check: commitment found false, approval revoked"),
                applicant=_("The check after the approval found the commitment (告知承诺) untrue: the approval is revoked.")),
     ]

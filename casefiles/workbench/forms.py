@@ -8,6 +8,7 @@ optional here and the guards' messages are the ones the clerk reads.
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.cases.models import Channel, ClockPause, Status
 from casefiles.deadlines.working_days import Light
@@ -188,3 +189,15 @@ class HandOutForm(forms.Form):
 
     def __init__(self, data=None):
         super().__init__(data, prefix="hand-out")
+
+
+class HandlerForm(forms.Form):
+    """承办人: whom to assign or transfer a stage to (the members who may hold it), and why."""
+
+    handler = forms.TypedChoiceField(label=pgettext_lazy("case handler", "Handler"), coerce=int)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+    def __init__(self, data=None, *, candidates, reason_required=False, prefix=None):
+        super().__init__(data, prefix=prefix)
+        self.fields["handler"].choices = [("", "—")] + [(u.pk, u.get_full_name() or u.get_username()) for u in candidates]
+        self.fields["reason"].required = reason_required

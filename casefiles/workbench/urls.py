@@ -20,6 +20,7 @@ urlpatterns = [
     path("bundles/<str:number>/", views.bundle_view, name="bundle"),
     path("<str:number>/", views.case_view, name="case"),
     path("<str:number>/steps/<slug:name>/", views.perform_step, name="step"),
+    path("<str:number>/handlers/<slug:stage>/<slug:action>/", views.handler_action, name="handler_action"),
     path("<str:number>/guide/", views.filed_guide, name="filed_guide"),
     path("<str:number>/special-procedure/start/", views.start_special_procedure, name="start_special_procedure"),
     path("<str:number>/special-procedure/end/", views.end_special_procedure, name="end_special_procedure"),

@@ -9,6 +9,7 @@ Decisions are the domain's (``workflow.perform``, ``uploads.review``,
 import json
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
@@ -31,6 +32,8 @@ from casefiles.handling import actions, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
+from casefiles.supervision import clocks, handlers
+from casefiles.supervision.models import Stage
 from casefiles.errors import Conflict, NotAllowedNow, NotPermitted, Refused
 from casefiles.forms import definition as form_definition
 from casefiles.expedited import commitments, instant
@@ -42,7 +45,7 @@ from casefiles.materials.models import Material
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
 from casefiles.portal import application_form
-from casefiles.workbench import access, inbox
+from casefiles.workbench import access, handling_stages, inbox
 from casefiles.workbench.errors import refused_page
 from casefiles.workbench.forms import (
     EndSpecialProcedureForm,
@@ -189,12 +192,16 @@ DATA_LABELS = {
     "licenses": gettext_lazy("Licenses"),
     "bundle": gettext_lazy("Bundle case"),
     "journal_key": gettext_lazy("Journal key"),
+    "stage": pgettext_lazy("handling stage", "Stage"),
+    "handler": pgettext_lazy("case handler", "Handler"),
+    "from_handler": pgettext_lazy("case handler", "Previous handler"),
 }
 DATA_VALUES = {
     "review": dict(Material.Review.choices),
     "scope": dict(Authorisation.Scope.choices),
     "channel": dict(Channel.choices),
     "kind": dict(ClockPause.Kind.choices),
+    "stage": dict(Stage.choices),
 }
 
 
@@ -233,7 +240,8 @@ def _person(user):
     return user.get_full_name() or user.get_username()
 
 
-def _render_case(request, case, *, status=200, step_forms=None, review_forms=None, special_form=None, hand_out_form=None):
+def _render_case(request, case, *, status=200, step_forms=None, review_forms=None, special_form=None, hand_out_form=None,
+                 handler_forms=None):
     user = request.user
     if not disclosure.is_staff(user, case):
         # The workbench shows a case as its staff see it; its applicant reads it on the portal.
@@ -259,9 +267,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
     pauses = list(case.pauses.all())
     open_pause = next((p for p in pauses if p.ended_on is None), None)
     may_pause = permissions.can(user, "review_casefile", case) and states.allows("special_procedure", case.status)
-    reading = None
-    if case.status in states.CLOCK_RUNNING:
-        reading = working_days.light(case.promised_due, case.statutory_due, limit_working_days=case.item.promised_days)
+    reading = clocks.light_of(case, limit_working_days=case.item.promised_days)
     events = _journal(case)
     for entry in events:
         entry["actor"] = _person(entry["event"].actor) if entry["event"].actor_id else _("the system")
@@ -300,6 +306,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
     context["application_answers"] = application_answers(case, shows_identity)
     context.update(expedited_context(user, case))  # 秒批 and the check after a 告知承诺 approval (核查)
     context.update(window_context(user, case, events, hand_out_form))  # agents and the hand-out at the window (一窗受理)
+    context.update(handling_stages.stages_context(user, case, handler_forms))  # 承办人 and each stage's clock
     return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
 
 
@@ -475,6 +482,42 @@ def end_special_procedure(request, number):
         return refused_page(request, error, _render_case, case, special_form=form)
     messages.success(request, _("The special procedure has ended; the deadlines have been worked out again."))
     return redirect(case_url(case, "deadlines"))
+
+
+HANDLER_DONE = {
+    "assign": gettext_lazy("%(stage)s is now handled by %(name)s."),
+    "claim": gettext_lazy("You now handle %(stage)s of this case."),
+    "transfer": gettext_lazy("%(stage)s transferred to %(name)s."),
+}
+
+
+@require_POST
+def handler_action(request, number, stage, action):
+    """承办人: assign, claim or transfer a stage (casefiles.supervision.handlers decides)."""
+    case = _visible_case(request, number)
+    if action not in HANDLER_DONE or stage not in Stage.values:
+        raise Http404(_("There is no such step."))
+    form = None
+    try:
+        if action == "claim":
+            row = handlers.claim(case, stage, request.user)
+        else:
+            form = handling_stages.form_for(case, stage, action, request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Some of the answers could not be read: see the form below."))
+                return _render_case(request, case, status=400, handler_forms={(stage, action): form})
+            to = get_user_model().objects.filter(pk=form.cleaned_data["handler"]).first()
+            reason = form.cleaned_data["reason"]
+            if action == "assign":
+                row = handlers.assign(case, stage, to, request.user, reason)
+            else:
+                row = handlers.transfer(case, stage, to, request.user, reason)
+    except Refused as error:
+        forms = {(stage, action): form} if form is not None else None
+        return refused_page(request, error, _render_case, case, handler_forms=forms)
+    messages.success(request, HANDLER_DONE[action] % {"stage": Stage(stage).label,
+                                                      "name": handlers.display_name(row.handler)})
+    return redirect(case_url(case, "handling-stages"))
 
 
 # --- files ---------------------------------------------------------------------------------
