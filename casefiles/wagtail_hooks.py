@@ -17,6 +17,7 @@ from casefiles.licenses.models import LicenseType
 from casefiles.licenses.staff import is_license_staff, may_see_usage
 from casefiles.notifications import messages as message_centre
 from casefiles.workbench import license_urls, supervision_urls, urls
+from casefiles.workbench import orders as supervision_orders
 from casefiles.workbench.access import is_case_staff
 
 
@@ -195,6 +196,26 @@ class LicenseUsageMenuItem(MenuItem):
 @hooks.register("register_admin_urls")
 def register_supervision_urls():
     return [path("supervision/", include(supervision_urls))]
+
+
+# --- 电子监察: supervision orders (督办) and cards (红黄牌); the home page's "Orders waiting" --
+
+class SupervisionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return supervision_orders.may_see_orders(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_supervision_menu_item():
+    return SubmenuMenuItem(_("Supervision (电子监察)"), Menu(items=[
+        SupervisionMenuItem(_("Supervision orders (督办)"), reverse("supervision_admin:orders"),
+                            name="supervision-orders", icon_name="warning", order=10),
+        SupervisionMenuItem(_("Cards (红黄牌)"), reverse("supervision_admin:cards"), name="supervision-cards",
+                            icon_name="table", order=20),
+    ]), name="supervision", icon_name="warning", order=58)
+
+
+hooks.register("construct_homepage_panels", supervision_orders.orders_waiting_panel)
 
 
 @hooks.register("register_admin_urls")
