@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import agents, bundles, enterprises, messages, views
+from casefiles.api import agents, bundles, enterprises, messages, supervision, views
 
 app_name = "casefiles_api"
 
@@ -44,6 +44,12 @@ urlpatterns = [
     path("messages/unread-count/", messages.UnreadCountView.as_view(), name="message-unread-count"),
     path("messages/read-all/", messages.MarkAllReadView.as_view(), name="message-read-all"),
     path("messages/<int:message_id>/read/", messages.MarkReadView.as_view(), name="message-read"),
+    # 电子监察: supervision orders (督办) and cards (红黄牌)
+    path("supervision/orders/", supervision.OrderListView.as_view(), name="supervision-order-list"),
+    path("supervision/orders/<int:order_id>/", supervision.OrderDetailView.as_view(), name="supervision-order-detail"),
+    path("supervision/orders/<int:order_id>/reply/", supervision.OrderReplyView.as_view(),
+         name="supervision-order-reply"),
+    path("supervision/cards/", supervision.CardListView.as_view(), name="supervision-card-list"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
     # is served from drf-spectacular-sidecar's static files, not a CDN, and its start-up script

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from casefiles.cases import states
 from casefiles.cases.models import CaseFile
+from casefiles.errors import NotPermitted
+from casefiles.supervision import people
 from casefiles.supervision.models import Card
 
 Colour = Card.Colour
@@ -89,6 +91,20 @@ def cards_of(department, since: datetime | None = None):
     found = Card.objects.filter(department=department).select_related("case")
     if since is not None:
         found = found.filter(issued_at__gte=since)
+    return found
+
+
+def visible_cards(user, department=None, since: datetime | None = None, until: datetime | None = None):
+    """The cards ``user`` sees (supervisors every department's, staff their own), newest first."""
+    if not people.may_see_supervision(user):
+        raise NotPermitted(_("Cards are for supervisors and the departments' staff."))
+    found = Card.objects.filter(department__in=people.departments_seen(user)).select_related("department", "case")
+    if department is not None:
+        found = found.filter(department=department)
+    if since is not None:
+        found = found.filter(issued_at__gte=since)
+    if until is not None:
+        found = found.filter(issued_at__lt=until)
     return found
 
 

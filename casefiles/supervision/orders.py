@@ -84,6 +84,8 @@ def visible_order(user, order_id) -> Order:
 
 def listing(user, state: str = "", department=None, today: date | None = None):
     """``visible_orders`` narrowed to one status (waiting, overdue, answered) and department."""
+    if not people.may_see_supervision(user):
+        raise NotPermitted(_("Supervision orders are for supervisors and the departments' staff."))
     today = today or timezone.localdate()
     found = visible_orders(user)
     if state == OrderStatus.ANSWERED:
@@ -107,6 +109,12 @@ def waiting_for(user):
 
 def may_issue(user) -> bool:
     return people.is_supervisor(user)
+
+
+def require_issuer(user) -> None:
+    """``NotPermitted`` unless ``user`` may issue orders (asked before any case is looked up)."""
+    if not may_issue(user):
+        raise NotPermitted(_("Only supervisors (电子监察) issue supervision orders."))
 
 
 def may_reply(user, order: Order) -> bool:
@@ -133,8 +141,7 @@ def issue(by, *, case: CaseFile | None = None, department: Department | None = N
           reply_due: date, today: date | None = None) -> Order:
     """Issue an order on ``case`` (its department's) or on ``department``; tell the department's
     leads (and the case's handlers). Supervisors and superusers only."""
-    if not may_issue(by):
-        raise NotPermitted(_("Only supervisors (电子监察) issue supervision orders."))
+    require_issuer(by)
     today = today or timezone.localdate()
     subject, text = str(subject or "").strip(), str(text or "").strip()
     problems = []

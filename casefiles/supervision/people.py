@@ -6,8 +6,9 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 
+from casefiles.access import permissions
 from casefiles.directory import roles
-from casefiles.directory.models import DepartmentRole
+from casefiles.directory.models import Department, DepartmentRole
 from casefiles.supervision.models import Assignment
 
 # The members of a department who answer its orders (督办): every case role.
@@ -46,3 +47,16 @@ def is_supervisor(user) -> bool:
 
 def users(ids) -> dict[int, object]:
     return get_user_model().objects.in_bulk(list(ids))
+
+
+def may_see_supervision(user) -> bool:
+    """Supervisors, superusers and the staff of a department see its orders and cards."""
+    return bool(user and user.is_authenticated and user.is_active
+                and (is_supervisor(user) or permissions.department_ids(user, MEMBER_ROLES)))
+
+
+def departments_seen(user):
+    """The departments whose orders and cards ``user`` sees (supervisors: every active one)."""
+    if is_supervisor(user):
+        return Department.objects.filter(is_active=True).order_by("code")
+    return Department.objects.filter(pk__in=permissions.department_ids(user, MEMBER_ROLES)).order_by("code")

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 
 from casefiles.directory.models import Department
 from casefiles.supervision import cards
-from casefiles.supervision.models import Card
 from casefiles.workbench.orders import _departments, may_see_orders
 
 
@@ -49,15 +48,11 @@ def card_list(request):
     tally = cards.counts(since, until)
     rows = [{"department": d, **tally.get(d.pk, {"yellow": 0, "red": 0})} for d in departments]
     rows.sort(key=lambda row: (-row["red"], -row["yellow"], row["department"].code))
-    shown = Card.objects.filter(department__in=[data["department"]] if data.get("department") else departments)
-    if since:
-        shown = shown.filter(issued_at__gte=since)
-    if until:
-        shown = shown.filter(issued_at__lt=until)
+    shown = cards.visible_cards(user, data.get("department"), since, until)
     return TemplateResponse(request, "casefiles/workbench/cards.html", {
         "header_title": _("Cards (红黄牌)"), "form": form, "counts": rows,
         "cards": [{"card": card, "rule": cards.rule_label(card.rule)}
-                  for card in shown.select_related("department", "case")[:300]],
+                  for card in shown[:300]],
         "rules": [{"name": rule.name, "colour": rule.colour, "description": rule.description}
                   for rule in cards.RULES.values()],
     }, status=status)

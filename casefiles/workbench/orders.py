@@ -20,18 +20,11 @@ from casefiles.cases.models import CaseFile
 from casefiles.directory.models import Department
 from casefiles.errors import NotFound, Refused
 from casefiles.supervision import orders, people
-from casefiles.workbench.errors import as_missing, refused_form
+from casefiles.workbench.errors import as_missing, refused_form, refused_page
 
 
-def may_see_orders(user) -> bool:
-    return bool(user.is_authenticated and user.is_active
-                and (people.is_supervisor(user) or permissions.department_ids(user, people.MEMBER_ROLES)))
-
-
-def _departments(user):
-    if people.is_supervisor(user):
-        return Department.objects.filter(is_active=True).order_by("code")
-    return Department.objects.filter(pk__in=permissions.department_ids(user, people.MEMBER_ROLES)).order_by("code")
+may_see_orders = people.may_see_supervision
+_departments = people.departments_seen
 
 
 def _row(order, today):
@@ -125,8 +118,10 @@ def _issue_page(request, form, case, status=200):
 @require_http_methods(["GET", "POST"])
 def issue_order(request):
     user = request.user
-    if not orders.may_issue(user):
-        raise PermissionDenied
+    try:
+        orders.require_issuer(user)
+    except Refused as error:  # the page without its form, with the reason and the refusal's status (403)
+        return refused_page(request, error, _issue_page, None, None)
     case = None
     number = request.GET.get("case", "").strip()
     if number:
