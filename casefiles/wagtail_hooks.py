@@ -18,6 +18,7 @@ from casefiles.licenses.staff import is_license_staff, may_see_usage
 from casefiles.notifications import messages as message_centre
 from casefiles.supervision import statistics
 from casefiles.workbench import home, license_urls, supervision_urls, urls
+from casefiles.workbench import orders as supervision_orders
 from casefiles.workbench.access import is_case_staff
 
 
@@ -198,17 +199,31 @@ def register_supervision_urls():
     return [path("supervision/", include(supervision_urls))]
 
 
-# --- 电子监察: statistics (orders and cards beside them) --------------------------------------------
+# --- 电子监察: statistics, supervision orders (督办) and cards (红黄牌); the home page's "Orders waiting" --
 
 class StatisticsMenuItem(MenuItem):
     def is_shown(self, request):
         return statistics.may_see(request.user)
 
 
+class SupervisionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return supervision_orders.may_see_orders(request.user)
+
+
 @hooks.register("register_admin_menu_item")
-def register_statistics_menu_item():
-    return StatisticsMenuItem(_("Statistics (统计)"), reverse("supervision_admin:statistics"), name="statistics",
-                              icon_name="table", order=58)
+def register_supervision_menu_item():
+    return SubmenuMenuItem(_("Supervision (电子监察)"), Menu(items=[
+        StatisticsMenuItem(_("Statistics (统计)"), reverse("supervision_admin:statistics"), name="statistics",
+                           icon_name="table", order=5),
+        SupervisionMenuItem(_("Supervision orders (督办)"), reverse("supervision_admin:orders"),
+                            name="supervision-orders", icon_name="warning", order=10),
+        SupervisionMenuItem(_("Cards (红黄牌)"), reverse("supervision_admin:cards"), name="supervision-cards",
+                            icon_name="table", order=20),
+    ]), name="supervision", icon_name="warning", order=58)
+
+
+hooks.register("construct_homepage_panels", supervision_orders.orders_waiting_panel)
 
 
 @hooks.register("register_admin_urls")

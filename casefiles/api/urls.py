@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import agents, bundles, enterprises, handlers, messages, statistics, views
+from casefiles.api import agents, bundles, enterprises, handlers, messages, statistics, supervision, views
 
 app_name = "casefiles_api"
 
@@ -52,6 +52,12 @@ urlpatterns = [
     # 电子监察's statistics, and 办件公示 for everyone
     path("statistics/<slug:figure>/", statistics.StatisticsView.as_view(), name="statistics"),
     path("public/figures/", statistics.PublicFiguresView.as_view(), name="public-figures"),
+    # 电子监察: supervision orders (督办) and cards (红黄牌)
+    path("supervision/orders/", supervision.OrderListView.as_view(), name="supervision-order-list"),
+    path("supervision/orders/<int:order_id>/", supervision.OrderDetailView.as_view(), name="supervision-order-detail"),
+    path("supervision/orders/<int:order_id>/reply/", supervision.OrderReplyView.as_view(),
+         name="supervision-order-reply"),
+    path("supervision/cards/", supervision.CardListView.as_view(), name="supervision-card-list"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
     # is served from drf-spectacular-sidecar's static files, not a CDN, and its start-up script

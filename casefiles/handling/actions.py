@@ -93,6 +93,10 @@ ACTIONS = {
         Action("transfer_stage", staff=_("Stage transferred to another handler")),
         Action("commitment_false", staff=_("Post-approval check: commitment found false, approval revoked"),
                applicant=_("The check after the approval found the commitment (告知承诺) untrue: the approval is revoked.")),
+        # 督办 (casefiles.supervision.orders): the department's deliberation, not told to the applicant.
+        Action("issue_order", staff=_("Supervision order issued (督办)")),
+        Action("reply_order", staff=_("Supervision order answered")),
+        Action("escalate_order", staff=_("Supervision order overdue: escalated to the department's lead")),
     ]
 }
 

@@ -31,10 +31,7 @@ def _no_such_message():
 
 # --- posting --------------------------------------------------------------------------------
 
-def post(recipients, kind, title, body, link="", case=None) -> list[Message]:
-    """One message to each of ``recipients`` (users; a user named twice gets it once), in one
-    insert, inside the caller's transaction. Refuses (``Invalid``) a kind that does not exist,
-    an empty or too long title, a too long text, or a link that is not a path on this site."""
+def _checked(kind, title, body, link) -> tuple[str, str, str]:
     title, body, link = str(title).strip(), str(body).strip(), str(link or "").strip()
     if kind not in Kind.values:
         raise Invalid(_("There is no such kind of message."))
@@ -49,19 +46,41 @@ def post(recipients, kind, title, body, link="", case=None) -> list[Message]:
         validate_site_path(link)
     except ValidationError as error:
         raise Invalid(*error.messages) from None
+    return title, body, link
+
+
+def _once_each(recipients) -> list:
     users, seen = [], set()
     for user in recipients:
         if user.pk not in seen:
             seen.add(user.pk)
             users.append(user)
-    if not users:
-        return []
+    return users
+
+
+def post(recipients, kind, title, body, link="", case=None) -> list[Message]:
+    """One message to each of ``recipients`` (users; a user named twice gets it once), in one
+    insert, inside the caller's transaction. Refuses (``Invalid``) a kind that does not exist,
+    an empty or too long title, a too long text, or a link that is not a path on this site."""
+    return post_many(kind, [(recipients, title, body, link, case)])
+
+
+def post_many(kind, posts) -> list[Message]:
+    """Several messages of ``kind`` at once — ``posts``: ``(recipients, title, body, link, case)``
+    each, as ``post`` takes them — in one insert, inside the caller's transaction (supervision's
+    alerts: many changes of light in one pass). Refuses as ``post`` does, and then posts none."""
     now = timezone.now()
+    rows = []
+    for recipients, title, body, link, case in posts:
+        title, body, link = _checked(kind, title, body, link)
+        rows.extend(Message(recipient=user, kind=kind, title=title, body=body, link=link, case=case, created_at=now)
+                    for user in _once_each(recipients))
+    if not rows:
+        if kind not in Kind.values:
+            raise Invalid(_("There is no such kind of message."))
+        return []
     with transaction.atomic():  # the caller's transaction when there is one: rolled back with it
-        return Message.objects.bulk_create([
-            Message(recipient=user, kind=kind, title=title, body=body, link=link, case=case, created_at=now)
-            for user in users
-        ])
+        return Message.objects.bulk_create(rows, batch_size=1000)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -35,6 +35,9 @@ DEFAULT_SETTINGS = {
     # … and without a promised limit at all, these many working days for each stage.
     "REVIEW_DAYS": 10,
     "DECISION_DAYS": 5,
+    # The supervision pass (alerts.run): alerts by SMS too, and the daily digest from this hour (local time).
+    "SMS_ALERTS": False,
+    "DIGEST_HOUR": 8,
 }
 
 # The statuses of each stage: whose work the case is while it is in them.

@@ -293,6 +293,13 @@ YIWANG_SMS = {
     "TIMEOUT": env.integer("YIWANG_SMS_TIMEOUT", 5),
 }
 
+# 电子监察 (casefiles/supervision/clocks.py DEFAULT_SETTINGS): alerts by SMS as well as in the
+# message centre and by email; the daily digest (每日汇总) from this hour, local time.
+YIWANG_SUPERVISION = {
+    "SMS_ALERTS": env.boolean("YIWANG_SUPERVISION_SMS_ALERTS", False),
+    "DIGEST_HOUR": env.integer("YIWANG_SUPERVISION_DIGEST_HOUR", 8),
+}
+
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
