@@ -15,7 +15,7 @@ Runs on the bench database (DATABASE_URL, default postgres://postgres@127.0.0.1:
    department's ids known beforehand. p50, p95 and a/b.
 2. **Alert pass** — the running cases get their lights recorded once (a first sweep, untimed),
    then each round moves ``--changes`` running cases' due dates so that their light changes
-   (green ↔ red, alternately), and times ``alerts.sweep`` (every running case's light against
+   (from green or yellow to red, and back, alternately), and times ``alerts.sweep`` (every running case's light against
    the one recorded) and ``alerts.send_alerts`` (the messages of those changes to the handlers,
    the department's leads and the supervisors) apart, with the round's count of changes and
    messages, then a sweep with nothing changed. The yardstick is one plain statement that
@@ -160,14 +160,14 @@ def bench_alerts(changes, rounds):
     first = alerts.sweep(today, now)
     alerts.send_alerts(now)
     print(f"first sweep: {first} change(s) recorded over the running cases ({time.perf_counter() - started:.1f} s, untimed)")
-    # Green cases with a statutory date well ahead: moved 400 days back they turn red, then forth again.
+    # Running cases not red: moved 400 days back they turn red, then forth again to the light they had.
     with connection.cursor() as cursor:
-        cursor.execute("""SELECT c.id FROM casefiles_casefile c JOIN casefiles_caselight l ON l.case_id = c.id
-                          WHERE l.light = 'green' AND c.status = ANY(%s) AND NOT c.status = ANY(%s)
-                            AND c.statutory_due > %s ORDER BY c.id LIMIT %s""",
-                       [list(RUNNING), list(ACCEPTING), today + timedelta(days=14), changes])
+        cursor.execute("""SELECT c.id FROM casefiles_casefile c LEFT JOIN casefiles_caselight l ON l.case_id = c.id
+                          WHERE coalesce(l.light, 'green') <> 'red' AND c.status = ANY(%s)
+                          ORDER BY c.id LIMIT %s""", [list(RUNNING), changes])
         ids = [row[0] for row in cursor.fetchall()]
-    print(f"{len(ids)} running green cases to move ({CaseLight.objects.count()} lights recorded)")
+    print(f"{len(ids)} running cases not red to move ({CaseLight.objects.count()} lights recorded, "
+          f"{len(states.CLOCK_RUNNING)} running states)")
     rows = []
     for round_ in range(rounds):
         days = -400 if round_ % 2 == 0 else 400
@@ -187,7 +187,7 @@ def bench_alerts(changes, rounds):
         started = time.perf_counter()
         again = alerts.sweep(today, timezone.now())
         took_again = time.perf_counter() - started
-        rows.append({"round": round_ + 1, "to": "red" if days < 0 else "green", "bare_ms": ms(took_bare),
+        rows.append({"round": round_ + 1, "to": "red" if days < 0 else "back", "bare_ms": ms(took_bare),
                      "bare_found": bare, "changes": changed, "sweep_ms": ms(took_sweep), "alerted": sent,
                      "messages": messages, "send_ms": ms(took_send), "idle_sweep_ms": ms(took_again),
                      "idle_changes": again})

@@ -81,7 +81,8 @@ def memberships_changed(user=None) -> None:
     """A user joined or left a group: what was kept about them (and every kept answer) is forgotten."""
     _grants_moved()
     if user is not None:
-        for name in ("_yiwang_group_ids", "_yiwang_department_ids_by_roles", "_yiwang_object_perms"):
+        for name in ("_yiwang_group_ids", "_yiwang_department_ids_by_roles", "_yiwang_object_perms",
+                     "_yiwang_global_roles"):
             user.__dict__.pop(name, None)
 
 

@@ -1,6 +1,7 @@
 """The Zhuhai demo, loaded in order: the directory, the persons' real-name levels and an
 enterprise's members, a self-registered citizen, the published content, licenses, the items' application forms,
-cases, an agent, bundles, and 秒批 with a 告知承诺 check.
+cases, an agent, bundles, 秒批 with a 告知承诺 check, and supervision (handlers, orders, lights,
+alerts and cards).
 
 ``load_demo`` is idempotent: running it again updates the same records and creates nothing
 twice. Passwords are for development only and documented in docs/demo.md.
@@ -16,6 +17,7 @@ from casefiles.demo.licenses import load_licenses
 from casefiles.demo.realname import load_levels
 from casefiles.demo.members import load_members
 from casefiles.demo.registration import load_self_registered
+from casefiles.demo.supervision import load_supervision
 from casefiles.directory import roles
 from casefiles.directory.models import Enterprise, Person
 from cms.demo import load_content
@@ -35,6 +37,7 @@ def load_demo(stdout=None) -> None:
     load_agents(stdout=stdout)  # after the cases: the helper is authorised on one of them
     load_bundles(stdout=stdout)  # 一件事 in progress, and the 一照通行 activities
     load_expedited(stdout=stdout)  # 秒批 on 公共场所卫生许可, and a 告知承诺 case's open check (after the cases)
+    load_supervision(stdout=stdout)  # handlers, orders, the supervision pass's lights, alerts and cards (last)
     if stdout is not None:
         stdout.write(
             f"Demo loaded: {len(departments)} departments, {len(users)} users, "

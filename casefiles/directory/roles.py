@@ -83,7 +83,16 @@ def departments_where(user, role: str):
 
 
 def has_global_role(user, role: str) -> bool:
-    return user.is_authenticated and user.groups.filter(name=role).exists()
+    """Whether ``user`` holds ``role`` (window clerk, supervisor): the global roles they hold are
+    read once and kept on the user object for the rest of the request, as their group ids are
+    (forgotten with them, ``access.permissions.memberships_changed``)."""
+    if not user.is_authenticated:
+        return False
+    held = user.__dict__.get("_yiwang_global_roles")
+    if held is None:
+        held = user.__dict__["_yiwang_global_roles"] = frozenset(
+            user.groups.filter(name__in=list(GLOBAL_ROLES)).values_list("name", flat=True))
+    return role in held
 
 
 def grant_role(user, department: Department, role: str) -> None:

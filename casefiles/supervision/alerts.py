@@ -25,7 +25,8 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -62,32 +63,35 @@ def _one_at_a_time() -> None:
 def sweep(today: date | None = None, now: datetime | None = None) -> int:
     """Record every running case's change of light since the last pass; returns how many.
 
-    Set-based: per colour one query for the cases in it now whose ``CaseLight`` says otherwise
-    (a case without one counts as green before), one insert of the changes, one upsert of the
-    lights. Cases that left the running states lose their ``CaseLight`` (no alert)."""
+    Set-based: one query reads the running cases whose light now (``clocks.light_of`` as SQL:
+    ``clocks.light_expression``) differs from their ``CaseLight`` (a case without one counts as
+    green before) — the light joined by its key, no subquery, so the plan stays one scan of
+    the running cases however fresh the lights' statistics are — then one insert of the changes
+    and one upsert of the lights. Cases that left the running states lose their ``CaseLight``
+    (no alert); they never run again."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    limits = clocks.item_limits()
     with transaction.atomic():
         _one_at_a_time()
-        running = CaseFile.objects.filter(status__in=states.CLOCK_RUNNING).order_by()
+        light_now, aliases = clocks.light_expression(today)
+        found = (CaseFile.objects.filter(status__in=states.CLOCK_RUNNING).order_by().alias(**aliases)
+                 .annotate(light_now=light_now, light_before=Coalesce("supervision_light__light", Value(Light.GREEN)))
+                 .exclude(light_now=F("light_before"))
+                 .values_list("pk", "department_id", "light_before", "light_now"))
         changes, lights = [], []
-        for colour in (Light.RED, Light.YELLOW, Light.GREEN):
-            condition, aliases = clocks.light_condition(colour, today, limits if colour != Light.RED else ())
-            now_in = running.alias(**aliases).filter(condition)
-            if colour == Light.GREEN:  # back to green: only cases last seen in another light
-                differs = Exists(CaseLight.objects.filter(case=OuterRef("pk")).exclude(light=Light.GREEN))
-            else:
-                differs = ~Exists(CaseLight.objects.filter(case=OuterRef("pk"), light=colour))
-            for pk, department_id, before in now_in.filter(differs).values_list(
-                    "pk", "department_id", "supervision_light__light").iterator(chunk_size=2000):
-                changes.append(LightChange(case_id=pk, department_id=department_id, from_light=before or Light.GREEN,
-                                           to_light=colour, changed_at=now))
-                lights.append(CaseLight(case_id=pk, light=colour, since=now))
+        for pk, department_id, before, colour in found:
+            # Back to green there is nothing to tell: the change is settled as it is recorded,
+            # and stays out of the (partial) index of changes still to tell.
+            changes.append(LightChange(case_id=pk, department_id=department_id, from_light=before, to_light=colour,
+                                       changed_at=now, alerted_at=now if colour == Light.GREEN else None))
+            lights.append(CaseLight(case_id=pk, light=colour, since=now))
         LightChange.objects.bulk_create(changes, batch_size=1000)
         CaseLight.objects.bulk_create(lights, batch_size=1000, update_conflicts=True, unique_fields=["case"],
                                       update_fields=["light", "since"])
-        CaseLight.objects.exclude(case__status__in=states.CLOCK_RUNNING).delete()
+        # The lights whose case stopped running: theirs less the running cases (both from an
+        # index), where a join on the case's status walks every case ever filed.
+        running = CaseFile.objects.filter(status__in=states.CLOCK_RUNNING).values("pk")
+        CaseLight.objects.exclude(case_id__in=running).delete()
     return len(changes)
 
 

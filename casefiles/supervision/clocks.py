@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, DateField, F, Q, Value, When
+from django.db.models import Case, CharField, DateField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -124,6 +124,17 @@ def light_condition(colour: str, today: date, limits, calendar=None) -> tuple[Q,
         return acceptance_yellow | (not_red & Q(_light_target__lt=F("_light_cutoff"))), aliases
     green = Q(_light_target__isnull=True) | Q(_light_target__gte=F("_light_cutoff"))
     return acceptance_green | (not_red & green), aliases
+
+
+def light_expression(today: date, calendar=None) -> tuple[Case, dict]:
+    """``light_of`` as one SQL expression giving "red", "yellow" or "green" for each running
+    case, and the aliases it refers to (``queryset.alias(**aliases).annotate(light=expression)``)."""
+    limits = item_limits()
+    red, _none = light_condition(Light.RED, today, (), calendar)
+    yellow, aliases = light_condition(Light.YELLOW, today, limits, calendar)
+    expression = Case(When(red, then=Value(Light.RED.value)), When(yellow, then=Value(Light.YELLOW.value)),
+                      default=Value(Light.GREEN.value), output_field=CharField())
+    return expression, aliases
 
 
 def item_limits() -> set:

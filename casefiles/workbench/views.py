@@ -32,7 +32,8 @@ from casefiles.handling import actions, workflow
 from casefiles.cases.models import CaseFile, Channel, ClockPause, Status
 from casefiles.deadlines import working_days
 from casefiles.directory.models import Department
-from casefiles.supervision import clocks, handlers
+from casefiles.supervision import cards as supervision_cards
+from casefiles.supervision import clocks, handlers, orders
 from casefiles.supervision.models import Stage
 from casefiles.errors import Conflict, NotAllowedNow, NotPermitted, Refused
 from casefiles.forms import definition as form_definition
@@ -307,7 +308,23 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
     context.update(expedited_context(user, case))  # 秒批 and the check after a 告知承诺 approval (核查)
     context.update(window_context(user, case, events, hand_out_form))  # agents and the hand-out at the window (一窗受理)
     context.update(handling_stages.stages_context(user, case, handler_forms))  # 承办人 and each stage's clock
+    context.update(supervision_context(user, case))  # 督办 and 红黄牌 about this case
     return TemplateResponse(request, "casefiles/workbench/case.html", context, status=status)
+
+
+def supervision_context(user, case) -> dict:
+    """The supervision orders (督办) on ``case`` the user may see, with their state, its cards
+    (红黄牌), and where a supervisor issues an order on it."""
+    today = timezone.localdate()
+    found = [(order, orders.status(order, today)) for order in orders.visible_orders(user).filter(case=case)]
+    return {
+        "case_orders": [{"order": order, "state": state, "label": orders.OrderStatus.LABELS[state],
+                         "url": orders.link(order)} for order, state in found],
+        "case_cards": [{"card": card, "rule": supervision_cards.rule_label(card.rule)}
+                       for card in case.cards.order_by("issued_at", "pk")],
+        "issue_order_url": (f"{reverse('supervision_admin:issue_order')}?case={case.number}"
+                            if orders.may_issue(user) and case.status != Status.DRAFT else ""),
+    }
 
 
 def application_answers(case, shows_identity: bool) -> list:

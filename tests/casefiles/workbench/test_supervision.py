@@ -85,3 +85,16 @@ def test_the_cards_page_counts_per_department(world, review_case, client):
     assert '<td class="wb-yellow">1</td>' in row and '<td class="wb-red">1</td>' in row
     client.force_login(world.other_clerk)
     assert review_case.number not in client.get("/admin/supervision/cards/").content.decode()
+
+
+def test_the_case_page_shows_its_orders_and_cards_and_where_to_issue_one(world, review_case, client):
+    an_order(world, review_case)
+    review_case.__class__.objects.filter(pk=review_case.pk).update(promised_due=TODAY - timedelta(days=1))
+    cards.make_cards(TODAY, NOW)
+    client.force_login(world.supervisor)
+    page = client.get(f"/admin/cases/{review_case.number}/").content.decode()
+    assert 'id="supervision"' in page and "请加快审查" in page and "待回复" in page
+    assert "黄牌" in page and f"/admin/supervision/orders/issue/?case={review_case.number}" in page
+    client.force_login(world.clerk)  # the department sees the order on its case, and may not issue one
+    page = client.get(f"/admin/cases/{review_case.number}/").content.decode()
+    assert "请加快审查" in page and "/admin/supervision/orders/issue/" not in page
