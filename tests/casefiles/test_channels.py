@@ -16,6 +16,7 @@ from casefiles.agents import authorisations as agents
 from casefiles.handling import applications
 from casefiles.demo.directory import demo_resident_id
 from casefiles.directory.models import Person
+from casefiles.supervision import orders
 from tests.casefiles.conftest import fresh, pdf_upload
 
 MISSING = "44040020261121999999"
@@ -81,3 +82,35 @@ def test_a_step_the_user_may_not_take_is_refused_alike_in_the_api_and_the_workbe
                                              {"approve-expected_version": submitted_case.version})
     assert answer.status_code == 409  # NotAllowedNow: approve is no step of a submitted case
     assert page.status_code == answer.status_code
+
+
+# --- 电子监察: handlers and supervision orders ------------------------------------------------------
+
+def test_claiming_a_stage_of_another_departments_case_is_404_in_the_api_and_the_workbench(world, submitted_case, client):
+    number = submitted_case.number
+    assert api(world.other_clerk).post(f"/api/v1/cases/{number}/handlers/acceptance/claim/", {},
+                                       format="json").status_code == 404
+    assert browser(client, world.other_clerk).post(f"/admin/cases/{number}/handlers/acceptance/claim/").status_code == 404
+
+
+def test_a_reviewer_claiming_acceptance_is_403_and_a_second_claim_409_in_both(world, submitted_case, client):
+    number = submitted_case.number
+    assert api(world.reviewer).post(f"/api/v1/cases/{number}/handlers/acceptance/claim/", {},
+                                    format="json").status_code == 403
+    assert browser(client, world.reviewer).post(f"/admin/cases/{number}/handlers/acceptance/claim/").status_code == 403
+    assert api(world.clerk).post(f"/api/v1/cases/{number}/handlers/acceptance/claim/", {},
+                                 format="json").status_code in (200, 201)
+    assert api(world.window).post(f"/api/v1/cases/{number}/handlers/acceptance/claim/", {},
+                                  format="json").status_code == 409
+    assert browser(client, world.window).post(f"/admin/cases/{number}/handlers/acceptance/claim/").status_code == 409
+
+
+def test_another_departments_supervision_order_is_404_in_the_api_and_the_workbench(world, client):
+    order = orders.issue(world.supervisor, department=world.other_department, subject="督办", text="请说明。",
+                         reply_due=timezone.localdate() + datetime.timedelta(days=3))
+    assert api(world.clerk).get(f"/api/v1/supervision/orders/{order.pk}/").status_code == 404
+    assert browser(client, world.clerk).get(f"/admin/supervision/orders/{order.pk}/").status_code == 404
+    assert api(world.other_clerk).post(f"/api/v1/supervision/orders/{order.pk}/reply/", {"text": "已办理。"},
+                                       format="json").status_code in (200, 201)
+    assert api(world.other_clerk).post(f"/api/v1/supervision/orders/{order.pk}/reply/", {"text": "再回复"},
+                                       format="json").status_code == 409
