@@ -57,9 +57,11 @@ def test_an_inbox_total_comes_from_the_tallies_and_still_counts_each_case_once(w
             with CaptureQueriesContext(connection) as captured:
                 assert listing.count() == expected, (user, tab)
             counts_of_cases = [q["sql"] for q in captured.captured_queries
-                               if "COUNT(" in q["sql"] and 'FROM "casefiles_casefile"' in q["sql"]]
+                               if "COUNT(" in q["sql"] and 'FROM "casefiles_casefile"' in q["sql"]
+                               and '"casefiles_casefile"."is_bundle" AND' not in q["sql"]]
             # The department's (or everyone's) cases from the tallies, the cases granted one by
-            # one from the ids already read: no case is counted.
+            # one from the ids already read: no case is counted — but a bundle's parents, nobody's
+            # acceptance work, which the acceptance tabs subtract (a few rows of a partial index).
             assert counts_of_cases == [], (user, tab)
 
     # A filter the tallies do not know (the channel): the cases are counted as before.
