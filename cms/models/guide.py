@@ -19,6 +19,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from casefiles.directory.models import Department
+from casefiles.evaluations import results as evaluation_results
 from casefiles.realname import levels
 from casefiles.realname.models import Level
 from cms import navigation
@@ -270,6 +271,12 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
     def real_name_need(self):
         """The real-name level its applications need, and how to reach it (casefiles.realname)."""
         return levels.need(self)
+
+    def evaluations(self):
+        """好差评 over the last 12 months: the item's and its department's counts per level and
+        satisfaction rate (casefiles.evaluations.results). The anonymous page cache keeps a
+        rendered page up to ``YIWANG_PAGE_CACHE_SECONDS`` (600 s): new reviews show within that."""
+        return evaluation_results.for_guide(self.pk, self.department_id)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

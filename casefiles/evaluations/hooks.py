@@ -1,0 +1,32 @@
+"""What 好差评 registers on the components below it at start-up: ``CasefilesConfig.ready``
+imports this module and calls the functions below."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from casefiles.evaluations import results
+from casefiles.evaluations.models import Level
+from casefiles.supervision import statistics
+from casefiles.supervision.statistics import Column, Figure
+
+
+def register_statistics() -> None:
+    """满意度 and 整改按期率 among the statistics' figures (page, CSV/XLSX, API), filtered by the
+    page's period (of the reviews' dates) and departments (``evaluations.results``)."""
+    levels = tuple(Column(name, Level(level).label) for name, level in results.LEVEL_FIELDS)
+    statistics.add_figure(Figure(
+        "satisfaction", _("Satisfaction (满意度)"), results.satisfaction_figure,
+        (Column("label", _("Department"), "text"), *levels, Column("total", pgettext_lazy("reviews", "Reviews")),
+         Column("rate", _("Satisfaction (满意度)"), "rate"), Column("bad", _("Bad reviews (差评)"))),
+        "bar", ("rate",),
+        _("Reviews given in the period, a case's second review in place of its first, reviews excluded by a "
+          "supervisor left out: very satisfied, satisfied and fairly satisfied ÷ all reviews.")))
+    statistics.add_figure(Figure(
+        "rectification-on-time", _("Rectification on time (整改按期率)"), results.rectification_figure,
+        (Column("label", _("Department"), "text"), Column("due", _("Rectifications due")),
+         Column("on_time", _("Called back by the due date")),
+         Column("rate", _("Rectification on time (整改按期率)"), "rate")),
+        "bar", ("rate",),
+        _("Of the rectifications opened by bad reviews given in the period whose due date has passed or that "
+          "are done, those called back on or before the due date.")))
+
