@@ -272,10 +272,11 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         """The real-name level its applications need, and how to reach it (casefiles.realname)."""
         return levels.need(self)
 
-    def evaluations(self):
+    def review_figures(self):
         """好差评 over the last 12 months: the item's and its department's counts per level and
         satisfaction rate (casefiles.evaluations.results). The anonymous page cache keeps a
-        rendered page up to ``YIWANG_PAGE_CACHE_SECONDS`` (600 s): new reviews show within that."""
+        rendered page up to ``YIWANG_PAGE_CACHE_SECONDS`` (600 s): new reviews show within that.
+        (Not named ``evaluations``: that is the reverse relation of ``Evaluation.item``.)"""
         return evaluation_results.for_guide(self.pk, self.department_id)
 
     def get_context(self, request, *args, **kwargs):
