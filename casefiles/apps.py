@@ -37,6 +37,7 @@ class CasefilesConfig(AppConfig):
         material_indexing.register_kinds()
         license_indexing.register_kinds()
         search_hooks.register()
+        evaluation_hooks.register_guide_page()  # 好差评 on the guide pages (cms.models.guide.GUIDE_CONTEXT)
         evaluation_hooks.register_statistics()  # 满意度 and 整改按期率 among supervision's figures
         missing = workflow.missing_hooks() + ([] if records.principals_resolved() else ["the journal's principals"])
         if missing:

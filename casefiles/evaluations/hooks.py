@@ -5,9 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casefiles.evaluations import results
+from cms.models import guide
 from casefiles.evaluations.models import Level
 from casefiles.supervision import statistics
 from casefiles.supervision.statistics import Column, Figure
+
+
+def _guide_figures(page) -> dict:
+    return {"review_figures": results.for_guide(page.pk, page.department_id)}
+
+
+def register_guide_page() -> None:
+    """A guide page (办事指南) shows its item's and its department's 好差评 over the last 12 months."""
+    if _guide_figures not in guide.GUIDE_CONTEXT:
+        guide.GUIDE_CONTEXT.append(_guide_figures)
 
 
 def register_statistics() -> None:

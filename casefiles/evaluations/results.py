@@ -4,8 +4,7 @@ What is counted (one rule everywhere):
 
 - **a review** by the **local date it was given** (Asia/Shanghai); a period ``start``–``end``
   takes both days. The public figures take the last 12 months (``last_months``: the first day
-  of the month eleven months back, to today — 办件公示's period, ``supervision.statistics
-  .public_months``);
+  of the month eleven months back, to today — 办件公示's period, ``statistics.public_months``);
 - **each case once**: a case's second review (round 2, after the call-back) **replaces** its
   first — the first is left out when the case has a round 2 given by the period's end, and the
   round 2 is counted by its own date. A window visit's review counts once;
@@ -34,11 +33,9 @@ from django.utils.translation import gettext_lazy as _
 
 from casefiles.directory.models import Department
 from casefiles.evaluations.models import BAD_LEVELS, SATISFIED_LEVELS, Evaluation, Exclusion, Level, Rectification
+from casefiles.supervision import statistics
 
-# Not imported from supervision.statistics: the guide page (cms.models) reads this module, and
-# statistics imports cms.models (through licenses.reuse) — a cycle at start-up.
-PUBLIC_MONTHS = 12
-PUBLIC_CACHE_SECONDS = 300
+PUBLIC_CACHE_SECONDS = statistics.PUBLIC_CACHE_SECONDS
 # The columns of the five levels, best first, as the rows below name them.
 LEVEL_FIELDS = (
     ("very_satisfied", Level.VERY_SATISFIED),
@@ -159,11 +156,7 @@ def for_department(department_id, start=None, end=None) -> Satisfaction:
 def last_months(today=None) -> tuple[datetime.date, datetime.date]:
     """The public period, as 办件公示 takes it: the first day of the month eleven months before
     ``today``'s, and ``today``."""
-    today = today or timezone.localdate()
-    year, month = today.year, today.month - (PUBLIC_MONTHS - 1)
-    while month < 1:
-        year, month = year - 1, month + 12
-    return datetime.date(year, month, 1), today
+    return statistics.public_months(today or timezone.localdate())
 
 
 def for_guide(item_id, department_id, today=None) -> dict:
@@ -220,15 +213,14 @@ def rectification_on_time(start=None, end=None, departments=None, today=None) ->
 
 
 # --- the statistics' figures (registered by hooks.register_statistics) ---------------------------
-# ``filters``: supervision.statistics.Filters (a period and departments).
 
-def satisfaction_figure(filters, today=None) -> list[Satisfaction]:
+def satisfaction_figure(filters: statistics.Filters, today=None) -> list[Satisfaction]:
     """满意度 per department for the statistics page: the period is of the reviews' dates."""
     rows = by_department(filters.start, filters.end, filters.departments)
     return [*rows, _total(rows)]
 
 
-def rectification_figure(filters, today=None) -> list[RectificationRow]:
+def rectification_figure(filters: statistics.Filters, today=None) -> list[RectificationRow]:
     return rectification_on_time(filters.start, filters.end, filters.departments, today)
 
 

@@ -19,7 +19,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from casefiles.directory.models import Department
-from casefiles.evaluations import results as evaluation_results
 from casefiles.realname import levels
 from casefiles.realname.models import Level
 from cms import navigation
@@ -34,6 +33,11 @@ from .policy import PolicyPage
 
 # Checks other apps add to a guide's validation: each takes the page and returns its problems.
 GUIDE_CHECKS = []
+# What other apps add to a guide page's context: each takes the page and returns a dict
+# (casefiles.evaluations: ``review_figures``, 好差评 over the last 12 months). The anonymous page
+# cache keeps a rendered page up to ``YIWANG_PAGE_CACHE_SECONDS`` (600 s): what they add is at
+# most that old.
+GUIDE_CONTEXT = []
 
 
 class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
@@ -272,13 +276,6 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         """The real-name level its applications need, and how to reach it (casefiles.realname)."""
         return levels.need(self)
 
-    def review_figures(self):
-        """好差评 over the last 12 months: the item's and its department's counts per level and
-        satisfaction rate (casefiles.evaluations.results). The anonymous page cache keeps a
-        rendered page up to ``YIWANG_PAGE_CACHE_SECONDS`` (600 s): new reviews show within that.
-        (Not named ``evaluations``: that is the reverse relation of ``Evaluation.item``.)"""
-        return evaluation_results.for_guide(self.pk, self.department_id)
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         materials = self.material_requirements.all()
@@ -290,6 +287,8 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         context["department_page"] = self.department_page()
         context["bundles"] = BundlePage.objects.live().public().filter(bundle_items__item=self).distinct()
         context["policies"] = PolicyPage.objects.live().public().filter(related_items__item=self).distinct()
+        for addition in GUIDE_CONTEXT:
+            context.update(addition(self))
         return context
 
 
