@@ -75,7 +75,8 @@ def load_evaluations(stdout=None) -> int:
     rectified = cases.get(RECTIFIED)
     if rectified is not None and reviews.next_round(rectified) == 2:
         user = _applicant_user(rectified)
-        callback_at = Rectification.objects.filter(evaluation__case=rectified).values_list("callback_at", flat=True).first()
+        callback_at = (Rectification.objects.filter(evaluation__case=rectified)
+                       .values_list("callback_at", flat=True).first())
         if user is not None and callback_at is not None:
             reviews.give(rectified, user, *SECOND, now=min(callback_at + timedelta(days=1), now))
             added += 1

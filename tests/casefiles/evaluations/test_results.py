@@ -13,7 +13,9 @@ from freezegun import freeze_time
 
 from casefiles.cases.models import CaseFile, Status
 from casefiles.evaluations import rectifications, results, reviews
-from casefiles.evaluations.models import BAD_LEVELS, SATISFIED_LEVELS, Evaluation, Exclusion, Level, Reason, Rectification, WindowVisit
+from casefiles.evaluations.models import (
+    BAD_LEVELS, SATISFIED_LEVELS, Evaluation, Exclusion, Level, Reason, Rectification, WindowVisit,
+)
 from casefiles.supervision import statistics
 from casefiles.supervision.statistics import Filters
 from tests.casefiles.conftest import fresh
