@@ -1,14 +1,16 @@
-"""What 好差评 registers on the components below it at start-up: ``CasefilesConfig.ready``
-imports this module and calls the functions below."""
+"""What 好差评 registers on the components below it at start-up (``CasefilesConfig.ready``
+imports this module and calls the functions below): the guide page's figures, the statistics'
+figures, and the rectifications' lights on the supervision pass (``rectifications.sweep_lights``
+on ``supervision.alerts``, which imports nothing of the evaluations)."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casefiles.evaluations import results
-from cms.models import guide
+from casefiles.evaluations import rectifications, results
 from casefiles.evaluations.models import Level
-from casefiles.supervision import statistics
+from casefiles.supervision import alerts, statistics
 from casefiles.supervision.statistics import Column, Figure
+from cms.models import guide
 
 
 def _guide_figures(page) -> dict:
@@ -41,3 +43,7 @@ def register_statistics() -> None:
         _("Of the rectifications opened by bad reviews given in the period whose due date has passed or that "
           "are done, those called back on or before the due date.")))
 
+
+def register_supervision_pass() -> None:
+    """The rectifications' lights turn with the supervision pass: their alerts go out once per change."""
+    alerts.also_run("rectifications", rectifications.sweep_lights)

@@ -103,6 +103,9 @@ ACTIONS = {
         Action("rectification_recorded", staff=_("Rectification recorded")),
         Action("rectification_called_back", staff=_("Applicant called back (回访)"),
                applicant=_("The department called you back about your review; you may review the service again.")),
+        Action("rectification_assigned", staff=_("Rectification handler assigned")),
+        Action("exclusion_requested", staff=_("Asked to exclude the review as malicious (申请剔除)")),
+        Action("exclusion_decided", staff=_("Supervisor decided on excluding the review")),
     ]
 }
 
