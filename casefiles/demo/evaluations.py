@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from casefiles.cases.models import CaseFile
-from casefiles.evaluations import reviews
+from casefiles.evaluations import rectifications, reviews
 from casefiles.evaluations.models import Evaluation, Level, Reason, Rectification
 
 # story key (casefiles.demo.cases) → the review: level, reasons, text
@@ -51,12 +51,16 @@ def _closed_at(case):
     return last or case.concluded_at or timezone.now()
 
 
+def _lead_of(case):
+    return get_user_model().objects.filter(username=f"{case.department.code.lower()}-lead").first()
+
+
 def load_evaluations(stdout=None) -> int:
     """Give the demo's reviews not given yet; returns how many were added."""
     now = timezone.now()
     added = 0
     cases = {case.form_data.get("demo"): case for case in CaseFile.objects.filter(
-        form_data__demo__in=list(REVIEWS)).select_related("enterprise", "person__user")}
+        form_data__demo__in=list(REVIEWS)).select_related("enterprise", "person__user", "department")}
     for key, (level, reasons, text) in REVIEWS.items():
         case, user = cases.get(key), None
         if case is not None:
@@ -67,11 +71,14 @@ def load_evaluations(stdout=None) -> int:
         first = reviews.give(case, user, level, reasons, text, now=given_at)
         added += 1
         if key == RECTIFIED:
-            # Stands in for the department's own steps (recording what it did and its call-back),
-            # written directly on the rectification: the demo needs only their outcome.
-            Rectification.objects.filter(evaluation=first).update(
-                action=ACTION, acted_at=min(given_at + timedelta(days=2), now),
-                callback=CALLBACK, callback_at=min(given_at + timedelta(days=3), now))
+            # The department's own steps: what it did, then its call-back (回访), by its lead.
+            lead = _lead_of(case)
+            if lead is not None:
+                rectification = Rectification.objects.get(evaluation=first)
+                rectifications.record_action(rectification, lead, ACTION, now=min(given_at + timedelta(days=2), now))
+                rectification.refresh_from_db()
+                rectifications.record_callback(rectification, lead, CALLBACK,
+                                               now=min(given_at + timedelta(days=3), now))
     rectified = cases.get(RECTIFIED)
     if rectified is not None and reviews.next_round(rectified) == 2:
         user = _applicant_user(rectified)

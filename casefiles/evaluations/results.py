@@ -32,7 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.directory.models import Department
-from casefiles.evaluations.models import BAD_LEVELS, SATISFIED_LEVELS, Evaluation, Exclusion, Level, Rectification
+from casefiles.evaluations import exclusions
+from casefiles.evaluations.models import BAD_LEVELS, SATISFIED_LEVELS, Evaluation, Level, Rectification
 from casefiles.supervision import statistics
 
 PUBLIC_CACHE_SECONDS = statistics.PUBLIC_CACHE_SECONDS
@@ -79,9 +80,8 @@ class RectificationRow(NamedTuple):
 # --- which reviews ---------------------------------------------------------------------------
 
 def leave_out_excluded(reviews):
-    """``reviews`` without those whose exclusion a supervisor upheld. (Stands in for the
-    exclusions module's ``counted`` until it is there: the one place this rule is written.)"""
-    return reviews.filter(~Exists(Exclusion.objects.filter(evaluation_id=OuterRef("pk"), excluded=True)))
+    """``reviews`` without those whose exclusion a supervisor upheld (``exclusions.counted``)."""
+    return exclusions.counted(reviews)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
