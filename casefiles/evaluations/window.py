@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.directory import roles
+from casefiles.directory.models import Department
 from casefiles.errors import NotFound, NotPermitted
 from casefiles.evaluations import reviews
 from casefiles.evaluations.models import Evaluation, WindowVisit
@@ -26,6 +27,15 @@ def may_open(clerk, department) -> bool:
         return False
     return roles.has_global_role(clerk, roles.WINDOW_CLERK) or roles.departments_where(clerk, "clerk").filter(
         pk=department.pk).exists()
+
+
+def departments_for(clerk):
+    """The departments ``clerk`` may open a visit for: every one for a window clerk, their own for a department's clerk."""
+    if clerk is None or not clerk.is_authenticated:
+        return Department.objects.none()
+    if roles.has_global_role(clerk, roles.WINDOW_CLERK):
+        return Department.objects.order_by("name")
+    return roles.departments_where(clerk, "clerk").order_by("name")
 
 
 def open_visit(clerk, department, case=None, *, now=None) -> WindowVisit:
