@@ -30,7 +30,7 @@ class CasefilesConfig(AppConfig):
         from casefiles.realname import hooks as realname_hooks  # noqa: F401  (and the real-name journal)
         # After the notifications': a submission's message comes before those of the steps 秒批 takes.
         from casefiles.expedited import hooks as expedited_hooks  # noqa: F401
-        from casefiles.evaluations import hooks as evaluation_hooks  # 好差评: guide figures, statistics, the pass
+        from casefiles.evaluations import hooks as evaluation_hooks  # 好差评: notices' 扫码评价, guide figures, statistics, the pass
 
         # Each component registers its own kind of search document, in this order (case, material, license).
         case_indexing.register_kinds()

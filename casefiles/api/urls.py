@@ -3,7 +3,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import agents, bundles, enterprises, handlers, messages, rectifications, statistics, supervision, views
+from casefiles.api import (agents, bundles, enterprises, evaluations, handlers, messages, rectifications, statistics,
+                           supervision, views)
 
 app_name = "casefiles_api"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("cases/<str:number>/form/", views.CaseFormView.as_view(), name="case-form"),
     path("items/<str:item_code>/form/", views.ItemFormView.as_view(), name="item-form"),
     path("cases/<str:number>/transitions/<slug:name>/", views.TransitionView.as_view(), name="case-transition"),
+    path("cases/<str:number>/evaluation/", evaluations.CaseEvaluationView.as_view(), name="case-evaluation"),  # 好差评
     path("cases/<str:number>/events/", views.EventListView.as_view(), name="case-events"),
     path("cases/<str:number>/materials/", views.MaterialListView.as_view(), name="material-list"),
     path("cases/<str:number>/materials/promise/", views.MaterialPromiseView.as_view(), name="material-promise"),

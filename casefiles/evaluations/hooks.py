@@ -1,13 +1,15 @@
 """What 好差评 registers on the components below it at start-up (``CasefilesConfig.ready``
-imports this module and calls the functions below): the guide page's figures, the statistics'
-figures, and the rectifications' lights on the supervision pass (``rectifications.sweep_lights``
+imports this module and calls the functions below): the 扫码评价 block on the notices that close a
+case (``links.NOTICE_KINDS``: the signed link and its QR code), the guide page's figures, the
+statistics' figures, and the rectifications' lights on the supervision pass (``rectifications.sweep_lights``
 on ``supervision.alerts``, which imports nothing of the evaluations)."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casefiles.evaluations import rectifications, results
+from casefiles.evaluations import links, rectifications, results
 from casefiles.evaluations.models import Level
+from casefiles.notices import documents
 from casefiles.supervision import alerts, statistics
 from casefiles.supervision.statistics import Column, Figure
 from cms.models import guide
@@ -47,3 +49,11 @@ def register_statistics() -> None:
 def register_supervision_pass() -> None:
     """The rectifications' lights turn with the supervision pass: their alerts go out once per change."""
     alerts.also_run("rectifications", rectifications.sweep_lights)
+
+
+@documents.adds_qr_block
+def review_link(case, kind):
+    """The notices that close a case carry the link to review the service, and its QR code."""
+    if kind not in links.NOTICE_KINDS:
+        return None
+    return _("Scan to review the service (好差评)"), links.url_for(case)

@@ -76,6 +76,11 @@ def may_review(user, case) -> bool:
     return refusal(user, case) is None
 
 
+def given(case) -> list[Evaluation]:
+    """The reviews of ``case``, first round first (with their rectification, if any)."""
+    return list(Evaluation.objects.filter(case=case).select_related("rectification").order_by("round"))
+
+
 def clean(level, reasons=(), text="") -> tuple[int, list[str], str]:
     """The level, reasons and text as stored; ``Invalid`` with every problem at once."""
     problems = []

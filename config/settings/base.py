@@ -374,7 +374,9 @@ SPECTACULAR_SETTINGS = {
     # Two choice sets are called "kind" (an applicant's, an agent's): each gets its own name.
     "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.access.models.Authorisation.Kind",
                             "ChannelEnum": "casefiles.cases.models.Channel",  # a case's, and a review's below
-                            "EvaluationChannelEnum": "casefiles.evaluations.models.Channel"},
+                            "EvaluationChannelEnum": "casefiles.evaluations.models.Channel",
+                            "EvaluationLevelEnum": "casefiles.evaluations.models.Level",
+                            "EvaluationReasonEnum": "casefiles.evaluations.models.Reason"},
 }
 
 # --- Content-Security-Policy (config/csp.py) ---------------------------------------------
