@@ -2,8 +2,9 @@
 department rectifies and calls back, the applicant rates again 满意, and the guide page —
 seen by the applicant signed in, and by an anonymous visitor — shows the new figures.
 
-The reviews are given through ``reviews.give`` and the department's steps are written on the
-rectification: the portal's review page and the department's pages are another change's."""
+Every step through the pages a person uses: the applicant's case page in the portal (the review
+form), the department clerk's review page in the admin (what was done, then the call-back), the
+applicant's case page again (the second review), the guide page."""
 
 import pytest
 
@@ -44,11 +45,7 @@ def figures(page):
 @pytest.mark.browser
 def test_a_bad_review_rectified_and_reviewed_again_shows_on_the_guide(concluded, journey, browser, browser_page,  # noqa: F811
                                                                       live_site, log_in):
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from casefiles.evaluations import reviews
-    from casefiles.evaluations.models import Level, Reason, Rectification
+    from casefiles.evaluations.models import Evaluation, Level
 
     page, item = browser_page, journey["item"]
     page.goto("/accounts/login/")
@@ -57,18 +54,42 @@ def test_a_bad_review_rectified_and_reviewed_again_shows_on_the_guide(concluded,
     assert page.locator("#evaluations-title").inner_text() == "好差评：近12个月"
     assert figures(page)["满意度"] == ("—", "—")
 
-    applicant = get_user_model().objects.get(username="applicant")
-    first = reviews.give(concluded, applicant, Level.DISSATISFIED, [Reason.SLOW], "等了很久")
-    page.reload()
+    # The applicant rates the concluded case 不满意, with a reason, on its page in the portal
+    page.goto(f"/my/cases/{concluded.number}/")
+    form = page.locator("#evaluation form")
+    form.locator("input[name=level][value='2']").check()
+    form.locator("input[name=reasons][value='slow']").check()
+    form.locator("textarea[name=text]").fill("等了很久")
+    with page.expect_navigation(wait_until="load"):
+        form.locator("button[type=submit]").click()
+    assert "不满意" in page.locator("#evaluation").inner_text()
+    first = Evaluation.objects.get(case=concluded)
+    assert (first.level, first.reasons, first.rectification.department) == (Level.DISSATISFIED, ["slow"],
+                                                                          concluded.department)
+    page.goto(item.url)
     shown = figures(page)
     assert shown["不满意"] == ("1", "1") and shown["满意度"] == ("0.0%", "0.0%")
 
-    # The department's steps, as its pages would record them
-    now = timezone.now()
-    Rectification.objects.filter(evaluation=first).update(action="已约谈承办人", acted_at=now, callback="已回访",
-                                                          callback_at=now)
-    reviews.give(concluded, get_user_model().objects.get(username="applicant"), Level.SATISFIED)
-    page.reload()
+    # The department's clerk records what was done, then the call-back (回访), on the review's page
+    staff = browser.new_context(base_url=live_site.url, locale="zh-CN").new_page()
+    log_in(staff, "clerk", PASSWORD)
+    for name, text in (("action", "已约谈承办人，优化审查流程"), ("callback", "已电话回访申请人，说明改进情况")):
+        staff.goto(f"/admin/evaluations/{first.pk}/")
+        form = staff.locator(f"#form-{name}")
+        form.locator("textarea").fill(text)
+        with staff.expect_navigation(wait_until="load"):
+            form.locator("button[type=submit]").click()
+    assert "已电话回访申请人" in staff.locator("#rectification-callback").inner_text()
+    staff.context.close()
+
+    # The applicant, called back, rates the service again: 满意
+    page.goto(f"/my/cases/{concluded.number}/")
+    form = page.locator("#evaluation form")
+    form.locator("input[name=level][value='4']").check()
+    with page.expect_navigation(wait_until="load"):
+        form.locator("button[type=submit]").click()
+    assert Evaluation.objects.filter(case=concluded, round=2, level=Level.SATISFIED).exists()
+    page.goto(item.url)
     shown = figures(page)
     assert shown["不满意"] == ("0", "0") and shown["满意"] == ("1", "1") and shown["满意度"] == ("100.0%", "100.0%")
 
