@@ -129,3 +129,18 @@ def waiting():
     return (Exclusion.objects.filter(excluded__isnull=True)
             .select_related("evaluation__department", "evaluation__item", "evaluation__case", "requested_by")
             .order_by("requested_at", "pk"))
+
+
+def published(start=None, end=None):
+    """The exclusions a supervisor upheld, decided from ``start`` to ``end`` (local dates), newest
+    first, as the public sees them: the department, the level and date of the review, the
+    supervisor's reason and date — never who gave it or what they wrote."""
+    found = (Exclusion.objects.filter(excluded=True).select_related("evaluation__department")
+             .order_by("-decided_at", "-pk"))
+    if start:
+        found = found.filter(decided_at__date__gte=start)
+    if end:
+        found = found.filter(decided_at__date__lte=end)
+    return [{"department": e.evaluation.department.name, "level": e.evaluation.get_level_display(),
+             "given_on": timezone.localdate(e.evaluation.created_at), "reason": e.decision,
+             "decided_on": timezone.localdate(e.decided_at)} for e in found[:200]]

@@ -6,7 +6,7 @@ and each department's reviews (好差评) per level with its satisfaction rate o
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casefiles.evaluations import results
+from casefiles.evaluations import exclusions, results
 from casefiles.supervision import statistics
 
 
@@ -36,5 +36,6 @@ def public_figures(request):
         "review_levels": [level.label for _name, level in results.LEVEL_FIELDS],
         "reviews_start": start,
         "reviews_end": end,
+        "excluded": exclusions.published(start, end),  # 剔除的恶意差评, each with the supervisor's reason
         "charts": [statistics.public_chart_data(rows), *([results.chart_data(reviews)] if reviews else [])],
     })

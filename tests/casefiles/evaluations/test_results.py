@@ -66,7 +66,7 @@ def reviewed(bundle_world):
             rectifications.open_for(evaluation, now=given)
         if exclusion is not None:
             decided = exclusion != "pending"
-            Exclusion.objects.create(evaluation=evaluation, requested_by=w.lead, requested_at=given, grounds="恶意差评",
+            Exclusion.objects.create(evaluation=evaluation, requested_by=w.lead, requested_at=given, grounds="部门认为系刷评",
                                      decided_by=w.supervisor if decided else None, decided_at=given if decided else None,
                                      excluded=exclusion if decided else None, decision="理由" if decided else "")
     from tests.casefiles.conftest import submit_application
@@ -175,8 +175,11 @@ def test_the_public_figures_show_each_departments_reviews_without_personal_data(
     assert (f'<th scope="row">{w.other_department.name}</th><td>0</td><td>{b["satisfied"]}</td>'
             f'<td>{b["fairly_satisfied"]}</td><td>0</td><td>{b["very_dissatisfied"]}</td><td>{b["total"]}</td>'
             f'<td>{round(b["rate"] * 100, 1)}%</td>') in table
-    for personal in (w.enterprise.name, w.enterprise.uscc, w.case.number, "林晓燕", "太慢", "已回访", "恶意差评"):
+    for personal in (w.enterprise.name, w.enterprise.uscc, w.case.number, "林晓燕", "太慢", "已回访", "部门认为系刷评"):
         assert personal not in html
+    # the upheld exclusion is published with the supervisor's reason (and nothing of the review's words)
+    excluded = html[html.index('id="excluded-reviews"'):]
+    assert w.department.name in excluded[:excluded.index("</table>")] and "<td>理由</td>" in excluded
 
 
 @freeze_time(NOW)
