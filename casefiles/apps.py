@@ -30,12 +30,16 @@ class CasefilesConfig(AppConfig):
         from casefiles.realname import hooks as realname_hooks  # noqa: F401  (and the real-name journal)
         # After the notifications': a submission's message comes before those of the steps 秒批 takes.
         from casefiles.expedited import hooks as expedited_hooks  # noqa: F401
+        from casefiles.evaluations import hooks as evaluation_hooks  # 好差评: notices' 扫码评价, guide figures, statistics, the pass
 
         # Each component registers its own kind of search document, in this order (case, material, license).
         case_indexing.register_kinds()
         material_indexing.register_kinds()
         license_indexing.register_kinds()
         search_hooks.register()
+        evaluation_hooks.register_guide_page()  # 好差评 on the guide pages (cms.models.guide.GUIDE_CONTEXT)
+        evaluation_hooks.register_statistics()  # 满意度 and 整改按期率 among supervision's figures
+        evaluation_hooks.register_supervision_pass()  # the rectifications' lights and alerts in the pass
         missing = workflow.missing_hooks() + ([] if records.principals_resolved() else ["the journal's principals"])
         if missing:
             raise ImproperlyConfigured(f"the case workflow's table asks for hooks nobody registered: {', '.join(missing)}")

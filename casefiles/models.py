@@ -13,6 +13,7 @@ from casefiles.cases.models import (
 )
 from casefiles.deadlines.models import CalendarDay, CalendarYear
 from casefiles.directory.models import Department, DepartmentRole, Enterprise, Person
+from casefiles.evaluations.models import Evaluation, Exclusion, Rectification, Reminder, WindowVisit
 from casefiles.expedited.models import PostApprovalCheck
 from casefiles.journal.models import CaseEvent
 from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, LicenseUse, SigningKey
@@ -44,6 +45,8 @@ __all__ = [
     "DepartmentRole",
     "Digest",
     "Enterprise",
+    "Evaluation",
+    "Exclusion",
     "Invitation",
     "JoinRequest",
     "License",
@@ -60,9 +63,12 @@ __all__ = [
     "Order",
     "Person",
     "PostApprovalCheck",
+    "Rectification",
+    "Reminder",
     "Roster",
     "SigningKey",
     "Status",
     "Verification",
     "VerificationEvent",
+    "WindowVisit",
 ]

@@ -11,13 +11,15 @@ from casefiles.bundles.models import Activity
 from casefiles.deadlines.models import CalendarYear
 from casefiles.directory import protected
 from casefiles.directory.models import Department, Enterprise, Person
+from casefiles.evaluations import exclusions as evaluation_exclusions
+from casefiles.evaluations import staff as evaluation_staff
 from casefiles.expedited.commitments import is_checker
 from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
 from casefiles.licenses.staff import is_license_staff, may_see_usage
 from casefiles.notifications import messages as message_centre
 from casefiles.supervision import statistics
-from casefiles.workbench import home, license_urls, supervision_urls, urls
+from casefiles.workbench import evaluation_urls, home, license_urls, supervision_urls, urls
 from casefiles.workbench import orders as supervision_orders
 from casefiles.workbench.access import is_case_staff
 
@@ -211,6 +213,22 @@ class SupervisionMenuItem(MenuItem):
         return supervision_orders.may_see_orders(request.user)
 
 
+# 好差评 (casefiles.workbench.evaluations): reviews, the rectification archive, the requests to exclude.
+class ReviewsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return evaluation_staff.may_see_reviews(request.user)
+
+
+class ExclusionsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return evaluation_exclusions.may_decide(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_evaluation_urls():
+    return [path("evaluations/", include(evaluation_urls))]
+
+
 @hooks.register("register_admin_menu_item")
 def register_supervision_menu_item():
     return SubmenuMenuItem(_("Supervision (电子监察)"), Menu(items=[
@@ -220,6 +238,12 @@ def register_supervision_menu_item():
                             name="supervision-orders", icon_name="warning", order=10),
         SupervisionMenuItem(_("Cards (红黄牌)"), reverse("supervision_admin:cards"), name="supervision-cards",
                             icon_name="table", order=20),
+        ReviewsMenuItem(_("Reviews (好差评)"), reverse("evaluations_admin:reviews"), name="evaluations",
+                        icon_name="pick", order=30),
+        ReviewsMenuItem(_("Rectification archive (整改档案)"), reverse("evaluations_admin:archive"),
+                        name="rectification-archive", icon_name="doc-full", order=31),
+        ExclusionsMenuItem(_("Requests to exclude (申请剔除)"), reverse("evaluations_admin:exclusions"),
+                           name="evaluation-exclusions", icon_name="warning", order=32),
     ]), name="supervision", icon_name="warning", order=58)
 
 

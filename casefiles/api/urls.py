@@ -3,7 +3,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import agents, bundles, enterprises, handlers, messages, statistics, supervision, views
+from casefiles.api import (agents, bundles, enterprises, evaluations, handlers, messages, rectifications, statistics,
+                           supervision, views)
 
 app_name = "casefiles_api"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("cases/<str:number>/form/", views.CaseFormView.as_view(), name="case-form"),
     path("items/<str:item_code>/form/", views.ItemFormView.as_view(), name="item-form"),
     path("cases/<str:number>/transitions/<slug:name>/", views.TransitionView.as_view(), name="case-transition"),
+    path("cases/<str:number>/evaluation/", evaluations.CaseEvaluationView.as_view(), name="case-evaluation"),  # 好差评
     path("cases/<str:number>/events/", views.EventListView.as_view(), name="case-events"),
     path("cases/<str:number>/materials/", views.MaterialListView.as_view(), name="material-list"),
     path("cases/<str:number>/materials/promise/", views.MaterialPromiseView.as_view(), name="material-promise"),
@@ -58,6 +60,18 @@ urlpatterns = [
     path("supervision/orders/<int:order_id>/reply/", supervision.OrderReplyView.as_view(),
          name="supervision-order-reply"),
     path("supervision/cards/", supervision.CardListView.as_view(), name="supervision-card-list"),
+    # 好差评 for staff: the reviews, a review's rectification (整改) and the request to exclude it (申请剔除)
+    path("evaluations/", rectifications.EvaluationListView.as_view(), name="evaluation-list"),
+    path("evaluations/<int:evaluation_id>/rectification/", rectifications.RectificationView.as_view(),
+         name="evaluation-rectification"),
+    path("evaluations/<int:evaluation_id>/rectification/action/", rectifications.RectificationActionView.as_view(),
+         name="evaluation-rectification-action"),
+    path("evaluations/<int:evaluation_id>/rectification/callback/",
+         rectifications.RectificationCallbackView.as_view(), name="evaluation-rectification-callback"),
+    path("evaluations/<int:evaluation_id>/exclusion/", rectifications.ExclusionRequestView.as_view(),
+         name="evaluation-exclusion"),
+    path("evaluations/<int:evaluation_id>/exclusion/decide/", rectifications.ExclusionDecideView.as_view(),
+         name="evaluation-exclusion-decide"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     # Schema and docs cover every path under /api/v1/ (config.api.only_public_api); Swagger UI
     # is served from drf-spectacular-sidecar's static files, not a CDN, and its start-up script

@@ -1,7 +1,7 @@
 """The Zhuhai demo, loaded in order: the directory, the persons' real-name levels and an
 enterprise's members, a self-registered citizen, the published content, licenses, the items' application forms,
-cases, an agent, bundles, 秒批 with a 告知承诺 check, and supervision (handlers, orders, lights,
-alerts and cards).
+cases, an agent, bundles, 秒批 with a 告知承诺 check, supervision (handlers, orders, lights,
+alerts and cards), and 好差评 (a review at every level, one rectified and reviewed again).
 
 ``load_demo`` is idempotent: running it again updates the same records and creates nothing
 twice. Passwords are for development only and documented in docs/demo.md.
@@ -11,6 +11,7 @@ from casefiles.demo.agents import load_agents
 from casefiles.demo.bundles import load_bundles
 from casefiles.demo.cases import load_cases
 from casefiles.demo.directory import DEMO_PASSWORD, load_departments, load_people
+from casefiles.demo.evaluations import load_evaluations
 from casefiles.demo.expedited import load_expedited
 from casefiles.demo.forms import load_forms
 from casefiles.demo.licenses import load_licenses
@@ -37,7 +38,8 @@ def load_demo(stdout=None) -> None:
     load_agents(stdout=stdout)  # after the cases: the helper is authorised on one of them
     load_bundles(stdout=stdout)  # 一件事 in progress, and the 一照通行 activities
     load_expedited(stdout=stdout)  # 秒批 on 公共场所卫生许可, and a 告知承诺 case's open check (after the cases)
-    load_supervision(stdout=stdout)  # handlers, orders, the supervision pass's lights, alerts and cards (last)
+    load_supervision(stdout=stdout)  # handlers, orders, the supervision pass's lights, alerts and cards
+    load_evaluations(stdout=stdout)  # 好差评 on the closed cases, one rectified and reviewed again (last)
     if stdout is not None:
         stdout.write(
             f"Demo loaded: {len(departments)} departments, {len(users)} users, "

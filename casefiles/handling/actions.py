@@ -97,6 +97,15 @@ ACTIONS = {
         Action("issue_order", staff=_("Supervision order issued (督办)")),
         Action("reply_order", staff=_("Supervision order answered")),
         Action("escalate_order", staff=_("Supervision order overdue: escalated to the department's lead")),
+        # 好差评 (casefiles.evaluations): the applicant's review, the rectification a bad one opens.
+        Action("evaluate", staff=_("Service reviewed (好差评)"), applicant=_("You reviewed the service.")),
+        Action("rectification_opened", staff=_("Bad review: rectification opened (整改)")),
+        Action("rectification_recorded", staff=_("Rectification recorded")),
+        Action("rectification_called_back", staff=_("Applicant called back (回访)"),
+               applicant=_("The department called you back about your review; you may review the service again.")),
+        Action("rectification_assigned", staff=_("Rectification handler assigned")),
+        Action("exclusion_requested", staff=_("Asked to exclude the review as malicious (申请剔除)")),
+        Action("exclusion_decided", staff=_("Supervisor decided on excluding the review")),
     ]
 }
 

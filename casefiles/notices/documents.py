@@ -47,6 +47,22 @@ REMEDY = (
 )
 
 
+# What components above this one print on a notice beside the progress QR code (the evaluations'
+# 扫码评价): each ``(case, kind) -> (caption, url) | None``, registered at start-up from their hooks.
+QR_BLOCKS = []
+
+
+def adds_qr_block(block):
+    """Register ``block`` (see ``QR_BLOCKS``); returns it, so it may decorate."""
+    QR_BLOCKS.append(block)
+    return block
+
+
+def qr_blocks(case, kind) -> list[tuple[str, str]]:
+    """The (caption, url) pairs registered for a notice of ``kind`` on ``case``."""
+    return [found for block in QR_BLOCKS if (found := block(case, kind))]
+
+
 def progress_url(case) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/progress/?{urlencode({'number': case.number, 'code': case.verification_code})}"
 
@@ -105,9 +121,18 @@ def seal_data_uri(department) -> str:
 
 def render(case, kind, number, content, *, masked_copy=False) -> bytes:
     # late: cms.pdf loads WeasyPrint (half a second): at the first notice, not at start-up
-    from cms.pdf import cjk_font_url, qr_data_uri, render_pdf
+    from cms.pdf import render_pdf
 
-    html = render_to_string(
+    html = render_html(case, kind, number, content, masked_copy=masked_copy)
+    return render_pdf(html)
+
+
+def render_html(case, kind, number, content, *, masked_copy=False) -> str:
+    """The notice's HTML, as WeasyPrint is given it."""
+    # late: cms.pdf loads WeasyPrint (half a second): at the first notice, not at start-up
+    from cms.pdf import cjk_font_url, qr_data_uri
+
+    return render_to_string(
         "casefiles/notices/notice.html",
         {
             "kind": kind,
@@ -117,9 +142,10 @@ def render(case, kind, number, content, *, masked_copy=False) -> bytes:
             "seal_url": seal_data_uri(case.department),
             "qr": qr_data_uri(progress_url(case)),
             "font_url": cjk_font_url(),
+            "blocks": [{"caption": caption, "url": url, "qr": qr_data_uri(url)}
+                       for caption, url in qr_blocks(case, kind)],
         },
     )
-    return render_pdf(html)
 
 
 def digest(kind, number, content) -> str:

@@ -22,6 +22,7 @@ from casefiles.materials import filetypes
 from casefiles.materials import uploads as materials
 from casefiles.materials.models import Material
 from casefiles.members import acting
+from casefiles.portal import evaluations as evaluation_pages
 from casefiles.portal import wording
 from casefiles.portal.errors import refused_form, refused_page
 from casefiles.portal.forms import ApplyForm, WithdrawForm
@@ -153,6 +154,7 @@ def _render(request, parent, *, errors=(), slot_errors=None, status=200):
         "errors": list(errors),
         "accept": filetypes.ACCEPT,
         "max_mb": materials.limits()["MAX_BYTES"] // 1048576,
+        **evaluation_pages.case_context(request.user, parent),  # 好差评: the bundle reviewed as one service
     }
     return render(request, "casefiles/portal/bundle.html", context, status=status)
 

@@ -5,7 +5,7 @@ The progress URL is also printed (as a QR code) on every notice: casefiles.notic
 
 from django.urls import include, path
 
-from casefiles.portal import agents, bundles, enterprises, figures, messages, space_views, views
+from casefiles.portal import agents, bundles, enterprises, evaluations, figures, messages, space_views, views
 
 app_name = "casefiles"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("my/cases/<str:number>/materials/<int:pk>/", views.material_file, name="material_file"),
     path("my/cases/<str:number>/notices/<int:pk>/", views.notice_pdf, name="notice_pdf"),
     path("progress/", views.progress_page, name="progress"),
+    # 好差评: a closed case's review, the notice's signed link (扫码评价), the counter's page (评价器, no sign-in)
+    path("my/cases/<str:number>/evaluation/", evaluations.evaluate_case, name="evaluate_case"),
+    path("evaluate/<str:token>/", evaluations.evaluate_link, name="evaluate_link"),
+    path("rate/<str:token>/", evaluations.rate_visit, name="rate_visit"),
     # 办件公示: each department's monthly cases and on-time rate, for everyone
     path("figures/", figures.public_figures, name="public_figures"),
     # 我的消息: the message centre (站内消息)

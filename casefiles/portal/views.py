@@ -31,6 +31,7 @@ from casefiles.materials import uploads as materials
 from casefiles.notices import documents
 from casefiles.portal import application_form
 from casefiles.portal import bundles as bundle_pages
+from casefiles.portal import evaluations as evaluation_pages
 from casefiles.portal import progress, wording
 from casefiles.portal import slots as slot_lists
 from casefiles.portal.errors import refused_form, refused_page
@@ -187,6 +188,7 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "accept": filetypes.ACCEPT,
         "max_mb": materials.limits()["MAX_BYTES"] // 1048576,
         **agency,
+        **evaluation_pages.case_context(request.user, case),
         **application_form_context(request.user, case, editable=editing and case.status == Status.DRAFT,
                                    values=form_values, errors=form_errors),
     }

@@ -294,6 +294,17 @@ def send_digest_mail(user_pk: int, day: str) -> int:
 
 # --- the pass ---------------------------------------------------------------------------------
 
+# Steps the components above supervision add to the pass (好差评's rectification lights:
+# ``casefiles.evaluations.hooks``), as ``(name, fn(today, now) -> int)``; supervision imports none of them.
+_ALSO = []
+
+
+def also_run(name: str, fn) -> None:
+    """Have the pass run ``fn(today, now)`` after its own steps and report its result as ``name`` (once per name)."""
+    global _ALSO
+    _ALSO = [(n, f) for n, f in _ALSO if n != name] + [(name, fn)]
+
+
 def run(today: date | None = None, now: datetime | None = None) -> dict[str, int]:
     """sweep → cards → alerts → orders past their date → the digests (once the day's
     ``DIGEST_HOUR`` has come, local time). Returns what it did."""
@@ -308,6 +319,8 @@ def run(today: date | None = None, now: datetime | None = None) -> dict[str, int
     }
     if timezone.localtime(now).hour >= int(clocks.supervision_settings()["DIGEST_HOUR"]):
         done["digests"] = send_digests(today, now)
+    for name, fn in _ALSO:
+        done[name] = fn(today, now)
     return done
 
 

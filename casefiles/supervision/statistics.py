@@ -34,7 +34,8 @@ export and the API all read; ``FIGURES`` names them with their columns):
 - 在办 (``current``): the cases now in each group of statuses, from the tallies (the state now:
   the period does not apply).
 
-Satisfaction (满意度) is not among them: evaluations do not exist yet.
+Components above this one add their figures with ``add_figure`` at start-up (好差评's
+满意度 and 整改按期率: ``casefiles.evaluations.hooks``); this module imports none of them.
 """
 
 import datetime
@@ -464,6 +465,12 @@ FIGURES: dict[str, Figure] = {figure.name: figure for figure in (
            "bar", ("running", "decided", "closed"),
            _("The state now, from the tallies: the period does not apply.")),
 )}
+
+
+def add_figure(added: Figure) -> None:
+    """A component above this one adds a figure (from its hooks, at start-up): the page, the
+    exports and the API show it after those above. Adding one of the same name again replaces it."""
+    FIGURES[added.name] = added
 
 
 def figure(name: str) -> Figure | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefiles.workbench import checks, claims, frontdesk, realname, views
+from casefiles.workbench import checks, claims, frontdesk, rating, realname, views
 
 app_name = "casefiles_workbench"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # 一窗受理: before "<number>/", which would take "frontdesk" for a case number.
     path("frontdesk/", frontdesk.file_application, name="frontdesk"),
     path("frontdesk/real-name/", realname.verify_in_person, name="verify_in_person"),  # before "frontdesk/<number>/"
+    path("frontdesk/rating/", rating.open_visit, name="frontdesk_rating"),  # 评价器: before "frontdesk/<number>/"
     path("frontdesk/<str:number>/", frontdesk.scan_materials, name="frontdesk_scan"),
     path("checks/", checks.checks, name="checks"),  # 核查 after a 告知承诺 approval
     path("checks/<str:number>/", checks.check, name="check"),

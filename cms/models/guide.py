@@ -33,6 +33,11 @@ from .policy import PolicyPage
 
 # Checks other apps add to a guide's validation: each takes the page and returns its problems.
 GUIDE_CHECKS = []
+# What other apps add to a guide page's context: each takes the page and returns a dict
+# (casefiles.evaluations: ``review_figures``, 好差评 over the last 12 months). The anonymous page
+# cache keeps a rendered page up to ``YIWANG_PAGE_CACHE_SECONDS`` (600 s): what they add is at
+# most that old.
+GUIDE_CONTEXT = []
 
 
 class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
@@ -282,6 +287,8 @@ class ServiceItemPage(RoutablePageMixin, DepartmentOwned, Page):
         context["department_page"] = self.department_page()
         context["bundles"] = BundlePage.objects.live().public().filter(bundle_items__item=self).distinct()
         context["policies"] = PolicyPage.objects.live().public().filter(related_items__item=self).distinct()
+        for addition in GUIDE_CONTEXT:
+            context.update(addition(self))
         return context
 
 

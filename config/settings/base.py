@@ -372,7 +372,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Two choice sets are called "kind" (an applicant's, an agent's): each gets its own name.
-    "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.access.models.Authorisation.Kind"},
+    "ENUM_NAME_OVERRIDES": {"AgentKindEnum": "casefiles.access.models.Authorisation.Kind",
+                            "ChannelEnum": "casefiles.cases.models.Channel",  # a case's, and a review's below
+                            "EvaluationChannelEnum": "casefiles.evaluations.models.Channel",
+                            "EvaluationLevelEnum": "casefiles.evaluations.models.Level",
+                            "EvaluationReasonEnum": "casefiles.evaluations.models.Reason"},
 }
 
 # --- Content-Security-Policy (config/csp.py) ---------------------------------------------

@@ -30,6 +30,8 @@ TABLES_ADDED = {
     "casefiles_postapprovalcheck",  # 0022_post_approval_checks_and_revocation_notices: 告知承诺's 核查
     "casefiles_assignment", "casefiles_caselight", "casefiles_lightchange",  # 0023_supervision: 电子监察
     "casefiles_order", "casefiles_card", "casefiles_digest",
+    "casefiles_evaluation", "casefiles_rectification", "casefiles_exclusion",  # 0025_evaluations: 好差评
+    "casefiles_reminder", "casefiles_windowvisit",
 }
 
 

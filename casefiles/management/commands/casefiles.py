@@ -3,6 +3,7 @@ from django_tasks.base import TaskResultStatus
 
 from casefiles.agents import authorisations as agents
 from casefiles.cases import tallies
+from casefiles.evaluations import reminders
 from casefiles.handling import workflow
 from casefiles.licenses import lifecycle
 from casefiles.notices import documents
@@ -28,10 +29,11 @@ class Command(BaseCommand):
         authorisations = agents.expire_due()
         folded = tallies.fold()
         rendered = documents.render_pending()
+        reminded = reminders.send_due()
         self.stdout.write(
             f"{len(accepted)} case(s) deemed accepted, {expired} license(s) expired, "
             f"{rescheduled} stopped clock(s) carried forward, {authorisations} agent authorisation(s) expired, "
-            f"{folded} tally row(s) folded, {rendered} notice PDF(s) rendered"
+            f"{folded} tally row(s) folded, {rendered} notice PDF(s) rendered, {reminded} review reminder(s) sent"
         )
         self.supervise()
 

@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from casefiles.handling import workflow
 from casefiles.cases.models import CaseFile
+from casefiles.evaluations import links
 from casefiles.journal.models import CaseEvent
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
@@ -231,3 +233,15 @@ def test_two_renderings_at_once_keep_one_file(world, submitted_case):
     assert second.pdf.name == first.pdf.name == stored.pdf.name
     assert second.pdf_sha256 == stored.pdf_sha256
     assert set(os.listdir(folder)) - before == {os.path.basename(stored.pdf.name)}  # the loser's file is gone
+
+
+def test_the_result_notices_carry_the_review_link_and_its_qr_code(world, submitted_case):
+    content = documents.content_for(submitted_case, "non_acceptance", type("Ctx", (), {
+        "now": submitted_case.submitted_at, "data": {"reason": "不属于本机关职权范围"}, "params": {}})())
+    html = documents.render_html(submitted_case, "non_acceptance", "NO-1", content)
+    assert "扫码评价" in html and html.count("data:image/png;base64,") >= 2
+    token = re.search(r"/evaluate/([^/<\s]+)/", html).group(1)
+    assert links.case_for(token) == submitted_case
+    text, _reader = pdf_text(documents.render(submitted_case, "non_acceptance", "NO-1", content))
+    assert "扫码评价" in text
+    assert "扫码评价" not in documents.render_html(submitted_case, "acceptance", "NO-2", content)
