@@ -178,6 +178,8 @@ OUTSIDER_DATA = {
     "remove_material": ("material", "file"),
     "instant_approval": ("outcome", "rules"),  # 秒批: the guide's conditions and whether each held, not the reasons
     "commitment_false": ("notice", "licenses"),  # 告知承诺制: the revocation after the check
+    "evaluate": ("round", "level"),  # 好差评: the applicant's own review (not the reasons' codes)
+    "rectification_called_back": (),  # 回访: the department called the applicant back
 }
 
 

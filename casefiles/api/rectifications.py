@@ -31,7 +31,7 @@ def _department(code):
     return found
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class StaffEvaluationSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.code", help_text="The department's code.")
     department_name = serializers.CharField(source="department.name")
     case = serializers.SerializerMethodField(help_text="The case's number (null: a window visit).")
@@ -130,12 +130,12 @@ class DecideSerializer(serializers.Serializer):
 
 
 class EvaluationListView(CaseFileAPIView, GenericAPIView):
-    serializer_class = EvaluationSerializer
+    serializer_class = StaffEvaluationSerializer
     queryset = Evaluation.objects.none()
 
     @extend_schema(tags=["evaluations"], operation_id="evaluations_list", parameters=[EvaluationQuerySerializer],
                    summary="Reviews (好差评) you see: supervisors every one, staff their departments'; newest first",
-                   responses={200: EvaluationSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]})
+                   responses={200: StaffEvaluationSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]})
     def get(self, request):
         query = EvaluationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -143,7 +143,7 @@ class EvaluationListView(CaseFileAPIView, GenericAPIView):
         found = staff.listing(request.user, level=data.get("level"), department=_department(data.get("department")),
                               since=data.get("since"), until=data.get("until"), bad_only=data.get("bad_only"))
         page = self.paginate_queryset(found)
-        return self.get_paginated_response(EvaluationSerializer(page, many=True).data)
+        return self.get_paginated_response(StaffEvaluationSerializer(page, many=True).data)
 
 
 def _rectification_of(user, evaluation_id) -> Rectification:

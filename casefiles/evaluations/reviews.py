@@ -14,6 +14,8 @@ A bad first review opens its rectification in the same transaction (``rectificat
 the journal of the case records the review (``evaluate``), and what the applicant is told.
 """
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,7 @@ from casefiles.journal import records
 
 TEXT_CHARS = 1000
 REVIEWABLE = states.CLOSED
+VISIT_MAX_AGE = datetime.timedelta(hours=2)  # a visit opened at the counter is rated there and then
 
 
 def _no_such_case():
@@ -148,7 +151,7 @@ def give_for_visit(token: str, level, reasons=(), text="", *, now=None) -> Evalu
     with transaction.atomic():
         visit = WindowVisit.objects.select_for_update().select_related("department", "case").filter(
             token=str(token or "")[:43]).first()
-        if visit is None:
+        if visit is None or visit.opened_at < now - VISIT_MAX_AGE:
             raise NotFound(_("No such visit to review."))
         if visit.evaluations.exists():
             raise Conflict(_("This visit has been reviewed already."))

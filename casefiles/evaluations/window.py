@@ -18,7 +18,7 @@ from casefiles.errors import NotFound, NotPermitted
 from casefiles.evaluations import reviews
 from casefiles.evaluations.models import Evaluation, WindowVisit
 
-VISIT_MAX_AGE = datetime.timedelta(hours=2)
+VISIT_MAX_AGE = reviews.VISIT_MAX_AGE
 
 
 def may_open(clerk, department) -> bool:

@@ -60,6 +60,7 @@ def figures(live_site, django_user_model):
     from casefiles.demo.directory import demo_uscc
     from casefiles.directory import roles
     from casefiles.directory.models import Department, Enterprise
+    from casefiles.evaluations.models import Evaluation, Rectification
     from casefiles.journal import records
     from casefiles.licenses.models import LicenseType
     from cms.models import MaterialRequirement, ServiceItemPage
@@ -107,6 +108,15 @@ def figures(live_site, django_user_model):
             decided_at=decided and now - decided * day,
             promised_due=promised and timezone.localdate(now - submitted * day) + promised * day,
             statutory_due=statutory and timezone.localdate(now - submitted * day) + statutory * day)
+        if status in (Status.CONCLUDED, Status.NOT_ACCEPTED):  # 好差评: the closed cases reviewed
+            given = now - (submitted - 30) * day
+            review = Evaluation.objects.create(case=case, department=item.department, item=item,
+                                               level=4 if index == 1 else 2, reasons=[] if index == 1 else ["slow"],
+                                               channel="portal", created_at=given)
+            if review.is_bad:  # its rectification, called back within its time
+                Rectification.objects.create(evaluation=review, department=item.department, opened_at=given,
+                                             due=timezone.localdate(given + 21 * day), action="已整改",
+                                             acted_at=given + 5 * day, callback="已回访", callback_at=given + 6 * day)
         if index in (2, 6):
             with transaction.atomic():
                 records.record(case, "request_correction", None, from_state=Status.SUBMITTED,

@@ -31,7 +31,7 @@ def bad(world, submitted_case):
 def test_staff_see_their_departments_reviews_without_the_applicant(world, bad, client):
     client.force_login(world.clerk)
     page = client.get("/admin/evaluations/").content.decode()
-    assert bad.case.number in page and "不满意" in page and "多次要求补材料" in page
+    assert bad.case.number in page and "不满意" in page and "多次要求补交材料" in page
     assert world.enterprise.name not in page and "applicant" not in page
     detail = client.get(f"/admin/evaluations/{bad.pk}/").content.decode()
     assert "2026-10-23" in detail and world.enterprise.name not in detail
