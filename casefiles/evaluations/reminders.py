@@ -32,6 +32,7 @@ from casefiles.notifications.models import TITLE_CHARS
 
 AFTER_WORKING_DAYS = 3
 LOOKBACK = LINK_MAX_AGE
+BATCH = 2000  # reminders a tick sends at most: the next tick takes the rest
 
 
 def latest_closing_day(today, calendar=None) -> datetime.date:
@@ -73,10 +74,11 @@ def _wording(case) -> tuple[str, str]:
 
 
 def send_due(today=None, now=None) -> int:
-    """Remind every case due (``due``) once; returns how many cases were reminded. The messages
-    and the reminders are written together: a tick that fails writes neither."""
+    """Remind the cases due (``due``, at most ``BATCH`` a tick) once; returns how many cases
+    were reminded. The messages and the reminders are written together: a tick that fails
+    writes neither."""
     now = now or timezone.now()
-    cases = list(due(today, now))
+    cases = list(due(today, now)[:BATCH])
     if not cases:
         return 0
     posts = []
