@@ -93,7 +93,7 @@ def request(evaluation, user, grounds, *, now=None) -> Exclusion:
     grounds = _text(grounds, _("Say why the review is malicious."))
     now = now or timezone.now()
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update().select_related("case").get(pk=evaluation.pk)
+        evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("case").get(pk=evaluation.pk)
         if Exclusion.objects.filter(evaluation=evaluation).exists():
             raise Conflict(_("This review has been asked to be excluded already."))
         try:

@@ -122,7 +122,8 @@ def give(case, user, level, reasons=(), text="", *, channel=Channel.PORTAL, now=
         raise Invalid(_("There is no such way of reviewing."))
     now = now or timezone.now()
     with transaction.atomic():
-        case = CaseFile.objects.select_for_update().select_related("department", "item").filter(pk=case.pk).first()
+        case = (CaseFile.objects.select_for_update(of=("self",)).select_related("department", "item")
+                .filter(pk=case.pk).first())
         if case is None:
             raise _no_such_case()
         problem = refusal(user, case)
@@ -149,7 +150,7 @@ def give_for_visit(token: str, level, reasons=(), text="", *, now=None) -> Evalu
     level, reasons, text = clean(level, reasons, text)
     now = now or timezone.now()
     with transaction.atomic():
-        visit = WindowVisit.objects.select_for_update().select_related("department", "case").filter(
+        visit = WindowVisit.objects.select_for_update(of=("self",)).select_related("department", "case").filter(
             token=str(token or "")[:43]).first()
         if visit is None or visit.opened_at < now - VISIT_MAX_AGE:
             raise NotFound(_("No such visit to review."))
