@@ -13,7 +13,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from casefiles.api.views import ERRORS, CaseFileAPIView
-from casefiles.directory.models import Department
+from casefiles.directory import lookup
 from casefiles.errors import NotFound
 from casefiles.evaluations import exclusions, rectifications, staff
 from casefiles.evaluations.models import Evaluation, Exclusion, Level, Rectification
@@ -21,14 +21,6 @@ from casefiles.evaluations.models import Evaluation, Exclusion, Level, Rectifica
 EVALUATION_ID = OpenApiParameter("evaluation_id", OpenApiTypes.INT, OpenApiParameter.PATH,
                                  description="The review's id.")
 
-
-def _department(code):
-    if not code:
-        return None
-    found = Department.objects.filter(code=code).first()
-    if found is None:
-        raise NotFound(_("No such department."))
-    return found
 
 
 class StaffEvaluationSerializer(serializers.ModelSerializer):
@@ -140,7 +132,7 @@ class EvaluationListView(CaseFileAPIView, GenericAPIView):
         query = EvaluationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        found = staff.listing(request.user, level=data.get("level"), department=_department(data.get("department")),
+        found = staff.listing(request.user, level=data.get("level"), department=lookup.department_by_code(data.get("department")),
                               since=data.get("since"), until=data.get("until"), bad_only=data.get("bad_only"))
         page = self.paginate_queryset(found)
         return self.get_paginated_response(StaffEvaluationSerializer(page, many=True).data)

@@ -6,7 +6,6 @@ a second reply 409, a bad date or empty text 400."""
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -14,21 +13,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from casefiles.api.views import ERRORS, CaseFileAPIView, visible_case
-from casefiles.directory.models import Department
-from casefiles.errors import NotFound
+from casefiles.directory import lookup
 from casefiles.supervision import cards, orders
 from casefiles.supervision.models import Card, Order
 
 ORDER_ID = OpenApiParameter("order_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The order's id.")
 
-
-def _department(code):
-    if not code:
-        return None
-    found = Department.objects.filter(code=code).first()
-    if found is None:
-        raise NotFound(_("No such department."))
-    return found
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -81,7 +71,7 @@ class OrderListView(CaseFileAPIView, GenericAPIView):
         query = OrderQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         found = orders.listing(request.user, query.validated_data.get("status", ""),
-                               _department(query.validated_data.get("department")))
+                               lookup.department_by_code(query.validated_data.get("department")))
         page = self.paginate_queryset(found)
         return self.get_paginated_response(OrderSerializer(page, many=True).data)
 
@@ -94,7 +84,7 @@ class OrderListView(CaseFileAPIView, GenericAPIView):
         data = given.validated_data
         orders.require_issuer(request.user)  # before the case is looked up: the same 403 for every case
         case = visible_case(request.user, data["case"]) if data.get("case") else None
-        order = orders.issue(request.user, case=case, department=_department(data.get("department")),
+        order = orders.issue(request.user, case=case, department=lookup.department_by_code(data.get("department")),
                              subject=data["subject"], text=data["text"], reply_due=data["reply_due"])
         return Response(OrderSerializer(order).data, status=201)
 
@@ -155,7 +145,7 @@ class CardListView(CaseFileAPIView, GenericAPIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         until = data.get("until")
-        found = cards.visible_cards(request.user, _department(data.get("department")), _start_of(data.get("since")),
+        found = cards.visible_cards(request.user, lookup.department_by_code(data.get("department")), _start_of(data.get("since")),
                                     _start_of(until + timedelta(days=1)) if until else None)
         page = self.paginate_queryset(found)
         return self.get_paginated_response(CardSerializer(page, many=True).data)

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from casefiles.directory import protected
 from casefiles.directory.identifiers import IdentifierError, validate_resident_id, validate_uscc
-from casefiles.directory.models import Enterprise, Person
-from casefiles.errors import Invalid
+from casefiles.directory.models import Department, Enterprise, Person
+from casefiles.errors import Invalid, NotFound
 
 USCC = "uscc"
 RESIDENT_ID = "id_number"
@@ -90,3 +90,14 @@ def people_with_mobile(number):
 def person_with_mobile(number):
     """The person whose mobile phone is ``number``, or None."""
     return people_with_mobile(number).first()
+
+
+def department_by_code(code) -> Department | None:
+    """The department a request names by its code (None when it names none); ``NotFound`` for
+    a code no department has."""
+    if not code:
+        return None
+    found = Department.objects.filter(code=str(code)).first()
+    if found is None:
+        raise NotFound(_("No such department."))
+    return found
