@@ -39,7 +39,7 @@ from casefiles.journal import records
 from casefiles.notifications import case_updates, messages
 from casefiles.supervision import people
 
-STAFF_ROLES = ("lead", "clerk", "reviewer", "decider")
+STAFF_ROLES = people.MEMBER_ROLES  # the department's staff: every case role and the lead
 TEXT_CHARS = 5000
 ALERTED = (Light.YELLOW, Light.RED)
 

@@ -55,16 +55,17 @@ def case_context(user, case, *, values=None, errors=()) -> dict:
     given = reviews.given(case)
     for review in given:
         _shown(review)
-    may = reviews.may_review(user, case)
+    refusal = reviews.refusal(user, case)  # once: who the user is, the case's state, the round due
+    may = refusal is None
     return {"ev": {**_form(case.number, values, errors), "shown": bool(given) or may, "may": may, "given": given,
-                   "round": reviews.next_round(case) if may else None,
+                   "refusal": refusal, "round": reviews.next_round(case) if may else None,
                    "action": reverse("casefiles:evaluate_case", kwargs={"number": case.number})}}
 
 
 def _evaluate_page(request, case, action, *, values=None, errors=(), status=200):
     context = {"case": case, **case_context(request.user, case, values=values, errors=errors)}
     context["ev"]["action"] = action
-    context["refusal"] = reviews.refusal(request.user, case) if not context["ev"]["may"] else None
+    context["refusal"] = context["ev"]["refusal"]
     return render(request, "casefiles/portal/evaluate.html", context, status=status)
 
 

@@ -111,13 +111,16 @@ def history(case):
     return Assignment.objects.filter(case=case).select_related("handler", "by").order_by("since", "pk")
 
 
-def handlers_now(case_ids) -> dict[int, list[int]]:
-    """{case id: [user ids of its handlers now, by stage order]} for ``case_ids`` (one query)."""
+def handlers_now(case_ids, *, active_only=False) -> dict[int, list[int]]:
+    """{case id: [user ids of its handlers now, by stage order]} for ``case_ids`` (one query);
+    ``active_only``: leave out users who can no longer sign in (whom nobody tells anything)."""
     order = Case(*[When(stage=stage, then=Value(i)) for i, stage in enumerate(Stage.values)],
                  output_field=IntegerField())
     found: dict[int, list[int]] = {}
-    rows = (Assignment.objects.filter(case_id__in=list(case_ids), until__isnull=True)
-            .annotate(_order=order).order_by("case_id", "_order").values_list("case_id", "handler_id"))
+    rows = Assignment.objects.filter(case_id__in=list(case_ids), until__isnull=True)
+    if active_only:
+        rows = rows.filter(handler__is_active=True)
+    rows = rows.annotate(_order=order).order_by("case_id", "_order").values_list("case_id", "handler_id")
     for case_id, handler_id in rows:
         found.setdefault(case_id, []).append(handler_id)
     return found

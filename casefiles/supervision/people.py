@@ -9,18 +9,17 @@ from django.contrib.auth import get_user_model
 from casefiles.access import permissions
 from casefiles.directory import roles
 from casefiles.directory.models import Department, DepartmentRole
-from casefiles.supervision.models import Assignment
+from casefiles.supervision import handlers
 
 # The members of a department who answer its orders (督办): every case role.
 MEMBER_ROLES = ("lead", "clerk", "reviewer", "decider")
 
 
 def handlers_of(case_ids) -> dict[int, set[int]]:
-    """Case id → the user ids handling one of its stages now."""
+    """Case id → the (active) user ids handling one of its stages now (``handlers.handlers_now``)."""
     found = defaultdict(set)
-    for case_id, user_id in Assignment.objects.filter(
-            case_id__in=list(case_ids), until__isnull=True, handler__is_active=True).values_list("case_id", "handler_id"):
-        found[case_id].add(user_id)
+    for case_id, user_ids in handlers.handlers_now(case_ids, active_only=True).items():
+        found[case_id].update(user_ids)
     return found
 
 
