@@ -31,6 +31,7 @@ class CasefilesConfig(AppConfig):
         # After the notifications': a submission's message comes before those of the steps 秒批 takes.
         from casefiles.expedited import hooks as expedited_hooks  # noqa: F401
         from casefiles.evaluations import hooks as evaluation_hooks  # 好差评: notices' 扫码评价, guide figures, statistics, the pass
+        from casefiles.policies import hooks as policy_hooks
 
         # Each component registers its own kind of search document, in this order (case, material, license).
         case_indexing.register_kinds()
@@ -40,6 +41,8 @@ class CasefilesConfig(AppConfig):
         evaluation_hooks.register_guide_page()  # 好差评 on the guide pages (cms.models.guide.GUIDE_CONTEXT)
         evaluation_hooks.register_statistics()  # 满意度 and 整改按期率 among supervision's figures
         evaluation_hooks.register_supervision_pass()  # the rectifications' lights and alerts in the pass
+        policy_hooks.register_publication()  # 惠企政策: pushes and 免申即享 on publication
+        policy_hooks.register_supervision_pass()  # 免申即享's daily pass and the weekly digests
         missing = workflow.missing_hooks() + ([] if records.principals_resolved() else ["the journal's principals"])
         if missing:
             raise ImproperlyConfigured(f"the case workflow's table asks for hooks nobody registered: {', '.join(missing)}")

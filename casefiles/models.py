@@ -21,6 +21,16 @@ from casefiles.materials.models import Material
 from casefiles.members.models import Invitation, JoinRequest, MemberEvent, Membership, Roster
 from casefiles.notices.models import Notice
 from casefiles.notifications.models import Message
+from casefiles.policies.models import (
+    Benefit,
+    DailyPass,
+    Declaration,
+    PolicyDigest,
+    PolicyPush,
+    Qualification,
+    QualificationHeld,
+    Subscription,
+)
 from casefiles.realname.models import Verification, VerificationEvent
 from casefiles.supervision.models import Assignment, Card, CaseLight, Digest, LightChange, Order
 
@@ -28,6 +38,7 @@ __all__ = [
     "Activity",
     "Assignment",
     "Authorisation",
+    "Benefit",
     "CalendarDay",
     "CalendarYear",
     "Card",
@@ -41,6 +52,8 @@ __all__ = [
     "CaseTally",
     "Channel",
     "ClockPause",
+    "DailyPass",
+    "Declaration",
     "Department",
     "DepartmentRole",
     "Digest",
@@ -60,6 +73,10 @@ __all__ = [
     "Membership",
     "Message",
     "Notice",
+    "PolicyDigest",
+    "PolicyPush",
+    "Qualification",
+    "QualificationHeld",
     "Order",
     "Person",
     "PostApprovalCheck",
@@ -68,6 +85,7 @@ __all__ = [
     "Roster",
     "SigningKey",
     "Status",
+    "Subscription",
     "Verification",
     "VerificationEvent",
     "WindowVisit",

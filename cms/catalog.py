@@ -409,14 +409,6 @@ def assign_streams(obj, streams: dict) -> bool:
     return changed
 
 
-def assign_related(obj, relation: str, values: list) -> bool:
-    """A ParentalManyToManyField set to exactly ``values`` (compared by primary key)."""
-    if sorted(o.pk for o in getattr(obj, relation).all()) == sorted(v.pk for v in values):
-        return False
-    setattr(obj, relation, values)
-    return True
-
-
 def assign_ordered_links(obj, relation: str, target: str, pages: list) -> bool:
     """An Orderable child relation that links to ``pages`` in this order; rows are reused by page."""
     manager = getattr(obj, relation)
@@ -431,6 +423,21 @@ def assign_ordered_links(obj, relation: str, target: str, pages: list) -> bool:
         row.sort_order = order
         rows.append(row)
     setattr(obj, relation, rows)
+    return True
+
+
+def assign_rows(obj, relation: str, rows: list[dict]) -> bool:
+    """An Orderable child relation holding exactly ``rows`` (field values each), in this order."""
+    manager = getattr(obj, relation)
+    names = sorted({name for row in rows for name in row})
+
+    def key(values):  # an empty text and a missing value are the same: nothing set
+        return tuple(None if values.get(name) in ("", None) else values.get(name) for name in names)
+
+    current = [{name: getattr(row, name) for name in names} for row in manager.all()]
+    if [key(row) for row in current] == [key(row) for row in rows]:
+        return False
+    setattr(obj, relation, [manager.model(sort_order=order, **row) for order, row in enumerate(rows)])
     return True
 
 

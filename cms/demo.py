@@ -9,13 +9,16 @@ by its code, document number or life event, and changes (and revises) nothing.
 
 import datetime
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils.html import escape
 
 from casefiles.directory.models import Department
+from casefiles.licenses.models import LicenseType
+from casefiles.policies.models import Qualification
 from cms import catalog
-from cms.models import BundlePage, EnterpriseScale, Industry, PolicyPage, ServiceItemPage, TopicPage
+from cms.models import BundlePage, Industry, PolicyPage, ServiceItemPage, TopicPage
 from cms.sitetree import ensure_department_page, ensure_sections, home_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -75,6 +78,32 @@ def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _conditions(spec) -> list[dict]:
+    """A policy's eligibility conditions as its spec writes them: ``conditions`` (kind, checked_by
+    and the kind's value by code), and the shorthand ``industries`` and ``scales`` (verified)."""
+    rows = [{"kind": "industry", "checked_by": "verified", "industry": Industry.objects.get(code=code)}
+            for code in spec.get("industries", [])]
+    rows += [{"kind": "scale", "checked_by": "verified", "scale": code} for code in spec.get("scales", [])]
+    for entry in spec.get("conditions", []):
+        row = {"kind": entry["kind"], "checked_by": entry.get("checked_by", "verified")}
+        if entry.get("industry"):
+            row["industry"] = Industry.objects.get(code=entry["industry"])
+        if entry.get("license_type"):
+            row["license_type"] = LicenseType.objects.get(code=entry["license_type"])
+        if entry.get("qualification"):
+            row["qualification"] = Qualification.objects.get(code=entry["qualification"])
+        if entry.get("item"):
+            row["item"] = _pages_by_code([entry["item"]])[0]
+        for name in ("minimum", "maximum"):
+            if entry.get(name) is not None:
+                row[name] = Decimal(str(entry[name]))
+        for name in ("scale", "region_code", "text", "document"):
+            if entry.get(name):
+                row[name] = entry[name]
+        rows.append(row)
+    return rows
+
+
 def load_policies(specs) -> list[str]:
     """惠企政策, found again by their document number; returns each one's status."""
     statuses = []
@@ -94,14 +123,19 @@ def load_policies(specs) -> list[str]:
             "body": spec["body"],
             "interpretation": spec["interpretation"],
         }
-        industries = list(Industry.objects.filter(code__in=spec["industries"]))
-        scales = list(EnterpriseScale.objects.filter(code__in=spec["scales"]))
         related = _pages_by_code(spec["related_items"])
+        if spec.get("application_item"):
+            values["application_item"] = _pages_by_code([spec["application_item"]])[0]
+        for name in ("benefit", "payout_days"):
+            if name in spec:
+                values[name] = spec[name]
+        if spec.get("benefit_amount") is not None:
+            values["benefit_amount"] = Decimal(str(spec["benefit_amount"]))
+        conditions = _conditions(spec)
 
-        def build(page, values=values, industries=industries, scales=scales, related=related):
+        def build(page, values=values, conditions=conditions, related=related):
             changed = catalog.assign(page, values)
-            changed = catalog.assign_related(page, "industries", industries) or changed
-            changed = catalog.assign_related(page, "scales", scales) or changed
+            changed = catalog.assign_rows(page, "conditions", conditions) or changed
             return catalog.assign_ordered_links(page, "related_items", "item", related) or changed
 
         statuses.append(

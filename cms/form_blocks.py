@@ -29,6 +29,12 @@ PREFILL_CHOICES = [
     ("person.address", _("Person: address")),
     ("person.phone", _("Person: mobile number")),
     ("license", _("A field of a license the applicant holds")),
+    # 一企一档 (casefiles.policies.applying): the registry's value, else what the enterprise declared
+    ("file.industry_code", _("Enterprise's file: industry code")),
+    ("file.scale", _("Enterprise's file: scale")),
+    ("file.established_on", _("Enterprise's file: date of establishment")),
+    ("file.registered_capital", _("Enterprise's file: registered capital")),
+    ("file.employees", _("Enterprise's file: number of employees")),
 ]
 
 CONDITION_OPERATORS = [

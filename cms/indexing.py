@@ -193,7 +193,7 @@ class PolicyProvider(PageProvider):
         return {
             "service_object": ["enterprise"],
             "category": [page.category],
-            "industry": [industry.code for industry in page.industries.all()],
+            "industry": sorted({code[:1] for code in page.industry_codes}),
             "free_to_enjoy": ["yes" if page.free_to_enjoy else "no"],
         }
 

@@ -17,6 +17,8 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("Online (网上)")
     WINDOW = "window", _("At the window (窗口)")
     SELF_SERVICE = "self_service", _("Self-service terminal (自助)")
+    # 免申即享: opened by the system on its own initiative (依职权), no application filed
+    EX_OFFICIO = "ex_officio", _("By the system, without application (免申即享)")
 
 
 def new_verification_code():

@@ -24,6 +24,7 @@ NOTICE_ABBREVIATIONS = {
     "approval": "准",
     "denial": "不准",
     "revocation": "撤",
+    "benefit_offer": "免享",
 }
 
 

@@ -177,6 +177,13 @@ class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=200)
     legal_representative = models.CharField(_("legal representative"), max_length=100)
     industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices, blank=True)
+    # From the registry (登记机关): the class of GB/T 4754 ("H6210"; its section is ``industry``),
+    # the date of establishment and the registered capital. What the enterprise says of itself is
+    # its declaration (casefiles.policies: 一企一档), kept apart and flagged as declared.
+    industry_code = models.CharField(_("industry code (GB/T 4754)"), max_length=5, blank=True)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    registered_capital = models.DecimalField(_("registered capital (10,000 yuan)"), max_digits=14, decimal_places=2,
+                                             null=True, blank=True)
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, blank=True)
     region_code = models.CharField(_("administrative division code"), max_length=12, validators=[region_code_validator])
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -194,6 +201,8 @@ class Enterprise(models.Model):
 
     def save(self, *args, **kwargs):
         self.uscc = validate_uscc(self.uscc)
+        if self.industry_code:
+            self.industry = self.industry_code[:1]
         if self.members_group_id is None:
             self.members_group, _created = Group.objects.get_or_create(name=f"enterprise:{self.uscc}")
         super().save(*args, **kwargs)

@@ -101,6 +101,34 @@ def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", con
     return case
 
 
+def start_ex_officio(item, enterprise, *, form_data=None, reason="") -> CaseFile:
+    """A draft the system opens on its own initiative (依职权) for ``enterprise`` — 免申即享
+    (casefiles.policies.benefits) — to be opened by the workflow's ``open_ex_officio`` at once, in
+    the caller's transaction. Its applicant's members see it as their own; nobody submitted it."""
+    if not item.live:
+        raise Conflict(_("This service item is not open for applications."))
+    case = CaseFile.objects.create(
+        number=numbers.next_case_number(item.department),
+        item=item,
+        item_revision_id=item.live_revision_id,
+        item_code=item.item_code,
+        item_title=item.title,
+        department=item.department,
+        enterprise=enterprise,
+        applicant_name=enterprise.name,
+        applicant_code=enterprise.uscc,
+        contact_name=enterprise.legal_representative,
+        contact_phone=enterprise.phone,
+        submitted_by=None,
+        channel=Channel.EX_OFFICIO,
+        form_data=form_data or {},
+    )
+    permissions.grant_applicant(case)
+    records.record(case, "create", None, to_state=case.status,
+                   data={"channel": Channel.EX_OFFICIO, "item": item.item_code, **({"reason": reason} if reason else {})})
+    return case
+
+
 def contact_defaults(user) -> dict:
     """The contact details an application form starts with: the user's own, the phone of the
     person they are, or else of the first enterprise they act for."""

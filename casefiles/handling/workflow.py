@@ -262,6 +262,18 @@ def on_submit(ctx):
         permissions.grant_department(case, case.department)
 
 
+def on_open_ex_officio(ctx):
+    """免申即享: the system opens the case on its own initiative (依职权); there is no application to
+    receive or examine for form, so it is accepted at once and its clock starts."""
+    case = ctx.case
+    case.submitted_at = case.accepted_at = ctx.now
+    case.item_revision_id = case.item.live_revision_id
+    _save(case, "submitted_at", "accepted_at", "item_revision_id")
+    permissions.grant_department(case, case.department)
+    ctx.data.update({key: ctx.params[key] for key in ("policy", "benefit") if ctx.params.get(key)})
+    schedule(case)
+
+
 def on_accept(ctx):
     case = ctx.case
     if ctx.from_state == Status.NON_ACCEPTANCE_PENDING:
@@ -330,6 +342,10 @@ TRANSITIONS = {
                    "apply_casefile", guards=(named("within_the_agents_authorisation"), named("form_is_complete"), named("has_required_materials"),
                            named("has_the_real_name_level"), named("licenses_in_use_are_valid")), effect=on_submit,
                    applicant=True),
+        # 免申即享 (casefiles.policies.benefits): opened by the system for an enterprise proven eligible
+        Transition("open_ex_officio", _("Opened without application (免申即享)"), (Status.DRAFT,), Status.ACCEPTED,
+                   None, effect=on_open_ex_officio, notice="benefit_offer",
+                   optional=("policy", "benefit", "amount", "confirm_by", "conditions")),
         Transition("accept", _("Accept"), (Status.SUBMITTED,), Status.ACCEPTED, "accept_casefile",
                    guards=(named("has_every_material_in_hand"),), effect=on_accept, notice="acceptance"),
         Transition("accept_with_deferral", _("Accept with deferred materials"), (Status.SUBMITTED,), Status.ACCEPTED,
@@ -353,7 +369,7 @@ TRANSITIONS = {
         Transition("start_review", _("Start review"), (Status.ACCEPTED,), Status.UNDER_REVIEW, "review_casefile"),
         Transition("approve", _("Approve"), (Status.UNDER_REVIEW,), Status.APPROVED, "decide_casefile",
                    guards=(no_open_pause, named("deferred_materials_supplied"), named("awaited_licenses_issued")),
-                   effect=on_decide, notice="approval"),
+                   effect=on_decide, notice="approval", optional=("policy", "amount", "paid_on", "reference")),
         Transition("propose_denial", _("Propose denial"), (Status.UNDER_REVIEW,), Status.DENIAL_PENDING,
                    "review_casefile", guards=(gives_reason,), effect=on_propose_denial, needs=("reason",)),
         Transition("confirm_denial", _("Confirm denial"), (Status.DENIAL_PENDING,), Status.DENIED, "decide_casefile",

@@ -40,7 +40,10 @@ TITLES = {
     "approval": "准予行政许可决定书",
     "denial": "不予行政许可决定书",
     "revocation": "撤销行政许可决定书",
+    "benefit_offer": "惠企政策免申即享告知书",
 }
+# The decision on an item that is not a licence is not a 准予行政许可 (cms ServiceItemPage.ItemType).
+APPROVAL_TITLES = {"benefit": "行政给付决定书"}
 REMEDY = (
     "申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
     "或者在六个月内依法向人民法院提起行政诉讼。"
@@ -108,6 +111,14 @@ def content_for(case, kind, ctx) -> dict:
     if kind == "approval":
         content["result"] = case.item.result_name
         content["remedy"] = ""
+        content["item_type"] = case.item.item_type
+        content["title"] = APPROVAL_TITLES.get(case.item.item_type, TITLES[kind])
+        content.update({key: str(ctx.params[key]) for key in ("policy", "amount", "paid_on", "reference")
+                        if ctx.params.get(key)})
+    if kind == "benefit_offer":  # 免申即享: what was found, and by when to confirm
+        content.update({key: ctx.params.get(key) or "" for key in ("policy", "benefit", "amount", "confirm_by")})
+        content["conditions"] = list(ctx.params.get("conditions") or [])
+        content["opened"] = today.isoformat()
     return content
 
 

@@ -27,6 +27,8 @@ class Notice(models.Model):
         DENIAL = "denial", _("Decision to deny (不予许可决定书)")
         # 告知承诺制: a commitment found false after the approval (casefiles.expedited.commitments).
         REVOCATION = "revocation", _("Decision to revoke the license (撤销行政许可决定书)")
+        # 免申即享: a case the system opened for an enterprise proven eligible (casefiles.policies.benefits).
+        BENEFIT_OFFER = "benefit_offer", _("Notice of a benefit without application (免申即享告知书)")
 
     case = models.ForeignKey("casefiles.CaseFile", on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)

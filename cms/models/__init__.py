@@ -4,7 +4,7 @@ from .guide import GuideIndexPage, MaterialRequirement, ServiceItemPage
 from .home import HomePage
 from .index import IndexPage
 from .owned import DepartmentOwned, ServiceObject
-from .policy import EnterpriseScale, Industry, PolicyIndexPage, PolicyPage, PolicyRelatedItem
+from .policy import EnterpriseScale, Industry, PolicyCondition, PolicyIndexPage, PolicyPage, PolicyRelatedItem
 from .topic import LifeEvent, TopicIndexPage, TopicItem, TopicPage
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Industry",
     "LifeEvent",
     "MaterialRequirement",
+    "PolicyCondition",
     "PolicyIndexPage",
     "PolicyPage",
     "PolicyRelatedItem",

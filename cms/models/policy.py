@@ -1,14 +1,14 @@
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from casefiles.directory.models import Department
+from casefiles.directory.models import Department, Enterprise
 from cms import policies
 from cms.blocks import RICH, AttachmentBlock
 
@@ -17,10 +17,13 @@ from .owned import DepartmentOwned
 
 
 class Industry(models.Model):
-    """An industry section of GB/T 4754-2017 (门类), for matching policies to enterprises."""
+    """An entry of GB/T 4754-2017 (国民经济行业分类): a section (门类, "C"), division (大类, "C13"),
+    group (中类, "C131") or class (小类, "C1311"). A code's ancestors are its prefixes (``cms.industries``)."""
 
-    code = models.CharField(_("code"), max_length=1, unique=True)
+    code = models.CharField(_("code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children")
 
     class Meta:
         ordering = ["code"]
@@ -29,6 +32,10 @@ class Industry(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def is_section(self) -> bool:
+        return len(self.code) == 1
 
 
 class EnterpriseScale(models.Model):
@@ -64,12 +71,27 @@ class PolicyPage(DepartmentOwned, Page):
     effective_date = models.DateField(_("effective from"))
     expiry_date = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: no end date."))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.SUBSIDY)
-    industries = ParentalManyToManyField(Industry, verbose_name=_("industries"), blank=True)
-    scales = ParentalManyToManyField(EnterpriseScale, verbose_name=_("enterprise scales"), blank=True)
     region = models.CharField(_("region"), max_length=100, default="珠海市")
     free_to_enjoy = models.BooleanField(
         _("enjoyed without applying (免申即享)"), default=False,
-        help_text=_("Eligible enterprises receive it without applying."),
+        help_text=_("Enterprises that meet every condition from verified data are found by the system, which opens "
+                    "a case for each; those who meet them only by what they declared are invited to apply."),
+    )
+    benefit = models.CharField(_("benefit"), max_length=200, blank=True,
+                               help_text=_("What an eligible enterprise receives, in a line (e.g. 一次性补贴)."))
+    benefit_amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("The most an enterprise receives, where the policy states an amount."),
+    )
+    application_item = models.ForeignKey(
+        "cms.ServiceItemPage", verbose_name=_("service item for the benefit"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Where the benefit is applied for (一键申报), and the item of the cases opened without "
+                    "application (免申即享)."),
+    )
+    payout_days = models.PositiveSmallIntegerField(
+        _("working days to pay out"), default=15,
+        help_text=_("免申即享: from the enterprise's confirmation to the payout (兑现)."),
     )
     summary = models.TextField(_("summary"), blank=True)
     body = RichTextField(_("policy text"), blank=True, features=RICH + ["h2", "h3"])
@@ -98,12 +120,17 @@ class PolicyPage(DepartmentOwned, Page):
         MultiFieldPanel(
             [
                 FieldPanel("category"),
-                FieldPanel("industries", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("scales", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("region"),
-                FieldPanel("free_to_enjoy"),
+                FieldRowPanel([FieldPanel("benefit"), FieldPanel("benefit_amount")]),
+                FieldPanel("application_item"),
+                FieldRowPanel([FieldPanel("free_to_enjoy"), FieldPanel("payout_days")]),
             ],
             heading=_("Who it is for"),
+        ),
+        InlinePanel(
+            "conditions", heading=_("Eligibility conditions"), label=_("Condition"),
+            help_text=_("Every kind of condition must be met; two conditions of the same kind are alternatives "
+                        "(industry C or I65)."),
         ),
         FieldPanel("summary"),
         FieldPanel("body"),
@@ -125,6 +152,149 @@ class PolicyPage(DepartmentOwned, Page):
 
     def is_in_force(self, on=None):
         return policies.is_in_force(self, on)
+
+    @property
+    def industries(self) -> list:
+        """The industries its conditions name (none: every industry)."""
+        return [c.industry for c in self.conditions.all() if c.kind == PolicyCondition.Kind.INDUSTRY and c.industry]
+
+    @property
+    def industry_codes(self) -> list[str]:
+        return [industry.code for industry in self.industries]
+
+    @property
+    def scale_codes(self) -> list[str]:
+        return [c.scale for c in self.conditions.all() if c.kind == PolicyCondition.Kind.SCALE and c.scale]
+
+    @property
+    def scale_names(self) -> list[str]:
+        names = dict(EnterpriseScale.objects.filter(code__in=self.scale_codes).values_list("code", "name"))
+        return [names[code] for code in self.scale_codes if code in names]
+
+
+class PolicyCondition(Orderable):
+    """One eligibility condition of a policy (申报条件), and how it is checked."""
+
+    class Kind(models.TextChoices):
+        INDUSTRY = "industry", _("Industry (GB/T 4754)")
+        SCALE = "scale", _("Enterprise scale")
+        REGION = "region", _("Registered in the region")
+        YEARS = "years", _("Years since establishment")
+        CAPITAL = "capital", _("Registered capital (10,000 yuan)")
+        EMPLOYEES = "employees", _("Number of employees")
+        LICENSE = "license", _("Holds a valid license")
+        QUALIFICATION = "qualification", _("Holds a qualification")
+        CONCLUDED = "concluded", _("Has had a case of an item concluded")
+        FREE = "free", _("Other condition, proven by a document")
+
+    class Check(models.TextChoices):
+        VERIFIED = "verified", _("From verified data (registry, licenses, cases)")
+        DECLARED = "declared", _("From what the enterprise declared")
+        PERSON = "person", pgettext_lazy("checked by", "Only by a person")
+
+    # Which checks make sense for each kind: a license held or a concluded case is on record or not.
+    CHECKS = {
+        Kind.INDUSTRY: (Check.VERIFIED, Check.DECLARED, Check.PERSON),
+        Kind.SCALE: (Check.VERIFIED, Check.DECLARED, Check.PERSON),
+        Kind.REGION: (Check.VERIFIED, Check.PERSON),
+        Kind.YEARS: (Check.VERIFIED, Check.DECLARED, Check.PERSON),
+        Kind.CAPITAL: (Check.VERIFIED, Check.DECLARED, Check.PERSON),
+        Kind.EMPLOYEES: (Check.DECLARED, Check.PERSON),
+        Kind.LICENSE: (Check.VERIFIED, Check.PERSON),
+        Kind.QUALIFICATION: (Check.VERIFIED, Check.DECLARED, Check.PERSON),
+        Kind.CONCLUDED: (Check.VERIFIED,),
+        Kind.FREE: (Check.PERSON,),
+    }
+    RANGED = (Kind.YEARS, Kind.CAPITAL, Kind.EMPLOYEES)
+
+    policy = ParentalKey(PolicyPage, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    checked_by = models.CharField(_("checked"), max_length=10, choices=Check.choices, default=Check.VERIFIED)
+    industry = models.ForeignKey(Industry, verbose_name=_("industry"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text=_("A section or division matches every class under it."))
+    scale = models.CharField(_("scale"), max_length=10, blank=True, choices=Enterprise.Scale.choices)
+    region_code = models.CharField(_("administrative division code"), max_length=6, blank=True,
+                                   help_text=_("440400 Zhuhai; 440402 Xiangzhou district."))
+    minimum = models.DecimalField(_("at least"), max_digits=14, decimal_places=2, null=True, blank=True)
+    maximum = models.DecimalField(_("at most"), max_digits=14, decimal_places=2, null=True, blank=True)
+    license_type = models.ForeignKey("casefiles.LicenseType", verbose_name=_("license type"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    qualification = models.ForeignKey("casefiles.Qualification", verbose_name=_("qualification"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("cms.ServiceItemPage", verbose_name=_("item"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("condition"), max_length=300, blank=True,
+                            help_text=_("Other condition: as the policy words it."))
+    document = models.CharField(_("proven by"), max_length=200, blank=True,
+                                help_text=_("The document that shows it (for a check by a person)."))
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("checked_by")]),
+        FieldRowPanel([FieldPanel("industry"), FieldPanel("scale"), FieldPanel("region_code")]),
+        FieldRowPanel([FieldPanel("minimum"), FieldPanel("maximum")]),
+        FieldRowPanel([FieldPanel("license_type"), FieldPanel("qualification"), FieldPanel("item")]),
+        FieldRowPanel([FieldPanel("text"), FieldPanel("document")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("eligibility condition")
+        verbose_name_plural = _("eligibility conditions")
+
+    def _bounds(self) -> str:
+        lo, hi = self.minimum, self.maximum
+
+        def shown(number):
+            return f"{number.normalize():f}"
+
+        if lo is not None and hi is not None:
+            return _("%(low)s to %(high)s") % {"low": shown(lo), "high": shown(hi)}
+        if lo is not None:
+            return _("at least %(low)s") % {"low": shown(lo)}
+        return _("at most %(high)s") % {"high": shown(hi)}
+
+    def describe(self) -> str:
+        """The condition as the policy states it."""
+        kind = self.kind
+        Kind = self.Kind
+        if kind == Kind.INDUSTRY:
+            return _("Industry: %(industry)s") % {"industry": self.industry}
+        if kind == Kind.SCALE:
+            return _("Scale: %(scale)s") % {"scale": self.get_scale_display()}
+        if kind == Kind.REGION:
+            return _("Registered in %(region)s") % {"region": self.region_code}
+        if kind == Kind.YEARS:
+            return _("Years since establishment: %(bounds)s") % {"bounds": self._bounds()}
+        if kind == Kind.CAPITAL:
+            return _("Registered capital (10,000 yuan): %(bounds)s") % {"bounds": self._bounds()}
+        if kind == Kind.EMPLOYEES:
+            return _("Employees: %(bounds)s") % {"bounds": self._bounds()}
+        if kind == Kind.LICENSE:
+            return _("Holds a valid %(license)s") % {"license": self.license_type.name}
+        if kind == Kind.QUALIFICATION:
+            return _("Recognised as %(qualification)s") % {"qualification": self.qualification.name}
+        if kind == Kind.CONCLUDED:
+            return _("Has had “%(item)s” concluded") % {"item": self.item.title}
+        return self.text
+
+    def clean(self):
+        super().clean()
+        needed = {
+            self.Kind.INDUSTRY: ("industry",), self.Kind.SCALE: ("scale",), self.Kind.REGION: ("region_code",),
+            self.Kind.LICENSE: ("license_type",), self.Kind.QUALIFICATION: ("qualification",),
+            self.Kind.CONCLUDED: ("item",), self.Kind.FREE: ("text", "document"),
+        }.get(self.kind, ())
+        errors = {name: _("This kind of condition needs it.") for name in needed if not getattr(self, name)}
+        if self.kind in self.RANGED:
+            if self.minimum is None and self.maximum is None:
+                errors["minimum"] = _("Give at least a lower or an upper bound.")
+            elif self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+                errors["maximum"] = _("The upper bound is below the lower bound.")
+        if self.kind in self.CHECKS and self.checked_by not in self.CHECKS[self.kind]:
+            errors["checked_by"] = _("This kind of condition cannot be checked that way.")
+        if self.region_code and not (self.region_code.isdigit() and len(self.region_code) == 6):
+            errors["region_code"] = _("Six digits, as GB/T 2260 writes them.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class PolicyRelatedItem(Orderable):
@@ -163,7 +333,7 @@ class PolicyIndexPage(IndexPage):
     def extra_context(self, request, listing) -> dict:
         return {
             "chosen": self.chosen(request),
-            "industries": Industry.objects.all(),
+            "industries": Industry.objects.filter(parent__isnull=True),
             "departments": Department.objects.filter(pk__in=PolicyPage.objects.live().values("department")),
             "categories": PolicyPage.Category.choices,
             "scales": EnterpriseScale.objects.all(),

@@ -112,8 +112,8 @@ def test_ten_policies_some_expired_some_free_to_enjoy(site):
     assert 2 <= len(policies) - len(in_force) < len(in_force)
     assert policies.filter(free_to_enjoy=True).exists() and policies.filter(free_to_enjoy=False).exists()
     assert all("〔" in p.document_number or "公告" in p.document_number for p in policies)
-    assert policies.filter(industries__code="C").exists()
-    assert policies.filter(scales__code="micro").exists()
+    assert policies.filter(conditions__kind="industry", conditions__industry__code="C").exists()
+    assert policies.filter(conditions__kind="scale", conditions__scale="micro").exists()
     smes = policies.get(document_number="珠府办〔2024〕12号")
     assert smes.department.code == "GXJ" and "<h2>" in smes.body and smes.interpretation
     assert [entry.item.title for entry in smes.related_items.all()] == ["工业企业技术改造投资项目备案"]

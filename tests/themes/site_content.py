@@ -60,7 +60,7 @@ def build_site() -> Site:
     from cms.models import (
         BundleItem,
         BundlePage,
-        EnterpriseScale,
+        PolicyCondition,
         Industry,
         PolicyPage,
         PolicyRelatedItem,
@@ -226,9 +226,7 @@ def build_site() -> Site:
         interpretation="<p>符合条件的个体工商户无需申请，补贴将直接拨付至登记的银行账户。</p>",
         attachments=[{"type": "attachment", "value": {"title": "补贴对象名单（第一批）", "document": _document("补贴对象名单", "list.pdf").pk}}],
     ))
-    policy_in_force.industries.set(Industry.objects.filter(code__in=["H", "F"]))
-    policy_in_force.scales.set(EnterpriseScale.objects.filter(code__in=["small", "micro"]))
-    policy_in_force.save()
+    _conditions(policy_in_force, industries=["H", "F"], scales=["small", "micro"])
     PolicyRelatedItem.objects.create(policy=policy_in_force, item=sole_trader, sort_order=0)
 
     policy_expired = pages["RSJ"].add_child(instance=PolicyPage(
@@ -244,9 +242,7 @@ def build_site() -> Site:
         summary="对不裁员或少裁员的参保企业返还部分失业保险费。",
         body="<p>参保企业上年度未裁员或裁员率不高于全国城镇调查失业率控制目标的，可申请稳岗返还。</p>",
     ))
-    policy_expired.industries.set(Industry.objects.filter(code__in=["C"]))
-    policy_expired.scales.set(EnterpriseScale.objects.filter(code__in=["large", "medium"]))
-    policy_expired.save()
+    _conditions(policy_expired, industries=["C"], scales=["large", "medium"])
 
     topics = sections["TopicIndexPage"]
     enterprise_topic = topics.add_child(instance=TopicPage(
@@ -266,3 +262,17 @@ def build_site() -> Site:
         bundle=bundle, policy_in_force=policy_in_force, policy_expired=policy_expired,
         enterprise_topic=enterprise_topic, person_topic=person_topic, licence_types=licence_types,
     )
+
+
+def _conditions(policy, *, industries, scales):
+    """Eligibility conditions from verified data: any of ``industries``, any of ``scales``."""
+    from cms.models import Industry, PolicyCondition
+
+    order = 0
+    for code in industries:
+        PolicyCondition.objects.create(policy=policy, kind="industry", industry=Industry.objects.get(code=code),
+                                       sort_order=order)
+        order += 1
+    for code in scales:
+        PolicyCondition.objects.create(policy=policy, kind="scale", scale=code, sort_order=order)
+        order += 1
