@@ -154,6 +154,8 @@ APPLICANT_ACTIONS = frozenset({"create", "submit", "withdraw", "add_material", "
 # reviews, proposals of refusals and their overturning, assignments — stays inside.
 OUTSIDER_DATA = {
     "create": ("channel", "item"),
+    "open_ex_officio": ("policy", "benefit", "notice"),  # 免申即享: which policy, its benefit and notice
+    "confirm_benefit": ("payout_due",),
     "submit": (),
     "accept": ("deemed_accepted", "deferred_due", "notice"),
     "deem_accepted": ("deemed_accepted", "notice"),

@@ -36,6 +36,9 @@ ACTIONS = {
     for a in [
         Action("create", staff=_("Application started"), applicant=_("Application started.")),
         Action("submit", applicant=_("Application submitted."), applicant_variant=_("Corrected application submitted.")),
+        Action("open_ex_officio", applicant=_("Opened by the system without an application (免申即享): %(policy)s.")),
+        Action("confirm_benefit", staff=_("Benefit confirmed by the enterprise (免申即享)"),
+               applicant=_("You confirmed the benefit; it is to be paid out by %(payout_due)s.")),
         Action("accept", applicant=_("Application accepted."),
                applicant_variant=_("Accepted by operation of law: no correction notice came within 5 working days of receipt (Article 32 of the Administrative Licensing Law).")),
         Action("deem_accepted",

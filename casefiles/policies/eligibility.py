@@ -136,9 +136,12 @@ def describe(condition) -> str:
     return condition.describe()
 
 
-def _from_facts(condition, verified, declared, ok, shown, missing_settle) -> Verdict:
-    """The three checks over a verified and a declared value of one fact."""
+def _facts_verdict(condition, verified, declared, ok, shown, missing_settle, answers=False) -> Verdict:
+    """The three checks over a verified and a declared value of one fact. ``answers``: the
+    questionnaire's, which stand for what the records would say (met "by your answers")."""
     check = condition.checked_by
+    if answers and check == Check.VERIFIED:
+        check = Check.DECLARED
     if check == Check.PERSON:
         on_file = verified if verified is not None else declared
         return Verdict(UNKNOWN, reason=_("Checked by a person when you apply.") + (
@@ -157,18 +160,25 @@ def _from_facts(condition, verified, declared, ok, shown, missing_settle) -> Ver
             return Verdict(UNKNOWN, reason=_("You declared %(value)s; this condition is checked against verified "
                                              "data.") % {"value": shown(declared)}, settle=missing_settle)
         answer = ok(declared)
+        said = (_("You answered %(value)s.") if answers else _("You declared %(value)s.")) % {"value": shown(declared)}
         if answer:
-            return Verdict(MET, DECLARED, _("You declared %(value)s.") % {"value": shown(declared)})
+            return Verdict(MET, DECLARED, said)
         if answer is None:
-            return Verdict(UNKNOWN, reason=_("You declared %(value)s, which does not tell.") % {"value": shown(declared)},
-                           settle=_("Declare your industry class in your file."))
-        return Verdict(UNMET, reason=_("You declared %(value)s.") % {"value": shown(declared)})
+            return Verdict(UNKNOWN, reason=said, settle=_("Give the industry's class (four digits), not only its "
+                                                          "section."))
+        return Verdict(UNMET, reason=said)
+    if answers:
+        return Verdict(UNKNOWN, reason=_("Not answered."), settle=missing_settle)
     return Verdict(UNKNOWN, reason=_("Nothing on record."), settle=missing_settle)
 
 
 def judge(condition, profile, on: date) -> Verdict:
     """Does the enterprise whose file is ``profile`` meet ``condition`` on ``on``, and why."""
     kind = condition.kind
+
+    def _from_facts(*args):
+        return _facts_verdict(*args, answers=not profile.known)
+
     if kind == Kind.INDUSTRY:
         wanted = condition.industry.code
         return _from_facts(condition, profile.industry_code.verified, profile.industry_code.declared,

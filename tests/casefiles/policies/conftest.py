@@ -5,12 +5,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from freezegun import freeze_time
 
 from casefiles.directory.models import Enterprise
 from casefiles.policies.models import Qualification
 from casefiles.demo.directory import demo_uscc
 
 TODAY = datetime.date(2026, 6, 15)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Every test of the policies runs on TODAY, 10:00 in Beijing."""
+    with freeze_time(f"{TODAY.isoformat()} 02:00:00"):
+        yield
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from freezegun import freeze_time
 
 from casefiles.cases.models import Channel, Status
 from casefiles.errors import Conflict, NotFound
@@ -11,12 +10,6 @@ from casefiles.policies import benefits
 from casefiles.policies.models import Benefit, Declaration
 
 from .conftest import TODAY, enterprise
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with freeze_time(f"{TODAY.isoformat()} 02:00:00"):  # 10:00 in Beijing
-        yield
 
 
 def test_the_pass_opens_a_case_for_the_enterprise_proven_eligible_and_never_twice(policy_world):
