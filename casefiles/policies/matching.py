@@ -38,27 +38,58 @@ class Match:
 
 
 class _Values:
-    """One fact, verified and declared, grouped by value: value -> indices of the enterprises."""
+    """One fact, verified and declared, grouped by value: a bit set per value, and for the
+    ranged facts cumulative bit sets in the values' order, so that a range is two look-ups."""
 
-    def __init__(self):
+    CUMULATIVE_MAX = 1024  # distinct values kept cumulatively (a bit set each); beyond, a range ORs its values
+
+    def __init__(self, ranged=False):
+        self.ranged = ranged
         self.verified = defaultdict(list)
         self.declared = defaultdict(list)
 
     def finish(self, bits):
-        self.present = {side: bits(i for members in getattr(self, side).values() for i in members)
-                        for side in ("verified", "declared")}
-        self._sorted = {side: sorted(getattr(self, side)) for side in ("verified", "declared")}
+        self.masks, self.present, self._sorted, self._cumulative = {}, {}, {}, {}
+        for side in ("verified", "declared"):
+            masks = {value: bits(members) for value, members in getattr(self, side).items()}
+            self.masks[side] = masks
+            keys = sorted(masks)
+            self._sorted[side] = keys
+            running, cumulative = 0, [0]
+            if self.ranged and len(keys) <= self.CUMULATIVE_MAX:
+                for key in keys:
+                    running |= masks[key]
+                    cumulative.append(running)
+            else:
+                running = 0
+                for mask in masks.values():
+                    running |= mask
+                cumulative = None
+            self._cumulative[side] = cumulative
+            self.present[side] = running
 
-    def indices(self, side, accept):
-        groups = getattr(self, side)
-        return [i for value, members in groups.items() if accept(value) for i in members]
+    def where(self, side, accept) -> int:
+        """The enterprises whose value on ``side`` is accepted."""
+        found = 0
+        for value, mask in self.masks[side].items():
+            if accept(value):
+                found |= mask
+        return found
 
-    def in_range(self, side, minimum, maximum):
+    def in_range(self, side, minimum, maximum) -> int:
         keys = self._sorted[side]
         lo = 0 if minimum is None else bisect.bisect_left(keys, minimum)
         hi = len(keys) if maximum is None else bisect.bisect_right(keys, maximum)
-        groups = getattr(self, side)
-        return [i for value in keys[lo:hi] for i in groups[value]]
+        if hi <= lo:
+            return 0
+        cumulative = self._cumulative[side]
+        if cumulative is not None:
+            return cumulative[hi] & ~cumulative[lo]
+        found = 0
+        masks = self.masks[side]
+        for key in keys[lo:hi]:
+            found |= masks[key]
+        return found
 
 
 class Matcher:
@@ -74,7 +105,8 @@ class Matcher:
         self.all = (1 << self.n) - 1
         position = {pk: i for i, pk in enumerate(self.ids)}
         self._position = position
-        facts = {name: _Values() for name in _FACT_OF_KIND.values()}
+        facts = {name: _Values(ranged=name in ("years", "registered_capital", "employees"))
+                 for name in _FACT_OF_KIND.values()}
         for i, (_pk, code, section, scale, region, established, capital) in enumerate(rows):
             self._add(facts["industry_code"], "verified", code or section or None, i)
             self._add(facts["scale"], "verified", scale or None, i)
@@ -183,19 +215,19 @@ class Matcher:
             if kind != Kind.CAPITAL:  # whole numbers: the bounds as the whole numbers they admit
                 low = None if low is None else int(-(-low // 1))
                 high = None if high is None else int(high // 1)
-            met = self.bits(values.in_range(side, low, high))
+            met = values.in_range(side, low, high)
             return met, values.present[side] & ~met
         if kind == Kind.INDUSTRY:
             wanted = condition.industry.code
-            answers = {code: eligibility.industry_answer(code, wanted) for code in getattr(values, side)}
-            return (self.bits(values.indices(side, lambda code: answers[code] is True)),
-                    self.bits(values.indices(side, lambda code: answers[code] is False)))
+            answers = {code: eligibility.industry_answer(code, wanted) for code in values.masks[side]}
+            return (values.where(side, lambda code: answers[code] is True),
+                    values.where(side, lambda code: answers[code] is False))
         if kind == Kind.SCALE:
-            return (self.bits(values.indices(side, lambda scale: scale == condition.scale)),
-                    self.bits(values.indices(side, lambda scale: scale != condition.scale)))
-        prefix = eligibility.region_prefix(condition.region_code)
-        return (self.bits(values.indices(side, lambda code: code.startswith(prefix))),
-                self.bits(values.indices(side, lambda code: not code.startswith(prefix))))
+            met = values.where(side, lambda scale: scale == condition.scale)
+        else:
+            prefix = eligibility.region_prefix(condition.region_code)
+            met = values.where(side, lambda code: code.startswith(prefix))
+        return met, values.present[side] & ~met
 
     # --- one policy ------------------------------------------------------------------------------
 
