@@ -43,6 +43,7 @@ class CasefilesConfig(AppConfig):
         evaluation_hooks.register_supervision_pass()  # the rectifications' lights and alerts in the pass
         policy_hooks.register_publication()  # 惠企政策: pushes and 免申即享 on publication
         policy_hooks.register_supervision_pass()  # 免申即享's daily pass and the weekly digests
+        policy_hooks.register_statistics()  # 免申即享's figures among supervision's
         missing = workflow.missing_hooks() + ([] if records.principals_resolved() else ["the journal's principals"])
         if missing:
             raise ImproperlyConfigured(f"the case workflow's table asks for hooks nobody registered: {', '.join(missing)}")

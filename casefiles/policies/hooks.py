@@ -1,16 +1,21 @@
 """What the policies register at start-up (``CasefilesConfig.ready`` calls the functions below):
 a policy's publication pushes it to its subscribers and, for 免申即享, finds its enterprises at
 once (background tasks after the commit); the supervision pass runs the day's 免申即享 pass and
-the weekly digests once a day (``supervision.alerts`` imports nothing of the policies)."""
+the weekly digests once a day; and 免申即享's figures join the statistics (``supervision``
+imports nothing of the policies)."""
 
 import logging
 
 from django.db import IntegrityError, transaction
 from wagtail.signals import page_published
 
-from casefiles.policies import benefits, subscriptions
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from casefiles.policies import benefits, results, subscriptions
 from casefiles.policies.models import DailyPass
-from casefiles.supervision import alerts
+from casefiles.supervision import alerts, statistics
+from casefiles.supervision.statistics import Column, Figure
 from cms.models import PolicyPage
 
 logger = logging.getLogger(__name__)
@@ -49,3 +54,15 @@ def daily(today, now) -> int:
 
 def register_supervision_pass() -> None:
     alerts.also_run("benefits", daily)
+
+
+def register_statistics() -> None:
+    statistics.add_figure(Figure(
+        "benefits", _("Benefits without application (免申即享)"), results.by_department,
+        (Column("label", _("Department"), "text"), Column("offered", _("Offered")),
+         Column("confirmed", _("Confirmed")), Column("declined", pgettext_lazy("benefit", "Declined")),
+         Column("paid", _("Paid out")), Column("paid_on_time", _("Paid out on time")),
+         Column("amount", _("Amount paid (yuan)")), Column("rate", _("Paid out on time (兑现按期率)"), "rate")),
+        "bar", ("offered", "paid"),
+        _("Benefits found in the period, by the department of their case: paid out by the due date ÷ those paid out "
+          "or past their due date.")))

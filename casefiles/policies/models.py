@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Source(models.TextChoices):
@@ -141,7 +142,7 @@ class Benefit(models.Model):
         OFFERED = "offered", _("Awaiting confirmation")
         CONFIRMED = "confirmed", _("Confirmed, awaiting payout")
         PAID = "paid", _("Paid out")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("benefit", "Declined")
 
     OPEN = (Status.OFFERED, Status.CONFIRMED)
 

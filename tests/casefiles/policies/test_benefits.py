@@ -63,3 +63,17 @@ def test_a_declined_benefit_is_not_offered_again(policy_world):
     benefit.case.refresh_from_db()
     assert benefit.case.status == Status.WITHDRAWN
     assert benefits.find(TODAY) == {"offered": 0, "invited": 0}
+
+
+def test_the_statistics_count_offers_and_payouts_on_time(policy_world):
+    from casefiles.supervision import statistics
+
+    w = policy_world
+    benefits.find(TODAY)
+    benefit = benefits.confirm(Benefit.objects.get(policy=w.catering), w.applicant)
+    benefits.record_payout(benefit, w.decider, amount="2500", reference="ZF1")
+    rows = statistics.figure("benefits").rows(statistics.Filters(), today=TODAY)
+    mine, total = rows
+    assert (mine.label, mine.offered, mine.confirmed, mine.paid, mine.paid_on_time, mine.amount, mine.rate) == (
+        w.department.name, 1, 1, 1, 1, 2500, 1.0)
+    assert total.key == "" and total.paid == 1
