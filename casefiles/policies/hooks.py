@@ -7,10 +7,9 @@ imports nothing of the policies)."""
 import logging
 
 from django.db import IntegrityError, transaction
-from wagtail.signals import page_published
-
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from wagtail.signals import page_published
 
 from casefiles.policies import benefits, results, subscriptions
 from casefiles.policies.models import DailyPass
