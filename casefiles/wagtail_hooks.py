@@ -44,7 +44,8 @@ class EnterpriseViewSet(ModelViewSet):
     list_filter = ["industry", "scale"]
     search_fields = ["name", "uscc", "legal_representative"]
     search_backend_name = None
-    form_fields = ["uscc", "name", "legal_representative", "industry", "scale", "region_code", "address", "phone"]
+    form_fields = ["uscc", "name", "legal_representative", "industry", "industry_code", "scale", "region_code",
+                   "established_on", "registered_capital", "address", "phone"]
 
 
 class PersonIndexView(IndexView):

@@ -180,7 +180,10 @@ class Enterprise(models.Model):
     # From the registry (登记机关): the class of GB/T 4754 ("H6210"; its section is ``industry``),
     # the date of establishment and the registered capital. What the enterprise says of itself is
     # its declaration (casefiles.policies: 一企一档), kept apart and flagged as declared.
-    industry_code = models.CharField(_("industry code (GB/T 4754)"), max_length=5, blank=True)
+    industry_code = models.CharField(
+        _("industry code (GB/T 4754)"), max_length=5, blank=True,
+        validators=[RegexValidator(r"^[A-T](\d{2}(\d{1,2})?)?$", _("A section letter and up to four digits: H6210."))],
+        help_text=_("The registry's class: a section letter and its digits (H6210 正餐服务)."))
     established_on = models.DateField(_("established on"), null=True, blank=True)
     registered_capital = models.DecimalField(_("registered capital (10,000 yuan)"), max_digits=14, decimal_places=2,
                                              null=True, blank=True)
