@@ -149,6 +149,7 @@ def test_one_click_makes_a_draft_filled_from_the_file(with_form, client):
     assert case.form_data["company"] == "珠海海湾餐饮管理有限公司" and case.form_data["staff"] == 12
     draft = text(client.get(answer["Location"]))
     assert 'value="12"' in draft and "珠海海湾餐饮管理有限公司" in draft
+    assert "From your enterprise&#x27;s file (declared)" in draft  # where the number came from
 
 
 def test_one_click_for_an_enterprise_not_ones_own_is_a_404(with_form, client):
