@@ -375,3 +375,19 @@ def test_the_pages_speak_chinese(with_form, client):
     client.force_login(with_form.applicant)
     body = text(client.get(CALCULATOR))
     assert "政策计算器" in body and "符合" in body and "一键申报" in body
+
+
+def test_a_paid_benefit_shows_its_payout(policy_world, offered, client):
+    w = policy_world
+    benefits.record_payout(benefits.confirm(offered, w.applicant), w.decider, amount="3000", reference="ZF20260615001")
+    client.force_login(w.applicant)
+    body = text(client.get(benefit_url(offered)))
+    assert "Paid out" in body and "ZF20260615001" in body and "3,000.00" in body and TODAY.isoformat() in body
+    assert 'id="confirm-benefit"' not in body
+
+
+def test_the_policy_index_links_the_policy_pages(policy_world, client):
+    from cms.sitetree import ensure_sections
+
+    body = text(client.get(ensure_sections()["PolicyIndexPage"].url))
+    assert 'id="policy-tools"' in body and CALCULATOR in body and SUBSCRIPTIONS in body
