@@ -69,6 +69,17 @@ def form_values(form, enterprise, item_code, on=None) -> dict:
     return values
 
 
+def sources(case) -> dict:
+    """key -> ``prefill.Prefilled`` for the values the case's form still holds from its
+    enterprise's file: the draft's page says where they came from, as for every pre-filled value."""
+    if case.enterprise_id is None:
+        return {}
+    values = case.form_data or {}
+    return {key: prefill.Prefilled(value, "file", label)
+            for key, (value, label) in from_file(definition.of_case(case), case.enterprise).items()
+            if values.get(key) == value}
+
+
 def _passes(field, value, on) -> bool:
     """A value the field would refuse (a date where a number is asked …) is not offered."""
     try:

@@ -1,11 +1,13 @@
-"""The applicant portal: applying online, 我的空间, 我的办件, 我的消息, and the anonymous progress look-up.
+"""The applicant portal: applying online, 我的空间, 我的办件, 我的消息, 惠企政策 (the calculator, 一企一档,
+subscriptions, 免申即享), and the anonymous progress look-up.
 
 The progress URL is also printed (as a QR code) on every notice: casefiles.notices.documents.progress_url.
 """
 
 from django.urls import include, path
 
-from casefiles.portal import agents, bundles, enterprises, evaluations, figures, messages, space_views, views
+from casefiles.portal import (agents, bundles, enterprises, evaluations, figures, messages, policy_pages, space_views,
+                              views)
 
 app_name = "casefiles"
 
@@ -37,5 +39,18 @@ urlpatterns = [
     path("my/cases/<str:number>/agents/<int:pk>/revoke/", agents.revoke_agent, name="revoke_agent"),
     path("my/cases/<str:number>/agents/<int:pk>/document/", agents.authorisation_document, name="authorisation_document"),
     # 我的企业: the enterprises one acts for, registering one, its members (casefiles.members)
+    # 惠企政策: 政策计算器 (anyone) and 一键申报, 一企一档, 政策订阅, 免申即享 (casefiles.policies)
+    path("policies/calculator/", policy_pages.calculator_page, name="policy_calculator"),
+    path("policies/<int:pk>/apply/", policy_pages.apply_for_policy, name="apply_for_policy"),
+    path("my/enterprises/<str:uscc>/file/", policy_pages.enterprise_file, name="enterprise_file"),
+    path("my/enterprises/<str:uscc>/file/declaration/", policy_pages.declare, name="enterprise_declare"),
+    path("my/enterprises/<str:uscc>/file/qualifications/", policy_pages.declare_qualification,
+         name="enterprise_declare_qualification"),
+    path("my/subscriptions/", policy_pages.my_subscriptions, name="policy_subscriptions"),
+    path("my/subscriptions/<int:pk>/delete/", policy_pages.unsubscribe, name="policy_unsubscribe"),
+    path("my/benefits/", policy_pages.my_benefits, name="benefits"),
+    path("my/benefits/<int:pk>/", policy_pages.benefit_page, name="benefit"),
+    path("my/benefits/<int:pk>/confirm/", policy_pages.confirm_benefit, name="confirm_benefit"),
+    path("my/benefits/<int:pk>/decline/", policy_pages.decline_benefit, name="decline_benefit"),
     path("my/enterprises/", include(enterprises.urlpatterns)),
 ]

@@ -29,6 +29,7 @@ from casefiles.materials import downloads, filetypes
 from casefiles.members import acting
 from casefiles.materials import uploads as materials
 from casefiles.notices import documents
+from casefiles.policies import applying as policy_applying
 from casefiles.portal import application_form
 from casefiles.portal import bundles as bundle_pages
 from casefiles.portal import evaluations as evaluation_pages
@@ -123,7 +124,7 @@ def application_form_context(user, case, *, editable, values=None, errors=None, 
     form = form_definition.of_case(case)
     if not form:
         return {"application_form": [], "application_form_editable": False, "application_answers": []}
-    sources = form_storing.sources(case)
+    sources = {**policy_applying.sources(case), **form_storing.sources(case)}  # 一键申报's values from 一企一档 too
     if editable:
         held = case.form_data or {} if values is None else values
         return {"application_form": application_form.bind(form, held, sources=sources, errors=errors),

@@ -50,6 +50,9 @@ def links(user, path: str) -> dict[str, list[Link]]:
         _link(_("My licenses"), "licenses:wallet", path),
         _link(_("My enterprises"), "casefiles:my_enterprises", path),
         _link(_("Agents (帮办代办)"), "casefiles:my_agents", path),
+        _link(_("Policy calculator (政策计算器)"), "casefiles:policy_calculator", path),
+        _link(_("Policy subscriptions (政策订阅)"), "casefiles:policy_subscriptions", path),
+        _link(_("Benefits without application (免申即享)"), "casefiles:benefits", path, within=["casefiles:benefits"]),
     ]
     return {"account": account, "affairs": affairs}
 
