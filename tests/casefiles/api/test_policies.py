@@ -86,6 +86,15 @@ def test_a_member_asks_with_the_enterprises_file_a_stranger_is_not_found(policy_
     assert api().post(CALCULATOR, {"enterprise_uscc": w.enterprise.uscc}, format="json").status_code == 404
 
 
+def test_the_calculator_is_rate_limited_per_address(db, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.YIWANG_RATE_LIMITS = {**settings.YIWANG_RATE_LIMITS, "policy-calculator": (2, 60)}
+    client = api()
+    assert [client.post(CALCULATOR, {}, format="json").status_code for _ in range(3)] == [200, 200, 429]
+
+
 # --- 一企一档 -------------------------------------------------------------------------------------
 
 def test_the_file_shows_each_fact_with_its_source_and_the_declaration_replaces(policy_world):
