@@ -18,8 +18,9 @@ from casefiles.frontdesk.window import is_window_clerk
 from casefiles.licenses.models import LicenseType
 from casefiles.licenses.staff import is_license_staff, may_see_usage
 from casefiles.notifications import messages as message_centre
+from casefiles.policies import profiles as policy_profiles
 from casefiles.supervision import statistics
-from casefiles.workbench import evaluation_urls, home, license_urls, supervision_urls, urls
+from casefiles.workbench import evaluation_urls, home, license_urls, policy_urls, supervision_urls, urls
 from casefiles.workbench import orders as supervision_orders
 from casefiles.workbench.access import is_case_staff
 
@@ -249,6 +250,28 @@ def register_supervision_menu_item():
 
 
 hooks.register("construct_homepage_panels", supervision_orders.orders_waiting_panel)
+
+
+# --- 惠企政策: 免申即享兑现 (the payouts) and 资质认定 (casefiles.workbench.policies) ----------------------
+
+class QualificationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy_profiles.may_record_qualifications(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_policy_urls():
+    return [path("policies/", include(policy_urls))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_policy_menu_item():
+    return SubmenuMenuItem(_("Enterprise policies (惠企政策)"), Menu(items=[
+        CaseFilesMenuItem(_("Benefits without application (免申即享兑现)"), reverse("policies_admin:benefits"),
+                          name="policy-benefits", icon_name="tasks", order=10),
+        QualificationsMenuItem(_("Qualifications (资质认定)"), reverse("policies_admin:qualifications"),
+                               name="policy-qualifications", icon_name="pick", order=20),
+    ]), name="policies", icon_name="tasks", order=59)
 
 
 @hooks.register("register_admin_urls")

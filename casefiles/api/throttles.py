@@ -29,3 +29,7 @@ class ProgressThrottle(ActionThrottle):
 
 class LicenseVerifyThrottle(ActionThrottle):
     action = "license-verify"
+
+
+class PolicyCalculatorThrottle(ActionThrottle):
+    action = "policy-calculator"

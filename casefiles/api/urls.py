@@ -1,10 +1,10 @@
-"""/api/v1/: case files, materials, licenses in place of materials (免提交), notices, agents, the hand-out at the window, your enterprises, progress, messages, tokens, and the API's own schema and docs."""
+"""/api/v1/: case files, materials, licenses in place of materials (免提交), notices, agents, the hand-out at the window, your enterprises, 惠企政策 (calculator, file, subscriptions, 免申即享, 一键申报), progress, messages, tokens, and the API's own schema and docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import (agents, bundles, enterprises, evaluations, handlers, messages, rectifications, statistics,
-                           supervision, views)
+from casefiles.api import (agents, bundles, enterprises, evaluations, handlers, messages, policies, rectifications,
+                           statistics, supervision, views)
 
 app_name = "casefiles_api"
 
@@ -45,6 +45,19 @@ urlpatterns = [
     path("activities/", bundles.ActivityListView.as_view(), name="activity-list"),
     path("activities/proposal/", bundles.ProposalView.as_view(), name="activity-proposal"),
     path("enterprises/mine/", enterprises.MyEnterprisesView.as_view(), name="enterprises-mine"),
+    # 惠企政策: 政策计算器, 一企一档, subscriptions, 免申即享, 一键申报
+    path("policies/calculator/", policies.CalculatorView.as_view(), name="policy-calculator"),
+    path("policies/<int:policy_id>/apply/", policies.PolicyApplyView.as_view(), name="policy-apply"),
+    path("enterprises/<str:uscc>/file/", policies.EnterpriseFileView.as_view(), name="enterprise-file"),
+    path("enterprises/<str:uscc>/file/declaration/", policies.DeclarationView.as_view(),
+         name="enterprise-file-declaration"),
+    path("policy-subscriptions/", policies.SubscriptionListView.as_view(), name="policy-subscription-list"),
+    path("policy-subscriptions/<int:subscription_id>/", policies.SubscriptionDetailView.as_view(),
+         name="policy-subscription-detail"),
+    path("benefits/", policies.BenefitListView.as_view(), name="benefit-list"),
+    path("benefits/<int:benefit_id>/", policies.BenefitDetailView.as_view(), name="benefit-detail"),
+    path("benefits/<int:benefit_id>/confirm/", policies.BenefitConfirmView.as_view(), name="benefit-confirm"),
+    path("benefits/<int:benefit_id>/decline/", policies.BenefitDeclineView.as_view(), name="benefit-decline"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
     # 站内消息: the caller's own inbox
     path("messages/", messages.MessageListView.as_view(), name="message-list"),

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casefiles.cases.models import CaseFile, Status
-from casefiles.directory.models import Enterprise
-from casefiles.errors import Invalid
+from casefiles.directory.models import Department, Enterprise
+from casefiles.errors import Invalid, NotPermitted
 from casefiles.journal.models import CaseEvent
 from casefiles.licenses.models import License
 from casefiles.policies.models import Declaration, Qualification, QualificationHeld, Source
@@ -249,3 +249,46 @@ def record_qualification(enterprise, user, code, *, certificate_number="", valid
         enterprise=enterprise, qualification=qualification, source=Source.VERIFIED,
         defaults={"certificate_number": str(certificate_number)[:60], "valid_until": valid_until, "recorded_by": user})
     return held
+
+
+# --- who records a verified qualification (资质认定) -------------------------------------------------
+
+RECORDING_ROLES = ("clerk", "decider", "lead")
+
+
+def recording_departments(user):
+    """The departments in which ``user`` may record qualifications: a clerk, decider or lead there."""
+    if not user.is_authenticated or not user.is_active:
+        return Department.objects.none()
+    return Department.objects.filter(roles__role__in=RECORDING_ROLES, roles__group__user=user).distinct()
+
+
+def may_record_qualifications(user) -> bool:
+    return recording_departments(user).exists()
+
+
+def recordable(user):
+    """The qualifications ``user`` may record: those recognised by one of their departments, and
+    those that name no recognising department."""
+    departments = recording_departments(user)
+    if not departments.exists():
+        return Qualification.objects.none()
+    return Qualification.objects.filter(Q(recognised_by__isnull=True) | Q(recognised_by__in=departments))
+
+
+def record_verified(user, enterprise, code, *, certificate_number="", valid_until=None) -> QualificationHeld:
+    """``record_qualification`` by a department's staff: refused (``NotPermitted``) to anyone else,
+    and for a qualification another department recognises."""
+    if not may_record_qualifications(user):
+        raise NotPermitted(_("Only a department's staff record qualifications."))
+    if not recordable(user).filter(code=str(code)[:40]).exists():
+        if Qualification.objects.filter(code=str(code)[:40]).exists():
+            raise NotPermitted(_("This qualification is recognised by another department."))
+        raise Invalid(_("Choose the qualifications from the list."))
+    return record_qualification(enterprise, user, code, certificate_number=certificate_number, valid_until=valid_until)
+
+
+def recently_recorded(user, limit=50):
+    """The verified qualifications most recently recorded, of those ``user`` may record."""
+    return (QualificationHeld.objects.filter(source=Source.VERIFIED, qualification__in=recordable(user))
+            .select_related("enterprise", "qualification", "recorded_by").order_by("-recorded_at", "-pk")[:limit])

@@ -376,7 +376,18 @@ SPECTACULAR_SETTINGS = {
                             "ChannelEnum": "casefiles.cases.models.Channel",  # a case's, and a review's below
                             "EvaluationChannelEnum": "casefiles.evaluations.models.Channel",
                             "EvaluationLevelEnum": "casefiles.evaluations.models.Level",
-                            "EvaluationReasonEnum": "casefiles.evaluations.models.Reason"},
+                            "EvaluationReasonEnum": "casefiles.evaluations.models.Reason",
+                            "StatusEnum": "casefiles.cases.models.Status",  # a case's, beside a benefit's below
+                            "StateEnum": "casefiles.access.models.Authorisation.State",  # beside a condition's
+                            "SourceEnum": ["profile", "license", "earlier"],  # a pre-filled value's, beside a fact's
+                            # 惠企政策 (casefiles/api/policies.py)
+                            "BenefitStatusEnum": "casefiles.policies.models.Benefit.Status",
+                            "PolicyCategoryEnum": "cms.models.PolicyPage.Category",
+                            "PolicyStateEnum": "casefiles.api.policies.STATES",
+                            "PolicyConditionKindEnum": "cms.models.PolicyCondition.Kind",
+                            "PolicyConditionCheckEnum": "cms.models.PolicyCondition.Check",
+                            "FactNameEnum": "casefiles.api.policies.FACTS",
+                            "FactSourceEnum": "casefiles.api.policies.FACT_SOURCES"},
 }
 
 # --- Content-Security-Policy (config/csp.py) ---------------------------------------------
@@ -424,7 +435,7 @@ YIWANG_TRUSTED_PROXIES = env.integer("YIWANG_TRUSTED_PROXIES", 0)
 # Look-ups per client address (config/ratelimit.py): (requests, seconds), one count for the
 # page and the API of each. Progress look-ups take a number and a code that could otherwise
 # be guessed in bulk.
-YIWANG_RATE_LIMITS = {"progress": (10, 60), "license-verify": (30, 60)}
+YIWANG_RATE_LIMITS = {"progress": (10, 60), "license-verify": (30, 60), "policy-calculator": (30, 60)}
 
 LOGGING = {
     "version": 1,
