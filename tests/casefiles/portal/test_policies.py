@@ -60,24 +60,28 @@ def test_the_answers_rank_the_policies_with_each_condition_and_why(policy_world,
     assert page.status_code == 200
     html = text(page)
     catering = section(html, "餐饮个体户开办补贴")
-    # the industry is checked from verified data: an answer cannot prove it, and says what would
-    assert "Possibly eligible" in catering and "一次性开办补贴" in catering and "3,000" in catering
-    assert "Industry: H62 餐饮业" in catering and "You declared H62 餐饮业" in catering
-    assert "What would settle it:" in catering
-    assert 'data-state="met"' in catering  # the scale, declarable, is met by the answer
+    # the answers stand for what the records would say: every condition met by them, each with why
+    assert "Eligible by what you declared" in catering and "一次性开办补贴" in catering and "3,000" in catering
+    assert "Industry: H62 餐饮业" in catering and "You answered H62 餐饮业" in catering
+    assert catering.count('data-state="met"') == 3
     assert policy_world.department.name in catering
-    # the research subsidy has more unknowns (industry, employees, qualification): ranked after it
-    research = section(html, "科技型中小企业研发补助")
-    assert "Possibly eligible" in research and html.index("餐饮个体户开办补贴") < html.index("科技型中小企业研发补助")
-    assert 'id="other-policies"' not in html
+    # the research subsidy is for software: folded among the others, after the matches
+    others = html[html.index('id="other-policies"'):]
+    assert "科技型中小企业研发补助" in others and "Not eligible" in others
     assert "Apply in one step" not in html  # nobody to apply for
+
+
+def test_an_unanswered_condition_says_what_would_settle_it(policy_world, client):
+    html = text(client.get(CALCULATOR, {"answered": "1", "industry_code": "I6513"}))
+    research = section(html, "科技型中小企业研发补助")
+    assert "Possibly eligible" in research and "What would settle it:" in research
+    assert html.index("科技型中小企业研发补助") < html.index('id="other-policies"')
 
 
 def test_a_declarable_condition_unmet_by_the_answers_folds_the_policy(policy_world, client):
     html = text(client.get(CALCULATOR, {**IN_THE_CATERING_TRADE, "scale": "small"}))
     others = html[html.index('id="other-policies"'):]
-    assert "餐饮个体户开办补贴" in others and "Not eligible" in others and "You declared Small." in others
-    assert html.index("科技型中小企业研发补助") < html.index('id="other-policies"')
+    assert "餐饮个体户开办补贴" in others and "Not eligible" in others and "You answered Small." in others
 
 
 @pytest.mark.parametrize(("answers", "message"), [
