@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +21,7 @@ from casefiles.errors import Refused
 from casefiles.materials import downloads
 from casefiles.portal.errors import refused_form, refused_redirect
 from casefiles.portal.forms import AuthoriseAgentForm, RevokeAgentForm
+from casefiles.portal.redirects import safe_next
 from casefiles.portal.views import _case_or_404
 
 
@@ -90,10 +90,7 @@ def revoke_agent(request, number, pk):
     authorisation = _authorisation_or_404(request, number, pk)
     form = RevokeAgentForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    target = request.POST.get("next", "")
-    if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                       require_https=request.is_secure())):
-        target = reverse("casefiles:case_agents", kwargs={"number": authorisation.case.number})
+    target = safe_next(request, reverse("casefiles:case_agents", kwargs={"number": authorisation.case.number}))
     try:
         agents.revoke(authorisation, request.user, reason=reason)
     except Refused as refused:

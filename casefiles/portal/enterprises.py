@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +23,7 @@ from casefiles.members.enterprises import Registration
 from casefiles.members.models import Invitation, JoinRequest, Role
 from casefiles.portal.errors import refused_form, refused_redirect
 from casefiles.portal.member_forms import DecisionForm, InviteForm, RegisterEnterpriseForm, RoleForm
+from casefiles.portal.redirects import safe_next
 
 
 def _no_store(response):
@@ -34,13 +34,6 @@ def _no_store(response):
     response["Referrer-Policy"] = "same-origin"
     return response
 
-
-def _safe_next(request, default):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
 
 
 # --- 我的企业 --------------------------------------------------------------------------------------
@@ -65,7 +58,7 @@ def act_for(request):
     except Refused as refused:
         return refused_redirect(request, refused, "casefiles:my_enterprises")
     messages.success(request, _("You now act for %(enterprise)s.") % {"enterprise": enterprise.name})
-    return redirect(_safe_next(request, "casefiles:my_enterprises"))
+    return redirect(safe_next(request, "casefiles:my_enterprises"))
 
 
 @login_required

@@ -8,7 +8,6 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -18,6 +17,7 @@ from casefiles.errors import Refused
 from casefiles.notifications import messages as message_centre
 from casefiles.notifications.models import Message
 from casefiles.portal.errors import refused_redirect
+from casefiles.portal.redirects import safe_next
 
 MESSAGES_PER_PAGE = 20
 
@@ -44,11 +44,7 @@ def my_messages(request):
 
 def _back(request) -> str:
     """Where a marking returns: the inbox page it was made from (its filters and page), else the inbox."""
-    target = request.POST.get("next", "")
-    if (target.startswith("/") and not target.startswith("//")
-            and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())):
-        return target
-    return "casefiles:messages"
+    return safe_next(request, "casefiles:messages")
 
 
 @login_required

@@ -15,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +29,7 @@ from casefiles.portal import policy_wording as wording
 from casefiles.portal.errors import as_missing, refused_form, refused_redirect
 from casefiles.portal.policy_forms import (CalculatorForm, DeclarationForm, DeclineForm, QualificationForm,
                                            SubscriptionForm)
+from casefiles.portal.redirects import safe_next
 
 FILE_MATCHES = 5  # the file page's top matches; the calculator shows them all
 
@@ -39,13 +39,6 @@ def _no_store(response):
     response["Cache-Control"] = "no-store"
     return response
 
-
-def _safe_next(request, default):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
 
 
 def _own_or_404(request, uscc):
@@ -106,7 +99,7 @@ def apply_for_policy(request, pk):
     enterprise = _own_or_404(request, uscc) if uscc else _acting(request)
     if enterprise is None:
         raise Http404(_("Act for an enterprise to apply for its benefit."))
-    back = _safe_next(request, reverse("casefiles:policy_calculator"))
+    back = safe_next(request, reverse("casefiles:policy_calculator"))
     try:
         with transaction.atomic():
             case = applying.apply(request.user, pk, enterprise)
