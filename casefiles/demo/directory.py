@@ -2,6 +2,8 @@
 applicants. Passwords are for development only and documented in docs/demo.md."""
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -70,11 +72,23 @@ ENTERPRISES = [
     # (first 17 of the USCC, name, legal representative, industry, scale, region)
     ("91440400MA4WB3K1X", "珠海格创智能科技有限公司", "陈思远", "C", "small", "440402"),
     ("91440400MA55L8QJ2", "珠海海湾餐饮管理有限公司", "林晓燕", "H", "micro", "440402"),
-    ("91440404MA51TY0C7", "珠海金湾新能源储能有限公司", "黄建国", "D", "medium", "440404"),
+    ("91440404MA51TY0C7", "珠海金湾新能源储能有限公司", "黄建国", "C", "medium", "440404"),
     ("92440402MA5AR7KP4", "珠海市香洲区拱北好味道小吃店", "何志强", "H", "micro", "440402"),
     ("91440400MA4X2Q8N9", "珠海横琴湾区建设工程有限公司", "郑海涛", "E", "large", "440400"),
     ("52440400MJL1234563", "珠海市青年创业促进会", "周敏", "S", "micro", "440400"),
 ]
+
+# The registry's further facts (登记机关), as the policies' conditions read them (一企一档): the
+# class of GB/T 4754, the date of establishment (as its 营业执照 prints it) and the registered
+# capital in 10,000 yuan (none for a 个体工商户 or a social organisation).
+REGISTRY = {
+    "91440400MA4WB3K1X": ("C3912", date(2019, 6, 18), Decimal("500")),
+    "91440400MA55L8QJ2": ("H6210", date(2021, 3, 9), Decimal("100")),
+    "91440404MA51TY0C7": ("C3841", date(2020, 11, 20), Decimal("5000")),
+    "92440402MA5AR7KP4": ("H6220", date(2018, 4, 2), None),
+    "91440400MA4X2Q8N9": ("E4710", date(2016, 8, 1), Decimal("10000")),
+    "52440400MJL123456": ("S9529", date(2017, 5, 12), None),
+}
 
 PERSONS = [
     # (first 17 of the identity number, name, username or None)
@@ -124,7 +138,7 @@ def load_people(departments: dict[str, Department]) -> dict[str, object]:
     users["central_reviewer"].groups.add(central_reviewer_group())
     role_titles = {"clerk": "受理员", "reviewer": "审查员", "decider": "决定人", "editor": "编辑", "lead": "负责人"}
     for code, department in departments.items():
-        if department.level != Department.Level.CITY and code != "XZ-SCJGJ":
+        if department.level != Department.Level.CITY and code not in ("XZ-SCJGJ", "GXQ"):
             continue
         for role, title in role_titles.items():
             username = f"{code.lower()}-{role}"
@@ -134,12 +148,16 @@ def load_people(departments: dict[str, Department]) -> dict[str, object]:
 
     for index, (body, name, legal_rep, industry, scale, region) in enumerate(ENTERPRISES, start=1):
         uscc = demo_uscc(body[:17])
+        industry_code, established_on, capital = REGISTRY[body[:17]]
         enterprise, _ = Enterprise.objects.update_or_create(
             uscc=uscc,
             defaults={
                 "name": name,
                 "legal_representative": legal_rep,
                 "industry": industry,
+                "industry_code": industry_code,
+                "established_on": established_on,
+                "registered_capital": capital,
                 "scale": scale,
                 "region_code": region,
             },

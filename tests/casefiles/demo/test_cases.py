@@ -5,7 +5,7 @@ import io
 from django.utils import timezone
 
 from casefiles.cases import states
-from casefiles.cases.models import CaseFile, Status
+from casefiles.cases.models import CaseFile, Channel, Status
 from casefiles.deadlines import working_days
 from casefiles.demo.cases import STORIES, load_cases
 from casefiles.demo.loader import load_demo
@@ -29,12 +29,17 @@ def test_the_demo_tells_every_state_across_departments_through_the_workflow(db):
     assert journal.verify() == []  # every step went through the journal, sealed in order
     assert journal.verify(journal=journal.named("license")) == []
 
-    for case in cases.exclude(status=Status.DRAFT):
+    for case in cases.exclude(status=Status.DRAFT).exclude(channel=Channel.EX_OFFICIO):
         submitted = case.events.filter(action="submit").order_by("-sequence").first()
         assert submitted.created_at == case.submitted_at  # the journal agrees with the case's dates
+    # 免申即享 (casefiles.demo.policies): opened by the pass as the demo loads, not on a story's clock
+    assert all(case.events.filter(action="open_ex_officio", actor__isnull=True).exists()
+               for case in cases.filter(channel=Channel.EX_OFFICIO))
     accepted = cases.filter(accepted_at__isnull=False)
     assert accepted and all(Notice.objects.filter(case=case, kind__in=["acceptance", "deferred_acceptance"]).exists()
-                            for case in accepted)
+                            for case in accepted.exclude(channel=Channel.EX_OFFICIO))
+    assert all(Notice.objects.filter(case=case, kind="benefit_offer").exists()
+               for case in accepted.filter(channel=Channel.EX_OFFICIO))
     assert Notice.objects.filter(kind="correction").exists() and Notice.objects.filter(kind="denial").exists()
     for notice in Notice.objects.select_related("case__department"):  # rendered on first download: nothing committed here
         with documents.open_pdf(notice) as pdf:

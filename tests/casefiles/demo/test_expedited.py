@@ -7,6 +7,7 @@ from casefiles.demo.expedited import load_expedited
 from casefiles.demo.directory import load_departments, load_people
 from casefiles.demo.licenses import load_licenses
 from casefiles.demo.members import load_members
+from casefiles.demo.policies import load_qualifications
 from casefiles.demo.realname import load_levels
 from casefiles.directory import roles
 from cms.demo import load_content
@@ -27,6 +28,7 @@ def test_the_demo_approves_one_hygiene_license_instantly_and_opens_its_check(db)
     users = load_people(load_departments())
     load_levels(users)
     load_members()
+    load_qualifications()  # the policies' conditions name them (as loader.py has it)
     load_content(stdout=io.StringIO())
     load_licenses(stdout=io.StringIO())
     load_expedited(stdout=io.StringIO())
