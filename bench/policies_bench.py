@@ -8,7 +8,7 @@ Works on the generator's database (SQLite in /tmp/yiwang-policybench unless DATA
 otherwise) and judges on the generator's day (2026-06-15).
 
 (a) **The daily pass** — what ``benefits.find`` does before it writes anything: every policy
-    read with its conditions (``calculator.CONDITIONS``), ``matching.referenced``, the
+    read with its conditions (``calculator.with_conditions``), ``matching.referenced``, the
     ``matching.Matcher`` built (the registry, the declarations, the valid licenses and concluded
     cases the conditions name, the qualifications), ``match(policy)`` for all 2,000 and the
     proven (policy, enterprise) pairs collected. The yardstick: one plain SQL statement that
@@ -169,7 +169,7 @@ def yardstick(sql, **params) -> set:
 def daily_pass():
     """The pass's matching as ``benefits.find`` does it, every policy, timed in its parts."""
     started = time.perf_counter()
-    policies = list(PolicyPage.objects.live().prefetch_related(calculator.CONDITIONS).order_by("pk"))
+    policies = calculator.with_conditions(PolicyPage.objects.live().order_by("pk"))
     types, items = matching.referenced(policies)
     read = time.perf_counter()
     matcher = matching.Matcher(ON, license_types=types, items=items)

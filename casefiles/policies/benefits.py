@@ -59,7 +59,7 @@ def candidates(on: date):
     """The 免申即享 policies that can be acted on: in force, with a live item, with conditions."""
     policies = calculator.policies_in_force(on, PolicyPage.objects.live().public().filter(
         free_to_enjoy=True, application_item__isnull=False, application_item__live=True))
-    return [p for p in policies if p.conditions.all()]  # none: every enterprise "meets" it — acted on by nobody
+    return [p for p in policies if p.condition_list]  # none: every enterprise "meets" it — acted on by nobody
 
 
 # --- finding ------------------------------------------------------------------------------------

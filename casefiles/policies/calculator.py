@@ -8,22 +8,46 @@ then the newer policy.
 
 from datetime import date
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from casefiles.policies import eligibility, profiles
-from cms.models import PolicyCondition, PolicyPage
+from cms.models import PolicyCondition, PolicyPage, ServiceItemPage
 from cms.policies import in_force_q
 
-CONDITIONS = Prefetch("conditions", queryset=PolicyCondition.objects.select_related(
-    "industry", "license_type", "qualification", "item").order_by("sort_order", "pk"))
+# The service items a condition or a policy names are read for their title and whether they are
+# open (a guide's full row decodes its StreamFields: thousands of them for a calculation).
+ITEM_FIELDS = ("title", "live", "url_path", "item_code", "online_depth", "department")
+# What a result shows of its policy: not its text, its interpretation nor its attachments.
+HEAVY_POLICY_FIELDS = ("body", "interpretation", "attachments")
 
 
-def policies_in_force(on: date, queryset=None):
-    """The published policies in force on ``on``, their conditions prefetched."""
+def with_conditions(policies) -> list:
+    """``policies`` with their conditions (``condition_list``) and items, in three queries
+    whatever their number: the conditions with their industry, license type and qualification,
+    the items the conditions and the policies name."""
+    policies = list(policies)
+    by_policy = {policy.pk: [] for policy in policies}
+    conditions = list(PolicyCondition.objects.filter(policy_id__in=by_policy).select_related(
+        "industry", "license_type", "qualification").order_by("policy_id", "sort_order", "pk"))
+    item_ids = {c.item_id for c in conditions if c.item_id} | {p.application_item_id for p in policies
+                                                               if p.application_item_id}
+    items = ServiceItemPage.objects.only(*ITEM_FIELDS).in_bulk(item_ids) if item_ids else {}
+    for condition in conditions:
+        if condition.item_id:
+            condition.item = items[condition.item_id]
+        by_policy[condition.policy_id].append(condition)
+    for policy in policies:
+        policy.condition_list = by_policy[policy.pk]
+        if policy.application_item_id:
+            policy.application_item = items[policy.application_item_id]
+    return policies
+
+
+def policies_in_force(on: date, queryset=None) -> list:
+    """The published policies in force on ``on``, newest first, with their conditions."""
     queryset = PolicyPage.objects.live().public() if queryset is None else queryset
-    return (queryset.filter(in_force_q(on)).select_related("department", "application_item")
-            .prefetch_related(CONDITIONS).order_by("-publish_date", "-pk"))
+    return with_conditions(queryset.filter(in_force_q(on)).defer(*HEAVY_POLICY_FIELDS).select_related("department")
+                           .order_by("-publish_date", "-pk"))
 
 
 def _order(result):

@@ -21,6 +21,7 @@ Conditions of one kind are alternatives (industry C *or* I65); every kind must b
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,7 @@ class PolicyResult:
     policy: object
     verdicts: list = field(default_factory=list)  # (condition, Verdict), in the policy's order
 
-    @property
+    @cached_property
     def by_kind(self) -> dict:
         kinds: dict = {}
         for condition, verdict in self.verdicts:
@@ -263,4 +264,4 @@ def _judge_concluded(condition, profile) -> Verdict:
 
 def evaluate(policy, profile, on: date) -> PolicyResult:
     """Every condition of ``policy`` (its ``conditions`` prefetched, in order) against ``profile``."""
-    return PolicyResult(policy, [(c, judge(c, profile, on)) for c in policy.conditions.all()])
+    return PolicyResult(policy, [(c, judge(c, profile, on)) for c in policy.condition_list])

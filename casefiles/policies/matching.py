@@ -234,7 +234,7 @@ class Matcher:
     def match(self, policy) -> Match:
         """``policy`` (its conditions prefetched) against every enterprise."""
         kinds = defaultdict(lambda: [0, 0, 0])
-        for condition in policy.conditions.all():
+        for condition in policy.condition_list:
             verified, met, possible = self.condition(condition)
             sides = kinds[condition.kind]
             sides[0] |= verified
@@ -252,7 +252,7 @@ def referenced(policies) -> tuple[set, set]:
     """The license types and items the policies' conditions name: the only ones worth reading."""
     types, items = set(), set()
     for policy in policies:
-        for condition in policy.conditions.all():
+        for condition in policy.condition_list:
             if condition.kind == Kind.LICENSE and condition.license_type_id:
                 types.add(condition.license_type.code)
             if condition.kind == Kind.CONCLUDED and condition.item_id:

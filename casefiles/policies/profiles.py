@@ -68,12 +68,23 @@ class Profile:
 
     @staticmethod
     def industry_name(code) -> str:
-        name = Industry.objects.filter(code=code).values_list("name", flat=True).first()
+        name = industry_names().get(code)
         return f"{code} {name}" if name else code
 
     @staticmethod
     def scale_name(code) -> str:
         return str(dict(Enterprise.Scale.choices).get(code, code))
+
+
+_INDUSTRY_NAMES: dict = {}
+
+
+def industry_names() -> dict:
+    """GB/T 4754's names by code, read once per process (the table changes with a migration or
+    ``manage.py industries load``, after which the processes are restarted)."""
+    if not _INDUSTRY_NAMES:
+        _INDUSTRY_NAMES.update(Industry.objects.values_list("code", "name"))
+    return _INDUSTRY_NAMES
 
 
 def _or_none(value):

@@ -25,7 +25,7 @@ from casefiles.errors import Invalid, NotFound
 from casefiles.handling import applications
 from casefiles.notifications import messages
 from casefiles.policies import eligibility, matching
-from casefiles.policies.calculator import CONDITIONS
+from casefiles.policies.calculator import with_conditions
 from casefiles.policies.eligibility import Kind
 from casefiles.policies.models import PolicyDigest, PolicyPush, Subscription
 from cms import industries as gbt4754
@@ -117,7 +117,7 @@ def _industry_fits(wanted: list[str], policy_codes: list[str]) -> bool:
 
 
 def _region_fits(region: str, policy) -> bool:
-    prefixes = [eligibility.region_prefix(c.region_code) for c in policy.conditions.all() if c.kind == Kind.REGION]
+    prefixes = [eligibility.region_prefix(c.region_code) for c in policy.condition_list if c.kind == Kind.REGION]
     if not region or not prefixes:
         return True
     mine = eligibility.region_prefix(region)
@@ -155,7 +155,7 @@ def subscribers(policy, on: date) -> dict:
 def push(policy_pk: int, revision_id: int, on: date | None = None) -> int:
     """Tell each subscriber ``policy``'s revision matches of it, once; returns how many were told."""
     on = on or timezone.localdate()
-    policy = PolicyPage.objects.live().prefetch_related(CONDITIONS).filter(pk=policy_pk).first()
+    policy = next(iter(with_conditions(PolicyPage.objects.live().filter(pk=policy_pk))), None)
     if policy is None or (policy.expiry_date is not None and policy.expiry_date < on):
         return 0  # unpublished since, or expired: nothing worth telling
     chosen = subscribers(policy, on)

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
@@ -153,10 +154,16 @@ class PolicyPage(DepartmentOwned, Page):
     def is_in_force(self, on=None):
         return policies.is_in_force(self, on)
 
+    @cached_property
+    def condition_list(self) -> list:
+        """Its eligibility conditions, in order: read once, or given in bulk with the policy
+        (``casefiles.policies.calculator.with_conditions`` assigns it)."""
+        return list(self.conditions.all())
+
     @property
     def industries(self) -> list:
         """The industries its conditions name (none: every industry)."""
-        return [c.industry for c in self.conditions.all() if c.kind == PolicyCondition.Kind.INDUSTRY and c.industry]
+        return [c.industry for c in self.condition_list if c.kind == PolicyCondition.Kind.INDUSTRY and c.industry]
 
     @property
     def industry_codes(self) -> list[str]:
@@ -164,7 +171,7 @@ class PolicyPage(DepartmentOwned, Page):
 
     @property
     def scale_codes(self) -> list[str]:
-        return [c.scale for c in self.conditions.all() if c.kind == PolicyCondition.Kind.SCALE and c.scale]
+        return [c.scale for c in self.condition_list if c.kind == PolicyCondition.Kind.SCALE and c.scale]
 
     @property
     def scale_names(self) -> list[str]:

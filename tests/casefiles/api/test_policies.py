@@ -42,26 +42,29 @@ def test_anyone_answers_the_questionnaire_and_reads_why(policy_world):
                         format="json")
     assert answer.status_code == 200
     results = answer.json()
-    # one unknown before two
+    # the answers stand for what the records would say: met by them, ranked before the unmet
     assert [r["policy"]["title"] for r in results] == [w.innovation.title, w.catering.title]
     innovation = by_title(results)[w.innovation.title]
-    assert innovation["state"] == "unknown" and innovation["proven"] is False
+    assert innovation["state"] == "met" and innovation["proven"] is False
     assert innovation["policy"]["benefit_amount"] == "200000.00" and innovation["policy"]["free_to_enjoy"] is False
     assert innovation["policy"]["department"] == {"code": w.department.code, "name": w.department.name}
     conditions = {c["kind"]: c for c in innovation["conditions"]}
-    # the industry is checked against verified data: an answer does not settle it
-    assert conditions["industry"]["state"] == "unknown" and "checked against verified data" in conditions["industry"]["reason"]
-    assert conditions["industry"]["settle"]
+    assert (conditions["industry"]["state"], conditions["industry"]["basis"]) == ("met", "declared")
+    assert "You answered" in conditions["industry"]["reason"]
     assert (conditions["employees"]["state"], conditions["employees"]["basis"]) == ("met", "declared")
-    assert conditions["employees"]["reason"] == "You declared 12 employees."
+    assert conditions["employees"]["reason"] == "You answered 12 employees."
     assert conditions["qualification"]["state"] == "met" and conditions["qualification"]["checked_by"] == "declared"
     catering = by_title(results)[w.catering.title]
-    assert catering["state"] == "unknown" and catering["policy"]["free_to_enjoy"] is True
-    assert {c["kind"]: c["state"] for c in catering["conditions"]} == {"industry": "unknown", "scale": "unknown",
+    assert catering["state"] == "unmet" and catering["policy"]["free_to_enjoy"] is True
+    assert {c["kind"]: c["state"] for c in catering["conditions"]} == {"industry": "unmet", "scale": "unknown",
                                                                        "years": "unknown"}
-    # a declared scale that is not the one asked for: unmet, and ranked last
-    results = api().post(CALCULATOR, {"industry_code": "I6513", "scale": "large"}, format="json").json()
-    assert results[-1]["policy"]["title"] == w.catering.title and results[-1]["state"] == "unmet"
+    scale = next(c for c in catering["conditions"] if c["kind"] == "scale")
+    assert scale["reason"] == "Not answered." and scale["settle"]
+    # a scale that is not the one asked for: unmet, and why
+    results = api().post(CALCULATOR, {"industry_code": "H6210", "scale": "large"}, format="json").json()
+    catering = by_title(results)[w.catering.title]
+    assert catering["state"] == "unmet"
+    assert next(c for c in catering["conditions"] if c["kind"] == "scale")["reason"] == "You answered Large."
 
 
 def test_unreadable_answers_are_refused_with_every_message(policy_world):
