@@ -121,6 +121,18 @@ def figures(live_site, django_user_model):
             with transaction.atomic():
                 records.record(case, "request_correction", None, from_state=Status.SUBMITTED,
                                to_state=Status.CORRECTION_REQUESTED)
+    # 免申即享: a benefit offered by the system, confirmed and paid out on time
+    from casefiles.policies.models import Benefit
+    from cms.models import PolicyPage
+
+    policy = items[0].get_parent().add_child(instance=PolicyPage(
+        title="餐饮个体户开办补贴", slug="catering-subsidy", department=items[0].department, document_number="珠市监〔2026〕1号",
+        issuer=items[0].department.name, publish_date=timezone.localdate(now - 100 * day),
+        effective_date=timezone.localdate(now - 100 * day), free_to_enjoy=True))
+    paid_case = CaseFile.objects.filter(status=Status.CONCLUDED).first()
+    Benefit.objects.create(policy=policy, enterprise=enterprise, case=paid_case, status=Benefit.Status.PAID,
+                           amount=3000, payout_due=timezone.localdate(now - 50 * day),
+                           paid_on=timezone.localdate(now - 55 * day), paid_amount=3000, payout_reference="ZF1")
     supervisor = django_user_model.objects.create_user("supervisor", password=PASSWORD)
     supervisor.groups.add(roles.global_group(roles.SUPERVISOR))
     return {"start": timezone.localdate(now - 120 * day), "end": timezone.localdate(now)}

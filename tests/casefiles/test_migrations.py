@@ -32,6 +32,9 @@ TABLES_ADDED = {
     "casefiles_order", "casefiles_card", "casefiles_digest",
     "casefiles_evaluation", "casefiles_rectification", "casefiles_exclusion",  # 0025_evaluations: 好差评
     "casefiles_reminder", "casefiles_windowvisit",
+    "casefiles_qualification", "casefiles_qualificationheld", "casefiles_declaration",  # 0026_policies: 惠企政策
+    "casefiles_subscription", "casefiles_policypush", "casefiles_policydigest", "casefiles_benefit",
+    "casefiles_dailypass",
 }
 
 
