@@ -36,6 +36,25 @@ def load_industries_and_convert(apps, schema_editor):
             order += 1
 
 
+def back_to_sections(apps, schema_editor):
+    """Undone: the conditions on a section or a scale become the policy's industries and scales
+    again, the rest of the conditions go, and only the sections stay (the code was one letter)."""
+    Industry = apps.get_model("cms", "Industry")
+    EnterpriseScale = apps.get_model("cms", "EnterpriseScale")
+    PolicyCondition = apps.get_model("cms", "PolicyCondition")
+    scales = {s.code: s for s in EnterpriseScale.objects.all()}
+    for condition in PolicyCondition.objects.select_related("policy", "industry"):
+        if condition.kind == "industry" and condition.industry and len(condition.industry.code) == 1:
+            condition.policy.industries.add(condition.industry)
+        elif condition.kind == "scale" and condition.scale in scales:
+            condition.policy.scales.add(scales[condition.scale])
+    if schema_editor.connection.vendor == "postgresql":
+        # the deletions' deferred foreign-key checks would block the ALTER of the code that follows
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    PolicyCondition.objects.all().delete()
+    Industry.objects.exclude(parent__isnull=True).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -110,7 +129,7 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.RunPython(load_industries_and_convert, migrations.RunPython.noop),
+        migrations.RunPython(load_industries_and_convert, back_to_sections),
         migrations.RemoveField(
             model_name='policypage',
             name='industries',
