@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casefiles.cases.models import CaseFile, Status
+from casefiles.cases.models import Status
 from casefiles.directory.models import Department, Enterprise
 from casefiles.errors import Invalid, NotPermitted
 from casefiles.journal.models import CaseEvent
