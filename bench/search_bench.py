@@ -1,4 +1,4 @@
-"""Search benchmark: rebuild throughput, trimmed top-10 latency, hit@3 of the evaluation set.
+"""Search benchmark: rebuild throughput, trimmed top-10 latency, hit@1/hit@3/MRR of the evaluation sets.
 
     YIWANG_VAR_DIR=/tmp/yiwang-bench .venv/bin/python bench/search_bench.py build [--records 200000]
     YIWANG_VAR_DIR=/tmp/yiwang-bench .venv/bin/python bench/search_bench.py queries [--passes 3]
@@ -8,7 +8,7 @@
 (bench/search_generate.py) through the database backend's rebuild, timing segmentation and
 writes together. ``queries`` runs every query of a mix (broad words included) as every user
 of the population, top 10 with trimming, and prints p50/p95. ``eval`` loads the demo and
-prints hit@3 of tests/search/evaluation.py. Add DATABASE_URL for PostgreSQL.
+prints hit@1, hit@3 and MRR of each set of tests/search/evaluation.py, and the misses. Add DATABASE_URL for PostgreSQL.
 """
 
 import argparse
@@ -136,7 +136,7 @@ def suggest_latency(passes):
 
 def evaluate():
     from search import synonyms
-    from tests.search.evaluation import EVALUATION, HELD_OUT, hit_at
+    from tests.search.evaluation import report
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -149,10 +149,9 @@ def evaluate():
                                  count=False)
         return [hit.code for hit in results.hits]
 
-    for name, queries in (("evaluation set", EVALUATION), ("held-out set", HELD_OUT)):
-        score, misses = hit_at(3, codes, queries)
-        print(f"{name}: hit@3 = {score:.3f} over {len(queries)} queries")
-        for text, found in misses:
+    for name, figures in report(codes).items():
+        print(figures.line(f"{name} set"))
+        for text, found in figures.misses:
             print(f"  miss: {text} → {found}")
 
 

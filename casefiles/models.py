@@ -15,6 +15,7 @@ from casefiles.deadlines.models import CalendarDay, CalendarYear
 from casefiles.directory.models import Department, DepartmentRole, Enterprise, Person
 from casefiles.evaluations.models import Evaluation, Exclusion, Rectification, Reminder, WindowVisit
 from casefiles.expedited.models import PostApprovalCheck
+from casefiles.favourites.models import Favourite
 from casefiles.journal.models import CaseEvent
 from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, LicenseUse, SigningKey
 from casefiles.materials.models import Material
@@ -59,6 +60,7 @@ __all__ = [
     "Digest",
     "Enterprise",
     "Evaluation",
+    "Favourite",
     "Exclusion",
     "Invitation",
     "JoinRequest",

@@ -1,6 +1,7 @@
 """The small vocabulary of StreamField blocks the page models share."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
@@ -20,7 +21,7 @@ class LegalBasisBlock(blocks.StructBlock):
 class ProcessStepBlock(blocks.StructBlock):
     name = blocks.CharBlock(label=_("step"), max_length=60)
     actor = blocks.CharBlock(label=_("who acts"), max_length=60, required=False)
-    description = blocks.TextBlock(label=_("description"), required=False)
+    description = blocks.TextBlock(label=pgettext_lazy("record field", "description"), required=False)
     days = blocks.IntegerBlock(label=_("working days"), required=False, min_value=0)
 
     class Meta:

@@ -34,6 +34,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.blocks.struct_block import StructBlockValidationError
 
@@ -146,7 +147,7 @@ FALSE_WORDS = {"false", "no", "n", "0", "否", "不适用", "不支持", "不可
 
 
 def _required_message():
-    return _("This field is required.")
+    return pgettext("form", "This field is required.")
 
 
 def _text(record, key, *, required=False) -> str:

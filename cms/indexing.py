@@ -123,6 +123,12 @@ class PageProvider(Provider):
             return ""
 
 
+def _issues(page) -> list[str]:
+    license_type = page.result_license_type
+    names = [page.result_name, license_type.name if license_type is not None else ""]
+    return list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
+
+
 def _service_objects(value) -> list[str]:
     return ["enterprise", "person"] if value == "both" else [value]
 
@@ -131,6 +137,9 @@ class GuideProvider(PageProvider):
     label = _("Service guides")
     priority = 3
     model = ServiceItemPage
+
+    def queryset(self):
+        return super().queryset().select_related("result_license_type")
 
     def code(self, page):
         return page.item_code
@@ -156,6 +165,8 @@ class GuideProvider(PageProvider):
             "service_object": _service_objects(page.service_object),
             "item_type": [page.item_type],
             "online": ["yes" if page.can_apply_online else "no"],
+            # What the item issues (营业执照, 食品经营许可证): a query naming it ranks the item first.
+            "issues": _issues(page),
         }
 
 

@@ -1,6 +1,6 @@
 """惠企政策: which policies are in force, and the filters of the policy index (``cms.models.policy``)."""
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 
@@ -12,6 +12,14 @@ def is_in_force(policy, on=None) -> bool:
 def in_force_q(on=None) -> Q:
     on = on or timezone.localdate()
     return Q(effective_date__lte=on) & (Q(expiry_date__isnull=True) | Q(expiry_date__gte=on))
+
+
+def in_force_first(queryset, on=None):
+    """The policies in force first, then those not yet in force, the expired last; newest first within each."""
+    on = on or timezone.localdate()
+    standing = Case(When(in_force_q(on), then=Value(0)), When(effective_date__gt=on, then=Value(1)), default=Value(2),
+                    output_field=IntegerField())
+    return queryset.annotate(standing=standing).order_by("standing", "-publish_date", "-pk")
 
 
 def filter_policies(queryset, *, industry=None, department=None, category=None, scale=None, in_force=False, on=None):

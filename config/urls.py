@@ -7,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config import account_views, signin_views
 from config.views import healthz
-from themes.views import switch_theme
+from themes.views import favicon, switch_theme
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),  # registration, SMS codes, password reset, MFA, sessions
     path("i18n/", include("django.conf.urls.i18n")),
     path("theme/", switch_theme, name="switch_theme"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("casefiles.portal.urls")),  # the applicant portal: apply/, my/cases/, progress/
     path("", include("casefiles.portal.license_urls")),  # licenses/verify/, licenses/keys.json, licenses/shared/…, my/licenses/
     path("api/v1/licenses/", include("casefiles.api.license_urls")),

@@ -78,7 +78,9 @@ def search(text="", *, user=None, principals=None, kinds=(), scope=None, filters
     offset = min((max(1, int(page)) - 1) * per_page, TOTAL_CAP)
     request = _request(parsed, user, principals, kinds, scope, filters, offset=offset, limit=per_page,
                        facets=tuple(facets), count=count)
-    if request is None:
+    if request is None or (parsed.is_empty and text.strip() and not private):
+        # Text with no letters or digits (``*``, ``?``, a quote): ordinary characters that match nothing,
+        # never the empty query that lists everything.
         results = SearchResults.empty(get_backend().name)
     else:
         results, degraded = _ask("search", request)

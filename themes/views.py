@@ -1,6 +1,7 @@
-from django.http import HttpResponseRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from themes import active
 
@@ -18,3 +19,9 @@ def switch_theme(request):
     else:
         response.delete_cookie(active.COOKIE_NAME)
     return response
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, asked for by browsers and feed readers whatever the page says: the site's icon."""
+    return HttpResponsePermanentRedirect(static("themes/default/favicon.svg"))

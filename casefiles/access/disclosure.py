@@ -45,6 +45,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.access import permissions
 from casefiles.cases.models import CaseFile, Channel, Status
@@ -111,7 +112,7 @@ OUTSIDER_STATUS_LABELS = {
     Status.CORRECTION_REQUESTED: _("Correction needed"),
     Status.ACCEPTED: _("Accepted"),
     Status.UNDER_REVIEW: _("Under review"),
-    Status.APPROVED: _("Approved"),
+    Status.APPROVED: pgettext_lazy("case decision", "Approved"),
     Status.DENIED: _("Denied"),
     Status.NOT_ACCEPTED: _("Not accepted"),
     Status.WITHDRAWN: _("Withdrawn"),

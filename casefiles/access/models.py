@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def authorisation_path(authorisation, filename):
@@ -51,7 +52,7 @@ class Authorisation(models.Model):
     valid_until = models.DateTimeField(_("valid until"))
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("authorised by"), on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("record field", "created"), auto_now_add=True)
 
     document = models.FileField(_("signed authorisation"), upload_to=authorisation_path, max_length=255)
     document_name = models.CharField(_("file name"), max_length=255)

@@ -1,14 +1,15 @@
-"""/api/v1/: case files, materials, licenses in place of materials (免提交), notices, agents, the hand-out at the window, your enterprises, 惠企政策 (calculator, file, subscriptions, 免申即享, 一键申报), progress, messages, tokens, and the API's own schema and docs."""
+"""/api/v1/: case files, materials, licenses in place of materials (免提交), notices, agents, the hand-out at the window, your enterprises, 惠企政策 (calculator, file, subscriptions, 免申即享, 一键申报), progress, messages, favourites, tokens, and the API's own schema and docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casefiles.api import (agents, bundles, enterprises, evaluations, handlers, messages, policies, rectifications,
-                           statistics, supervision, views)
+from casefiles.api import (agents, bundles, enterprises, evaluations, favourites, handlers, messages, policies,
+                           rectifications, root, statistics, supervision, views)
 
 app_name = "casefiles_api"
 
 urlpatterns = [
+    path("", root.ApiRootView.as_view(), name="root"),  # the endpoints below without a parameter, with links
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<str:number>/form/", views.CaseFormView.as_view(), name="case-form"),
@@ -64,6 +65,9 @@ urlpatterns = [
     path("messages/unread-count/", messages.UnreadCountView.as_view(), name="message-unread-count"),
     path("messages/read-all/", messages.MarkAllReadView.as_view(), name="message-read-all"),
     path("messages/<int:message_id>/read/", messages.MarkReadView.as_view(), name="message-read"),
+    # 收藏: the caller's favourite guides, bundles and policies
+    path("favourites/", favourites.FavouriteListView.as_view(), name="favourite-list"),
+    path("favourites/<int:page_id>/", favourites.FavouriteDetailView.as_view(), name="favourite-detail"),
     # 电子监察's statistics, and 办件公示 for everyone
     path("statistics/<slug:figure>/", statistics.StatisticsView.as_view(), name="statistics"),
     path("public/figures/", statistics.PublicFiguresView.as_view(), name="public-figures"),

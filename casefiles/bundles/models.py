@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Activity(models.Model):
@@ -10,8 +11,8 @@ class Activity(models.Model):
     """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100, help_text=_("As written in the business scope, e.g. 餐饮服务."))
-    description = models.TextField(_("description"), blank=True, help_text=_("Shown to the applicant under the name."))
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=100, help_text=_("As written in the business scope, e.g. 餐饮服务."))
+    description = models.TextField(pgettext_lazy("record field", "description"), blank=True, help_text=_("Shown to the applicant under the name."))
     keywords = models.CharField(
         _("other words for it"), max_length=300, blank=True, help_text=_("Words applicants use, separated by spaces (开饭店 开餐馆)."),
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from casefiles.cases.states import CLOCK_RUNNING, DECIDED, FINISHED, Status  # noqa: F401 (Status: imported from here by many)
@@ -65,7 +66,7 @@ class CaseFile(protected.Protected, models.Model):
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=0, editable=False, help_text="Bumped by every transition: two clerks, one winner.")
 
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("record field", "created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     deemed_accepted = models.BooleanField(

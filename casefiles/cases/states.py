@@ -7,6 +7,7 @@ relationships between the sets are asserted by tests/casefiles/cases/test_states
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -20,7 +21,7 @@ class Status(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     UNDER_REVIEW = "under_review", _("Under review")
     DENIAL_PENDING = "denial_pending", _("Denial awaiting second approval")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("case decision", "Approved")
     DENIED = "denied", _("Denied")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")

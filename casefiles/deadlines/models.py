@@ -17,6 +17,7 @@ from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -154,7 +155,7 @@ class CalendarDay(models.Model):
     calendar_year = ParentalKey(CalendarYear, verbose_name=_("year"), on_delete=models.CASCADE, related_name="days")
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=40, help_text=_("The holiday it belongs to, e.g. 春节 or 国庆节."))
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=40, help_text=_("The holiday it belongs to, e.g. 春节 or 国庆节."))
 
     panels = [FieldPanel("date"), FieldPanel("kind"), FieldPanel("name")]
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.directory import protected
 from casefiles.directory.identifiers import (
@@ -38,7 +39,7 @@ class Department(models.Model):
         PARK = "park", _("Park (园区)")
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[department_code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     parent = models.ForeignKey(
         "self",
@@ -56,7 +57,7 @@ class Department(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("record field", "active"), default=True)
     seal = models.FileField(
         _("seal image"), upload_to="seals/", blank=True,
         help_text=_("PNG of the department's official seal, printed on its notices."),
@@ -174,7 +175,7 @@ class Enterprise(models.Model):
         T = "T", _("International organisations")
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[uscc_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=200)
     legal_representative = models.CharField(_("legal representative"), max_length=100)
     industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices, blank=True)
     # From the registry (登记机关): the class of GB/T 4754 ("H6210"; its section is ``industry``),
@@ -233,7 +234,7 @@ class Person(protected.Protected, models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=100)
     id_number = protected.EncryptedTextField(_("resident identity number"), max_length=18,
                                              validators=[resident_id_validator],
                                              error_messages={"unique": _("A person with this resident identity number "

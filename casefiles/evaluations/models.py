@@ -80,7 +80,7 @@ class Evaluation(models.Model):
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    text = models.TextField(_("comment"), blank=True, max_length=1000)
+    text = models.TextField(pgettext_lazy("record field", "comment"), blank=True, max_length=1000)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="evaluations_given")
@@ -156,7 +156,7 @@ class Exclusion(models.Model):
 
     evaluation = models.OneToOneField(Evaluation, verbose_name=_("evaluation"), on_delete=models.PROTECT,
                                       related_name="exclusion")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("record field", "requested by"),
                                      on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("requested"))
     grounds = models.TextField(_("grounds"), max_length=2000)
@@ -177,7 +177,7 @@ class Reminder(models.Model):
 
     case = models.OneToOneField("casefiles.CaseFile", primary_key=True, on_delete=models.CASCADE,
                                 related_name="evaluation_reminder")
-    sent_at = models.DateTimeField(_("sent"))
+    sent_at = models.DateTimeField(pgettext_lazy("record field", "sent"))
 
     class Meta:
         verbose_name = _("evaluation reminder")

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from casefiles.directory.identifiers import IdentifierError, validate_mobile, validate_resident_id, validate_uscc
 from casefiles.errors import Invalid
@@ -233,7 +234,7 @@ def clean(form: Form, data, *, partial: bool = False, today=None) -> dict:
         value = data.get(field.key)
         if _empty(value) or (field.type == "commitment" and value is False):
             if field.required and not partial:
-                errors[field.key] = [_("This field is required.") if field.type != "commitment" else
+                errors[field.key] = [pgettext("form", "This field is required.") if field.type != "commitment" else
                                      _("Sign the commitment to apply under notification and commitment (告知承诺制).")]
             continue
         try:

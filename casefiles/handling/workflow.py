@@ -46,6 +46,7 @@ from typing import Callable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.access import disclosure, permissions
 from casefiles.cases import states, transitions
@@ -367,7 +368,7 @@ TRANSITIONS = {
                    Status.ACCEPTED, None,
                    guards=(correction_period_is_over,), effect=on_accept, notice="acceptance"),
         Transition("start_review", _("Start review"), (Status.ACCEPTED,), Status.UNDER_REVIEW, "review_casefile"),
-        Transition("approve", _("Approve"), (Status.UNDER_REVIEW,), Status.APPROVED, "decide_casefile",
+        Transition("approve", pgettext_lazy("case decision", "Approve"), (Status.UNDER_REVIEW,), Status.APPROVED, "decide_casefile",
                    guards=(no_open_pause, named("deferred_materials_supplied"), named("awaited_licenses_issued")),
                    effect=on_decide, notice="approval", optional=("policy", "amount", "paid_on", "reference")),
         Transition("propose_denial", _("Propose denial"), (Status.UNDER_REVIEW,), Status.DENIAL_PENDING,

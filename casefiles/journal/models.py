@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -49,7 +50,7 @@ class CaseEvent(AppendOnly):
     action = models.CharField(_("action"), max_length=40)
     from_state = models.CharField(_("from"), max_length=24, blank=True)
     to_state = models.CharField(_("to"), max_length=24, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("record field", "comment"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("time"))
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.directory import protected
 from casefiles.directory.models import Department
@@ -25,7 +26,7 @@ class LicenseType(models.Model):
         GENERIC = "generic", _("Generic certificate")
 
     code = models.CharField(_("license type code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=100)
     issuing_department = models.ForeignKey(
         Department, verbose_name=_("issuing department"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="license_types",

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def material_path(material, filename):
@@ -21,8 +22,8 @@ class Material(models.Model):
 
     class Review(models.TextChoices):
         PENDING = "pending", _("Not reviewed")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Needs correction")
+        ACCEPTED = "accepted", pgettext_lazy("material review", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("material review", "Needs correction")
 
     case = models.ForeignKey("casefiles.CaseFile", on_delete=models.CASCADE, related_name="materials")
     requirement = models.ForeignKey(

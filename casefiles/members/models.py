@@ -80,7 +80,7 @@ class Invitation(protected.Protected, models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("record field", "sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
@@ -126,7 +126,7 @@ class JoinRequest(models.Model):
 
     enterprise = models.ForeignKey("casefiles.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
                                    related_name="join_requests")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("record field", "requested by"), on_delete=models.CASCADE,
                              related_name="enterprise_join_requests")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.JOIN)
     note = models.CharField(_("note"), max_length=300, blank=True)

@@ -22,7 +22,7 @@ class Qualification(models.Model):
     """A qualification an enterprise may be recognised with (资质认定), e.g. 高新技术企业."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=100)
     recognised_by = models.ForeignKey("casefiles.Department", verbose_name=_("recognised by"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
 

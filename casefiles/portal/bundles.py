@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
@@ -34,7 +35,7 @@ OUTCOME_LABELS = {
     bundles.GRANTED: gettext_lazy("Granted"),
     bundles.REFUSED: gettext_lazy("Not granted"),
     bundles.WITHDRAWN: gettext_lazy("Withdrawn"),
-    bundles.PENDING: gettext_lazy("In progress"),
+    bundles.PENDING: pgettext_lazy("bundle status", "In progress"),
 }
 OUTCOME_TONES = {bundles.GRANTED: "good", bundles.REFUSED: "warn"}
 

@@ -5,6 +5,7 @@ casefiles.policies.eligibility's."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.policies import applying, eligibility
 from casefiles.policies.models import Benefit
@@ -26,7 +27,7 @@ BADGE_NOTES = {
 STATES = {
     eligibility.MET: (_("Met"), "good"),
     eligibility.UNMET: (_("Not met"), "muted"),
-    eligibility.UNKNOWN: (_("Unknown"), "warn"),
+    eligibility.UNKNOWN: (pgettext_lazy("eligibility", "Unknown"), "warn"),
 }
 BASES = {eligibility.VERIFIED: _("from verified data"), eligibility.DECLARED: _("by declaration")}
 BENEFIT_TONES = {

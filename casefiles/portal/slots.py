@@ -97,5 +97,17 @@ def orphans(case: CaseFile) -> list[Material]:
     return found
 
 
+def in_answer_to_corrections(case: CaseFile) -> list[Material]:
+    """Current files uploaded after the first correction notice (补正告知书): the materials 补交,
+    as against those submitted with the application."""
+    notice = case.events.filter(action="request_correction").order_by("created_at").values_list("created_at", flat=True).first()
+    if notice is None:
+        return []
+    found = list(case.materials.filter(is_current=True, deferred=False, uploaded_at__gt=notice).order_by("uploaded_at", "pk"))
+    for material in found:
+        material.type_label = filetypes.type_label(material.content_type)
+    return found
+
+
 def promised(case: CaseFile) -> bool:
     return states.allows("supply_promised", case.status) and case.materials.filter(is_current=True, deferred=True).exists()

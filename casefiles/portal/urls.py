@@ -6,8 +6,8 @@ The progress URL is also printed (as a QR code) on every notice: casefiles.notic
 
 from django.urls import include, path
 
-from casefiles.portal import (agents, bundles, enterprises, evaluations, figures, messages, policy_pages, space_views,
-                              views)
+from casefiles.portal import (agents, bundles, enterprises, evaluations, favourites, figures, messages, policy_pages,
+                              space_views, views)
 
 app_name = "casefiles"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("apply/<str:item_code>/", views.apply, name="apply"),
     # 我的空间: the signed-in user's own page (profile, account security, the ways to the rest)
     path("my/", space_views.my_space, name="my_space"),
+    # 收藏: the ♡ on a guide, a bundle or a policy, and 我的收藏
+    path("my/favourites/", favourites.my_favourites, name="my_favourites"),
+    path("favourites/<int:page_id>/", favourites.toggle, name="favourite_toggle"),
     path("my/cases/", views.my_cases, name="my_cases"),
     path("my/cases/<str:number>/", views.case_page, name="case"),
     path("my/cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),

@@ -175,6 +175,7 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "slots": slots,
         "promised_slots": [s for s in slots if s.promise is not None],
         "orphans": slot_lists.orphans(case),
+        "corrections": slot_lists.in_answer_to_corrections(case),
         "editing": editing,
         "supplying": supplying,
         "may_submit": "submit" in transitions,

@@ -18,6 +18,7 @@ from allauth.account.stages import LoginStageController
 from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.directory.identifiers import IdentifierError, validate_resident_id
 from casefiles.registration import claims, codes, texts
@@ -42,7 +43,7 @@ def _refused_as_too_many_texts(action, number):
 
 
 class RegistrationForm(allauth_forms.SignupForm):
-    name = forms.CharField(label=_("Name"), max_length=MAX_NAME,
+    name = forms.CharField(label=pgettext_lazy("table column", "Name"), max_length=MAX_NAME,
                            widget=forms.TextInput(attrs={"autocomplete": "name"}),
                            help_text=_("As on your resident identity card."))
     # Longer than 18: spaces and hyphens typed between the digits are dropped by the check.

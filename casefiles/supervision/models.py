@@ -104,7 +104,7 @@ class Order(models.Model):
                              on_delete=models.PROTECT, related_name="supervision_orders")
     department = models.ForeignKey("casefiles.Department", verbose_name=_("department"), on_delete=models.PROTECT,
                                    related_name="supervision_orders")
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("record field", "subject"), max_length=200)
     text = models.TextField(_("what is to be done"), max_length=5000)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
                                   related_name="+")
@@ -170,7 +170,7 @@ class Digest(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="+")
     day = models.DateField(_("day"))
-    sent_at = models.DateTimeField(_("sent"))
+    sent_at = models.DateTimeField(pgettext_lazy("record field", "sent"))
 
     class Meta:
         verbose_name = _("daily digest")

@@ -9,6 +9,7 @@ own department — so it stays out of 待受理.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casefiles.access import permissions
 from casefiles.cases import states
@@ -31,7 +32,7 @@ TABS = (
     Tab("denial", _("Denial to confirm"), (Status.DENIAL_PENDING,)),  # 待复核否决
     Tab("decided", _("Decided"), states.DECIDED),  # 已决定
     Tab("closed", _("Closed"), states.CLOSED),  # 已办结
-    Tab("all", _("All"), ()),
+    Tab("all", pgettext_lazy("filter", "All"), ()),
 )
 TAB_BY_KEY = {tab.key: tab for tab in TABS}
 

@@ -47,6 +47,7 @@ def links(user, path: str) -> dict[str, list[Link]]:
     affairs = [
         _link(_("My cases"), "casefiles:my_cases", path),
         _link(_("My messages"), "casefiles:messages", path),
+        _link(_("My favourites"), "casefiles:my_favourites", path),
         _link(_("My licenses"), "licenses:wallet", path),
         _link(_("My enterprises"), "casefiles:my_enterprises", path),
         _link(_("Agents (帮办代办)"), "casefiles:my_agents", path),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -19,7 +20,7 @@ from casefiles.workbench.orders import _departments, may_see_orders
 
 class CardFilterForm(forms.Form):
     department = forms.ModelChoiceField(label=gettext_lazy("Department"), required=False, queryset=Department.objects.none())
-    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):

@@ -56,7 +56,7 @@ def _row(evaluation, today):
 
 class FilterForm(forms.Form):
     level = forms.TypedChoiceField(label=pgettext_lazy("evaluation", "Level"), required=False, coerce=int,
-                                   empty_value=None, choices=[("", gettext_lazy("All"))] + Level.choices)
+                                   empty_value=None, choices=[("", pgettext_lazy("filter", "All"))] + Level.choices)
     department = forms.ModelChoiceField(label=gettext_lazy("Department"), required=False,
                                         queryset=Department.objects.none())
     since = forms.DateField(label=pgettext_lazy("period", "From"), required=False,

@@ -132,7 +132,7 @@ class StartSpecialProcedureForm(forms.Form):
         choices=[(value, label) for value, label in ClockPause.Kind.choices if value != ClockPause.Kind.CORRECTION],
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
-    on = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    on = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=DateInput())
 
     def __init__(self, data=None):
         super().__init__(data, prefix="special", initial={"on": timezone.localdate()})

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -186,7 +187,7 @@ def _usage_csv(report, names, trend) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="license-reuse.csv"'
     response.write("\ufeff")  # so that a spreadsheet reads the Chinese names as UTF-8
     writer = csv.writer(response)
-    writer.writerow([_("Kind"), _("Name"), _("Eligible cases"), _("Used a license"), _("Share")])
+    writer.writerow([_("Kind"), pgettext("table column", "Name"), _("Eligible cases"), _("Used a license"), _("Share")])
     for kind, rows in ((_("Department"), report["departments"]), (_("District"), report["districts"]),
                        (_("Month"), trend)):
         for row in rows:

@@ -35,7 +35,7 @@ def _row(order, today):
 
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=pgettext_lazy("supervision order", "Status"), required=False,
-                               choices=[("", gettext_lazy("All"))] + orders.OrderStatus.choices)
+                               choices=[("", pgettext_lazy("filter", "All"))] + orders.OrderStatus.choices)
     department = forms.ModelChoiceField(label=gettext_lazy("Department"), required=False, queryset=Department.objects.none())
 
     def __init__(self, *args, user, **kwargs):

@@ -51,7 +51,7 @@ def _rows(found, today):
 
 class BenefitFilterForm(forms.Form):
     status = forms.ChoiceField(label=pgettext_lazy("benefit", "Status"), required=False,
-                               choices=[("", gettext_lazy("All"))] + STAFF_STATUSES)
+                               choices=[("", pgettext_lazy("filter", "All"))] + STAFF_STATUSES)
 
 
 def _require_staff(user):

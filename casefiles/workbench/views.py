@@ -179,7 +179,7 @@ DATA_LABELS = {
     "channel": gettext_lazy("Channel"),
     "item": gettext_lazy("Item code"),
     "kind": gettext_lazy("Kind"),
-    "from": gettext_lazy("From"),
+    "from": pgettext_lazy("date range", "From"),
     "until": gettext_lazy("Until"),
     "license": gettext_lazy("License"),
     "applicant": gettext_lazy("Applicant"),

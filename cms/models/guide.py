@@ -307,10 +307,10 @@ class MaterialRequirement(ClusterableModel, Orderable):
         OTHER = "other", _("Other")
 
     page = ParentalKey(ServiceItemPage, on_delete=models.CASCADE, related_name="material_requirements")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=200)
     form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.ELECTRONIC)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(pgettext_lazy("record field", "required"), default=True)
     deferrable = models.BooleanField(_("may be supplied later (容缺)"), default=False)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.APPLICANT)
     license_types = ParentalManyToManyField(

@@ -4,6 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from casefiles.cases import popular
 from casefiles.directory.models import Department
 
 from .bundle import BundlePage
@@ -43,6 +44,8 @@ class HomePage(Page):
             ServiceItemPage.objects.live().public().descendant_of(self).select_related("department")
             .order_by("-last_published_at", "-pk")[:6]
         )
+        # 高频服务: the most applied-for items; the newest guides while nothing was applied for yet
+        context["frequent_items"] = popular.most_applied_for(limit=8) or list(context["featured_guides"])
         topics = TopicPage.objects.live().public().descendant_of(self).order_by("path")
         context["enterprise_topics"] = [t for t in topics if t.audience == TopicPage.Audience.ENTERPRISE]
         context["person_topics"] = [t for t in topics if t.audience == TopicPage.Audience.PERSON]

@@ -22,7 +22,7 @@ class Industry(models.Model):
     group (中类, "C131") or class (小类, "C1311"). A code's ancestors are its prefixes (``cms.industries``)."""
 
     code = models.CharField(_("code"), max_length=5, unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=60)
     parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE,
                                related_name="children")
 
@@ -41,7 +41,7 @@ class Industry(models.Model):
 
 class EnterpriseScale(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
-    name = models.CharField(_("name"), max_length=20)
+    name = models.CharField(pgettext_lazy("record field", "name"), max_length=20)
 
     class Meta:
         ordering = ["id"]
@@ -116,7 +116,7 @@ class PolicyPage(DepartmentOwned, Page):
                 FieldRowPanel([FieldPanel("document_number"), FieldPanel("issuer")]),
                 FieldRowPanel([FieldPanel("publish_date"), FieldPanel("effective_date"), FieldPanel("expiry_date")]),
             ],
-            heading=_("Document"),
+            heading=pgettext_lazy("policy panel", "Document"),
         ),
         MultiFieldPanel(
             [
@@ -333,9 +333,8 @@ class PolicyIndexPage(IndexPage):
         }
 
     def listing(self, request):
-        return policies.filter_policies(
-            PolicyPage.objects.live().public().select_related("department"), **self.chosen(request)
-        ).order_by("-publish_date", "-pk")
+        return policies.in_force_first(policies.filter_policies(
+            PolicyPage.objects.live().public().select_related("department"), **self.chosen(request)))
 
     def extra_context(self, request, listing) -> dict:
         return {

@@ -69,6 +69,7 @@ class SearchResults:
     total_is_exact: bool = True
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     relaxed: bool = False  # nothing had every word: these have some of them
+    fallback: bool = False  # nothing had any of the words: these share characters with them
     degraded: bool = False  # the configured backend was down; the database backend answered
     backend: str = ""
     query: ParsedQuery | None = None  # what the text was understood as (for highlighting)

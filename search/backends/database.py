@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from search import analysis, ranking
+from search import fallback as fallback_module
 from search import documents as registry
 from search.backends.base import COLUMNS, TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
 from search.backends.postgres_fts import PostgresEngine
@@ -201,6 +202,7 @@ class DatabaseBackend(SearchBackend):
         engine = self.engine
         tag_groups = self._tag_groups(request)
         parsed = request.query
+        fallback = False
         if parsed.is_empty:
             expression, relaxed = None, False
             ranked, complete, floor = self._ranked(engine, request, parsed, None, tag_groups)
@@ -216,12 +218,15 @@ class DatabaseBackend(SearchBackend):
                 strict_positions = {position for _score, position in ranked}
                 relaxed = not ranked
                 ranked = ranked + [item for item in more if item[1] not in strict_positions]
+            if not ranked:
+                ranked, complete = self._characters_shared(engine, parsed, tag_groups), True
+                fallback, relaxed = bool(ranked), False
 
         page = ranked[request.offset : request.offset + request.limit]
         if not complete and len(page) < request.limit and request.offset + request.limit > len(ranked):
             page = self._page_past_window(engine, expression, tag_groups, ranked, floor, request)
 
-        results = SearchResults(hits=self._hits(page), relaxed=relaxed, backend=self.name)
+        results = SearchResults(hits=self._hits(page), relaxed=relaxed, fallback=fallback, backend=self.name)
         if request.count:
             if complete:
                 results.total = len(ranked)
@@ -245,9 +250,19 @@ class DatabaseBackend(SearchBackend):
             candidates = list(dict.fromkeys(in_title + candidates))
         scorer = ranking.Scorer(parsed, self._frequency(engine, request), self._total(engine, request), relaxed=relaxed)
         texts = engine.texts(candidates, ranking.BODY_CHARS)
-        scored = [(scorer.score(*texts[position]), position) for position in candidates if position in texts]
+        issues = _issues(candidates)
+        scored = [(scorer.score(*texts[position], issues.get(position[1], "")), position)
+                  for position in candidates if position in texts]
         scored.sort(key=lambda item: (-item[0], -item[1][0], -item[1][1]))
         return scored, complete, floor
+
+    @staticmethod
+    def _characters_shared(engine, parsed, tag_groups):
+        """No record has any of the words: the trimmed scope's records sharing characters (``fallback``)."""
+        positions = engine.stream(None, tag_groups, limit=fallback_module.SCAN)
+        texts = engine.texts(positions, fallback_module.SCAN_BODY_CHARS)
+        rows = [(position, texts[position][1], texts[position][2]) for position in positions if position in texts]
+        return fallback_module.rank(parsed.text, rows)
 
     def _page_past_window(self, engine, expression, tag_groups, ranked, floor, request):
         """Beyond the ranked window, matches continue in static-prior order."""
@@ -335,6 +350,26 @@ class DatabaseBackend(SearchBackend):
             key=lambda item: (-item[0], -item[1][0], -item[1][1]),
         )
         return self._hits(scored[: request.limit])
+
+
+def _issues(positions) -> dict[int, str]:
+    """Document id → what it issues (``ranking.issued_text``), for the records that issue anything."""
+    ids = [pk for _priority, pk in positions]
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, facets FROM search_document WHERE id IN ({', '.join(['%s'] * len(ids))})", ids
+        )
+        rows = cursor.fetchall()
+    found = {}
+    for pk, facets in rows:
+        if isinstance(facets, str):
+            facets = json.loads(facets) if "issues" in facets else {}
+        text = ranking.issued_text(facets)
+        if text:
+            found[pk] = text
+    return found
 
 
 def _rows_by_key(columns, keys):

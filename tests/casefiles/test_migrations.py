@@ -35,6 +35,7 @@ TABLES_ADDED = {
     "casefiles_qualification", "casefiles_qualificationheld", "casefiles_declaration",  # 0026_policies: 惠企政策
     "casefiles_subscription", "casefiles_policypush", "casefiles_policydigest", "casefiles_benefit",
     "casefiles_dailypass",
+    "casefiles_favourite",  # 0027_favourites: 收藏
 }
 
 

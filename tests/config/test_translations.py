@@ -42,3 +42,45 @@ def test_pages_speak_chinese(client, db):
     page = client.get("/").content.decode()
     assert "跳到主要内容" in page
     assert "长者模式" in page
+
+
+# A msgid in our catalogue translates that msgid everywhere — in Wagtail's admin and Django's and
+# allauth's pages too (LOCALE_PATHS come first). Where the project means something else it says so
+# with a context (pgettext); without a context it must agree with the packages' own catalogues.
+# An entry here overrides theirs on purpose, and says why.
+DELIBERATE_OVERRIDES: dict[str, str] = {}
+
+
+def _their_translations():
+    site_packages = Path(polib.__file__).resolve().parent
+    theirs = {}
+    for path in sorted(site_packages.glob("**/locale/zh_Hans/LC_MESSAGES/django.po")):
+        package = str(path.relative_to(site_packages)).split("/locale/")[0]
+        for entry in polib.pofile(str(path)):
+            if entry.msgctxt is None and entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
+                theirs.setdefault(entry.msgid, set()).add((entry.msgstr, package))
+    return theirs
+
+
+def test_no_word_of_wagtail_or_django_is_translated_differently_without_a_context():
+    theirs = _their_translations()
+    assert "Pages" in theirs and "Approve" in theirs, "the packages' catalogues were not found"
+    clashes = []
+    for entry in polib.pofile(str(CATALOG)):
+        if entry.msgctxt is not None or not entry.msgstr or entry.msgid in DELIBERATE_OVERRIDES:
+            continue
+        for msgstr, package in sorted(theirs.get(entry.msgid, ())):
+            if msgstr != entry.msgstr:
+                clashes.append(f"{entry.msgid!r}: ours {entry.msgstr}, {package} {msgstr}")
+    assert clashes == [], "give the project's meaning a context (pgettext) or take theirs"
+
+
+def test_the_admin_keeps_wagtails_words(client, db):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.gettext("Pages") == "页面"
+        assert translation.gettext("Documents") == "文档"
+        assert translation.gettext("Approve") == "批准"
+        assert translation.pgettext("case decision", "Approve") == "准予许可"
+        assert translation.pgettext("pagination", "Pages") == "分页"

@@ -7,8 +7,11 @@ visitor, published guides, bundles and policies). The queries follow a life from
 end: starting a business, running it, hiring, building, property, transport, culture,
 family, retiring, closing down — plus the abbreviations people type.
 
-``hit_at(3)`` is quoted in the report and in bench/README.md (bench/search_bench.py eval).
+``measure`` gives hit@1, hit@3 and MRR of a set; they are quoted in docs/search.md and printed by
+``bench/search_bench.py eval`` and ``pytest -s tests/search/test_evaluation.py``.
 """
+
+from dataclasses import dataclass, field
 
 # Item codes of the demo catalogue (cms/fixtures/demo_catalog.json), by what they are.
 SETUP = "11440400MB2C9136XA0101000101000"  # 企业设立登记
@@ -45,6 +48,12 @@ EIA = "11440400MB2C8D4K9E0110000201000"  # 建设项目环境影响评价文件�
 ENTERTAINMENT = "11440400MB2C8H3T010111000101000"  # 娱乐场所经营许可
 FREIGHT = "11440400007195144R0112000101000"  # 道路货物运输经营许可
 SCRAP_VEHICLES = "11440400MB2C7Y9Q5N0113000101000"  # 报废机动车回收拆解企业资质认定
+TRADE_FUND = "11440400MB2C7Y9Q5N0413000201000"  # 外经贸发展专项资金申报
+JOB_RETENTION_ITEM = "1144040000719518510403000601000"  # 失业保险稳岗返还
+GRADUATE_SUBSIDY_ITEM = "1144040000719518510403000701000"  # 社会保险补贴申领（招用高校毕业生）
+INDUSTRY_FUND = "11440400MB2C7X5M190417000201000"  # 工业和信息化专项资金申报
+CULTURE_TOURISM_FUND = "11440400MB2C8H3T010411000201000"  # 文化旅游体育产业扶持资金申报
+HIGH_TECH_AWARD = "11440400MB2C5G7Q070421000101000"  # 高新技术企业认定奖励兑现
 MEDICAL_INSURANCE = "11440400MB2C8J2W412014000101000"  # 城乡居民基本医疗保险参保登记
 SOCIAL_SERVICE_ORG = "1144040000719506590115000101000"  # 民办非企业单位（社会服务机构）成立登记
 MARRIAGE = "1144040000719506590715000201000"  # 内地居民结婚登记
@@ -193,11 +202,168 @@ EVALUATION = [
     ("税务注销", [TAX_CLEARANCE]),
     ("清税证明", [TAX_CLEARANCE]),
     ("简易注销", [CLOSE]),
+    # --- issue 19: more of what people type, every department --------------------------------
+    # 市场监管 market regulation: the product named instead of the licence
+    ("开火锅店", [FOOD, OPEN_RESTAURANT]),
+    ("卖水果", [FOOD]),
+    ("开水果店", [FOOD]),
+    ("开奶茶", [FOOD, OPEN_RESTAURANT]),
+    ("卖奶茶要什么证", [FOOD, OPEN_RESTAURANT]),
+    ("开咖啡馆", [FOOD, OPEN_RESTAURANT]),
+    ("开面馆", [FOOD, OPEN_RESTAURANT]),
+    ("开早餐店", [FOOD, OPEN_RESTAURANT]),
+    ("开烧腊店", [FOOD, OPEN_RESTAURANT]),
+    ("卖熟食", [FOOD]),
+    ("开生鲜店", [FOOD]),
+    ("卖海鲜", [FOOD]),
+    ("开超市要办什么", [FOOD]),
+    ("开便利店", [FOOD]),
+    ("做外卖", [FOOD, OPEN_RESTAURANT]),
+    ("卖保健品", [FOOD]),
+    ("开大药房", [PHARMACY]),
+    ("卖药", [PHARMACY]),
+    ("药店怎么开", [PHARMACY]),
+    ("怎么注册公司", [SETUP, OPEN_BUSINESS]),
+    ("开个公司要多少钱", [SETUP, OPEN_BUSINESS]),
+    ("自己当老板", [SETUP, OPEN_BUSINESS]),
+    ("创业", [SETUP, OPEN_BUSINESS]),
+    ("开厂", [SETUP, OPEN_BUSINESS]),
+    ("公司改经营范围", [CHANGE]),
+    ("股东变更", [CHANGE]),
+    ("公司换老板", [CHANGE]),
+    ("改注册地址", [CHANGE]),
+    ("公司停业", [CLOSE]),
+    ("公司不开了", [CLOSE]),
+    ("关门不做了", [CLOSE]),
+    ("公司倒闭了怎么办", [CLOSE]),
+    ("装电梯要登记吗", [EQUIPMENT]),
+    ("压力容器登记", [EQUIPMENT]),
+    ("起重机登记", [EQUIPMENT]),
+    ("个体户变公司", [SOLE_TO_COMPANY]),
+    # 住建 building: the act instead of the licence
+    ("动工", [CONSTRUCTION]),
+    ("建房子要办什么证", [CONSTRUCTION]),
+    ("工地开工手续", [CONSTRUCTION]),
+    ("卖期房", [PRESALE]),
+    ("楼盘预售证", [PRESALE]),
+    ("消防验收怎么办", [FIRE_ACCEPTANCE]),
+    ("工程完工消防检查", [FIRE_ACCEPTANCE]),
+    # 自然资源 planning
+    ("拿地", [LAND_PLANNING, LAND_TO_WORKS]),
+    ("用地规划证", [LAND_PLANNING]),
+    ("报规划", [LAND_PLANNING, WORKS_PLANNING]),
+    ("建设工程规划许可证", [WORKS_PLANNING]),
+    # 生态环境 environment
+    ("排污", [DISCHARGE]),
+    ("工厂排污要办什么", [DISCHARGE]),
+    ("排放废气", [DISCHARGE]),
+    ("环境影响评价", [EIA]),
+    ("项目环评要多久", [EIA]),
+    # 卫健 health
+    ("开美容店", [HYGIENE]),
+    ("开美甲店", [HYGIENE]),
+    ("开健身房", [HYGIENE]),
+    ("开洗浴中心", [HYGIENE]),
+    ("开桑拿", [HYGIENE]),
+    ("开牙科诊所", [CLINIC]),
+    ("开门诊部", [CLINIC]),
+    ("办医疗机构执业许可证", [CLINIC]),
+    ("出生证明", [BIRTH_CERT, NEWBORN]),
+    ("办出生医学证明", [BIRTH_CERT]),
+    # 人社 labour and social security
+    ("开劳务公司", [HR_SERVICE]),
+    ("人力资源服务许可证", [HR_SERVICE]),
+    ("请员工要登记吗", [HIRING]),
+    ("雇人", [HIRING]),
+    ("公司交社保", [SOCIAL_INSURANCE]),
+    ("单位参保", [SOCIAL_INSURANCE]),
+    ("领退休金", [PENSION]),
+    ("养老金申领", [PENSION]),
+    ("失业了怎么办", [UNEMPLOYMENT]),
+    ("被辞退领失业金", [UNEMPLOYMENT]),
+    ("补办社保卡", [SOCIAL_CARD]),
+    ("社保卡丢了", [SOCIAL_CARD]),
+    ("失业保险返还", [JOB_RETENTION, JOB_RETENTION_ITEM]),
+    ("申请稳岗返还", [JOB_RETENTION_ITEM, JOB_RETENTION]),
+    ("招毕业生社保补贴", [GRADUATE_SUBSIDY, GRADUATE_SUBSIDY_ITEM]),
+    ("申领社会保险补贴", [GRADUATE_SUBSIDY_ITEM, GRADUATE_SUBSIDY]),
+    # 公安 public security
+    ("刻章", [SEAL]),
+    ("印章备案", [SEAL]),
+    ("开旅店", [OPEN_HOTEL, HOTEL_PERMIT]),
+    ("宾馆特种行业许可证", [HOTEL_PERMIT]),
+    ("新生儿落户", [BIRTH_REGISTRATION, NEWBORN]),
+    ("宝宝上户口", [BIRTH_REGISTRATION, NEWBORN]),
+    # 税务 tax
+    ("开票", [INVOICE]),
+    ("申请发票", [INVOICE]),
+    ("数电发票", [INVOICE]),
+    ("清税", [TAX_CLEARANCE]),
+    ("注销税务登记", [TAX_CLEARANCE]),
+    ("小微企业税收优惠", [SMALL_BUSINESS_TAX]),
+    ("个体户减税", [SMALL_BUSINESS_TAX]),
+    # 公积金 housing fund
+    ("取公积金", [FUND_WITHDRAWAL]),
+    ("公积金怎么取出来", [FUND_WITHDRAWAL]),
+    ("单位开公积金账户", [FUND_ACCOUNT]),
+    ("公积金缓缴", [FUND_SUPPORT]),
+    # 不动产 property
+    ("卖二手房", [RESALE]),
+    ("房屋买卖过户", [RESALE]),
+    ("房本", [FIRST_REGISTRATION, RESALE]),
+    ("新房房产证", [FIRST_REGISTRATION]),
+    ("不动产登记", [FIRST_REGISTRATION, RESALE]),
+    # 发改 工信 development, industry
+    ("项目立项备案", [INVESTMENT_FILING]),
+    ("企业投资备案", [INVESTMENT_FILING]),
+    ("技改备案", [TECH_UPGRADE_FILING]),
+    ("技改奖补", [TECH_UPGRADE_AWARD]),
+    ("工信专项资金", [INDUSTRY_FUND]),
+    ("申报专项资金", [INDUSTRY_FUND, CULTURE_TOURISM_FUND, TRADE_FUND]),
+    # 交通 transport
+    ("拉货", [FREIGHT]),
+    ("开货车拉货要什么证", [FREIGHT]),
+    ("道路运输许可证", [FREIGHT]),
+    # 文广旅体 culture and sport
+    ("开酒吧", [ENTERTAINMENT]),
+    ("开歌舞厅", [ENTERTAINMENT]),
+    ("开游戏厅", [ENTERTAINMENT]),
+    ("娱乐场所许可证", [ENTERTAINMENT]),
+    ("文旅扶持资金", [CULTURE_TOURISM_FUND, CULTURE_TOURISM]),
+    ("体育产业扶持", [CULTURE_TOURISM, CULTURE_TOURISM_FUND]),
+    ("星级饭店奖励", [CULTURE_TOURISM]),
+    # 医保 民政 medical insurance, civil affairs
+    ("交医保", [MEDICAL_INSURANCE]),
+    ("城乡居民医保", [MEDICAL_INSURANCE]),
+    ("办民非", [SOCIAL_SERVICE_ORG]),
+    ("成立社会组织", [SOCIAL_SERVICE_ORG]),
+    ("结婚", [MARRIAGE]),
+    ("领证结婚", [MARRIAGE]),
+    # 商务 高新区 commerce, the high-tech zone
+    ("报废汽车", [SCRAP_VEHICLES]),
+    ("汽车拆解", [SCRAP_VEHICLES]),
+    ("外经贸专项资金", [TRADE_FUND, FOREIGN_TRADE]),
+    ("出口信用保险补贴", [FOREIGN_TRADE]),
+    ("高企奖励", [HIGH_TECH, HIGH_TECH_AWARD]),
+    ("高新技术企业奖励兑现", [HIGH_TECH_AWARD, HIGH_TECH]),
+    # 一件事 bundles
+    ("企业开办", [OPEN_BUSINESS, SETUP]),
+    ("开餐馆一件事", [OPEN_RESTAURANT]),
+    ("开旅馆一次办", [OPEN_HOTEL]),
+    ("新生儿出生", [NEWBORN]),
+    ("拿地开工", [LAND_TO_WORKS]),
+    # 政策 policies
+    ("专精特新", [SME_POLICY]),
+    ("中小企业政策", [SME_POLICY]),
+    ("个转企政策", [SOLE_TO_COMPANY]),
+    ("免申即享", [JOB_RETENTION, HIGH_TECH]),
 ]
 
 
-# Written after the ranking and the dictionary were tuned on EVALUATION, and never tuned on:
-# the honest figure for queries nobody has seen.
+# Never tuned on: the honest figure for queries nobody has seen. The first 25 were written after
+# the first tuning round on EVALUATION; the rest (issue 19) were written before anything was
+# measured with them, and none is changed after measuring. Tuning (the dictionary, the ranking)
+# looks at EVALUATION only.
 HELD_OUT = [
     ("想开一家火锅店", [FOOD, OPEN_RESTAURANT]),
     ("开烧烤店需要办哪些证", [FOOD, OPEN_RESTAURANT]),
@@ -224,7 +390,148 @@ HELD_OUT = [
     ("买房提取公积金", [FUND_WITHDRAWAL]),
     ("公积金贷款政策", [FUND_SUPPORT]),
     ("外贸企业补贴政策", [FOREIGN_TRADE]),
+    # 市场监管 market regulation
+    ("开一家麻辣烫", [FOOD, OPEN_RESTAURANT]),
+    ("卖水果要办证吗", [FOOD]),
+    ("开蛋糕店", [FOOD, OPEN_RESTAURANT]),
+    ("摆摊卖早餐", [FOOD]),
+    ("开个奶茶铺子", [FOOD, OPEN_RESTAURANT]),
+    ("注册一个公司需要多久", [SETUP, OPEN_BUSINESS]),
+    ("公司法人代表变了怎么办", [CHANGE]),
+    ("公司迁到别的区", [CHANGE]),
+    ("公司停业不干了", [CLOSE]),
+    ("公司歇业", [CLOSE]),
+    ("开连锁药房", [PHARMACY]),
+    ("卖药要什么许可", [PHARMACY]),
+    ("新装了电梯要登记吗", [EQUIPMENT]),
+    ("叉车使用登记", [EQUIPMENT]),
+    ("个体户升级成公司", [SOLE_TO_COMPANY]),
+    # 住建 building
+    ("厂房动工前要办什么", [CONSTRUCTION, LAND_TO_WORKS]),
+    ("楼盘预售", [PRESALE]),
+    ("开发商卖房许可", [PRESALE]),
+    ("装修完消防验收", [FIRE_ACCEPTANCE]),
+    ("新建工程消防验收怎么申请", [FIRE_ACCEPTANCE]),
+    # 自然资源 planning
+    ("拿到地后办规划证", [LAND_PLANNING, LAND_TO_WORKS]),
+    ("建设工程规划许可怎么办", [WORKS_PLANNING]),
+    # 生态环境 environment
+    ("工厂要办排污许可吗", [DISCHARGE]),
+    ("新项目环境影响评价", [EIA]),
+    ("建厂做环评", [EIA]),
+    # 卫健 health
+    ("开美容美发店", [HYGIENE]),
+    ("开按摩店", [HYGIENE]),
+    ("开口腔诊所", [CLINIC]),
+    ("宝宝出生证明", [BIRTH_CERT, NEWBORN]),
+    ("出生医学证明怎么办", [BIRTH_CERT]),
+    # 人社 labour and social security
+    ("开劳务中介公司", [HR_SERVICE]),
+    ("新员工办就业登记", [HIRING]),
+    ("公司第一次交社保", [SOCIAL_INSURANCE]),
+    ("我爸要退休了", [PENSION]),
+    ("被裁员了能领什么", [UNEMPLOYMENT]),
+    ("社保卡丢了补办", [SOCIAL_CARD]),
+    ("没裁员返还失业保险", [JOB_RETENTION, JOB_RETENTION_ITEM]),
+    ("招应届毕业生补贴", [GRADUATE_SUBSIDY, GRADUATE_SUBSIDY_ITEM]),
+    # 公安 public security
+    ("公司印章怎么刻", [SEAL]),
+    ("开酒店要公安许可", [HOTEL_PERMIT, OPEN_HOTEL]),
+    ("给孩子落户", [BIRTH_REGISTRATION, NEWBORN]),
+    # 税务 tax
+    ("开发票", [INVOICE]),
+    ("公司注销税务怎么办", [TAX_CLEARANCE, CLOSE]),
+    ("小规模纳税人优惠", [SMALL_BUSINESS_TAX]),
+    # 公积金 housing fund
+    ("单位给员工交公积金", [FUND_ACCOUNT]),
+    ("离职取公积金", [FUND_WITHDRAWAL]),
+    ("公司困难缓缴公积金", [FUND_SUPPORT]),
+    # 不动产 property
+    ("二手房买卖登记", [RESALE]),
+    ("买了新房怎么办证", [FIRST_REGISTRATION]),
+    ("交房后办房本", [FIRST_REGISTRATION]),
+    # 发改 工信 development, industry
+    ("投资项目怎么备案", [INVESTMENT_FILING, LAND_TO_WORKS]),
+    ("工厂换新设备补贴", [TECH_UPGRADE_AWARD, TECH_UPGRADE_FILING, INDUSTRY_FUND]),
+    ("工信局专项资金", [INDUSTRY_FUND]),
+    ("数字化转型支持", [SME_POLICY]),
+    # 交通 transport
+    ("开物流公司", [FREIGHT]),
+    ("货车营运证", [FREIGHT]),
+    # 文广旅体 culture and sport
+    ("开酒吧唱歌", [ENTERTAINMENT]),
+    ("开电玩城", [ENTERTAINMENT]),
+    ("景区评A奖励", [CULTURE_TOURISM, CULTURE_TOURISM_FUND]),
+    ("办马拉松比赛扶持", [CULTURE_TOURISM, CULTURE_TOURISM_FUND]),
+    # 医保 民政 medical insurance, civil affairs
+    ("交城乡居民医保", [MEDICAL_INSURANCE]),
+    ("老人参加医保", [MEDICAL_INSURANCE]),
+    ("成立民办非营利机构", [SOCIAL_SERVICE_ORG]),
+    ("扯证", [MARRIAGE]),
+    ("去民政局领证", [MARRIAGE]),
+    # 商务 高新区 commerce, the high-tech zone
+    ("回收报废汽车", [SCRAP_VEHICLES]),
+    ("拆解旧车资质", [SCRAP_VEHICLES]),
+    ("出国参展补贴", [FOREIGN_TRADE, TRADE_FUND]),
+    ("跨境电商扶持", [FOREIGN_TRADE]),
+    ("高新企业奖励怎么领", [HIGH_TECH, HIGH_TECH_AWARD]),
+    # 一件事 bundles
+    ("新开公司一次办完", [OPEN_BUSINESS]),
+    ("开个小餐馆要跑几个部门", [OPEN_RESTAURANT, FOOD]),
+    ("开家客栈", [OPEN_HOTEL, HOTEL_PERMIT]),
+    ("宝宝出生要办哪些事", [NEWBORN]),
+    ("拿了地马上开工", [LAND_TO_WORKS]),
+    # 政策 policies
+    ("中小企业融资支持", [SME_POLICY]),
+    ("专精特新补贴", [SME_POLICY]),
+    ("六税两费减半", [SMALL_BUSINESS_TAX]),
+    ("个转企", [SOLE_TO_COMPANY]),
 ]
+
+
+SETS = {"evaluation": EVALUATION, "held-out": HELD_OUT}
+
+DEPTH = 10  # MRR counts the first right answer among the first ten results (beyond: 0)
+
+
+@dataclass
+class Figures:
+    """One set's figures: hit@1, hit@3 and the mean reciprocal rank, and what missed the top three."""
+
+    queries: int
+    hit_at_1: float
+    hit_at_3: float
+    mrr: float
+    misses: list = field(default_factory=list)  # (query, the first three codes found)
+
+    def line(self, name: str) -> str:
+        return (f"{name}: {self.queries} queries  hit@1 {self.hit_at_1:.3f}  hit@3 {self.hit_at_3:.3f}  "
+                f"MRR {self.mrr:.3f}")
+
+
+def measure(search, queries=None) -> Figures:
+    """hit@1, hit@3 and MRR of ``queries`` (default EVALUATION); ``search(query, k)`` returns result codes."""
+    queries = EVALUATION if queries is None else queries
+    ranks, misses = [], []
+    for text, codes in queries:
+        found = list(search(text, DEPTH))[:DEPTH]
+        rank = next((position for position, code in enumerate(found, 1) if code in codes), None)
+        ranks.append(rank)
+        if rank is None or rank > 3:
+            misses.append((text, found[:3]))
+    count = len(queries)
+    return Figures(
+        queries=count,
+        hit_at_1=sum(1 for rank in ranks if rank == 1) / count,
+        hit_at_3=sum(1 for rank in ranks if rank is not None and rank <= 3) / count,
+        mrr=sum(1 / rank for rank in ranks if rank is not None) / count,
+        misses=misses,
+    )
+
+
+def report(search) -> dict[str, Figures]:
+    """The figures of every set, by name."""
+    return {name: measure(search, queries) for name, queries in SETS.items()}
 
 
 def hit_at(k, search, queries=None):

@@ -232,6 +232,17 @@ def test_the_policy_index_filters(site, visitor):
         assert f'<label for="{control}">' in html
 
 
+def test_the_policy_index_lists_the_policies_in_force_before_the_expired(site, visitor):
+    from cms.models import PolicyPage
+
+    # The expired policy published last: it still comes after the one in force, marked.
+    PolicyPage.objects.filter(pk=site.policy_expired.pk).update(publish_date=timezone.localdate())
+    html = read(visitor, site.sections["PolicyIndexPage"].url)
+    titles = [unescape(t) for t in re.findall(r'<h2 class="card-title"><a [^>]*>(.*?)</a>', html)]
+    assert titles.index(site.policy_in_force.title) < titles.index(site.policy_expired.title)
+    assert "Expired" in html[html.index(site.policy_expired.title):]
+
+
 def test_the_policy_index_pages_keep_the_filters(site, visitor):
     from cms.models import PolicyPage
 

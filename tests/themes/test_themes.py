@@ -37,3 +37,15 @@ def test_the_cached_loader_keeps_themes_apart(client, db):
         active.deactivate(token)
     default = get_template("base.html")
     assert elder is not default or elder.origin.name == default.origin.name
+
+
+def test_the_site_has_an_icon_in_both_themes_and_at_favicon_ico(client, db):
+    from django.contrib.staticfiles import finders
+
+    for theme in ("default", "elder"):
+        client.post("/theme/", {"theme": theme, "next": "/"})
+        page = client.get("/").content.decode()
+        assert 'rel="icon" href="/static/themes/default/favicon.svg"' in page
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and answer["Location"].endswith("/themes/default/favicon.svg")
+    assert "<svg" in open(finders.find("themes/default/favicon.svg")).read()

@@ -69,3 +69,17 @@ def test_the_api_answers_before_the_page_tree_could():
 
     assert resolve("/api/v1/cases/").func.view_class is views.CaseListView
     assert resolve("/api/v1/progress/").func.view_class is views.ProgressView
+
+
+@pytest.mark.django_db
+def test_the_api_root_lists_its_endpoints_with_links_and_the_docs():
+    answer = APIClient().get("/api/v1/", HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200
+    listing = answer.json()
+    assert listing["case-list"] == "http://testserver/api/v1/cases/"
+    assert listing["progress"] == "http://testserver/api/v1/progress/"
+    assert listing["schema"] == "http://testserver/api/v1/schema/" and listing["docs"] == "http://testserver/api/v1/docs/"
+    assert not any("{" in url or "<" in url for url in listing.values())
+    # A browser gets the same list as a page with links.
+    page = APIClient().get("/api/v1/", HTTP_ACCEPT="text/html").content.decode()
+    assert 'href="http://testserver/api/v1/docs/"' in page

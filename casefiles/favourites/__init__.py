@@ -1,0 +1,1 @@
+"""收藏: the pages (guides, bundles, policies) a signed-in user keeps for later."""
