@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 ANALYZERS = ("cjk", "smartcn", "ik")
 FIELD_BOOSTS = ("code^10", "title^5", "body")
+ISSUES_BOOST = 10  # twice the title's: ``ranking.Scorer.ISSUES_BONUS`` of the database backend
 REBUILD_TARGET_KEY = "search:elasticsearch:rebuild-target"
 
 
@@ -98,6 +99,7 @@ def document_class(choice: str = "cjk"):
         "date": Date(),
         "url": Keyword(index=False),
         "facet_values": Keyword(),  # "name=value", one per facet value
+        "issues": text(),  # what the record issues (营业执照): a query naming it ranks the record first
         "access": Keyword(),
         "checksum": Keyword(index=False),
         "__module__": __name__,
@@ -129,6 +131,7 @@ def source(document) -> dict:
         "date": when.isoformat() if when else None,
         "url": document.url,
         "facet_values": [f"{name}={value}" for name, values in document.facets.items() for value in values],
+        "issues": list(document.facets.get("issues") or []),
         "access": list(document.access),
         "checksum": document.checksum,
     }
@@ -177,14 +180,29 @@ def text_query(parsed, relaxed: bool = False) -> Q | None:
     return query
 
 
+def issues_boosts(parsed) -> list[Q]:
+    """Optional clauses: a concept's phrasing found as a phrase in what a record issues (its
+    ``issues`` field: 营业执照 for 企业设立登记) adds twice a title's weight, as the database
+    backend's ``ranking.Scorer.ISSUES_BONUS`` does, so the item that issues a license comes first."""
+    phrases = []
+    for concept in parsed.concepts:
+        for alternative in concept.alternatives:
+            phrase = analysis.normalize(alternative.text).replace(" ", "")
+            if len(phrase) >= 2 and phrase not in phrases:
+                phrases.append(phrase)
+    return [Q("match_phrase", issues={"query": phrase, "boost": ISSUES_BOOST}) for phrase in phrases]
+
+
 def build_search(search: Search, request: SearchRequest, relaxed: bool = False) -> Search:
     """The request as an elasticsearch-dsl ``Search``: trimmed, filtered, faceted, paged."""
     query = text_query(request.query, relaxed)
+    boosts = issues_boosts(request.query) if query is not None else []
     filters = [trimming_filter(request.principals)]
     filters += [dimension_filter(d, v) for d, v in sorted(request.scope.items())]
     faceted = {d: v for d, v in request.filters.items() if v and d in request.facets}
     filters += [dimension_filter(d, v) for d, v in sorted(request.filters.items()) if v and d not in faceted]
-    search = search.query(Q("bool", must=[query] if query is not None else [], filter=filters))
+    clauses = {"should": boosts} if boosts else {}
+    search = search.query(Q("bool", must=[query] if query is not None else [], filter=filters, **clauses))
     if faceted:
         # Disjunctive facets: a facet's own choice narrows the hits, never its own counts.
         search = search.post_filter(Q("bool", filter=[dimension_filter(d, v) for d, v in sorted(faceted.items())]))
