@@ -186,3 +186,15 @@ def test_a_query_naming_a_license_ranks_the_item_that_issues_it_first(any_backen
     ])
     assert keys(ask(any_backend, "营业执照"))[0] == "guide:2"
     assert keys(ask(any_backend, "食品经营许可证"))[0] == "guide:3"
+
+
+def test_a_short_query_finds_the_title_it_abbreviates_below_a_true_word_match(any_backend, ask, make_document):
+    any_backend.write([
+        make_document(object_id=1, title="个体工商户登记", body="经营者申请登记。"),
+        make_document(object_id=2, title="社会保险登记", body="单位参保。"),
+        make_document(object_id=3, title="食品经营许可", body="从事食品销售。"),
+        make_document(object_id=4, title="食经许可", body="一个真的叫这个名字的事项。"),
+    ])
+    assert keys(ask(any_backend, "个体登记"))[0] == "guide:1"
+    assert keys(ask(any_backend, "社保"))[0] == "guide:2"
+    assert keys(ask(any_backend, "食经许可"))[:2] == ["guide:4", "guide:3"]
