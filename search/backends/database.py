@@ -317,6 +317,11 @@ class DatabaseBackend(SearchBackend):
 
         return frequency
 
+    def vocabulary(self, scope):
+        """``frequency(token)``: how many records of the scope hold ``token`` (capped, remembered as
+        the ranking's document frequencies are). The thesaurus widens a query only to such words."""
+        return self._frequency(self.engine, SearchRequest(query=None, principals=frozenset(), scope=scope))
+
     def _total(self, engine, request):
         groups = self._scope_groups(request)
         if not groups:
