@@ -153,7 +153,7 @@ class GuideProvider(PageProvider):
             plain(page.conditions),
             "\n".join(materials),
             stream_text(page.process),
-            page.result_name,
+            *_issues(page),  # the result and the license type it issues: a query naming them finds the item
             page.place,
             stream_text(page.legal_basis),
             stream_text(page.faq),

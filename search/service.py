@@ -7,10 +7,11 @@ empty list.
 """
 
 import logging
+from dataclasses import replace
 
 from search import documents as registry
 from search import query as query_module
-from search import synonyms, trimming
+from search import synonyms, thesaurus, trimming
 from search.backends import database_backend, get_backend
 from search.backends.base import TOTAL_CAP, SearchRequest, SearchResults
 
@@ -83,6 +84,10 @@ def search(text="", *, user=None, principals=None, kinds=(), scope=None, filters
         # never the empty query that lists everything.
         results = SearchResults.empty(get_backend().name)
     else:
+        if not parsed.is_empty:
+            # Words' cilin synonyms that the index holds (the database index: every backend writes it).
+            parsed = thesaurus.expand(parsed, database_backend().vocabulary(request.scope))
+            request = replace(request, query=parsed)
         results, degraded = _ask("search", request)
         results.degraded = degraded
     results.query = parsed

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from search import analysis, ranking
+from search import abbreviations, analysis, ranking
 from search import fallback as fallback_module
 from search import documents as registry
 from search.backends.base import COLUMNS, TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
@@ -210,6 +210,9 @@ class DatabaseBackend(SearchBackend):
             expression, relaxed = parsed.strict(), False
             ranked, complete, floor = self._ranked(engine, request, parsed, expression, tag_groups)
             if complete and len(ranked) < FILL_BELOW:
+                # Few have the words: a short query may be an abbreviation of a title (社保, 个体登记).
+                ranked = self._with_abbreviations(engine, request, parsed, ranked, tag_groups)
+            if complete and len(ranked) < FILL_BELOW:
                 # Few have every word: those first, then what has some of the words.
                 frequency, total = self._frequency(engine, request), self._total(engine, request)
                 expression = parsed.relaxed(common=lambda token: total >= ranking.COMMON_MIN_RECORDS
@@ -256,6 +259,29 @@ class DatabaseBackend(SearchBackend):
         scored.sort(key=lambda item: (-item[0], -item[1][0], -item[1][1]))
         return scored, complete, floor
 
+    def _with_abbreviations(self, engine, request, parsed, ranked, tag_groups):
+        """``ranked`` and the records whose title holds a short query's characters in order
+        (``search.abbreviations``), scored below a title holding the query's own words."""
+        short = abbreviations.shape(parsed.text)
+        if not short:
+            return ranked
+        positions = engine.stream(None, tag_groups, limit=abbreviations.SCAN)
+        texts = engine.texts(positions, 0)
+        found = abbreviations.rank(short, [(position, texts[position][1]) for position in positions
+                                           if position in texts])
+        if not found:
+            return ranked
+        scorer = ranking.Scorer(parsed, self._frequency(engine, request), self._total(engine, request))
+        reference = scorer.score("", analysis.segment(short), "") or 1.0
+        scores = {position: score for score, position in ranked}
+        for tightness, position in found:
+            score = abbreviations.WEIGHT * reference * tightness
+            if score > scores.get(position, 0.0):
+                scores[position] = score
+        merged = [(score, position) for position, score in scores.items()]
+        merged.sort(key=lambda item: (-item[0], -item[1][0], -item[1][1]))
+        return merged
+
     @staticmethod
     def _characters_shared(engine, parsed, tag_groups):
         """No record has any of the words: the trimmed scope's records sharing characters (``fallback``)."""
@@ -290,6 +316,11 @@ class DatabaseBackend(SearchBackend):
                                       lambda: engine.document_frequency(token, ranking.DF_CAP, groups))
 
         return frequency
+
+    def vocabulary(self, scope):
+        """``frequency(token)``: how many records of the scope hold ``token`` (capped, remembered as
+        the ranking's document frequencies are). The thesaurus widens a query only to such words."""
+        return self._frequency(self.engine, SearchRequest(query=None, principals=frozenset(), scope=scope))
 
     def _total(self, engine, request):
         groups = self._scope_groups(request)

@@ -37,7 +37,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search import analysis
+from search import abbreviations, analysis
 from search import documents as registry
 from search.backends.base import TOTAL_CAP, Hit, SearchBackend, SearchRequest, SearchResults
 
@@ -45,6 +45,10 @@ logger = logging.getLogger(__name__)
 
 ANALYZERS = ("cjk", "smartcn", "ik")
 FIELD_BOOSTS = ("code^10", "title^5", "body")
+# An abbreviation's constant score: one title weight, below a title match of the words (their
+# BM25 score times 5), about a body match.
+ABBREVIATION_BOOST = 5.0
+ISSUES_BOOST = 10  # twice the title's: ``ranking.Scorer.ISSUES_BONUS`` of the database backend
 REBUILD_TARGET_KEY = "search:elasticsearch:rebuild-target"
 
 
@@ -70,6 +74,9 @@ PREFIX_INDEX = analyzer(
     filter=["cjk_width", "lowercase", token_filter("yiwang_edge", "edge_ngram", min_gram=1, max_gram=20)],
 )
 PREFIX_SEARCH = analyzer("yiwang_prefix_search", tokenizer="keyword", filter=["cjk_width", "lowercase"])
+# One token per Chinese character (the standard tokenizer's way with ideographs), whatever the
+# text analyzer: ``title.chars`` serves abbreviations (``abbreviation_query``).
+CHARACTERS = analyzer("yiwang_chars", tokenizer="standard", filter=["cjk_width", "lowercase"])
 
 _document_classes: dict[str, type] = {}
 
@@ -90,7 +97,8 @@ def document_class(choice: str = "cjk"):
         "priority": Integer(),
         "code": text(fields={"norm": Keyword()}),
         "code_norm": Keyword(),
-        "title": text(fields={"prefix": Text(analyzer=PREFIX_INDEX, search_analyzer=PREFIX_SEARCH)}),
+        "title": text(fields={"prefix": Text(analyzer=PREFIX_INDEX, search_analyzer=PREFIX_SEARCH),
+                              "chars": Text(analyzer=CHARACTERS)}),
         "body": text(),
         "department": Keyword(),
         "status": Keyword(),
@@ -98,6 +106,7 @@ def document_class(choice: str = "cjk"):
         "date": Date(),
         "url": Keyword(index=False),
         "facet_values": Keyword(),  # "name=value", one per facet value
+        "issues": text(),  # what the record issues (营业执照): a query naming it ranks the record first
         "access": Keyword(),
         "checksum": Keyword(index=False),
         "__module__": __name__,
@@ -129,6 +138,7 @@ def source(document) -> dict:
         "date": when.isoformat() if when else None,
         "url": document.url,
         "facet_values": [f"{name}={value}" for name, values in document.facets.items() for value in values],
+        "issues": list(document.facets.get("issues") or []),
         "access": list(document.access),
         "checksum": document.checksum,
     }
@@ -159,6 +169,17 @@ def concept_query(concept) -> Q:
     return options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
 
 
+def abbreviation_query(parsed) -> Q | None:
+    """A short query (2–4 Chinese characters, ``search.abbreviations``) as an abbreviation: its
+    characters in order in ``title.chars`` with at most ``max_gaps`` characters between them
+    (an ``intervals`` query), at a constant score below what a title holding the words gets."""
+    short = abbreviations.shape(parsed.text)
+    if not short:
+        return None
+    rule = {"match": {"query": short, "ordered": True, "max_gaps": abbreviations.max_gaps(short)}}
+    return Q("constant_score", filter=Q("intervals", **{"title.chars": rule}), boost=ABBREVIATION_BOOST)
+
+
 def text_query(parsed, relaxed: bool = False) -> Q | None:
     if parsed.is_empty:
         return None
@@ -171,20 +192,38 @@ def text_query(parsed, relaxed: bool = False) -> Q | None:
         if required:
             queries = [concept_query(concept) for concept in required]
             query = queries[0] if len(queries) == 1 else Q("bool", must=queries)
+    abbreviation = abbreviation_query(parsed)
+    if abbreviation is not None:
+        query = abbreviation if query is None else Q("bool", should=[query, abbreviation], minimum_should_match=1)
     if parsed.code:
         exact = Q("term", code_norm={"value": parsed.code, "boost": 20})
         query = exact if query is None else Q("bool", should=[exact, query], minimum_should_match=1)
     return query
 
 
+def issues_boosts(parsed) -> list[Q]:
+    """Optional clauses: a concept's phrasing found as a phrase in what a record issues (its
+    ``issues`` field: 营业执照 for 企业设立登记) adds twice a title's weight, as the database
+    backend's ``ranking.Scorer.ISSUES_BONUS`` does, so the item that issues a license comes first."""
+    phrases = []
+    for concept in parsed.concepts:
+        for alternative in concept.alternatives:
+            phrase = analysis.normalize(alternative.text).replace(" ", "")
+            if len(phrase) >= 2 and phrase not in phrases:
+                phrases.append(phrase)
+    return [Q("match_phrase", issues={"query": phrase, "boost": ISSUES_BOOST}) for phrase in phrases]
+
+
 def build_search(search: Search, request: SearchRequest, relaxed: bool = False) -> Search:
     """The request as an elasticsearch-dsl ``Search``: trimmed, filtered, faceted, paged."""
     query = text_query(request.query, relaxed)
+    boosts = issues_boosts(request.query) if query is not None else []
     filters = [trimming_filter(request.principals)]
     filters += [dimension_filter(d, v) for d, v in sorted(request.scope.items())]
     faceted = {d: v for d, v in request.filters.items() if v and d in request.facets}
     filters += [dimension_filter(d, v) for d, v in sorted(request.filters.items()) if v and d not in faceted]
-    search = search.query(Q("bool", must=[query] if query is not None else [], filter=filters))
+    clauses = {"should": boosts} if boosts else {}
+    search = search.query(Q("bool", must=[query] if query is not None else [], filter=filters, **clauses))
     if faceted:
         # Disjunctive facets: a facet's own choice narrows the hits, never its own counts.
         search = search.post_filter(Q("bool", filter=[dimension_filter(d, v) for d, v in sorted(faceted.items())]))

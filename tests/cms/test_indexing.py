@@ -101,3 +101,15 @@ def test_a_policy_is_filed_under_its_publication_date(market):
     assert document.code == "珠市监规〔2024〕4号"
     assert document.date == datetime.date(2024, 5, 6)
     assert "给予一次性奖励" in document.body and "<b>" not in document.body
+
+
+def test_a_guide_says_what_it_issues_its_result_and_license_type(market):
+    from casefiles.licenses.models import LicenseType
+
+    food = LicenseType.objects.create(code="11100000MB0143028X041", name="食品经营许可证", issuing_department=market,
+                                      validity_years=5)
+    guide = add_guide(market, "SCJGJ-004", "食品经营许可（新办）", result_name="食品经营许可证（正副本）",
+                      result_license_type=food)
+    assert sorted(document_of(guide).facets["issues"]) == ["食品经营许可证", "食品经营许可证（正副本）"]
+    plain = add_guide(market, "SCJGJ-005", "咨询服务")
+    assert document_of(plain).facets["issues"] == []

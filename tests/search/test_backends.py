@@ -173,3 +173,28 @@ def test_a_hit_carries_what_the_page_shows(any_backend, ask, make_document):
     assert (hit.department, hit.status, hit.facets) == ("GXJ", "live", {"category": ["subsidy"]})
     assert hit.date == when and hit.score > 0
     assert "补贴" in hit.body
+
+
+def test_a_query_naming_a_license_ranks_the_item_that_issues_it_first(any_backend, ask, make_document):
+    any_backend.write([
+        make_document(object_id=1, title="社会保险登记（单位参保登记）",
+                      body="材料：营业执照副本复印件。营业执照上的统一社会信用代码。"),
+        make_document(object_id=2, title="企业设立登记", body="申请设立公司，领取执照。",
+                      facets={"issues": ["营业执照"]}),
+        make_document(object_id=3, title="食品经营许可（新办）", body="须先取得营业执照。",
+                      facets={"issues": ["食品经营许可证"]}),
+    ])
+    assert keys(ask(any_backend, "营业执照"))[0] == "guide:2"
+    assert keys(ask(any_backend, "食品经营许可证"))[0] == "guide:3"
+
+
+def test_a_short_query_finds_the_title_it_abbreviates_below_a_true_word_match(any_backend, ask, make_document):
+    any_backend.write([
+        make_document(object_id=1, title="个体工商户登记", body="经营者申请登记。"),
+        make_document(object_id=2, title="社会保险登记", body="单位参保。"),
+        make_document(object_id=3, title="食品经营许可", body="从事食品销售。"),
+        make_document(object_id=4, title="食经许可", body="一个真的叫这个名字的事项。"),
+    ])
+    assert keys(ask(any_backend, "个体登记"))[0] == "guide:1"
+    assert keys(ask(any_backend, "社保"))[0] == "guide:2"
+    assert keys(ask(any_backend, "食经许可"))[:2] == ["guide:4", "guide:3"]

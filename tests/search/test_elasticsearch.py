@@ -198,3 +198,29 @@ def test_any_text_builds_a_valid_query_body(text):
     search = body(build_search(backend().search_object(), request_for(text)))
     json.dumps(search)
     assert "query_string" not in json.dumps(search)
+
+
+def test_what_a_record_issues_is_mapped_stored_and_boosted():
+    properties = backend().template().to_dict()["template"]["mappings"]["properties"]
+    assert properties["issues"]["type"] == "text" and properties["issues"]["analyzer"] == "yiwang_text"
+    document = SearchDocument(kind="guide", object_id="1", title="企业设立登记", facets={"issues": ["营业执照"]},
+                              access=["public"])
+    assert source(document)["issues"] == ["营业执照"]
+    search = body(build_search(backend().search_object(), request_for("营业执照")))
+    # optional: it only raises the score of records that match the query's words anyway
+    assert {"match_phrase": {"issues": {"query": "营业执照", "boost": 10}}} in search["query"]["bool"]["should"]
+    assert search["query"]["bool"]["must"]
+
+
+def test_a_short_query_is_also_read_as_an_abbreviation_of_a_title():
+    properties = backend().template().to_dict()["template"]["mappings"]["properties"]
+    chars = properties["title"]["fields"]["chars"]["analyzer"]
+    analyzers = backend().template().to_dict()["template"]["settings"]["analysis"]["analyzer"]
+    assert analyzers[chars] == {"type": "custom", "tokenizer": "standard", "filter": ["cjk_width", "lowercase"]}
+    search = body(build_search(backend().search_object(), request_for("个体登记")))
+    abbreviation = {"constant_score": {"filter": {"intervals": {"title.chars": {"match": {
+        "query": "个体登记", "ordered": True, "max_gaps": 8}}}}, "boost": 5.0}}
+    alternatives = search["query"]["bool"]["must"][0]["bool"]["should"]
+    assert abbreviation in alternatives and len(alternatives) == 2  # the words, or the abbreviation
+    long_query = body(build_search(backend().search_object(), request_for("个体工商户登记")))
+    assert "intervals" not in json.dumps(long_query)
