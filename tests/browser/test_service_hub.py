@@ -100,6 +100,7 @@ def test_on_a_phone_the_header_folds_behind_the_menu_button(site, browser_page, 
     page.keyboard.press("Escape")
     assert button.get_attribute("aria-expanded") == "false"
     assert not menu.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('menu-toggle')")
 
 
 def test_a_favourite_is_still_there_after_signing_out_and_in_again(site, make_user, browser_page, log_in):
@@ -130,3 +131,21 @@ def test_a_favourite_is_still_there_after_signing_out_and_in_again(site, make_us
         page.locator("#favourites a", has_text="食品经营许可（新办）").click()
     assert page.url.endswith(site.food_licence.url)
     assert page.locator("main .favourite-button").get_attribute("aria-pressed") == "true"
+
+
+def test_a_visitor_not_signed_in_who_presses_the_heart_signs_in_and_comes_back(site, make_user, browser_page, log_in):
+    make_user("citizen", first_name="张伟")
+    page = browser_page
+    page.goto(site.bundle.url)  # from the anonymous page cache, its CSRF tokens the visitor's own
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main .favourite-button").click()
+    assert "/accounts/login/" in page.url
+    log_in(page, "citizen", "pw-for-tests-only")
+    assert page.url.endswith(site.bundle.url)
+    button = page.locator("main .favourite-button")
+    assert button.get_attribute("aria-pressed") == "false"  # not kept behind their back: they press it again
+    with page.expect_navigation(wait_until="load"):
+        button.click()
+    assert page.locator("main .favourite-button").get_attribute("aria-pressed") == "true"
+    page.goto("/my/favourites/")
+    assert page.locator("#favourites .card-title").all_inner_texts() == ["我要开餐馆"]
