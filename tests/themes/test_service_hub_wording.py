@@ -25,7 +25,7 @@ def site(db):
 
 
 @pytest.fixture(params=["default", "elder"])
-def client(client, request):
+def client(client, db, request):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     client.post("/theme/", {"theme": request.param, "next": "/"})
     client.theme = request.param
