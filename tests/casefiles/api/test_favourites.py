@@ -38,3 +38,39 @@ def test_someone_elses_favourites_are_not_shown(world):
 
 def test_not_signed_in_is_refused(db):
     assert APIClient().get(LIST).status_code in (401, 403)
+
+
+def test_keeping_a_page_twice_keeps_one_and_answers_the_first(world):
+    client = api(world.citizen)
+    first = client.post(LIST, {"page": world.item.pk}, format="json").json()
+    again = client.post(LIST, {"page": world.item.pk}, format="json")
+    assert again.status_code == 201 and again.json() == first
+    assert client.get(LIST).json()["count"] == 1
+    assert first["url"].startswith("http://testserver/") and first["url"].endswith(world.item.url)
+
+
+def test_the_refusals_say_why(world):
+    client = api(world.citizen)
+    missing = client.post(LIST, {}, format="json")
+    assert missing.status_code == 400 and "page" in missing.json()
+    assert client.post(LIST, {"page": "abc"}, format="json").status_code == 400
+    nowhere = client.post(LIST, {"page": 999_999}, format="json")
+    assert nowhere.status_code == 404
+    assert nowhere.json()["code"] == "not_found"
+    assert nowhere.json()["detail"] == "There is no such guide, bundle or policy."
+    not_kept = client.delete(f"{LIST}{world.item.pk}/")
+    assert not_kept.status_code == 404 and not_kept.json()["detail"] == "That page is not among your favourites."
+
+
+def test_someone_elses_favourite_cannot_be_removed(world):
+    favourites.add(world.stranger, world.item)
+    assert api(world.citizen).delete(f"{LIST}{world.item.pk}/").status_code == 404
+    assert favourites.is_favourite(world.stranger, world.item)
+
+
+def test_an_unpublished_page_cannot_be_kept_and_its_favourite_is_not_listed(world):
+    client = api(world.citizen)
+    client.post(LIST, {"page": world.item.pk}, format="json")
+    world.item.unpublish()
+    assert client.get(LIST).json()["results"] == []
+    assert client.post(LIST, {"page": world.item.pk}, format="json").status_code == 404
