@@ -23,15 +23,15 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from casefiles.access import disclosure
+from casefiles.directory import seals
 from casefiles.licenses import lifecycle
 from casefiles.licenses.models import License, LicenseType
-from casefiles.directory import seals
+from config import siteurl
 
 # Keys that approval puts into License.data (lifecycle.issue_for_case) without the type
 # naming them: printed under these labels when the type's own fields do not cover them.
@@ -42,7 +42,7 @@ LANDSCAPE = {LicenseType.Template.BUSINESS_LICENSE}
 
 def verify_url(license: License) -> str:
     """What the QR code carries: the public verify page with the signed payload."""
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('licenses:verify')}?p={lifecycle.qr_payload(license)}"
+    return f"{siteurl.absolute(reverse('licenses:verify'))}?p={lifecycle.qr_payload(license)}"
 
 
 @dataclass(frozen=True)

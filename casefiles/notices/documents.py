@@ -17,7 +17,6 @@ import json
 import logging
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -28,6 +27,7 @@ from casefiles.access import disclosure
 from casefiles.cases import numbers
 from casefiles.directory import seals
 from casefiles.notices.models import Notice
+from config import siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def qr_blocks(case, kind) -> list[tuple[str, str]]:
 
 
 def progress_url(case) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/progress/?{urlencode({'number': case.number, 'code': case.verification_code})}"
+    return f"{siteurl.base_url()}/progress/?{urlencode({'number': case.number, 'code': case.verification_code})}"
 
 
 def content_for(case, kind, ctx) -> dict:
@@ -179,14 +179,15 @@ def issue(case, kind, ctx) -> Notice:
 
 def _render_later(notice_pk: int) -> None:
     try:
-        render_notice.enqueue(notice_pk)
+        render_notice.enqueue(notice_pk, base_url=siteurl.captured())
     except Exception:  # the step stands; the first download or the next tick renders it
         logger.exception("could not queue the rendering of notice %s", notice_pk)
 
 
 @task()
-def render_notice(notice_pk: int) -> str:
-    return ensure_rendered(Notice.objects.select_related("case__department").get(pk=notice_pk)).pdf_sha256
+def render_notice(notice_pk: int, base_url: str | None = None) -> str:
+    with siteurl.using(base_url):  # the QR codes of the request that queued it
+        return ensure_rendered(Notice.objects.select_related("case__department").get(pk=notice_pk)).pdf_sha256
 
 
 def ensure_rendered(notice: Notice) -> Notice:

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from casefiles.licenses import certificates, lifecycle, signing
 from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, SigningKey
 from casefiles.portal import licenses as license_views
+from config import siteurl
 
 AGENCY_USCC = "11440400MB2C92390J"
 PUBLIC_KEYS = {"outcome", "message", "identifier", "number", "type", "holder", "holder_code", "issuer", "issued",
@@ -107,8 +108,8 @@ def test_a_scanned_code_verifies_and_a_forged_one_is_called_out(client, world, l
 
 def test_the_certificate_qr_code_opens_the_verify_page(client, license):
     url = certificates.verify_url(license)
-    assert url.startswith(settings.SITE_URL.rstrip("/") + "/licenses/verify/?p=")
-    answer = client.get(url.removeprefix(settings.SITE_URL.rstrip("/")))
+    assert url.startswith(siteurl.base_url() + "/licenses/verify/?p=")
+    answer = client.get(url.removeprefix(siteurl.base_url()))
     assert 'data-outcome="valid"' in answer.content.decode()
 
 
