@@ -41,6 +41,7 @@ from casefiles.expedited import commitments, instant
 from casefiles.expedited.models import PostApprovalCheck
 from casefiles.frontdesk import window
 from casefiles.licenses import reuse, wallet
+from casefiles.licenses import staff as license_staff
 from casefiles.materials import downloads, uploads
 from casefiles.materials.models import Material
 from casefiles.notices import documents
@@ -298,7 +299,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "events": events,
         "proposal": proposal,
         "notices": list(case.notices.all()),
-        "licenses": list(case.licenses.select_related("license_type")),
+        "licenses": license_staff.issued_by_case(user, case),  # each linked to its staff page when the user may open it
         "submitted_by": _person(case.submitted_by) if case.submitted_by_id else "",
         "requirement_names": [g["name"] for g in groups],
         "inbox_url": reverse("casefiles_workbench:inbox"),
