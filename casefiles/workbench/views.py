@@ -255,9 +255,11 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         material.case = case  # the forms and links below ask for it; it is this one
     rejected = [m for m in found if m.is_current and m.review_state == Material.Review.REJECTED]
     steps = []
-    for transition in workflow.available(case, user):
+    for offer in workflow.offered(case, user):  # each with why its guards would refuse it now
+        transition = offer.transition
         form = step_forms.get(transition.name) or StepForm(transition, case, rejected=rejected)
         steps.append({"transition": transition, "form": form, "grave": transition.name in GRAVE_STEPS,
+                      "refusals": offer.refusals,
                       "url": reverse("casefiles_workbench:step", args=[case.number, transition.name])})
     may_review_materials = uploads.may_review(user, case)
     groups = _material_groups(case, found)
