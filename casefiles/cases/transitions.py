@@ -103,6 +103,23 @@ def available(table: Table, record, user) -> list[Step]:
             if record.status in step.sources and step.may is not None and table.may(user, record, step)]
 
 
+def judges_input(guard):
+    """Marks a guard that judges what the taker gives with the step (a reason, a list of problems,
+    a date): nothing can say before they give it, so ``refusals`` leaves it to the attempt."""
+    guard.judges_input = True
+    return guard
+
+
+def refusals(table: Table, record, step: Step, user=None, *, now=None, **details) -> list[str]:
+    """Why ``step`` would be refused now, as its guards say it (none: it would pass), judged on
+    ``record`` as read — the attempt judges them again, holding the row. Guards on the taker's
+    input (``judges_input``) are not asked."""
+    taking = table.context(record=record, step=step, user=user, from_status=record.status,
+                           now=now or timezone.now(), **details)
+    return [message for guard in step.guards
+            if not getattr(guard, "judges_input", False) and (message := guard(taking))]
+
+
 def take(table: Table, record, name: str, user=None, *, version=None, changes=None, now=None, **details):
     """Take step ``name`` of ``table`` on ``record`` as ``user`` (None: the system); returns the
     journal event. ``version``: the version the taker saw (a versioned table; by default the

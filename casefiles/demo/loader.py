@@ -11,7 +11,7 @@ twice. Passwords are for development only and documented in docs/demo.md.
 from casefiles.demo.agents import load_agents
 from casefiles.demo.bundles import load_bundles
 from casefiles.demo.cases import load_cases
-from casefiles.demo.directory import DEMO_PASSWORD, load_departments, load_people
+from casefiles.demo.directory import DEMO_PASSWORD, load_department_pages, load_departments, load_people
 from casefiles.demo.evaluations import load_evaluations
 from casefiles.demo.expedited import load_expedited
 from casefiles.demo.forms import load_forms
@@ -35,6 +35,7 @@ def load_demo(stdout=None) -> None:
     load_self_registered()  # 陈晓明, who registered on the portal with her mobile number
     load_qualifications()  # before the content: the policies' conditions name them
     load_content(stdout=stdout)  # guides, bundles, policies and topics belong to publishing
+    load_department_pages(departments)  # their addresses, office hours and phones (the site's tree is there now)
     load_licenses(stdout=stdout)  # after the catalog (its license types), before cases approve more
     load_forms(stdout=stdout)  # after the license layouts: every field of a certificate has its source
     load_cases(stdout=stdout)  # after the content: the cases are filed against its guides

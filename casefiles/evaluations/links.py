@@ -8,12 +8,12 @@ with the signed-in user), so a notice shown around lets nobody else review.
 
 import datetime
 
-from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.cases.models import CaseFile
 from casefiles.errors import NotFound
+from config import siteurl
 
 SALT = "casefiles.evaluations.link"
 LINK_MAX_AGE = datetime.timedelta(days=90)
@@ -30,7 +30,7 @@ def path_for(case) -> str:
 
 
 def url_for(case) -> str:
-    return settings.SITE_URL.rstrip("/") + path_for(case)
+    return siteurl.absolute(path_for(case))
 
 
 def case_for(token: str, *, max_age=LINK_MAX_AGE) -> CaseFile:

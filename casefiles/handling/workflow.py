@@ -165,6 +165,7 @@ def missing_hooks() -> list[str]:
 
 # --- guards ----------------------------------------------------------------------------
 
+@transitions.judges_input
 def deferred_due_within_promised_limit(ctx):
     due = ctx.params.get("deferred_due")
     if due is None:
@@ -195,6 +196,7 @@ def within_acceptance_period(ctx):
     return None
 
 
+@transitions.judges_input
 def lists_problems(ctx):
     problems = ctx.params.get("problems") or []
     if (not isinstance(problems, (list, tuple)) or not problems
@@ -203,6 +205,7 @@ def lists_problems(ctx):
     return None
 
 
+@transitions.judges_input
 def gives_reason(ctx):
     if not str(ctx.params.get("reason", "")).strip():
         return _("Give the reason: it is written into the decision the applicant receives.")
@@ -453,6 +456,28 @@ def available(case, user) -> list[Transition]:
     if case.is_bundle:
         return []  # a bundle's parent follows its parts (casefiles.bundles.applications)
     return transitions.available(WORKFLOW, case, user)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A step offered to a user on a case: ``refusals`` are why its guards would refuse it now
+    (empty: it would be taken, given what the step asks for)."""
+
+    transition: Transition
+    refusals: tuple[str, ...] = ()
+
+    @property
+    def possible(self) -> bool:
+        return not self.refusals
+
+
+def offered(case, user, *, now=None) -> list[Offer]:
+    """The transitions ``user`` may take on ``case`` (``available``), each with the reasons its
+    guards give now — on the case, its materials and the taker; a guard on what the taker writes
+    (a reason, the problems) answers when they try. The page shows a refused one disabled, with
+    its reasons; ``perform`` judges every guard again."""
+    return [Offer(transition, tuple(transitions.refusals(WORKFLOW, case, transition, user, now=now)))
+            for transition in available(case, user)]
 
 
 def _too_long(comment, params) -> str | None:

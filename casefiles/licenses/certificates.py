@@ -17,22 +17,21 @@ in ``License.pdf`` with its SHA-256, and streamed from storage ever after. Statu
 import dataclasses
 import hashlib
 import io
-import math
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from casefiles.access import disclosure
+from casefiles.directory import seals
 from casefiles.licenses import lifecycle
 from casefiles.licenses.models import License, LicenseType
-from casefiles.notices.documents import seal_data_uri
+from config import siteurl
 
 # Keys that approval puts into License.data (lifecycle.issue_for_case) without the type
 # naming them: printed under these labels when the type's own fields do not cover them.
@@ -43,7 +42,7 @@ LANDSCAPE = {LicenseType.Template.BUSINESS_LICENSE}
 
 def verify_url(license: License) -> str:
     """What the QR code carries: the public verify page with the signed payload."""
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('licenses:verify')}?p={lifecycle.qr_payload(license)}"
+    return f"{siteurl.absolute(reverse('licenses:verify'))}?p={lifecycle.qr_payload(license)}"
 
 
 @dataclass(frozen=True)
@@ -116,43 +115,10 @@ def certificate_context(license: License, *, masked: bool = False) -> dict:
         "valid_until": _chinese_date(license.valid_until) if license.valid_until else "长期",
         "landscape": license_type.template in LANDSCAPE,
         "qr": qr_data_uri(verify_url(license)),
-        "seal_url": seal_data_uri(license.issuer),
-        "seal": drawn_seal(license.issuer_name),
+        "seal": seals.seal(license.issuer, license.issuer_name, diameter=seals.CERTIFICATE_DIAMETER,
+                           motto="证照专用章"),
         "font_url": cjk_font_url(),
     }
-
-
-@dataclass(frozen=True)
-class SealCharacter:
-    text: str
-    left: float  # mm, from the seal's left edge to the character box's
-    top: float
-    angle: float  # degrees, clockwise
-    size: float  # mm
-
-
-SEAL_DIAMETER = 40.0  # mm, as a department's official seal (公章) is printed
-
-
-def drawn_seal(name: str, diameter: float = SEAL_DIAMETER) -> list[SealCharacter]:
-    """The issuer's name set along the upper arc of a drawn seal, for departments without a
-    seal image: each character placed and turned towards the centre, as a carved seal reads."""
-    name = str(name)[:24]
-    count = len(name)
-    if not count:
-        return []
-    radius = diameter / 2 - 4.6  # inside the ring, leaving room for the characters
-    step = min(24.0, 250.0 / max(count - 1, 1))  # degrees between characters; at most 250° in all
-    size = min(4.8, radius * math.radians(step) * 0.92)
-    centre = diameter / 2
-    start = -step * (count - 1) / 2
-    characters = []
-    for index, character in enumerate(name):
-        angle = start + step * index
-        x = centre + radius * math.sin(math.radians(angle))
-        y = centre - radius * math.cos(math.radians(angle))
-        characters.append(SealCharacter(character, round(x - size / 2, 2), round(y - size / 2, 2), round(angle, 2), round(size, 2)))
-    return characters
 
 
 def _pairs(rows: list[Row]) -> list[tuple[Row, Row]]:

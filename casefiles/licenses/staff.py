@@ -37,6 +37,17 @@ def visible_licenses(user):
     return licenses.filter(Q(issuer_id__in=departments) | Q(uses__case__department_id__in=departments)).distinct()
 
 
+def issued_by_case(user, case) -> list[License]:
+    """Every license ``case`` issued, each with ``staff_may_open``: whether ``user`` may open
+    its staff page (``visible_licenses``), so the case page links those only."""
+    licenses = list(case.licenses.select_related("license_type").order_by("pk"))
+    visible = set(visible_licenses(user).filter(pk__in=[license.pk for license in licenses]).values_list("pk", flat=True)) \
+        if is_license_staff(user) else set()
+    for license in licenses:
+        license.staff_may_open = license.pk in visible
+    return licenses
+
+
 def is_license_staff(user) -> bool:
     return sees_all(user) or (user.is_authenticated and user.is_active and bool(permissions.department_ids(user)))
 

@@ -47,6 +47,12 @@ def held_licenses(user, *, with_superseded: bool = False):
     return licenses.order_by("-issue_date", "-pk")
 
 
+def issued_by_case(user, case) -> list[License]:
+    """The licenses ``case`` issued that ``user`` holds (their current versions): the case page
+    links each to its page in the wallet."""
+    return list(held_licenses(user).filter(source_case=case))
+
+
 def current_status(license: License, today=None) -> str:
     """The status as verification reports it: a valid license past its end date is expired
     even before the nightly task (licenses.expire_due) has marked it."""

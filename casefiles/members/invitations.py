@@ -9,7 +9,6 @@ an SMS to a number they typed); a new invitation to a number replaces the one st
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from casefiles.directory.identifiers import IdentifierError, mask_mobile, valida
 from casefiles.errors import Conflict, Invalid, NotFound, NotPermitted
 from casefiles.members import enterprises
 from casefiles.members.models import Invitation, Role, new_invitation_token, token_digest
+from config import siteurl
 
 INVITATION_DAYS = 7
 INVITATIONS_PER_DAY = 20
@@ -34,7 +34,7 @@ def normalise_mobile(number) -> str:
 
 
 def accept_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("casefiles:accept_invitation", kwargs={"token": token})
+    return siteurl.absolute(reverse("casefiles:accept_invitation", kwargs={"token": token}))
 
 
 def invite(enterprise, mobile, role, by) -> Invitation:

@@ -11,14 +11,12 @@ at rest (``Notice.content``); a reader who may not see the applicant's whole num
 masked copy (``open_pdf_for``).
 """
 
-import base64
 import hashlib
 import io
 import json
 import logging
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -27,7 +25,9 @@ from django_tasks import task
 
 from casefiles.access import disclosure
 from casefiles.cases import numbers
+from casefiles.directory import seals
 from casefiles.notices.models import Notice
+from config import siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def qr_blocks(case, kind) -> list[tuple[str, str]]:
 
 
 def progress_url(case) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/progress/?{urlencode({'number': case.number, 'code': case.verification_code})}"
+    return f"{siteurl.base_url()}/progress/?{urlencode({'number': case.number, 'code': case.verification_code})}"
 
 
 def content_for(case, kind, ctx) -> dict:
@@ -122,12 +122,8 @@ def content_for(case, kind, ctx) -> dict:
     return content
 
 
-def seal_data_uri(department) -> str:
-    """The seal as a data URI, so the PDF does not depend on where the storage keeps files."""
-    if not department.seal:
-        return ""
-    with department.seal.open("rb") as handle:
-        return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+SIGNATURE_GAP = 4.0  # mm between the department's name and date and the seal's ring
+SIGNED_HEIGHT = 13.6  # mm: two lines of 12pt at a line height of 1.6
 
 
 def render(case, kind, number, content, *, masked_copy=False) -> bytes:
@@ -143,6 +139,7 @@ def render_html(case, kind, number, content, *, masked_copy=False) -> str:
     # late: cms.pdf loads WeasyPrint (half a second): at the first notice, not at start-up
     from cms.pdf import cjk_font_url, qr_data_uri
 
+    seal = seals.seal(case.department, content.get("department", ""), diameter=seals.NOTICE_DIAMETER)
     return render_to_string(
         "casefiles/notices/notice.html",
         {
@@ -150,7 +147,10 @@ def render_html(case, kind, number, content, *, masked_copy=False) -> str:
             "number": number,
             "c": content,
             "masked_copy": masked_copy,
-            "seal_url": seal_data_uri(case.department),
+            "seal": seal,
+            # the name and the date to the left of the seal, clear of it, their two lines level with its centre
+            "signed_right": seal.diameter + SIGNATURE_GAP,
+            "signed_top": round(seal.diameter / 2 - SIGNED_HEIGHT / 2, 2),
             "qr": qr_data_uri(progress_url(case)),
             "font_url": cjk_font_url(),
             "blocks": [{"caption": caption, "url": url, "qr": qr_data_uri(url)}
@@ -179,14 +179,15 @@ def issue(case, kind, ctx) -> Notice:
 
 def _render_later(notice_pk: int) -> None:
     try:
-        render_notice.enqueue(notice_pk)
+        render_notice.enqueue(notice_pk, base_url=siteurl.captured())
     except Exception:  # the step stands; the first download or the next tick renders it
         logger.exception("could not queue the rendering of notice %s", notice_pk)
 
 
 @task()
-def render_notice(notice_pk: int) -> str:
-    return ensure_rendered(Notice.objects.select_related("case__department").get(pk=notice_pk)).pdf_sha256
+def render_notice(notice_pk: int, base_url: str | None = None) -> str:
+    with siteurl.using(base_url):  # the QR codes of the request that queued it
+        return ensure_rendered(Notice.objects.select_related("case__department").get(pk=notice_pk)).pdf_sha256
 
 
 def ensure_rendered(notice: Notice) -> Notice:

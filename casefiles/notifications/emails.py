@@ -17,6 +17,7 @@ from casefiles.access import disclosure
 from casefiles.cases.models import CaseFile
 from casefiles.journal.models import CaseEvent
 from casefiles.notices.documents import progress_url
+from config import siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,12 @@ def recipients(case) -> list[str]:
 
 
 @task()
-def send_state_change(case_pk: int, event_pk: int) -> int:
+def send_state_change(case_pk: int, event_pk: int, base_url: str | None = None) -> int:
+    with siteurl.using(base_url):  # the links of the request that queued it
+        return _send_state_change(case_pk, event_pk)
+
+
+def _send_state_change(case_pk: int, event_pk: int) -> int:
     case = CaseFile.objects.select_related("submitted_by", "person__user").get(pk=case_pk)
     event = CaseEvent.objects.get(pk=event_pk)
     to = recipients(case)
@@ -45,7 +51,7 @@ def send_state_change(case_pk: int, event_pk: int) -> int:
     if not to or not disclosure.told_to_outsiders(event):
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"case": case, "event": event, "progress_url": progress_url(case), "site_url": settings.SITE_URL,
+        context = {"case": case, "event": event, "progress_url": progress_url(case), "site_url": siteurl.base_url(),
                    "status": disclosure.status_label(case.status, disclosure.OUTSIDER)}
         template = TEMPLATES.get(event.action, "casefiles/email/state_changed")
         subject = render_to_string(f"{template}_subject.txt", context).strip()
@@ -55,6 +61,6 @@ def send_state_change(case_pk: int, event_pk: int) -> int:
 
 def state_changed(case_pk: int, event_pk: int) -> None:
     try:
-        send_state_change.enqueue(case_pk, event_pk)
+        send_state_change.enqueue(case_pk, event_pk, base_url=siteurl.captured())
     except Exception:  # a lost email never undoes a lawful step; it is logged for follow-up
         logger.exception("could not send the state-change email for case %s", case_pk)

@@ -30,6 +30,7 @@ from casefiles.policies.eligibility import Kind
 from casefiles.policies.models import PolicyDigest, PolicyPush, Subscription
 from cms import industries as gbt4754
 from cms.models import Industry, PolicyPage
+from config import siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ def deliver(push_ids: list) -> int:
                   .values_list("user_id", "phone"))
     with translation.override(settings.LANGUAGE_CODE):
         for push_row in pushes:
-            policy, link = push_row.policy, f"{settings.SITE_URL.rstrip('/')}{push_row.policy.url or ''}"
+            policy, link = push_row.policy, f"{siteurl.absolute(push_row.policy.url or '')}"
             try:
                 if push_row.emailed:
                     sent += send_mail(_title(policy, push_row.changed), f"{policy.summary}\n\n{link}", None,
@@ -262,7 +263,7 @@ def send_digests(today: date | None = None) -> int:
 
 def _mail_digest(user, pushes, week) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        lines = [f"· {p.policy.title}  {settings.SITE_URL.rstrip('/')}{p.policy.url or ''}" for p in pushes]
+        lines = [f"· {p.policy.title}  {siteurl.absolute(p.policy.url or '')}" for p in pushes]
         try:
             send_mail(_("Policies of the week of %(date)s") % {"date": week.isoformat()}, "\n".join(lines), None,
                       [user.email])

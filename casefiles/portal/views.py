@@ -24,7 +24,7 @@ from casefiles.errors import Conflict, Invalid, NotPermitted, Refused
 from casefiles.forms import definition as form_definition
 from casefiles.forms import storing as form_storing
 from casefiles.forms.validation import FormInvalid
-from casefiles.licenses import reuse
+from casefiles.licenses import reuse, wallet
 from casefiles.materials import downloads, filetypes
 from casefiles.members import acting
 from casefiles.materials import uploads as materials
@@ -172,6 +172,7 @@ def _render_case(request, case, *, slot_errors=None, commitments=None, errors=()
         "contact_phone": disclosure.contact_phone(case, disclosure.shows_identity(request.user, case)),
         "timeline": wording.timeline(case),
         "notices": list(case.notices.all()),
+        "issued_licenses": wallet.issued_by_case(request.user, case),  # 我的证照: the licenses this case issued
         "slots": slots,
         "promised_slots": [s for s in slots if s.promise is not None],
         "orphans": slot_lists.orphans(case),

@@ -41,6 +41,7 @@ from casefiles.directory.models import Person
 from casefiles.notifications import messages
 from casefiles.supervision import cards, clocks, orders, people
 from casefiles.supervision.models import CaseLight, Digest, LightChange
+from config import siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ def send_alert_mail(change_ids: list[int]) -> int:
                 continue
             words = [_alert_words(change) for change in theirs]
             subject = words[0][0] if len(words) == 1 else _("%(count)d cases turned yellow or red") % {"count": len(words)}
-            body = "\n\n".join(f"{title}\n{text}\n{settings.SITE_URL}{case_link(change.case)}"
+            body = "\n\n".join(f"{title}\n{text}\n{siteurl.absolute(case_link(change.case))}"
                                for (title, text), change in zip(words, theirs))
             if user.email:
                 try:
@@ -286,7 +287,7 @@ def send_digest_mail(user_pk: int, day: str) -> int:
     if words is None:
         return 0
     try:
-        return send_mail(words[0], f"{words[1]}\n\n{settings.SITE_URL}{reverse('wagtailadmin_home')}", None, [user.email])
+        return send_mail(words[0], f"{words[1]}\n\n{siteurl.absolute(reverse('wagtailadmin_home'))}", None, [user.email])
     except Exception:
         logger.exception("could not email the daily digest to user %s", user_pk)
         return 0

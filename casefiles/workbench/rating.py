@@ -4,7 +4,6 @@ The clerk never rates. The rules are ``casefiles.evaluations.window``'s."""
 
 import segno
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,6 +16,7 @@ from casefiles.cases.models import CaseFile
 from casefiles.errors import Refused
 from casefiles.evaluations import window
 from casefiles.workbench.errors import as_missing
+from config import siteurl
 
 
 class OpenVisitForm(forms.Form):
@@ -58,6 +58,6 @@ def open_visit(request):
                 status = 201
     context = {"header_title": _("Rating at the window (评价器)"), "form": form, "visit": visit}
     if visit is not None:
-        url = settings.SITE_URL.rstrip("/") + reverse("casefiles:rate_visit", kwargs={"token": visit.token})
+        url = siteurl.absolute(reverse("casefiles:rate_visit", kwargs={"token": visit.token}))
         context.update(rate_url=url, rate_qr=segno.make(url, error="m").svg_data_uri(scale=6))
     return TemplateResponse(request, "casefiles/workbench/frontdesk_rating.html", context, status=status)

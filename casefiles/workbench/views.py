@@ -41,6 +41,7 @@ from casefiles.expedited import commitments, instant
 from casefiles.expedited.models import PostApprovalCheck
 from casefiles.frontdesk import window
 from casefiles.licenses import reuse, wallet
+from casefiles.licenses import staff as license_staff
 from casefiles.materials import downloads, uploads
 from casefiles.materials.models import Material
 from casefiles.notices import documents
@@ -254,9 +255,11 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         material.case = case  # the forms and links below ask for it; it is this one
     rejected = [m for m in found if m.is_current and m.review_state == Material.Review.REJECTED]
     steps = []
-    for transition in workflow.available(case, user):
+    for offer in workflow.offered(case, user):  # each with why its guards would refuse it now
+        transition = offer.transition
         form = step_forms.get(transition.name) or StepForm(transition, case, rejected=rejected)
         steps.append({"transition": transition, "form": form, "grave": transition.name in GRAVE_STEPS,
+                      "refusals": offer.refusals,
                       "url": reverse("casefiles_workbench:step", args=[case.number, transition.name])})
     may_review_materials = uploads.may_review(user, case)
     groups = _material_groups(case, found)
@@ -298,7 +301,7 @@ def _render_case(request, case, *, status=200, step_forms=None, review_forms=Non
         "events": events,
         "proposal": proposal,
         "notices": list(case.notices.all()),
-        "licenses": list(case.licenses.select_related("license_type")),
+        "licenses": license_staff.issued_by_case(user, case),  # each linked to its staff page when the user may open it
         "submitted_by": _person(case.submitted_by) if case.submitted_by_id else "",
         "requirement_names": [g["name"] for g in groups],
         "inbox_url": reverse("casefiles_workbench:inbox"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config import env
+from config import env, siteurl
 
 BASE_DIR = env.BASE_DIR
 VAR_DIR = env.path("YIWANG_VAR_DIR", BASE_DIR / "var")
@@ -21,7 +21,9 @@ DEBUG = False
 SECRET_KEY_FALLBACKS = env.listing("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
+# The public base URL; unset, links follow the request's host, else config.siteurl.DEFAULT
+# (config/siteurl.py: base_url() is what code reads, never this setting).
+SITE_URL = env.string("SITE_URL", "")
 
 INSTALLED_APPS = [
     "casefiles",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.siteurl.SiteURLMiddleware",  # the request's scheme and host for links, when SITE_URL is unset
     "config.csp.YiwangCSPMiddleware",  # Content-Security-Policy on every response (config/csp.py)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -342,7 +345,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "一网通办"
-WAGTAILADMIN_BASE_URL = SITE_URL
+# Wagtail reads a plain string: SITE_URL, else the default (its pages in a request use the request's host).
+WAGTAILADMIN_BASE_URL = SITE_URL.rstrip("/") or siteurl.DEFAULT
 WAGTAIL_I18N_ENABLED = False
 # The admin would fetch releases.wagtail.org: a government network need not call out (and the CSP forbids it).
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
@@ -43,3 +45,21 @@ def test_demo_names_the_departments_of_the_reports_and_a_user_for_each_role(db):
     enterprise_user = authenticate(username="enterprise1", password=DEMO_PASSWORD)
     assert enterprise_user.groups.filter(enterprise__isnull=False).exists()
     assert Person.objects.filter(user__username="citizen1").exists()
+
+
+def test_every_demo_department_page_has_its_address_hours_and_phone(db, client):
+    from cms.models import DepartmentPage
+
+    call_command("load_demo")
+    pages = DepartmentPage.objects.select_related("department")
+    assert pages.count() == len(DEPARTMENTS)
+    for page in pages:
+        assert page.address.startswith("珠海市") and page.address == page.department.address, page.title
+        assert page.hours.startswith("工作日") and "–" in page.hours, page.title
+        assert re.fullmatch(r"0756-\d{3,8}", page.phone) and page.phone == page.department.phone, page.title
+    market = pages.get(department__code="SCJGJ")
+    html = client.get(market.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "珠海市香洲区康宁路29号" in html and "工作日 9:00–12:00，13:30–17:00" in html and "0756-2121315" in html
+    assert "<dd>—</dd>" not in html
+    call_command("load_demo")  # again: nothing changes, no new revision of the page
+    assert DepartmentPage.objects.get(pk=market.pk).revisions.count() == market.revisions.count()

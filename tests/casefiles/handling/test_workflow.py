@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
+from casefiles.errors import GuardFailed
 from casefiles.journal.models import CaseEvent
 from casefiles.materials import uploads
 from casefiles.notices.models import Notice
@@ -478,3 +479,15 @@ def test_a_submission_judges_its_materials_holding_the_case(world):
     submitter.join(timeout=30)
     assert outcome["result"] != "submitted" and "食品经营许可申请书" in outcome["result"][0]
     assert CaseFile.objects.get(pk=case.pk).status == Status.DRAFT
+
+
+def test_offered_steps_carry_the_reasons_their_guards_give_now(world, submitted_case):
+    offers = {offer.transition.name: offer for offer in workflow.offered(submitted_case, world.clerk)}
+    assert set(offers) == {t.name for t in workflow.available(submitted_case, world.clerk)}
+    assert offers["accept"].possible and offers["accept"].refusals == ()
+    # nothing was promised for later: no 容缺受理; its date is the clerk's to give, judged on trying
+    assert not offers["accept_with_deferral"].possible and offers["accept_with_deferral"].refusals
+    assert offers["propose_non_acceptance"].possible  # gives_reason waits for the reason
+    with pytest.raises(GuardFailed) as refused:
+        workflow.perform(submitted_case, "accept_with_deferral", world.clerk, deferred_due=datetime.date(2099, 1, 1))
+    assert set(offers["accept_with_deferral"].refusals) <= {str(m) for m in refused.value.messages}

@@ -245,3 +245,27 @@ def test_the_result_notices_carry_the_review_link_and_its_qr_code(world, submitt
     text, _reader = pdf_text(documents.render(submitted_case, "non_acceptance", "NO-1", content))
     assert "扫码评价" in text
     assert "扫码评价" not in documents.render_html(submitted_case, "acceptance", "NO-2", content)
+
+
+def _mm(css: str, prop: str) -> float:
+    return float(re.search(rf"(?<![-\w]){prop}: ([\d.]+)mm", css).group(1))
+
+
+def test_the_seal_is_a_circle_at_its_true_size_clear_of_the_name_and_date(world, submitted_case):
+    workflow.perform(submitted_case, "accept", world.clerk)
+    notice = Notice.objects.get(case=submitted_case)
+    html = documents.render_html(submitted_case, notice.kind, notice.number, notice.content)
+    seal = re.search(r'<div class="seal seal-drawn[^"]*"[^>]*style="([^"]*)"', html).group(1)
+    assert _mm(seal, "width") == _mm(seal, "height") == 42.0 and "border-radius: 50%" in seal
+    assert "padding: 0" in seal and "box-sizing: border-box" in seal  # nothing stretches it into an ellipse
+    # the seal at the right edge, the department's name and the date to its left, clear of its ring
+    assert re.search(r"\.signature \.seal \{ position: absolute; right: 0; top: 0; \}", html)
+    signed = re.search(r"\.signature \.signed \{([^}]*)\}", html).group(1)
+    assert _mm(signed, "right") >= 42.0
+    assert 0 <= _mm(signed, "top") <= 42.0 / 2
+    block = re.search(r'<div class="signature">(.*?)</div>\s*<p class="note">', html, re.S).group(1)
+    assert re.search(r'<div class="signed"><p>珠海市市场监督管理局</p><p>[^<]+</p></div>', block)
+    # the seal carries the department's name along its arc, not across the printed name
+    assert "".join(re.findall(r'transform: rotate\([-\d.]+deg\)">(.)</span>', block)) == "珠海市市场监督管理局"
+    text, _reader = text_of(notice)
+    assert "★" in text or "珠海市市场监督管理局" in text

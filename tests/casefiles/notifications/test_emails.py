@@ -1,6 +1,9 @@
 from django.core import mail
+from django.test import override_settings
 
 from casefiles.handling import workflow
+from casefiles.notifications import emails
+from config import siteurl
 
 
 def test_the_applicant_hears_decisions_not_deliberations(world, submitted_case, django_capture_on_commit_callbacks):
@@ -39,3 +42,20 @@ def test_a_refusal_is_announced_once_confirmed_in_the_words_the_applicant_is_tol
     assert len(mail.outbox) == 1
     assert "材料存疑" not in mail.outbox[0].body
     assert submitted_case.notices.get().number in mail.outbox[0].body
+
+
+@override_settings(SITE_URL="")
+def test_the_email_queued_by_a_request_links_to_its_host_even_from_a_worker(
+        world, submitted_case, django_capture_on_commit_callbacks, monkeypatch):
+    submitted_case.contact_email = "owner@example.org"
+    submitted_case.save(update_fields=["contact_email"])
+    queued, task = [], emails.send_state_change
+    monkeypatch.setattr(emails, "send_state_change", type("Queue", (), {
+        "enqueue": staticmethod(lambda *args, **kwargs: queued.append((args, kwargs)))}))
+    with siteurl.using("http://testserver:8123"), django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(submitted_case, "accept", world.clerk)
+    (args, kwargs), = queued
+    assert kwargs == {"base_url": "http://testserver:8123"}
+    mail.outbox.clear()
+    task.call(*args, **kwargs)  # as the worker runs it, outside the request
+    assert "http://testserver:8123/progress/?" in mail.outbox[0].body

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from casefiles.licenses import certificates, lifecycle, signing
 from casefiles.licenses.models import License, LicenseEvent, LicenseShare, LicenseType, SigningKey
 from casefiles.portal import licenses as license_views
+from config import siteurl
 
 AGENCY_USCC = "11440400MB2C92390J"
 PUBLIC_KEYS = {"outcome", "message", "identifier", "number", "type", "holder", "holder_code", "issuer", "issued",
@@ -107,8 +108,8 @@ def test_a_scanned_code_verifies_and_a_forged_one_is_called_out(client, world, l
 
 def test_the_certificate_qr_code_opens_the_verify_page(client, license):
     url = certificates.verify_url(license)
-    assert url.startswith(settings.SITE_URL.rstrip("/") + "/licenses/verify/?p=")
-    answer = client.get(url.removeprefix(settings.SITE_URL.rstrip("/")))
+    assert url.startswith(siteurl.base_url() + "/licenses/verify/?p=")
+    answer = client.get(url.removeprefix(siteurl.base_url()))
     assert 'data-outcome="valid"' in answer.content.decode()
 
 
@@ -285,11 +286,11 @@ def test_a_business_license_is_landscape_and_long_term(world):
     assert "营业执照" in text and "长期" in text and world.enterprise.uscc in text
 
 
-def test_the_drawn_seal_sets_the_issuers_name_along_an_arc():
-    characters = certificates.drawn_seal("珠海市市场监督管理局")
-    assert "".join(c.text for c in characters) == "珠海市市场监督管理局"
-    angles = [c.angle for c in characters]
-    assert angles == sorted(angles) and angles[0] == -angles[-1]
+def test_the_certificate_draws_the_issuers_seal_as_a_circle_at_its_size(world, license):
+    html = certificates.certificate_html(license)
+    drawn = re.search(r'<div class="seal seal-drawn[^"]*"[^>]*style="width: ([\d.]+)mm; height: ([\d.]+)mm', html)
+    assert drawn and drawn.group(1) == drawn.group(2) == "40.0" and "border-radius: 50%" in html
+    assert "证照专用章" in html
 
 
 # --- the wallet (我的证照) ------------------------------------------------------------------------

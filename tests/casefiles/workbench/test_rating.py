@@ -1,6 +1,7 @@
 """评价器 at the front desk: the clerk opens a rating and sees only its link and QR code."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from casefiles.evaluations.models import Evaluation, WindowVisit
@@ -34,3 +35,20 @@ def test_only_clerks_open_one(world, client):
     refused = client.post(URL, {"department": world.other_department.pk})
     assert refused.status_code == 400 and not WindowVisit.objects.exists()
     assert client.post(URL, {"department": world.department.pk, "case_number": "NOPE"}).status_code == 400
+
+
+@override_settings(SITE_URL="")
+def test_without_site_url_the_link_has_the_host_the_page_was_served_at(world, client, submitted_case):
+    client.force_login(world.window)
+    opened = client.post(URL, {"department": world.department.pk, "case_number": submitted_case.number},
+                         HTTP_HOST="testserver:8123")
+    assert f'href="http://testserver:8123/rate/{WindowVisit.objects.get().token}/"' in opened.content.decode()
+
+
+@override_settings(SITE_URL="https://zwfw.zhuhai.gov.cn")
+def test_a_configured_site_url_wins_over_the_host(world, client, submitted_case):
+    client.force_login(world.window)
+    opened = client.post(URL, {"department": world.department.pk, "case_number": submitted_case.number},
+                         HTTP_HOST="testserver:8123")
+    page = opened.content.decode()
+    assert 'href="https://zwfw.zhuhai.gov.cn/rate/' in page and "testserver:8123" not in page

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casefiles.cases import numbers
 from casefiles.handling import applications, workflow
@@ -647,3 +647,31 @@ def test_the_front_desk_sees_and_toggles_the_applicants_licenses(world, client, 
     assert response.status_code == 302 and not LicenseUse.objects.filter(case=case).exists()
     client.post(url, {"version": case.version, "action": "save", f"source-{key}": f"license:{held_license.identifier}"})
     assert LicenseUse.objects.filter(case=case, license=held_license).exists()
+
+
+def test_a_step_whose_conditions_fail_is_shown_disabled_with_why_and_still_refused(world, submitted_case, client):
+    under_review(world, submitted_case)
+    workflow.start_special_procedure(submitted_case, world.reviewer, ClockPause.Kind.EXPERT_REVIEW, "专家评审")
+    client.force_login(world.decider)
+    response = client.get(case_url(submitted_case))
+    page = response.content.decode()
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):  # the page's language
+        why = str(workflow.no_open_pause(type("Ctx", (), {"case": submitted_case})()))
+    approve = re.search(r'<form [^>]*id="step-approve">(.*?)</form>', page, re.S).group(1)
+    assert re.search(r'<button type="submit" class="button" disabled aria-describedby="step-approve-why">', approve)
+    assert f"<li>{why}</li>" in approve
+    denial = re.search(r'<form [^>]*id="step-propose_denial">(.*?)</form>', page, re.S).group(1)
+    assert "disabled" not in denial  # its condition is on the reason the decider writes: judged on trying
+    posted = client.post(step_url(submitted_case, "approve"), {"approve-expected_version": submitted_case.version})
+    assert posted.status_code == 400
+    assert why in messages_of(posted)
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == Status.UNDER_REVIEW
+
+
+def test_a_step_whose_conditions_pass_has_its_button(world, submitted_case, client):
+    under_review(world, submitted_case)
+    client.force_login(world.decider)
+    page = client.get(case_url(submitted_case)).content.decode()
+    approve = re.search(r'<form [^>]*id="step-approve">(.*?)</form>', page, re.S).group(1)
+    assert "disabled" not in approve and "step-approve-why" not in approve
