@@ -7,6 +7,7 @@ from allauth.account import views as account_views
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.views import account as wagtail_account
 
@@ -49,7 +50,10 @@ class AccountLoginForm(AllauthLoginForm):
 
 
 class AdminLoginForm(LockSaysSo, WagtailLoginForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's field has no label: Django makes one of its name, "Password", untranslated.
+        self.fields["password"].label = gettext_lazy("Password")
 
 
 class AccountLoginView(LockAnswers429, account_views.LoginView):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Favourite(models.Model):
@@ -11,7 +12,7 @@ class Favourite(models.Model):
     # Kept when the page is unpublished (the user's list hides it) and gone when the page is deleted.
     page = models.ForeignKey("wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE,
                              related_name="+")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("record field", "created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("favourite")

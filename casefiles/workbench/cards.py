@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from casefiles.directory.models import Department
 from casefiles.supervision import cards
+from casefiles.supervision.models import Card
 from casefiles.workbench.orders import _departments, may_see_orders
 
 
@@ -54,6 +55,6 @@ def card_list(request):
         "header_title": _("Cards (红黄牌)"), "form": form, "counts": rows,
         "cards": [{"card": card, "rule": cards.rule_label(card.rule)}
                   for card in shown[:300]],
-        "rules": [{"name": rule.name, "colour": rule.colour, "description": rule.description}
+        "rules": [{"name": Card.Colour(rule.colour).label, "colour": rule.colour, "description": rule.description}
                   for rule in cards.RULES.values()],
     }, status=status)

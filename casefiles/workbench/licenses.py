@@ -219,6 +219,7 @@ def _district_names(rows) -> dict:
                 names[row.key] = department.name[: department.name.index("区") + 1]
                 break
             if department.level == Department.Level.CITY and "市" in department.name:
-                names[row.key] = f"{department.name[: department.name.index('市') + 1]} {_('(city level)')}"
+                city = department.name[: department.name.index("市") + 1]
+                names[row.key] = _("%(city)s (city level)") % {"city": city}
         names.setdefault(row.key, "")
     return names

@@ -84,3 +84,40 @@ def test_the_admin_keeps_wagtails_words(client, db):
         assert translation.gettext("Approve") == "批准"
         assert translation.pgettext("case decision", "Approve") == "准予许可"
         assert translation.pgettext("pagination", "Pages") == "分页"
+
+
+# Where a package's own zh_Hans catalogue lacks one of its msgids (Wagtail's is behind its source:
+# "Search all pages…", "Privacy and access"), locale/packages supplies it. That is no override: the
+# package translates the msgid nowhere, and the supplement must never translate one it does.
+SUPPLEMENT = ROOT / "locale" / "packages" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _key(entry):
+    return (entry.msgctxt, entry.msgid)
+
+
+def test_the_supplement_only_fills_what_the_packages_leave_untranslated():
+    site_packages = Path(polib.__file__).resolve().parent
+    translated = set()
+    for path in site_packages.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"):
+        translated |= {_key(e) for e in polib.pofile(str(path))
+                       if e.translated() and "fuzzy" not in e.flags and not e.obsolete}
+    ours = {_key(e) for e in polib.pofile(str(CATALOG))}
+    supplement = polib.pofile(str(SUPPLEMENT))
+    assert len(supplement) > 0
+    assert supplement.untranslated_entries() == [] and supplement.fuzzy_entries() == []
+    assert [e.msgid for e in supplement if _key(e) in translated] == [], "the package translates it: take theirs"
+    assert [e.msgid for e in supplement if _key(e) in ours] == [], "the project's own msgid: keep it in django.po"
+
+
+def test_the_supplement_is_read_after_the_projects_catalogue(settings):
+    assert [Path(p) for p in settings.LOCALE_PATHS] == [CATALOG.parents[2], SUPPLEMENT.parents[2]]
+
+
+def test_the_admin_says_what_wagtails_catalogue_leaves_out(db):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.gettext("Search all pages…") == "搜索所有页面…"
+        assert translation.gettext("Privacy and access") == "隐私与访问"
+        assert translation.gettext("Exploring") == "浏览"
