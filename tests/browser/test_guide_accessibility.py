@@ -35,6 +35,8 @@ def test_a_guide_has_no_serious_accessibility_violation_in_either_theme(site, br
     violations, report = accessibility_violations(page)
     assert not violations, report
 
+    # On a phone the header folds into a menu: the toggle is in it.
+    page.locator("button.menu-toggle").click()
     with page.expect_navigation(wait_until="load"):
         page.locator("button[name=theme][value=default]").click()
     assert page.locator("html").get_attribute("data-theme") == "default"
