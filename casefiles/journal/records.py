@@ -177,23 +177,46 @@ def head_seal(journal: Journal, label: str, length: int, head: str, key: Key) ->
     return key.mac(f"head\n{journal.name}\n{label}\n{length}\n{head}".encode())
 
 
+class _NotKept(dict):
+    def __setitem__(self, key, value):
+        pass
+
+
+_NOT_KEPT = _NotKept()
+
+
+def _heads_in_transaction() -> dict:
+    """The heads this transaction wrote, by (table, owner id), inside ``transitions.one_transaction``
+    (no savepoint inside it can undo an event without undoing all): the next event on the same
+    owner follows them without asking the row again (two statements instead of three)."""
+    from casefiles.cases import transitions
+
+    return transitions.kept_in_transaction("journal_heads") if transitions.in_one_transaction() else _NOT_KEPT
+
+
 def append(journal: Journal, owner, **fields):
     """Append one event to ``owner``'s journal, inside the transaction that made the change.
 
     Three statements: one counts the event in and returns the head it follows (and locks the
-    owner's row), one inserts the event, one moves and seals the head.
+    owner's row), one inserts the event, one moves and seals the head; two for the next events
+    on the same owner inside ``transitions.one_transaction``, which knows the head.
     """
     if not connection.in_atomic_block:  # the event and the change it records commit together, or neither
         raise TransactionManagementError("a journal event must be written inside the transaction that made the change")
     key = keyring().current
     label = getattr(owner, journal.label)
     table = connection.ops.quote_name(journal.owner._meta.db_table)
+    known = _heads_in_transaction()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET journal_length = journal_length + 1 WHERE id = %s RETURNING journal_head, journal_length",
-            [owner.pk],
-        )
-        prev_hash, sequence = cursor.fetchone()
+        if (table, owner.pk) in known:  # this transaction wrote the head and holds the row: it is still so
+            prev_hash, sequence = known[table, owner.pk]
+            sequence += 1
+        else:
+            cursor.execute(
+                f"UPDATE {table} SET journal_length = journal_length + 1 WHERE id = %s RETURNING journal_head, journal_length",
+                [owner.pk],
+            )
+            prev_hash, sequence = cursor.fetchone()
         event = journal.event(
             **{f"{journal.owner_field}_id": owner.pk}, sequence=sequence, created_at=timezone.now(),
             prev_hash=prev_hash, key_id=key.id, **fields,
@@ -201,7 +224,10 @@ def append(journal: Journal, owner, **fields):
         event.hash = seal(journal, event, label, key)
         event.save(force_insert=True)
         sealed = head_seal(journal, label, sequence, event.hash, key)
-        cursor.execute(f"UPDATE {table} SET journal_head = %s, journal_seal = %s WHERE id = %s", [event.hash, sealed, owner.pk])
+        cursor.execute(f"UPDATE {table} SET journal_length = %s, journal_head = %s, journal_seal = %s WHERE id = %s",
+                       [sequence, event.hash, sealed, owner.pk])
+    if known is not _NOT_KEPT:
+        known[table, owner.pk] = (event.hash, sequence)
     owner.journal_head, owner.journal_length, owner.journal_seal = event.hash, event.sequence, sealed
     return event
 
