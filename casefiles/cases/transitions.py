@@ -103,20 +103,27 @@ def one_transaction():
     the tasks, the index) runs only if all of it commits. A refusal anywhere inside leaves
     nothing of any of them."""
     with transaction.atomic():
-        token = _one_transaction.set({})
+        token = _one_transaction.set({"savepoints": _savepoints()})
         try:
             yield
         finally:
             _one_transaction.reset(token)
 
 
+def _savepoints() -> int:
+    return sum(1 for sid in transaction.get_connection().savepoint_ids if sid is not None)
+
+
 def in_one_transaction() -> bool:
-    return _one_transaction.get() is not None and transaction.get_connection().in_atomic_block
+    """Inside ``one_transaction``, and in no savepoint opened in it (which could roll back a part alone)."""
+    kept = _one_transaction.get()
+    return kept is not None and transaction.get_connection().in_atomic_block and _savepoints() == kept["savepoints"]
 
 
-def kept_in_transaction(name: str) -> dict:
-    """A dict that lives as long as the current ``one_transaction`` (the journal's heads)."""
-    return _one_transaction.get().setdefault(name, {})
+def kept_in_transaction(name: str) -> dict | None:
+    """A dict that lives as long as the current ``one_transaction`` (the journal's heads), None outside one."""
+    kept = _one_transaction.get()
+    return None if kept is None else kept.setdefault(name, {})
 
 
 def atomic():

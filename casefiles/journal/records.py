@@ -177,21 +177,14 @@ def head_seal(journal: Journal, label: str, length: int, head: str, key: Key) ->
     return key.mac(f"head\n{journal.name}\n{label}\n{length}\n{head}".encode())
 
 
-class _NotKept(dict):
-    def __setitem__(self, key, value):
-        pass
-
-
-_NOT_KEPT = _NotKept()
-
-
-def _heads_in_transaction() -> dict:
-    """The heads this transaction wrote, by (table, owner id), inside ``transitions.one_transaction``
-    (no savepoint inside it can undo an event without undoing all): the next event on the same
-    owner follows them without asking the row again (two statements instead of three)."""
+def _heads_in_transaction() -> tuple[dict | None, bool]:
+    """The heads this transaction wrote, by (table, owner id), inside ``transitions.one_transaction``,
+    and whether they may be followed: not within a savepoint, which could undo an event alone.
+    There the next event on the same owner follows its head without asking the row again (two
+    statements instead of three)."""
     from casefiles.cases import transitions
 
-    return transitions.kept_in_transaction("journal_heads") if transitions.in_one_transaction() else _NOT_KEPT
+    return transitions.kept_in_transaction("journal_heads"), transitions.in_one_transaction()
 
 
 def append(journal: Journal, owner, **fields):
@@ -206,9 +199,9 @@ def append(journal: Journal, owner, **fields):
     key = keyring().current
     label = getattr(owner, journal.label)
     table = connection.ops.quote_name(journal.owner._meta.db_table)
-    known = _heads_in_transaction()
+    known, followed = _heads_in_transaction()
     with connection.cursor() as cursor:
-        if (table, owner.pk) in known:  # this transaction wrote the head and holds the row: it is still so
+        if followed and (table, owner.pk) in known:  # this transaction wrote the head and holds the row: it is still so
             prev_hash, sequence = known[table, owner.pk]
             sequence += 1
         else:
@@ -226,8 +219,11 @@ def append(journal: Journal, owner, **fields):
         sealed = head_seal(journal, label, sequence, event.hash, key)
         cursor.execute(f"UPDATE {table} SET journal_length = %s, journal_head = %s, journal_seal = %s WHERE id = %s",
                        [sequence, event.hash, sealed, owner.pk])
-    if known is not _NOT_KEPT:
-        known[table, owner.pk] = (event.hash, sequence)
+    if known is not None:
+        if followed:
+            known[table, owner.pk] = (event.hash, sequence)
+        else:  # written in a savepoint: the next event asks the row
+            known.pop((table, owner.pk), None)
     owner.journal_head, owner.journal_length, owner.journal_seal = event.hash, event.sequence, sealed
     return event
 

@@ -38,6 +38,8 @@ def test_submits_in_one_transaction_within_its_statement_bound(world, django_cap
     assert case.materials.filter(is_current=True).count() == 3
     assert [event.action for event in case.events.order_by("sequence")] == [
         "create", "add_material", "add_material", "add_material", "submit"]
+    # the journal's events follow one another inside the transaction: the chain and its head hold
+    assert records.problems_of(records.CASES, case) == []
     assert callbacks  # the extraction, the receipt and the index wait for the commit
 
 
