@@ -257,9 +257,9 @@ def people(rng: random.Random, departments: list[Department]) -> None:
         _copy(cursor, "bench_new_user", ["username", "email", "first_name", "groups"], users)
         cursor.execute("INSERT INTO auth_group (name) SELECT 'enterprise:' || uscc FROM bench_new_enterprise ORDER BY n")
         cursor.execute(
-            "INSERT INTO casefiles_enterprise (uscc, name, legal_representative, industry, scale, region_code, address, phone, "
-            "members_group_id, created_at) "
-            "SELECT e.uscc, e.name, e.legal, e.industry, e.scale, e.region, e.address, e.phone, g.id, %s "
+            "INSERT INTO casefiles_enterprise (uscc, name, legal_representative, industry, industry_code, scale, region_code, "
+            "address, phone, members_group_id, created_at) "
+            "SELECT e.uscc, e.name, e.legal, e.industry, '', e.scale, e.region, e.address, e.phone, g.id, %s "
             "FROM bench_new_enterprise e JOIN auth_group g ON g.name = 'enterprise:' || e.uscc ORDER BY e.n",
             [joined],
         )

@@ -6,7 +6,8 @@
 
 One submission is what an applicant does online: ``applications.start`` (a draft for a live
 guide, for the user's enterprise), ``uploads.add`` three times (a small PDF, 5–8 KB, for
-each of the guide's three requirements) and ``workflow.perform(case, "submit", user)``. Each
+each of the guide's three requirements) and ``workflow.perform(case, "submit", user)`` — all in
+one transaction (``applications.submit_application``), or each in its own with ``--separate``. Each
 worker is a process of its own (fork; Django is CPU-bound, threads would share one core)
 acting as its own enterprise members (qy00000 … from the generator) on random guides; the
 workers start together and run their submissions back to back. Throughput is submissions
@@ -58,6 +59,7 @@ MODES = {
 }
 QUIET_EMAIL = {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
 USERS_PER_WORKER = 200
+SEPARATE = False  # --separate
 
 
 def small_pdfs() -> list[tuple[str, bytes]]:
@@ -103,10 +105,15 @@ def applicants(worker: int):
 
 def submit_one(user, enterprise, item, requirements, pdfs) -> str:
     applicant = applications.resolve_applicant(user, f"enterprise:{enterprise.pk}")  # as the apply form does
-    case = applications.start(user, item, applicant)
-    for requirement, (name, content) in zip(requirements, pdfs):
-        uploads.add(case, requirement, SimpleUploadedFile(name, content, content_type="application/pdf"), user)
-    workflow.perform(case, "submit", user)
+    files = [(requirement, SimpleUploadedFile(name, content, content_type="application/pdf"))
+             for requirement, (name, content) in zip(requirements, pdfs)]
+    if SEPARATE:  # as the pages take them: each part a transaction of its own
+        case = applications.start(user, item, applicant)
+        for requirement, upload in files:
+            uploads.add(case, requirement, upload, user)
+        workflow.perform(case, "submit", user)
+    else:  # the whole in one transaction
+        case = applications.submit_application(user, item, applicant, files)
     return case.number
 
 
@@ -222,7 +229,11 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", type=int, metavar="N", help="profile N submissions in one process instead")
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime …")
+    parser.add_argument("--separate", action="store_true",
+                        help="start, upload and submit in a transaction each (as the pages do), not in one")
     args = parser.parse_args()
+    global SEPARATE
+    SEPARATE = args.separate
     if connection.vendor != "postgresql":
         raise SystemExit("run it on the PostgreSQL bench database (bench/cases_generate.py)")
     pdfs = small_pdfs()

@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.lookups import In
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -284,9 +285,35 @@ def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None
     return removed
 
 
+# The department's role groups, by department id, kept per process: every first submission asks
+# for them, and they change only when a department is set up (``roles.ensure_department_groups``)
+# or an administrator edits or deletes a group or its link, which the signals below forget.
+_role_groups: dict[int, dict[str, tuple[int, str]]] = {}
+
+
+def role_groups(department_id: int) -> dict[str, Group]:
+    """The department's role groups by role (one query the first time in the process)."""
+    known = _role_groups.get(department_id)
+    if known is None:
+        known = {role: (group_id, name) for role, group_id, name in DepartmentRole.objects.filter(
+            department_id=department_id).values_list("role", "group_id", "group__name")}
+        _role_groups[department_id] = known
+    return {role: Group(pk=group_id, name=name) for role, (group_id, name) in known.items()}
+
+
+def forget_role_groups(**_kwargs) -> None:
+    _role_groups.clear()
+
+
+for _model in (Group, DepartmentRole):
+    post_save.connect(forget_role_groups, sender=_model, dispatch_uid=f"role_groups_{_model.__name__}_saved")
+    post_delete.connect(forget_role_groups, sender=_model, dispatch_uid=f"role_groups_{_model.__name__}_deleted")
+
+
 def grant_department(case: CaseFile, department: Department, reason: str = CaseGrant.Reason.DEPARTMENT) -> None:
-    """The department's clerk, reviewer, decider and lead groups, each with its reason (three queries in all)."""
-    groups = {link.role: link.group for link in department.roles.select_related("group")}
+    """The department's clerk, reviewer, decider and lead groups, each with its reason (two queries
+    in all, once the process knows the department's groups: ``role_groups``)."""
+    groups = role_groups(department.pk)
     grants = [(groups[role], None, codenames) for role, codenames in DEPARTMENT_ROLE_PERMISSIONS.items()]
     CaseGrant.objects.bulk_create(
         [CaseGrant(case=case, reason=reason, group=group, permissions=codenames) for group, _user, codenames in grants]

@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
-from casefiles.cases import numbers
+from casefiles.cases import numbers, transitions
 from casefiles.cases.models import CaseFile, CaseGrant, Channel
 from casefiles.directory import roles
 from casefiles.directory.models import Enterprise, Person
@@ -56,10 +55,15 @@ def may_apply_for(user, item) -> bool:
     return item.live and (item.can_apply_online or roles.has_global_role(user, roles.WINDOW_CLERK))
 
 
-@transaction.atomic
 def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", contact_phone="", contact_email="",
           form_data=None, parent=None) -> CaseFile:
     """A new draft for ``item``; only its applicant (and whoever acts for them) can see it."""
+    with transitions.atomic():
+        return _start(user, item, applicant, channel=channel, contact_name=contact_name, contact_phone=contact_phone,
+                      contact_email=contact_email, form_data=form_data, parent=parent)
+
+
+def _start(user, item, applicant, *, channel, contact_name, contact_phone, contact_email, form_data, parent) -> CaseFile:
     if not item.live:
         raise Conflict(_("This service item is not open for applications."))
     acting_at_window = channel == Channel.WINDOW and roles.has_global_role(user, roles.WINDOW_CLERK)
@@ -98,6 +102,23 @@ def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", con
         data["applicant"] = applicant.name
         on_behalf_of = None if is_enterprise else applicant.user
     records.record(case, "create", user, to_state=case.status, data=data, on_behalf_of=on_behalf_of)
+    return case
+
+
+def submit_application(user, item, applicant, files, **details) -> CaseFile:
+    """Start, fill and submit an application in one transaction: the draft (``start``, with
+    ``details``), each of ``files`` ((requirement, upload) pairs, ``uploads.add``) and the
+    workflow's ``submit`` step. A refusal or a failure anywhere leaves nothing — no number, no
+    grant, no file, no journal line — and what waits for the commit (text extraction, the
+    receipt, the index) is not enqueued. Returns the submitted case."""
+    from casefiles.handling import workflow  # above the applications: the workflow's hooks import them
+    from casefiles.materials import uploads
+
+    with transitions.one_transaction():
+        case = start(user, item, applicant, **details)
+        for requirement, upload in files:
+            uploads.add(case, requirement, upload, user, started=True)
+        workflow.perform(case, "submit", user)
     return case
 
 

@@ -36,7 +36,7 @@ from django_tasks import task
 from pypdf import PdfReader
 
 from casefiles.access import disclosure, permissions
-from casefiles.cases import states
+from casefiles.cases import states, transitions
 from casefiles.cases.models import CaseFile
 from casefiles.errors import NotFound, NotPermitted
 from casefiles.journal import records
@@ -152,8 +152,12 @@ def locked(case) -> CaseFile:
     return CaseFile.objects.select_for_update().get(pk=case.pk)
 
 
-def add(case, requirement, upload, user, *, replaces: Material | None = None) -> Material:
-    """Store ``upload`` for ``requirement`` (another file in its slot, or a new version of ``replaces``)."""
+def add(case, requirement, upload, user, *, replaces: Material | None = None, started: bool = False) -> Material:
+    """Store ``upload`` for ``requirement`` (another file in its slot, or a new version of ``replaces``).
+
+    ``started``: the case was started in the caller's transaction, still open
+    (``applications.submit_application``): its row is locked already and it holds no material
+    yet, so it is neither read again nor asked for promises to fulfil."""
     held = _held(user, case)
     _requirement_of(case, requirement)
     refusal = change_refusal(case, held, "add", requirement)  # early: no file is read for a case that refuses it
@@ -167,8 +171,9 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None) ->
     )
     material.file.save("upload" + checked.extension, File(upload), save=False)
     try:
-        with transaction.atomic():
-            case_now = locked(case)
+        with transitions.atomic():
+            started_here = started and transaction.get_connection().in_atomic_block
+            case_now = case if started_here else locked(case)
             refusal = change_refusal(case_now, held, "add", requirement)
             if refusal:
                 raise UploadRefused(refusal)
@@ -180,7 +185,8 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None) ->
             material.version = 1 if replaces is None else replaces.version + 1
             material.save()
             # A promise to supply later (容缺) is fulfilled by the first real file.
-            fulfilled = case_now.materials.filter(requirement=requirement, deferred=True, is_current=True).update(is_current=False)
+            fulfilled = 0 if started_here else case_now.materials.filter(
+                requirement=requirement, deferred=True, is_current=True).update(is_current=False)
             records.record(case_now, "add_material", user, from_state=case_now.status, to_state=case_now.status,
                            data={"material": requirement.name, "file": checked.name, "sha256": checked.sha256,
                                  "version": material.version, "fulfils_promise": bool(fulfilled)})

@@ -79,7 +79,7 @@ def post_many(kind, posts) -> list[Message]:
         if kind not in Kind.values:
             raise Invalid(_("There is no such kind of message."))
         return []
-    with transaction.atomic():  # the caller's transaction when there is one: rolled back with it
+    with transaction.atomic(savepoint=False):  # the caller's transaction when there is one: rolled back with it
         return Message.objects.bulk_create(rows, batch_size=1000)
 
 
