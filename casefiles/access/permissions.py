@@ -18,6 +18,8 @@ on every case — but no global role reaches a draft, a superuser's neither: unt
 submitted a draft is its applicant's alone, in ``can`` as in every listing and in search.
 """
 
+import time
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -287,17 +289,20 @@ def revoke(case: CaseFile, reason: str, *, group: Group | None = None, user=None
 
 # The department's role groups, by department id, kept per process: every first submission asks
 # for them, and they change only when a department is set up (``roles.ensure_department_groups``)
-# or an administrator edits or deletes a group or its link, which the signals below forget.
-_role_groups: dict[int, dict[str, tuple[int, str]]] = {}
+# or an administrator edits or deletes a group or its link, which the signals below forget in this
+# process; other processes ask again after ROLE_GROUPS_TTL seconds.
+ROLE_GROUPS_TTL = 60.0
+_role_groups: dict[int, tuple[float, dict[str, tuple[int, str]]]] = {}
 
 
 def role_groups(department_id: int) -> dict[str, Group]:
     """The department's role groups by role (one query the first time in the process)."""
-    known = _role_groups.get(department_id)
-    if known is None:
+    now = time.monotonic()
+    asked, known = _role_groups.get(department_id, (None, None))
+    if known is None or now - asked > ROLE_GROUPS_TTL:
         known = {role: (group_id, name) for role, group_id, name in DepartmentRole.objects.filter(
             department_id=department_id).values_list("role", "group_id", "group__name")}
-        _role_groups[department_id] = known
+        _role_groups[department_id] = (now, known)
     return {role: Group(pk=group_id, name=name) for role, (group_id, name) in known.items()}
 
 

@@ -27,3 +27,15 @@ def test_renaming_a_group_forgets_the_groups(world):
     group.save()
     assert permissions._role_groups == {}
     assert permissions.role_groups(world.department.pk)["clerk"].name == group.name
+
+
+def test_a_change_made_by_another_process_is_seen_within_the_ttl(world, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(permissions.time, "monotonic", lambda: clock[0])
+    new_clerks = Group.objects.create(name="另一进程的受理组")
+    permissions.role_groups(world.department.pk)
+    # Another process relinks the role: no signal reaches this one.
+    DepartmentRole.objects.filter(department=world.department, role="clerk").update(group=new_clerks)
+    assert permissions.role_groups(world.department.pk)["clerk"].pk != new_clerks.pk
+    clock[0] += permissions.ROLE_GROUPS_TTL + 1
+    assert permissions.role_groups(world.department.pk)["clerk"].pk == new_clerks.pk
