@@ -7,7 +7,7 @@
 One submission is what an applicant does online: ``applications.start`` (a draft for a live
 guide, for the user's enterprise), ``uploads.add`` three times (a small PDF, 5–8 KB, for
 each of the guide's three requirements) and ``workflow.perform(case, "submit", user)`` — all in
-one transaction (``applications.submit_application``), or each in its own with ``--separate``. Each
+one transaction (``submission.submit_application``), or each in its own with ``--separate``. Each
 worker is a process of its own (fork; Django is CPU-bound, threads would share one core)
 acting as its own enterprise members (qy00000 … from the generator) on random guides; the
 workers start together and run their submissions back to back. Throughput is submissions
@@ -51,7 +51,7 @@ from django.test.utils import override_settings  # noqa: E402
 
 from casefiles.handling import applications, workflow
 from casefiles.directory.models import Enterprise  # noqa: E402
-from casefiles.materials import uploads
+from casefiles.materials import submission, uploads
 
 MODES = {
     "as-is": {},
@@ -113,7 +113,7 @@ def submit_one(user, enterprise, item, requirements, pdfs) -> str:
             uploads.add(case, requirement, upload, user)
         workflow.perform(case, "submit", user)
     else:  # the whole in one transaction
-        case = applications.submit_application(user, item, applicant, files)
+        case = submission.submit_application(user, item, applicant, files)
     return case.number
 
 

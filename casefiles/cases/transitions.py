@@ -27,8 +27,6 @@ that every component above the cases may declare a table on it.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -37,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.errors import Conflict, GuardFailed, NotAllowedNow, NotPermitted
+from casefiles.journal import transactions
 
 
 @dataclass(frozen=True)
@@ -91,47 +90,6 @@ class Table:
     changed: str = _("Someone else changed this case a moment ago. Reload it to see its current state.")
 
 
-# Inside ``one_transaction`` a failure anywhere rolls everything back, so the steps, drafts and
-# uploads taken in it need no savepoint of their own (two statements each saved).
-_one_transaction: ContextVar[dict | None] = ContextVar("one_transaction", default=None)
-
-
-@contextmanager
-def one_transaction():
-    """One transaction for several operations (``applications.submit_application``: start, upload,
-    submit) that stand or fall together: whatever waits for the commit (``transaction.on_commit``:
-    the tasks, the index) runs only if all of it commits. A refusal anywhere inside leaves
-    nothing of any of them."""
-    with transaction.atomic():
-        token = _one_transaction.set({"savepoints": _savepoints()})
-        try:
-            yield
-        finally:
-            _one_transaction.reset(token)
-
-
-def _savepoints() -> int:
-    return sum(1 for sid in transaction.get_connection().savepoint_ids if sid is not None)
-
-
-def in_one_transaction() -> bool:
-    """Inside ``one_transaction``, and in no savepoint opened in it (which could roll back a part alone)."""
-    kept = _one_transaction.get()
-    return kept is not None and transaction.get_connection().in_atomic_block and _savepoints() == kept["savepoints"]
-
-
-def kept_in_transaction(name: str) -> dict | None:
-    """A dict that lives as long as the current ``one_transaction`` (the journal's heads), None outside one."""
-    kept = _one_transaction.get()
-    return None if kept is None else kept.setdefault(name, {})
-
-
-def atomic():
-    """``transaction.atomic()`` for an operation of its own — a savepoint when nested — and
-    inside ``one_transaction`` a part of that transaction, without a savepoint."""
-    return transaction.atomic(savepoint=not in_one_transaction())
-
-
 def check(table: Table, record, step: Step, user=None) -> None:
     """Refuse unless ``step`` leads from the status ``record`` is in and ``user`` may take it."""
     if record.status not in step.sources:
@@ -181,7 +139,7 @@ def take(table: Table, record, name: str, user=None, *, version=None, changes=No
     as_read = {attribute: getattr(record, attribute) for attribute in moved}
     taking = table.context(record=record, step=step, user=user, from_status=read["status"],
                            now=now or timezone.now(), **details)
-    with atomic():
+    with transactions.atomic():
         if not table.model.objects.filter(pk=record.pk, **read).update(**moved):
             raise Conflict(table.changed)
         # The conditions are judged here, holding the row: a change that committed first is

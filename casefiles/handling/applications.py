@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from casefiles.access import permissions
-from casefiles.cases import numbers, transitions
+from casefiles.cases import numbers
 from casefiles.cases.models import CaseFile, CaseGrant, Channel
 from casefiles.directory import roles
 from casefiles.directory.models import Enterprise, Person
 from casefiles.errors import Conflict, NotPermitted
-from casefiles.journal import records
+from casefiles.journal import records, transactions
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def may_apply_for(user, item) -> bool:
 def start(user, item, applicant, *, channel=Channel.ONLINE, contact_name="", contact_phone="", contact_email="",
           form_data=None, parent=None) -> CaseFile:
     """A new draft for ``item``; only its applicant (and whoever acts for them) can see it."""
-    with transitions.atomic():
+    with transactions.atomic():
         return _start(user, item, applicant, channel=channel, contact_name=contact_name, contact_phone=contact_phone,
                       contact_email=contact_email, form_data=form_data, parent=parent)
 
@@ -102,23 +102,6 @@ def _start(user, item, applicant, *, channel, contact_name, contact_phone, conta
         data["applicant"] = applicant.name
         on_behalf_of = None if is_enterprise else applicant.user
     records.record(case, "create", user, to_state=case.status, data=data, on_behalf_of=on_behalf_of)
-    return case
-
-
-def submit_application(user, item, applicant, files, **details) -> CaseFile:
-    """Start, fill and submit an application in one transaction: the draft (``start``, with
-    ``details``), each of ``files`` ((requirement, upload) pairs, ``uploads.add``) and the
-    workflow's ``submit`` step. A refusal or a failure anywhere leaves nothing — no number, no
-    grant, no file, no journal line — and what waits for the commit (text extraction, the
-    receipt, the index) is not enqueued. Returns the submitted case."""
-    from casefiles.handling import workflow  # above the applications: the workflow's hooks import them
-    from casefiles.materials import uploads
-
-    with transitions.one_transaction():
-        case = start(user, item, applicant, **details)
-        for requirement, upload in files:
-            uploads.add(case, requirement, upload, user, started=True)
-        workflow.perform(case, "submit", user)
     return case
 
 

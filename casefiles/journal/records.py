@@ -40,6 +40,7 @@ from django.db.transaction import TransactionManagementError
 from django.dispatch import Signal
 from django.utils import timezone
 
+from casefiles.journal import transactions
 from casefiles.journal.models import CaseEvent
 
 # --- the keyring -----------------------------------------------------------------------------
@@ -178,13 +179,11 @@ def head_seal(journal: Journal, label: str, length: int, head: str, key: Key) ->
 
 
 def _heads_in_transaction() -> tuple[dict | None, bool]:
-    """The heads this transaction wrote, by (table, owner id), inside ``transitions.one_transaction``,
+    """The heads this transaction wrote, by (table, owner id), inside ``transactions.one_transaction``,
     and whether they may be followed: not within a savepoint, which could undo an event alone.
     There the next event on the same owner follows its head without asking the row again (two
     statements instead of three)."""
-    from casefiles.cases import transitions
-
-    return transitions.kept_in_transaction("journal_heads"), transitions.in_one_transaction()
+    return transactions.kept_in_transaction("journal_heads"), transactions.in_one_transaction()
 
 
 def append(journal: Journal, owner, **fields):
@@ -192,7 +191,7 @@ def append(journal: Journal, owner, **fields):
 
     Three statements: one counts the event in and returns the head it follows (and locks the
     owner's row), one inserts the event, one moves and seals the head; two for the next events
-    on the same owner inside ``transitions.one_transaction``, which knows the head.
+    on the same owner inside ``transactions.one_transaction``, which knows the head.
     """
     if not connection.in_atomic_block:  # the event and the change it records commit together, or neither
         raise TransactionManagementError("a journal event must be written inside the transaction that made the change")

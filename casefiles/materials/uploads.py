@@ -36,10 +36,10 @@ from django_tasks import task
 from pypdf import PdfReader
 
 from casefiles.access import disclosure, permissions
-from casefiles.cases import states, transitions
+from casefiles.cases import states
 from casefiles.cases.models import CaseFile
 from casefiles.errors import NotFound, NotPermitted
-from casefiles.journal import records
+from casefiles.journal import records, transactions
 from casefiles.materials import filetypes
 from casefiles.materials.filetypes import (  # the materials' refusal and limits, as their callers know them
     UploadRefused,
@@ -156,7 +156,7 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None, st
     """Store ``upload`` for ``requirement`` (another file in its slot, or a new version of ``replaces``).
 
     ``started``: the case was started in the caller's transaction, still open
-    (``applications.submit_application``): its row is locked already and it holds no material
+    (``submission.submit_application``): its row is locked already and it holds no material
     yet, so it is neither read again nor asked for promises to fulfil."""
     held = _held(user, case)
     _requirement_of(case, requirement)
@@ -171,7 +171,7 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None, st
     )
     material.file.save("upload" + checked.extension, File(upload), save=False)
     try:
-        with transitions.atomic():
+        with transactions.atomic():
             started_here = started and transaction.get_connection().in_atomic_block
             case_now = case if started_here else locked(case)
             refusal = change_refusal(case_now, held, "add", requirement)

@@ -1,4 +1,4 @@
-"""An application started, filled and submitted in one transaction (``applications.submit_application``)."""
+"""An application started, filled and submitted in one transaction (``submission.submit_application``)."""
 
 from unittest import mock
 
@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casefiles.errors import GuardFailed
 from casefiles.cases.models import CaseFile, CaseGrant, CaseNumberCounter, Status
-from casefiles.handling import applications
+from casefiles.errors import GuardFailed
 from casefiles.journal import records
+from casefiles.materials import submission
 from casefiles.materials.models import Material
 from tests.casefiles.conftest import fresh, pdf_upload, submit_application
 
@@ -27,7 +27,7 @@ def test_submits_in_one_transaction_within_its_statement_bound(world, django_cap
     submit_application(world, world.applicant, world.enterprise)  # the process learns the department's groups
     user = fresh(world.applicant)  # a new request: nothing kept on the user
     with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
-        case = applications.submit_application(user, world.item, world.enterprise, files(world))
+        case = submission.submit_application(user, world.item, world.enterprise, files(world))
     statements = [query["sql"] for query in queries.captured_queries]
     # The test runs in a transaction of its own, so the submission's is a savepoint: exactly one,
     # and none inside it for the draft, the uploads, the step or the message.
@@ -54,7 +54,7 @@ def test_the_parts_run_inside_the_submissions_transaction(world):
 
     outer = len(list(filter(None, connection.savepoint_ids)))  # the test's own transaction
     with mock.patch.object(records, "append", append):
-        applications.submit_application(world.applicant, world.item, world.enterprise, files(world)[:2])
+        submission.submit_application(world.applicant, world.item, world.enterprise, files(world)[:2])
     assert [action for action, _atomic, _depth in seen] == ["create", "add_material", "add_material", "submit"]
     assert {(atomic, depth) for _action, atomic, depth in seen} == {(True, outer + 1)}
 
@@ -70,7 +70,7 @@ def test_a_failure_midway_leaves_nothing(world, django_capture_on_commit_callbac
     counter = list(CaseNumberCounter.objects.values_list("prefix", "value"))
     with django_capture_on_commit_callbacks() as callbacks, mock.patch.object(records, "append", append):
         with pytest.raises(RuntimeError):
-            applications.submit_application(world.applicant, world.item, world.enterprise, files(world))
+            submission.submit_application(world.applicant, world.item, world.enterprise, files(world))
     assert not CaseFile.objects.exists()
     assert not CaseGrant.objects.exists()
     assert not Material.objects.exists()
@@ -81,5 +81,5 @@ def test_a_failure_midway_leaves_nothing(world, django_capture_on_commit_callbac
 def test_a_refused_submission_leaves_no_draft(world):
     with pytest.raises(GuardFailed):
         # the required 营业执照 is missing: the guard refuses, and the draft goes with it
-        applications.submit_application(world.applicant, world.item, world.enterprise, files(world)[:1])
+        submission.submit_application(world.applicant, world.item, world.enterprise, files(world)[:1])
     assert not CaseFile.objects.exists()
