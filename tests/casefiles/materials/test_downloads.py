@@ -57,7 +57,7 @@ def disguised_case(world):
 
 
 def disguised(case):
-    return [(m, m.original_name.rsplit(".", 1)[0] + ".pdf") for m in case.materials.filter(original_name__in=DISGUISES)]
+    return [(m, m.original_name.rsplit(".", 1)[0] + ".pdf") for m in case.materials.filter(original_name__in=DISGUISES).order_by("pk")]
 
 
 def test_the_portal_serves_each_material_under_its_detected_kind(world, disguised_case, client):
