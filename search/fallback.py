@@ -41,24 +41,36 @@ def grams(text: str) -> tuple[list[str], list[str]]:
     return characters, pairs
 
 
-def rank(text: str, rows) -> list[tuple[float, object]]:
-    """``rows``: (key, title, body). The rows sharing enough with ``text``, best first, scored."""
+def rank(text: str, rows, total: int | None = None) -> list[tuple[float, object]]:
+    """``rows``: (key, title, body). The rows sharing enough with ``text``, best first, scored.
+
+    One pass over the rows finds the grams each holds (in its title, else in its body); the
+    grams' rarity is counted from the same pass, among ``total`` records (``rows`` may leave out
+    those holding none of the characters; by default there are no others)."""
     characters, pairs = grams(text)
     if not characters:
         return []
-    rows = [(key, title.replace(" ", ""), body.replace(" ", "")[:SCAN_BODY_CHARS]) for key, title, body in rows]
-    total = len(rows)
     grams_ = characters + pairs
-    frequency = {gram: sum(1 for _key, title, body in rows if gram in title or gram in body) for gram in grams_}
+    frequency = dict.fromkeys(grams_, 0)
+    holding = []
+    for key, title, body in rows:
+        title = title.replace(" ", "")
+        body = body.replace(" ", "")[:SCAN_BODY_CHARS]
+        in_title = [gram for gram in grams_ if gram in title]
+        in_body = [gram for gram in grams_ if gram not in in_title and gram in body]
+        for gram in in_title + in_body:
+            frequency[gram] += 1
+        if in_title or in_body:
+            holding.append((key, in_title, in_body))
+    total = len(rows) if total is None else total
     weight = {gram: math.log(1 + (total - frequency[gram] + 0.5) / (frequency[gram] + 0.5))
               * (PAIR if len(gram) == 2 else 1.0) for gram in grams_}
     ranked = []
-    for key, title, body in rows:
-        shared_characters = [char for char in characters if char in title or char in body]
-        shared_pairs = [pair for pair in pairs if pair in title or pair in body]
-        if not shared_pairs and len(shared_characters) < 2:
+    for key, in_title, in_body in holding:
+        shared = in_title + in_body
+        if not any(len(gram) == 2 for gram in shared) and len(shared) < 2:
             continue
-        score = sum(weight[gram] * (TITLE if gram in title else BODY) for gram in shared_characters + shared_pairs)
+        score = sum(weight[gram] for gram in in_title) * TITLE + sum(weight[gram] for gram in in_body) * BODY
         ranked.append((score, key))
     ranked.sort(key=lambda item: -item[0])
     return ranked

@@ -266,6 +266,8 @@ class DatabaseBackend(SearchBackend):
         if not short:
             return ranked
         positions = engine.stream(None, tag_groups, limit=abbreviations.SCAN)
+        # Only titles holding the characters in order are read (the gaps are measured in ``rank``).
+        positions = _holding(positions, ["title LIKE %s"], ["%" + "%".join(short) + "%"])
         texts = engine.texts(positions, 0)
         found = abbreviations.rank(short, [(position, texts[position][1]) for position in positions
                                            if position in texts])
@@ -284,11 +286,19 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _characters_shared(engine, parsed, tag_groups):
-        """No record has any of the words: the trimmed scope's records sharing characters (``fallback``)."""
+        """No record has any of the words: the trimmed scope's records sharing characters (``fallback``).
+        A query without a Chinese character to share (a number, a code) reads nothing."""
+        characters = fallback_module.grams(parsed.text)[0]
+        if not characters:
+            return []
         positions = engine.stream(None, tag_groups, limit=fallback_module.SCAN)
-        texts = engine.texts(positions, fallback_module.SCAN_BODY_CHARS)
-        rows = [(position, texts[position][1], texts[position][2]) for position in positions if position in texts]
-        return fallback_module.rank(parsed.text, rows)
+        # Only the records holding one of the characters are read: the others share nothing,
+        # and count only in the total the characters' rarity is measured against.
+        holding = _holding(positions, ["title LIKE %s", f"substr(body, 1, {2 * fallback_module.SCAN_BODY_CHARS}) LIKE %s"],
+                           [f"%{character}%" for character in characters])
+        texts = engine.texts(holding, fallback_module.SCAN_BODY_CHARS)
+        rows = [(position, texts[position][1], texts[position][2]) for position in holding if position in texts]
+        return fallback_module.rank(parsed.text, rows, total=len(positions))
 
     def _page_past_window(self, engine, expression, tag_groups, ranked, floor, request):
         """Beyond the ranked window, matches continue in static-prior order."""
@@ -401,6 +411,23 @@ def _issues(positions) -> dict[int, str]:
         if text:
             found[pk] = text
     return found
+
+
+def _holding(positions, conditions, values):
+    """The ``positions`` (in their order) whose row meets any of ``conditions`` ("title LIKE %s")
+    for any of ``values``: what the text scans need read, found by the database, not in Python."""
+    if not positions or not values:
+        return []
+    tests = " OR ".join(condition for condition in conditions for _value in values)
+    parameters = [value for _condition in conditions for value in values]
+    ids = [pk for _priority, pk in positions]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM search_document WHERE id IN ({', '.join(['%s'] * len(ids))}) AND ({tests})",
+            [*ids, *parameters],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+    return [position for position in positions if position[1] in found]
 
 
 def _rows_by_key(columns, keys):
