@@ -42,6 +42,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench import _machine  # noqa: E402
+
 from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -152,6 +154,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
+    _machine.report("start")
     call_command("migrate", verbosity=0)
     items, user, enterprise = build()
     files = pdfs()
@@ -165,6 +168,7 @@ def main():
         bundle_time, bundle_bytes = measure("one bundle of six items", lambda: one_bundle(items, user, enterprise, files), args.rounds)
         apart_time, apart_bytes = measure("six separate applications", lambda: six_apart(items, user, enterprise, files), args.rounds)
     print(f"bundle / separate: time {bundle_time / apart_time:.2f}×, stored bytes {bundle_bytes / apart_bytes:.2f}×")
+    _machine.report("end")
 
 
 if __name__ == "__main__":

@@ -20,8 +20,10 @@ Two modes, both on the bench database (DATABASE_URL, default yiwang_bench):
   not printed.)
 - ``deferred``: the same with TASKS on django-tasks' DummyBackend — the extraction and the
   email are only enqueued, as with a worker queue (REDIS_URL) in production. After the
-  timed run each process drains its queue as a worker would (the tasks, and the index syncs
-  they queue in turn), timed apart: the worker's share of a submission.
+  timed run the workers hand what they queued to the parent, and the parent alone — ONE
+  process, as one worker would, whatever the number of submitting processes — drains it
+  (the tasks, and the index syncs they queue in turn), timed: the worker's share of a
+  submission in worker seconds, and how many submissions per second one worker keeps up with.
 Every submission adds a case to the bench database (a few thousand per run beside 1,000,000).
 """
 
@@ -44,6 +46,8 @@ os.environ.setdefault("DEBUG", "0")  # no query log: time what production runs
 import django  # noqa: E402
 
 django.setup()
+
+from bench import _machine  # noqa: E402
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, connections  # noqa: E402
@@ -143,7 +147,9 @@ def worker(index, mode, count, warmup, seed, pdfs, barrier, results):
         submit_one(user, enterprise, item, requirements, pdfs)
         latencies.append((time.perf_counter() - t) * 1000)
     elapsed = time.perf_counter() - started
-    results.put((index, elapsed, latencies, drain(queue) if queue is not None else None))
+    # Handed over, not run here: the drain is timed in one process (the parent), never in
+    # several at once (on two CPUs they would share the cores, and the submitters too).
+    results.put((index, elapsed, latencies, handed_over(queue) if queue is not None else None))
     connections.close_all()
 
 
@@ -157,18 +163,36 @@ def queued_tasks():
     return default_task_backend
 
 
-def drain(queue) -> dict:
-    """What a worker would then do: run the queued tasks (and those they queue), timed.
-    Returns seconds spent and tasks run, by task name."""
+def handed_over(queue) -> list[tuple[str, list, dict]]:
+    """The queued tasks as (module path, args, kwargs): what a queue would hold (django-tasks'
+    arguments are JSON already), for another process to run."""
+    pending = [(result.task.module_path, list(result.args), dict(result.kwargs)) for result in queue.results]
+    queue.clear()
+    return pending
+
+
+def drain(mode, pending) -> dict:
+    """What one worker process does with the queue: run the tasks handed over (and those they
+    queue in turn, the index syncs), one after the other in this process, timed. Returns the
+    seconds spent, the tasks run by task name, and the wall time of the whole drain."""
+    from django.utils.module_loading import import_string
+
+    connections.close_all()  # a connection of its own, opened after the workers' forks
     spent, done = {}, {}
-    while queue.results:
-        result = queue.results.pop(0)
-        t = time.perf_counter()
-        result.task.call(*result.args, **result.kwargs)
-        name = result.task.name
-        spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
-        done[name] = done.get(name, 0) + 1
-    return {"seconds": spent, "tasks": done}
+    with override_settings(**QUIET_EMAIL, **MODES[mode]):
+        queue = queued_tasks()
+        work = list(pending)
+        started = time.perf_counter()
+        while work:
+            path, args, kwargs = work.pop(0)
+            task = import_string(path)
+            t = time.perf_counter()
+            task.call(*args, **kwargs)
+            spent[path] = spent.get(path, 0.0) + time.perf_counter() - t
+            done[path] = done.get(path, 0) + 1
+            work.extend(handed_over(queue))  # queued by the task just run: the worker's too
+        wall = time.perf_counter() - started
+    return {"seconds": spent, "tasks": done, "wall_s": wall}
 
 
 def run(mode, workers, count, warmup, seed, pdfs):
@@ -184,16 +208,18 @@ def run(mode, workers, count, warmup, seed, pdfs):
         process.join()
     wall = max(elapsed for _, elapsed, _, _ in collected)
     latencies = sorted(ms for _, _, values, _ in collected for ms in values)
-    queued = {}
-    for *_, drained in collected:
-        for name, seconds in (drained or {}).get("seconds", {}).items():
-            queued[name] = queued.get(name, 0.0) + seconds
+    queued, drain_wall = {}, None
+    if any(pending is not None for *_, pending in collected):
+        drained = drain(mode, [task for *_, pending in collected for task in (pending or [])])
+        queued, drain_wall = drained["seconds"], drained["wall_s"]
     return {
         "mode": mode, "workers": workers, "submissions": len(latencies), "wall_s": wall,
         "per_second": len(latencies) / wall, "p50_ms": statistics.median(latencies),
         "p95_ms": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
         # The queue's work per submission, by task, in ms (deferred mode).
         "queued_ms": {name: seconds * 1000 / len(latencies) for name, seconds in queued.items()},
+        # The drain's wall time in one process, per submission, in seconds (deferred mode).
+        "worker_s_per_submission": drain_wall / len(latencies) if drain_wall is not None else None,
     }
 
 
@@ -236,11 +262,13 @@ def main():
     SEPARATE = args.separate
     if connection.vendor != "postgresql":
         raise SystemExit("run it on the PostgreSQL bench database (bench/cases_generate.py)")
+    _machine.report("start")
     pdfs = small_pdfs()
     print(f"materials: {', '.join(f'{name} {len(content):,} B' for name, content in pdfs)}", flush=True)
     if args.profile:
         for mode in args.modes.split(","):
             profile(args.profile, mode, pdfs, args.sort)
+        _machine.report("end")
         return
     rows = []
     for mode in args.modes.split(","):
@@ -250,13 +278,12 @@ def main():
             print(f"{mode:9} {workers} worker(s): {row['submissions']} submissions in {row['wall_s']:.1f} s = "
                   f"{row['per_second']:.1f}/s; per submission p50 {row['p50_ms']:.0f} ms, p95 {row['p95_ms']:.0f} ms",
                   flush=True)
-            if row["queued_ms"]:
-                total = sum(row["queued_ms"].values())
-                tasks = ", ".join(f"{name.rsplit('.', 1)[-1]} {ms:.0f}" for name, ms in sorted(row["queued_ms"].items()))
-                print(f"{'':9} then the queue's work: {total:.0f} ms per submission ({tasks}); "
-                      f"one worker process keeps up with {1000 / total:.1f} submissions/s", flush=True)
-    load = os.getloadavg()
-    print(f"load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+            if row["worker_s_per_submission"] is not None:
+                per = row["worker_s_per_submission"]
+                tasks = ", ".join(f"{name.rsplit('.', 1)[-1]} {ms:.0f} ms" for name, ms in sorted(row["queued_ms"].items()))
+                print(f"{'':9} then the queue, drained in one process: {per:.3f} worker seconds per submission "
+                      f"({tasks}); one worker keeps up with {1 / per:.1f} submissions/s", flush=True)
+    _machine.report("end")
 
 
 if __name__ == "__main__":

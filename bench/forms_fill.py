@@ -44,6 +44,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench import _machine  # noqa: E402
+
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
@@ -229,12 +231,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
+    _machine.report("start")
     out = io.StringIO()
     call_command("migrate", verbosity=0)
     with override_settings(**QUIET):
         call_command("load_demo", stdout=out)
         fill_report()
         timing(args.runs)
+    _machine.report("end")
 
 
 if __name__ == "__main__":

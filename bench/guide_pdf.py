@@ -36,6 +36,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench import _machine  # noqa: E402
+
 from django.core.management import call_command  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import translation  # noqa: E402
@@ -166,6 +168,7 @@ def main():
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--out", type=Path, help="write the guide and bundle PDFs into this folder")
     args = parser.parse_args()
+    _machine.report("start")
 
     from django.core.files.storage import default_storage
     from weasyprint import HTML
@@ -263,6 +266,7 @@ def main():
         (args.out / "guide.pdf").write_bytes(pdf.pdf_response(guide, request).content)
         (args.out / "bundle.pdf").write_bytes(pdf.pdf_response(bundle, bundle_request).content)
         print(f"wrote {args.out / 'guide.pdf'} and {args.out / 'bundle.pdf'}")
+    _machine.report("end")
 
 
 if __name__ == "__main__":

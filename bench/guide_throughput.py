@@ -39,6 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 HOST = "127.0.0.1"  # the load generator never aims anywhere else
+sys.path.insert(0, str(ROOT))
+
+from bench import _machine  # noqa: E402  (no Django here: the servers are subprocesses)
 
 WRK_SCRIPT = """
 local max_requests = tonumber(os.getenv("BENCH_MAX_REQUESTS_PER_THREAD") or "0")
@@ -303,6 +306,7 @@ def main():
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
+    _machine.report("start")
     var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="yiwang-bench-guide-"))
     var_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -317,6 +321,7 @@ def main():
             report(run)
         if args.json:
             args.json.write_text(json.dumps(runs, indent=2, ensure_ascii=False))
+        _machine.report("end")
     finally:
         if args.var_dir is None:
             shutil.rmtree(var_dir, ignore_errors=True)

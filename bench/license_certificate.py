@@ -44,6 +44,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench import _machine  # noqa: E402
+
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import translation  # noqa: E402
@@ -103,6 +105,7 @@ def main():
     parser.add_argument("--out", type=Path, help="write the certificate PDF into this folder")
     args = parser.parse_args()
     runs = max(10, args.runs)
+    _machine.report("start")
 
     from weasyprint import HTML
 
@@ -189,6 +192,7 @@ def main():
     print(f"(d)  verifications per second ({args.seconds:g} s each, one process):")
     for label, rate in rates.items():
         print(f"  {label:<36} {rate:8.0f} /s")
+    _machine.report("end")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ otherwise) and judges on the generator's day (2026-06-15).
     enterprises chosen at random (the same ones every run). Yardstick: the same statement for the
     one enterprise and the policies in force. The proven policies of each are compared.
 
-Prints the machine's calibration (a fixed pure-Python loop) and load average first, then the
+Prints the machine's calibration and load average first and last (bench/_machine.py), and the
 medians of ``--runs`` runs (after one warm-up), p95 and the ratios to the yardstick.
 """
 
@@ -46,6 +46,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench import _machine  # noqa: E402
+
 from django.db import connection  # noqa: E402
 
 from casefiles.directory.models import Enterprise  # noqa: E402
@@ -62,17 +64,6 @@ def pct(values, q):
 
 def ms(seconds):
     return round(seconds * 1000, 1)
-
-
-def calibration() -> float:
-    """Seconds for a fixed pure-Python loop (2,000,000 dict updates and big-int ORs): how fast
-    this machine runs the matcher's kind of work, to compare figures between machines."""
-    started = time.perf_counter()
-    found, mask = {}, 0
-    for i in range(2_000_000):
-        found[i & 1023] = i
-        mask |= 1 << (i & 4095)
-    return time.perf_counter() - started
 
 
 # --- the yardstick --------------------------------------------------------------------------------
@@ -262,16 +253,15 @@ def main():
     parser.add_argument("--skip-calculator", action="store_true")
     parser.add_argument("--json")
     args = parser.parse_args()
-    seconds = calibration()
-    print(f"{connection.vendor} {connection.settings_dict['NAME']}; calibration: pure-Python loop {seconds:.2f} s; "
-          f"load average {os.getloadavg()}")
-    out = {"vendor": connection.vendor, "calibration_s": round(seconds, 3), "load": os.getloadavg()}
+    machine = _machine.report("start")
+    print(f"{connection.vendor} {connection.settings_dict['NAME']}")
+    out = {"vendor": connection.vendor, "machine": machine, "load": machine["load"]}
     if not args.skip_pass:
         out["pass"] = bench_pass(args.runs, args.sql_runs or args.runs)
     if not args.skip_calculator:
         out["calculator"] = bench_calculator(args.runs, args.enterprises, args.seed)
-    out["load_after"] = os.getloadavg()
-    print(f"load average after {out['load_after']}")
+    out["machine_after"] = _machine.report("end")
+    out["load_after"] = out["machine_after"]["load"]
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, default=str))
 

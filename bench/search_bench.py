@@ -30,6 +30,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench import _machine  # noqa: E402
 from bench.search_generate import corpus_samples, generate, population  # noqa: E402
 from search import ranking, service  # noqa: E402
 from search.backends import database_backend  # noqa: E402
@@ -45,21 +46,7 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def calibrate(records=20_000):
-    """How fast this machine segments: the issue's reference machine did ~19,000 records/s with rjieba."""
-    from search import analysis
-
-    sample = list(generate(records, seed=3))
-    started = time.perf_counter()
-    for document in sample:
-        analysis.segment_fields((document.code, document.title, document.body))
-    rate = len(sample) / (time.perf_counter() - started)
-    print(f"calibration: rjieba segments {rate:,.0f} records/s here (load average {os.getloadavg()[0]:.1f}, "
-          f"{os.cpu_count()} CPUs)")
-
-
 def build(records):
-    calibrate()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     documents = list(generate(records))
@@ -163,6 +150,7 @@ def main():
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--passes", type=int, default=3)
     options = parser.parse_args()
+    _machine.report("start")
     if options.action == "build":
         build(options.records)
     elif options.action == "queries":
@@ -171,6 +159,7 @@ def main():
         suggest_latency(options.passes)
     else:
         evaluate()
+    _machine.report("end")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench import _machine  # noqa: E402
+
 from django.test.utils import override_settings  # noqa: E402
 
 # The pass's emails are enqueued, not sent: a worker's job (django-tasks' DummyBackend keeps them).
@@ -214,12 +216,13 @@ def main():
     parser.add_argument("--json")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "the bench database is PostgreSQL"
-    print(f"load average {os.getloadavg()}; cases {connection.cursor().execute('SELECT count(*) FROM casefiles_casefile') or ''}")
-    out = {"load": os.getloadavg(), "dashboard": bench_dashboard(args.runs)}
+    out = {"machine": _machine.report("start")}
+    out["load"] = out["machine"]["load"]
+    out["dashboard"] = bench_dashboard(args.runs)
     if not args.skip_alerts:
         out["alerts"] = bench_alerts(args.changes, args.rounds)
-    out["load_after"] = os.getloadavg()
-    print(f"load average after {out['load_after']}")
+    out["machine_after"] = _machine.report("end")
+    out["load_after"] = out["machine_after"]["load"]
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, default=str))
 
