@@ -3,6 +3,7 @@
     .venv/bin/python bench/cases_generate.py                # once: the data (see there)
     .venv/bin/python bench/cases_submit.py [--workers 1,2,4] [--per-worker 100] [--warmup 5]
     .venv/bin/python bench/cases_submit.py --profile 30     # cProfile of 30 submissions, one process
+    .venv/bin/python bench/cases_submit.py --statements     # the SQL of one submission, by call site
 
 One submission is what an applicant does online: ``applications.start`` (a draft for a live
 guide, for the user's enterprise), ``uploads.add`` three times (a small PDF, 5–8 KB, for
@@ -246,6 +247,48 @@ def profile(count, mode, pdfs, sort="cumulative"):
     pstats.Stats(profiler).sort_stats(sort).print_stats(40)
 
 
+def _call_site(stack) -> str:
+    """The innermost frame of the project's own code (casefiles, cms, search) in ``stack``."""
+    for frame in reversed(stack):
+        relative = Path(frame.filename).resolve()
+        if relative.is_relative_to(ROOT) and relative.relative_to(ROOT).parts[0] in {"casefiles", "cms", "search"}:
+            return f"{relative.relative_to(ROOT)}:{frame.lineno} {frame.name}"
+    return "(outside the project)"
+
+
+def statements(mode, pdfs):
+    """The statements of one submission, in order, each with where in the project it was run
+    from (the innermost casefiles / cms / search frame), then grouped by that call site."""
+    import re
+    import traceback
+
+    overrides = override_settings(**QUIET_EMAIL, **MODES[mode])
+    overrides.enable()
+    items, people = guides(), applicants(0)
+    submit_one(*people[0], *items[0], pdfs)  # warm: what a long-running process keeps
+    user, enterprise = people[1]
+    item, requirements = items[1 % len(items)]
+    user = type(user).objects.get(pk=user.pk)  # a fresh request: no permission cache
+    executed = []
+
+    def wrapper(execute, sql, params, many, context):
+        executed.append((_call_site(traceback.extract_stack()[:-1]), sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        submit_one(user, enterprise, item, requirements, pdfs)
+    print(f"{len(executed)} statements in one submission ({mode}):")
+    for number, (site, sql) in enumerate(executed, 1):
+        text = re.sub(r"\s+", " ", sql)[:160]
+        print(f"{number:3}. {site}\n     {text}")
+    print("by call site:")
+    sites = {}
+    for site, _sql in executed:
+        sites[site] = sites.get(site, 0) + 1
+    for site, count in sorted(sites.items(), key=lambda pair: -pair[1]):
+        print(f"{count:4}  {site}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", default="1,2,4")
@@ -254,6 +297,8 @@ def main():
     parser.add_argument("--modes", default="as-is,deferred")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", type=int, metavar="N", help="profile N submissions in one process instead")
+    parser.add_argument("--statements", action="store_true",
+                        help="print the SQL statements of one submission by call site instead")
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime …")
     parser.add_argument("--separate", action="store_true",
                         help="start, upload and submit in a transaction each (as the pages do), not in one")
@@ -265,6 +310,10 @@ def main():
     _machine.report("start")
     pdfs = small_pdfs()
     print(f"materials: {', '.join(f'{name} {len(content):,} B' for name, content in pdfs)}", flush=True)
+    if args.statements:
+        for mode in args.modes.split(","):
+            statements(mode, pdfs)
+        return
     if args.profile:
         for mode in args.modes.split(","):
             profile(args.profile, mode, pdfs, args.sort)

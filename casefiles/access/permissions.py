@@ -327,11 +327,30 @@ def grant_department(case: CaseFile, department: Department, reason: str = CaseG
     grants_changed.send(CaseFile, case=case)
 
 
-def grant_applicant(case: CaseFile) -> None:
+def grant_applicant(case: CaseFile) -> CaseGrant | None:
     if case.enterprise_id:
-        grant(case, CaseGrant.Reason.APPLICANT, APPLICANT_PERMISSIONS, group=case.enterprise.members_group)
-    elif case.person.user_id:
-        grant(case, CaseGrant.Reason.APPLICANT, APPLICANT_PERMISSIONS, user=case.person.user)
+        return grant(case, CaseGrant.Reason.APPLICANT, APPLICANT_PERMISSIONS, group=case.enterprise.members_group)
+    if case.person.user_id:
+        return grant(case, CaseGrant.Reason.APPLICANT, APPLICANT_PERMISSIONS, user=case.person.user)
+    return None
+
+
+def keep_for_new_case(user, case: CaseFile, grants) -> None:
+    """``case`` was just created, in the transaction still open, and ``grants`` (CaseGrant records)
+    are every grant it has: keep on ``user`` for the request what they hold on it — the codenames
+    of the grants made to them or to one of their groups — and, for a case outside a bundle, that
+    no authorisation reaches it yet, instead of asking guardian and the authorisations (three
+    queries) at its first check. A grant made after (``_give``) forgets it as any grant does."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    groups = set(group_ids(user))
+    held_ = set()
+    for record in grants:
+        if record.user_id == user.pk or (record.group_id is not None and record.group_id in groups):
+            held_.update(record.permissions)
+    _kept_object_permissions(user)[case.pk] = frozenset(held_)
+    if case.parent_id is None:  # a bundle's part: its parent's authorisations reach it
+        user.__dict__.setdefault("_yiwang_agent_terms", {})[case.pk] = []
 
 
 # --- listings --------------------------------------------------------------------------

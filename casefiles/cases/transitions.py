@@ -52,6 +52,10 @@ class Step:
     effect: Callable[["Taking"], None] | None = None  # what else the step changes, in its transaction
     not_now: str = ""  # why it cannot be taken from another status ("" → the table's); %(status)s names it
     not_permitted: str = ""  # why someone else may not take it ("" → the table's)
+    # The step's other fields, written by its own conditional UPDATE (one statement less than an
+    # effect writing them): a function of the step being taken, asked before its guards, whose
+    # answer reaches the record only once they pass.
+    changes: Callable[["Taking"], dict] | None = None
 
 
 @dataclass
@@ -65,6 +69,14 @@ class Taking:
     now: object
     params: dict = field(default_factory=dict)  # what the taker gives with it (a reason …)
     data: dict = field(default_factory=dict)  # what the effects add for the journal event
+    kept: dict = field(default_factory=dict)  # what the guards read, by name, for the step (``once``)
+
+    def once(self, name: str, read: Callable[[], object]):
+        """What several guards of the step ask (the case's license uses …), read once for it:
+        ``read()`` the first time ``name`` is asked, the same answer after."""
+        if name not in self.kept:
+            self.kept[name] = read()
+        return self.kept[name]
 
 
 def _status_display(record, user) -> str:
@@ -135,10 +147,11 @@ def take(table: Table, record, name: str, user=None, *, version=None, changes=No
     read = {"status": record.status}
     if table.versioned:
         read["version"] = record.version if version is None else int(version)
-    moved = {"status": step.target, **({"version": read["version"] + 1} if table.versioned else {}), **(changes or {})}
-    as_read = {attribute: getattr(record, attribute) for attribute in moved}
     taking = table.context(record=record, step=step, user=user, from_status=read["status"],
                            now=now or timezone.now(), **details)
+    moved = {"status": step.target, **({"version": read["version"] + 1} if table.versioned else {}), **(changes or {}),
+             **(step.changes(taking) if step.changes is not None else {})}
+    as_read = {attribute: getattr(record, attribute) for attribute in moved}
     with transactions.atomic():
         if not table.model.objects.filter(pk=record.pk, **read).update(**moved):
             raise Conflict(table.changed)

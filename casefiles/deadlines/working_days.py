@@ -26,6 +26,7 @@ Nothing here touches a request: views, tasks and commands call these functions.
 from __future__ import annotations
 
 import math
+import time
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -164,7 +166,15 @@ class WorkCalendar:
         )
 
 
-_cache: tuple[tuple, WorkCalendar] | None = None
+# The calendar, kept per process: every submission and acceptance asks for it, and it changes
+# only when an administrator enters or edits a year (a few times a year). A change saved in this
+# process forgets it at once (the signals below); one made by another process is seen once what is
+# kept is CALENDAR_TTL seconds old, when one small query (a row per year) tells whether a year or
+# a day changed. Inside the transaction that changes it the calendar is read anew at every call,
+# and forgotten once that transaction is over, committed or rolled back.
+CALENDAR_TTL = 60.0
+_cache: tuple[float, tuple, WorkCalendar] | None = None  # (when the version was read, the version, the calendar)
+_changing = None  # the outermost atomic block of the transaction in this process that changed it, until it ends
 
 
 def _calendar_version():
@@ -172,22 +182,41 @@ def _calendar_version():
 
 
 def get_calendar():
-    """The calendar in the database, rebuilt only when a year or a day has changed.
-
-    One small query (a row per year) checks the version, so a change made by another
-    process — or undone by a rolled-back transaction — is seen at the next call. Code that
-    computes many deadlines at once gets the calendar once and passes it along.
-    """
-    global _cache
+    """The calendar in the database, kept for the process (see CALENDAR_TTL) and rebuilt only
+    when a year or a day has changed. Code that computes many deadlines at once gets the
+    calendar once and passes it along."""
+    global _cache, _changing
+    if _changing is not None:
+        if _changing in transaction.get_connection().atomic_blocks:  # changed in this transaction: as it is now
+            return WorkCalendar.from_database()
+        _changing = _cache = None  # that transaction is over: whatever it was, read again
+    now = time.monotonic()
+    cached = _cache
+    if cached is not None and 0 <= now - cached[0] <= CALENDAR_TTL:  # (a clock that went back: ask)
+        return cached[2]
     # Version first: a change landing between the two reads costs one more rebuild, never
     # a stale calendar kept under a new version.
     version = _calendar_version()
-    cached = _cache
-    if cached is not None and cached[0] == version:
-        return cached[1]
+    if cached is not None and cached[1] == version:
+        _cache = (now, version, cached[2])
+        return cached[2]
     calendar = WorkCalendar.from_database()
-    _cache = (version, calendar)
+    _cache = (now, version, calendar)
     return calendar
+
+
+def forget_calendar(**_kwargs) -> None:
+    """A year or a day was saved or deleted in this process: read the calendar again."""
+    global _cache, _changing
+    _cache = None
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and (_changing is None or _changing not in connection.atomic_blocks):
+        _changing = connection.atomic_blocks[0]
+
+
+for _model in (CalendarYear, CalendarDay):
+    post_save.connect(forget_calendar, sender=_model, dispatch_uid=f"calendar_{_model.__name__}_saved")
+    post_delete.connect(forget_calendar, sender=_model, dispatch_uid=f"calendar_{_model.__name__}_deleted")
 
 
 # --- Deadlines ----------------------------------------------------------------------------

@@ -91,10 +91,12 @@ def _start(user, item, applicant, *, channel, contact_name, contact_phone, conta
         form_data=form_data or {},
         parent=parent,
     )
-    permissions.grant_applicant(case)
+    records.started(records.CASES, case)  # in one transaction with what follows: its journal's head is known
+    made = [permissions.grant_applicant(case)]
     if acting_at_window:
         # The front-desk clerk prepares the file with the applicant present.
-        permissions.grant(case, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS, user=user)
+        made.append(permissions.grant(case, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS, user=user))
+    permissions.keep_for_new_case(user, case, [record for record in made if record is not None])
     data = {"channel": channel, "item": item.item_code}
     on_behalf_of = None
     if acting_at_window:

@@ -251,16 +251,22 @@ def not_at_the_window(ctx):
 
 # --- effects ---------------------------------------------------------------------------
 
+def submitted(ctx) -> dict:
+    """What a submission writes on the case, with its status (``Transition.changes``): when it was
+    received, the acceptance stage's clock (Art. 32: its light until the case is accepted), the
+    guide revision it is filed under, and no more time to correct."""
+    return {
+        "submitted_at": ctx.now,
+        "acceptance_due": working_days.get_calendar().add_working_days(timezone.localdate(ctx.now), ART32_WORKING_DAYS),
+        "item_revision_id": ctx.case.item.live_revision_id,  # the id is on the guide's row: no need to read the revision
+        "correction_due": None,
+    }
+
+
 def on_submit(ctx):
     case = ctx.case
-    case.submitted_at = ctx.now
-    # the acceptance stage's clock (Art. 32): its light until the case is accepted
-    case.acceptance_due = working_days.get_calendar().add_working_days(timezone.localdate(ctx.now), ART32_WORKING_DAYS)
-    case.item_revision_id = case.item.live_revision_id  # the id is on the guide's row: no need to read the revision
-    case.correction_due = None
     if ctx.from_state == Status.CORRECTION_REQUESTED:  # the applicant's time to correct is over
         case.pauses.filter(kind=ClockPause.Kind.CORRECTION, ended_on__isnull=True).update(ended_on=timezone.localdate(ctx.now))
-    _save(case, "submitted_at", "acceptance_due", "item_revision_id", "correction_due")
     if ctx.from_state == Status.DRAFT:
         # The department's roles join the case when it is first submitted: a draft is the applicant's alone.
         permissions.grant_department(case, case.department)
@@ -345,7 +351,7 @@ TRANSITIONS = {
         Transition("submit", _("Submit"), states.WITH_THE_APPLICANT, Status.SUBMITTED,
                    "apply_casefile", guards=(named("within_the_agents_authorisation"), named("form_is_complete"), named("has_required_materials"),
                            named("has_the_real_name_level"), named("licenses_in_use_are_valid")), effect=on_submit,
-                   applicant=True),
+                   changes=submitted, applicant=True),
         # 免申即享 (casefiles.policies.benefits): opened by the system for an enterprise proven eligible
         Transition("open_ex_officio", _("Opened without application (免申即享)"), (Status.DRAFT,), Status.ACCEPTED,
                    None, effect=on_open_ex_officio, notice="benefit_offer",

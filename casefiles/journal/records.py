@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import signals
+from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
 from django.dispatch import Signal
 from django.utils import timezone
@@ -181,17 +183,49 @@ def head_seal(journal: Journal, label: str, length: int, head: str, key: Key) ->
 def _heads_in_transaction() -> tuple[dict | None, bool]:
     """The heads this transaction wrote, by (table, owner id), inside ``transactions.one_transaction``,
     and whether they may be followed: not within a savepoint, which could undo an event alone.
-    There the next event on the same owner follows its head without asking the row again (two
-    statements instead of three)."""
+    There the next event on the same owner follows its head without asking the row again (one
+    statement instead of two)."""
     return transactions.kept_in_transaction("journal_heads"), transactions.in_one_transaction()
+
+
+def started(journal: Journal, owner) -> None:
+    """``owner`` was created in the current ``transactions.one_transaction``, its journal empty:
+    nobody else can have written to it, so its first event needs not ask its row either."""
+    known, followed = _heads_in_transaction()
+    if known is not None and followed and owner.journal_length == 0 and not owner.journal_head:
+        known[connection.ops.quote_name(journal.owner._meta.db_table), owner.pk] = ("", 0)
+
+
+def _insert_moving_the_head(journal: Journal, event, table: str, owner_pk, sealed: str) -> None:
+    """Insert ``event`` and move its owner's head to it in one statement (PostgreSQL: a data-modifying
+    WITH). Model.save's signals are sent as it sends them: the event is saved as any model is."""
+    model = journal.event
+    signals.pre_save.send(sender=model, instance=event, raw=False, using=connection.alias, update_fields=None)
+    fields = [f for f in model._meta.local_concrete_fields if not f.generated and f is not model._meta.auto_field]
+    query = InsertQuery(model)
+    query.insert_values(fields, [event])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [model._meta.pk]
+    [(insert_sql, insert_params)] = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH inserted AS ({insert_sql}) UPDATE {table} SET journal_length = %s, journal_head = %s, "
+            f"journal_seal = %s WHERE id = %s RETURNING (SELECT {connection.ops.quote_name(model._meta.pk.column)} FROM inserted)",
+            [*insert_params, event.sequence, event.hash, sealed, owner_pk],
+        )
+        (event.pk,) = cursor.fetchone()
+    event._state.adding, event._state.db = False, connection.alias
+    signals.post_save.send(sender=model, instance=event, created=True, update_fields=None, raw=False, using=connection.alias)
 
 
 def append(journal: Journal, owner, **fields):
     """Append one event to ``owner``'s journal, inside the transaction that made the change.
 
-    Three statements: one counts the event in and returns the head it follows (and locks the
-    owner's row), one inserts the event, one moves and seals the head; two for the next events
-    on the same owner inside ``transactions.one_transaction``, which knows the head.
+    Two statements on PostgreSQL: one counts the event in and returns the head it follows (and
+    locks the owner's row), one inserts the event and moves and seals the head (three elsewhere:
+    the insert and the head apart); inside ``transactions.one_transaction``, which knows the heads
+    it wrote (and those of the owners it created: ``started``), the next event on the same owner
+    needs only the last.
     """
     if not connection.in_atomic_block:  # the event and the change it records commit together, or neither
         raise TransactionManagementError("a journal event must be written inside the transaction that made the change")
@@ -214,10 +248,13 @@ def append(journal: Journal, owner, **fields):
             prev_hash=prev_hash, key_id=key.id, **fields,
         )
         event.hash = seal(journal, event, label, key)
-        event.save(force_insert=True)
         sealed = head_seal(journal, label, sequence, event.hash, key)
-        cursor.execute(f"UPDATE {table} SET journal_length = %s, journal_head = %s, journal_seal = %s WHERE id = %s",
-                       [sequence, event.hash, sealed, owner.pk])
+        if connection.vendor == "postgresql":
+            _insert_moving_the_head(journal, event, table, owner.pk, sealed)
+        else:
+            event.save(force_insert=True)
+            cursor.execute(f"UPDATE {table} SET journal_length = %s, journal_head = %s, journal_seal = %s WHERE id = %s",
+                           [sequence, event.hash, sealed, owner.pk])
     if known is not None:
         if followed:
             known[table, owner.pk] = (event.hash, sequence)

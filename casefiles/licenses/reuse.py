@@ -28,6 +28,7 @@ from casefiles.errors import Conflict, Invalid, NotPermitted
 from casefiles.journal import records
 from casefiles.licenses import wallet
 from casefiles.licenses.models import License, LicenseUse
+from casefiles.materials import requirements
 from cms.models import MaterialRequirement
 
 # The live status of a license as a slot shows it (wallet.current_status's values).
@@ -171,7 +172,7 @@ def licenses_in_use_are_valid(ctx):
     """The submit guard: each license chosen in place of a material must still be valid now."""
     today = timezone.localdate(ctx.now) if getattr(ctx, "now", None) else timezone.localdate()
     problems = []
-    for use in ctx.case.license_uses.select_related("license__license_type").order_by("requirement_name"):
+    for use in requirements.license_uses(ctx):  # read once for the step: the materials' guard asks too
         status = wallet.current_status(use.license, today)
         if status != License.Status.VALID:
             problems.append(_(

@@ -22,10 +22,19 @@ def also_satisfied(provider) -> None:
         _satisfied_elsewhere.append(provider)
 
 
-def missing_requirements(case, allow_deferred=False):
-    """Names of required materials that have no current file (or an accepted promise)."""
+def license_uses(ctx) -> list:
+    """The licenses chosen in place of materials of the step's case (免提交), each with its license
+    and the license's type: read once for the step, for this guard and ``licenses_in_use_are_valid``."""
+    return ctx.once("license_uses", lambda: list(
+        ctx.case.license_uses.select_related("license__license_type").order_by("requirement_name")))
+
+
+def missing_requirements(case, allow_deferred=False, *, uses=None):
+    """Names of required materials that have no current file (or an accepted promise);
+    ``uses``: the case's license uses if read already (``license_uses``)."""
     requirements = case.item.material_requirements.all()
-    by_license = set(case.license_uses.values_list("requirement_id", flat=True))  # 免提交
+    by_license = (set(case.license_uses.values_list("requirement_id", flat=True)) if uses is None  # 免提交
+                  else {use.requirement_id for use in uses})
     for provider in _satisfied_elsewhere:
         by_license |= provider(case)
     present = {}
@@ -46,14 +55,14 @@ def missing_requirements(case, allow_deferred=False):
 
 
 def has_required_materials(ctx):
-    missing = missing_requirements(ctx.case, allow_deferred=ctx.case.item.tolerant_acceptance)
+    missing = missing_requirements(ctx.case, allow_deferred=ctx.case.item.tolerant_acceptance, uses=license_uses(ctx))
     if missing:
         return _("Required materials are missing: %(names)s.") % {"names": "、".join(missing)}
     return None
 
 
 def has_every_material_in_hand(ctx):
-    missing = missing_requirements(ctx.case)
+    missing = missing_requirements(ctx.case, uses=license_uses(ctx))
     if missing:
         return _("Not every required material is in hand (%(names)s): accept with deferred materials (容缺受理) or request a correction.") % {"names": "、".join(missing)}
     return None

@@ -138,9 +138,31 @@ def test_one_step_asks_guardian_once(world):
     from django.test.utils import CaptureQueriesContext
 
     case = applications.start(world.applicant, world.item, world.enterprise)
+    user = type(world.applicant).objects.get(pk=world.applicant.pk)  # a later request: nothing kept on the user
+    with CaptureQueriesContext(connection) as captured:
+        for requirement in world.requirements:
+            uploads.add(case, requirement, pdf_upload(), user)
+        workflow.perform(case, "submit", user)
+    asked = [q["sql"] for q in captured.captured_queries if "objectpermission" in q["sql"] and q["sql"].startswith("SELECT")]
+    assert len(asked) == 2  # guardian's two look-ups (the user's and the groups' permissions), once
+
+
+def test_the_request_that_starts_a_draft_knows_what_its_applicant_holds_on_it(world):
+    """The start keeps on the user what the new draft's grants give them: its uploads and its
+    submission in the same request ask guardian nothing, and the answers are guardian's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = applications.start(world.applicant, world.item, world.enterprise)
+    assert permissions.object_permissions(world.applicant, case) == frozenset(
+        permissions.object_permissions(type(world.applicant).objects.get(pk=world.applicant.pk), case))
     with CaptureQueriesContext(connection) as captured:
         for requirement in world.requirements:
             uploads.add(case, requirement, pdf_upload(), world.applicant)
         workflow.perform(case, "submit", world.applicant)
-    asked = [q["sql"] for q in captured.captured_queries if "objectpermission" in q["sql"] and q["sql"].startswith("SELECT")]
-    assert len(asked) == 2  # guardian's two look-ups (the user's and the groups' permissions), once
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [s for s in sql if "objectpermission" in s and s.startswith("SELECT")]
+    # nor whether they act on it as an agent (their terms): no authorisation reaches a new draft
+    assert not [s for s in sql if s.startswith('SELECT "casefiles_authorisation"."valid_from"')]
+    # and someone else, in a request of their own, is asked as before
+    assert not permissions.can(type(world.other_clerk).objects.get(pk=world.other_clerk.pk), "apply_casefile", case)

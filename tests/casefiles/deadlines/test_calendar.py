@@ -1,7 +1,8 @@
 """The working-day calendar in the database: the seeded years, entering a year, the admin."""
 
 import json
-from datetime import date
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import chinese_calendar
@@ -215,6 +216,39 @@ def test_the_cached_calendar_sees_changes(db):
     day = CalendarDay.objects.create(calendar_year=year, date=D("2026-03-02"), kind="holiday", name="测试")
     assert not get_calendar().is_working_day(D("2026-03-02"))
     day.delete()
+    assert get_calendar().is_working_day(D("2026-03-02"))
+
+
+def test_the_calendar_kept_per_process_sees_another_processs_change_once_old(db, django_assert_num_queries):
+    from unittest import mock
+
+    from casefiles.deadlines import working_days
+
+    assert get_calendar().is_working_day(D("2026-03-02"))
+    with django_assert_num_queries(0):  # kept: not even its version is asked
+        assert get_calendar().is_working_day(D("2026-03-02"))
+    # Another process enters a day: no signal here, only its rows (and the year's changed_at).
+    year = CalendarYear.objects.get(year=2026)
+    CalendarDay.objects.bulk_create([CalendarDay(calendar_year=year, date=D("2026-03-02"), kind="holiday", name="测试")])
+    CalendarYear.objects.filter(pk=year.pk).update(changed_at=year.changed_at + timedelta(seconds=1))
+    try:
+        assert get_calendar().is_working_day(D("2026-03-02"))  # kept a little longer …
+        later = time.monotonic() + working_days.CALENDAR_TTL + 1
+        with mock.patch.object(working_days.time, "monotonic", return_value=later):
+            assert not get_calendar().is_working_day(D("2026-03-02"))  # … then asked again
+    finally:
+        working_days._cache = None  # the rows go with the test's transaction, unsignalled: so must what was kept
+
+
+def test_a_change_in_a_transaction_rolled_back_is_forgotten(db):
+    from django.db import transaction
+
+    assert get_calendar().is_working_day(D("2026-03-02"))
+    year = CalendarYear.objects.get(year=2026)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        CalendarDay.objects.create(calendar_year=year, date=D("2026-03-02"), kind="holiday", name="测试")
+        assert not get_calendar().is_working_day(D("2026-03-02"))  # as it is inside the change
+        raise RuntimeError("rolled back")
     assert get_calendar().is_working_day(D("2026-03-02"))
 
 
