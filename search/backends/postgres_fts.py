@@ -4,7 +4,7 @@ Migrations 0001 and 0002 add, on PostgreSQL only:
 
 - ``tsv`` (code, title and body tokens) and ``tsv_title`` (code and title), each with a GIN
   index — the counterparts of SQLite's two FTS5 tables — and partial GIN indexes of both for
-  the catalogue (``BANDS``);
+  the catalogue (``CATALOGUE``);
 - in both vectors, beside the words, the tags (principals and filter values,
   ``backends.database.tag``) as lexemes of their own, ``~`` before each: trimming and filters
   are part of the one ``@@`` the GIN index answers, so that its scan starts from the rarest of
@@ -27,12 +27,15 @@ from django.db import connection
 from search.backends.base import COLUMNS
 from search.query import All, Any, Term
 
-# The two bands matches stream from, each with the newest rows looked at one by one before the GIN
-# indexes are asked (``PostgresEngine.stream``): the catalogue, small, with partial GIN indexes
-# of its own (the predicate must read exactly as migration 0002 wrote it), and the records.
+# The two bands matches stream from (``PostgresEngine.stream``): the catalogue, small, with partial
+# GIN indexes of its own (the predicate must read exactly as migration 0002 wrote it), and the records.
 CATALOGUE = "priority > 1"
 RECORDS = "priority <= 1"
-BANDS = ((CATALOGUE, 300), (RECORDS, 300))
+# Rows of a band walked one by one before the GIN indexes are asked; past them the walk goes on
+# while at least DENSE of the rows walked match, up to WALK_MAX rows (about 30 ms).
+WALK = 300
+DENSE = 0.05
+WALK_MAX = 20_000
 # Below this many rows (or before the first ANALYZE) document frequencies are counted, not estimated.
 EXACT_BELOW = 50_000
 
@@ -116,54 +119,76 @@ class PostgresEngine:
         """As ``remove_rows``: deleting the document rows removes everything."""
 
     def stream(self, expression, tag_groups, *, title_only=False, limit, below=None):
-        """Matches in (priority, id) descending order: the catalogue's, then the records', each
-        in two steps that cannot go badly wrong.
+        """Matches in (priority, id) descending order: the catalogue's, then the records'.
 
         The planner estimates "tags match AND words match" as if the two were independent, and
         so walks the (priority, id) index expecting an early stop that never comes when the
         caller's records hold none of the words (measured: 370 ms for 有限公司 as a citizen on
-        200,000 records); asked for every match instead, it reads them all (有限公司 for a
-        supervisor: 137,000 matches, 1.9 s). So, in each band, newest first: the newest rows
-        (``WALK``) are searched row by row — enough when matches are common, and the walk stops
-        at the ``limit``-th; when they are not, the GIN indexes find the older matches, and few
-        matches are cheap to sort. The catalogue (priority above 1: guides, bundles, policies) is
-        a band of its own with partial GIN indexes (migration 0002), so that a word the
-        catalogue lacks — 有限公司 — neither holds up the search of the records nor makes the
-        GIN indexes read the whole table's matches for it.
+        200,000 records); asked for every match instead, it fetches them all from the table, some
+        25 µs each (有限公司 for a supervisor: 137,000 matches, 1.9 s). Walking the newest rows
+        costs about 1.5 µs a row. So, in each band, newest first: ``WALK`` rows are searched row
+        by row, and the walk stops at the ``limit``-th match; if the matches it met are common
+        enough (``DENSE``) it goes on as far as they promise to fill the limit (at most
+        ``WALK_MAX`` rows in all); otherwise, or past that, the GIN indexes find the older
+        matches, which are then few, and cheap to sort. The catalogue (priority above 1:
+        guides, bundles, policies) is a band of its own with partial GIN indexes (migration
+        0002): a word it lacks — 有限公司 — neither holds up the search of the records nor
+        makes the GIN indexes read the whole table's matches for it.
         """
         clause, params = where(expression, tag_groups, title_only)
         found = []
         with connection.cursor() as cursor:
-            for band, walk in BANDS:
+            for band in (CATALOGUE, RECORDS):
                 if below is not None and below[0] <= 1 and band == CATALOGUE:
                     continue
-                floor, floor_params = ("AND (priority, id) < (%s, %s)", list(below)) if below is not None else ("", [])
-                need = limit - len(found)
-                cursor.execute(
-                    f"(SELECT priority, id, false FROM (SELECT priority, id, tsv, tsv_title FROM search_document "
-                    f"WHERE {band} {floor} ORDER BY priority DESC, id DESC LIMIT %s) AS recent "
-                    f"WHERE {clause} ORDER BY priority DESC, id DESC LIMIT %s) "
-                    f"UNION ALL (SELECT priority, id, true FROM search_document WHERE {band} {floor} "
-                    f"ORDER BY priority DESC, id DESC OFFSET %s LIMIT 1)",
-                    [*floor_params, walk, *params, need, *floor_params, walk],
-                )
-                rows = cursor.fetchall()
-                found.extend(sorted(((priority, pk) for priority, pk, unwalked in rows if not unwalked), reverse=True))
-                unwalked = [(priority, pk) for priority, pk, flag in rows if flag]
-                if len(found) >= limit:
-                    return found[:limit]
-                if not unwalked:
-                    continue  # the walk saw every row of the band
-                cursor.execute(
-                    f"WITH found AS MATERIALIZED (SELECT priority, id FROM search_document "
-                    f"WHERE {band} AND (priority, id) <= (%s, %s) AND {clause}) "
-                    f"SELECT priority, id FROM found ORDER BY priority DESC, id DESC LIMIT %s",
-                    [*unwalked[0], *params, limit - len(found)],
-                )
-                found.extend(tuple(row) for row in cursor.fetchall())
+                upper = ("<", tuple(below)) if below is not None else None
+                rows, walked = WALK, 0
+                while True:
+                    hits, unwalked = self._walk(cursor, band, upper, rows, clause, params, limit - len(found))
+                    found.extend(hits)
+                    walked += rows
+                    if len(found) >= limit:
+                        return found[:limit]
+                    if unwalked is None:
+                        break  # the walk saw every row of the band
+                    upper = ("<=", unwalked)
+                    density = len(hits) / rows
+                    if density < DENSE or walked >= WALK_MAX:
+                        found.extend(self._indexed(cursor, band, unwalked, clause, params, limit - len(found)))
+                        break
+                    rows = min(WALK_MAX - walked, max(WALK, int(1.5 * (limit - len(found)) / density)))
                 if len(found) >= limit:
                     return found[:limit]
         return found
+
+    @staticmethod
+    def _walk(cursor, band, upper, rows, clause, params, need):
+        """The matches among the band's next ``rows`` rows (below ``upper``: (operator, position)),
+        at most ``need``, and the position of the first row not walked (None: the band's end)."""
+        bound, bound_params = (f"AND (priority, id) {upper[0]} (%s, %s)", list(upper[1])) if upper else ("", [])
+        cursor.execute(
+            f"(SELECT priority, id, false FROM (SELECT priority, id, tsv, tsv_title FROM search_document "
+            f"WHERE {band} {bound} ORDER BY priority DESC, id DESC LIMIT %s) AS recent "
+            f"WHERE {clause} ORDER BY priority DESC, id DESC LIMIT %s) "
+            f"UNION ALL (SELECT priority, id, true FROM search_document WHERE {band} {bound} "
+            f"ORDER BY priority DESC, id DESC OFFSET %s LIMIT 1)",
+            [*bound_params, rows, *params, need, *bound_params, rows],
+        )
+        found = cursor.fetchall()
+        hits = sorted(((priority, pk) for priority, pk, unwalked in found if not unwalked), reverse=True)
+        unwalked = next(((priority, pk) for priority, pk, flag in found if flag), None)
+        return hits, unwalked
+
+    @staticmethod
+    def _indexed(cursor, band, start, clause, params, need):
+        """The band's matches from ``start`` on, found by the GIN indexes, the first ``need`` in order."""
+        cursor.execute(
+            f"WITH found AS MATERIALIZED (SELECT priority, id FROM search_document "
+            f"WHERE {band} AND (priority, id) <= (%s, %s) AND {clause}) "
+            f"SELECT priority, id FROM found ORDER BY priority DESC, id DESC LIMIT %s",
+            [*start, *params, need],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
 
     @staticmethod
     def _estimate(cursor, sql, params) -> int:

@@ -1,6 +1,6 @@
 """Matches stream in static-prior order — catalogue first, newest first — however the engine
 finds them: on PostgreSQL by walking the newest rows of each band or from the GIN indexes
-(``postgres_fts.BANDS``), on SQLite from FTS5's row-id order. Checked against the records
+(``postgres_fts.PostgresEngine.stream``), on SQLite from FTS5's row-id order. Checked against the records
 themselves, with walks short enough that every path is taken."""
 
 import pytest
@@ -41,7 +41,8 @@ def expected(documents, word, principals, limit, below=None):
 
 @pytest.fixture(params=[1, 3, 1_000], ids=["walk-1", "walk-3", "walk-all"])
 def walk(request, monkeypatch):
-    monkeypatch.setattr(postgres_fts, "BANDS", tuple((band, request.param) for band, _walk in postgres_fts.BANDS))
+    monkeypatch.setattr(postgres_fts, "WALK", request.param)
+    monkeypatch.setattr(postgres_fts, "WALK_MAX", 4 * request.param)
     return request.param
 
 
