@@ -14,6 +14,7 @@ from casefiles.access import permissions
 from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.directory.identifiers import mask_resident_id
+from casefiles.journal import records
 from casefiles.journal.models import CaseEvent
 from casefiles.materials import uploads
 from casefiles.materials.models import Material
@@ -667,6 +668,9 @@ def test_several_files_of_one_material_and_a_license_held_in_one_go(world, held_
     assert case.status == Status.SUBMITTED
     assert case.materials.filter(requirement=form, is_current=True).count() == 2
     assert list(case.license_uses.values_list("license", flat=True)) == [held_license.pk]
+    assert [e.action for e in case.events.order_by("sequence")] == [
+        "create", "use_license", "add_material", "add_material", "submit"]
+    assert records.problems_of(records.CASES, case) == []  # the journal's chain holds through the one transaction
 
 
 def test_a_json_body_may_submit_too(world, held_license):
