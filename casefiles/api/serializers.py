@@ -4,6 +4,9 @@ Requests are checked here for shape only (types, presence); whether a step is al
 asked of casefiles.handling.applications, materials and workflow by the views.
 """
 
+import json
+
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -319,6 +322,60 @@ class CaseCreateSerializer(serializers.Serializer):
         if len(named) > 1:
             raise serializers.ValidationError(_("Name the applicant one way only."))
         return attrs
+
+
+class FormDataField(serializers.JSONField):
+    """The form's values: a JSON object — in ``multipart/form-data``, its JSON text."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and isinstance(getattr(self.parent, "initial_data", None), QueryDict):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CaseApplySerializer(CaseCreateSerializer):
+    """``POST /api/v1/cases/``: a draft, or with ``submit`` the application submitted in one go,
+    its files (``materials[<requirement id>]``, multipart) with it."""
+
+    form_data = FormDataField(required=False, help_text="The application form's fields (in multipart/form-data: "
+                                                       "the JSON text of the object).")
+    submit = serializers.BooleanField(
+        default=False, help_text="Submit the application in the same request: the draft, its files and the submit step "
+                                 "stand or fall together (nothing is kept of a refused one).")
+
+
+# The multipart/form-data body of ``POST /api/v1/cases/`` (with files, ``submit=true``), for the
+# schema: its files' keys name their requirement, which no serializer field can say.
+
+
+def case_apply_multipart_schema() -> dict:
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "required": ["item"],
+        "properties": {
+            "item": {**text, "maxLength": 64, "description": "The service item's code (事项编码)."},
+            "applicant": {**text, "description": '"enterprise:<id>" or "person:<id>".'},
+            "enterprise_uscc": {**text, "maxLength": 18},
+            "person_id_number": {**text, "maxLength": 18},
+            "channel": {**text, "enum": list(Channel.values), "default": Channel.ONLINE},
+            "contact_name": {**text, "maxLength": 100},
+            "contact_phone": {**text, "maxLength": 40},
+            "contact_email": {**text, "format": "email"},
+            "form_data": {**text, "description": 'The application form\'s fields: the JSON text of the object, e.g. '
+                                                 '{"shop_name": "海湾餐厅"}.'},
+            "submit": {"type": "boolean", "default": False, "description": "true: submit in the same request."},
+        },
+        "additionalProperties": {
+            "type": "string", "format": "binary",
+            "description": "A file of a material, keyed materials[<requirement id>] (the id of the guide's material "
+                           "requirement, as in the guide and the case's materials); repeat the key for several files "
+                           "of one material. Only with submit=true.",
+        },
+    }
 
 
 class MaterialUploadSerializer(serializers.Serializer):

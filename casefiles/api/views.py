@@ -8,6 +8,7 @@ turns them into one error shape: ``{"detail", "messages", "code"}``, plus ``curr
 """
 
 import datetime
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +39,7 @@ from casefiles.forms import schema as form_schema
 from casefiles.forms import storing as form_storing
 from casefiles.forms import validation as form_validation
 from casefiles.licenses import reuse
-from casefiles.materials import downloads, uploads
+from casefiles.materials import downloads, submission, uploads
 from casefiles.notices import documents
 from casefiles.notices.models import Notice
 from casefiles.portal.progress import look_up
@@ -168,15 +169,21 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
         return self.get_paginated_response(s.CaseSummarySerializer(page, many=True, context=context).data)
 
     @extend_schema(
-        tags=["cases"], operation_id="cases_create", summary="Start an application (a draft)",
+        tags=["cases"], operation_id="cases_create", summary="Start an application (a draft), or apply in one go",
         description="`form_data` is checked against the item's form (GET /api/v1/items/{item_code}/form/): a draft may "
                     "leave fields empty, but every value given must fit; the draft starts with the pre-filled values "
                     "under those sent (a locked one as its source has it). A refused value answers 400 with "
-                    '`{"form_data": {key: [messages]}}`.',
-        request=s.CaseCreateSerializer,
+                    '`{"form_data": {key: [messages]}}`.\n\n'
+                    "**In one go:** with `submit=true` the application is started, its files stored and submitted in "
+                    "one transaction — as `multipart/form-data`, each file keyed `materials[<requirement id>]` (the key "
+                    "repeated for several files of one material) and `form_data` as JSON text. A refused file (by its "
+                    "content, name or size: 400 `refused`) or a refused submission (a condition of the step: 400 "
+                    "`guard_failed`, every unmet condition listed) leaves nothing: no case, no number, no file. "
+                    "Success answers 201 with the case, submitted.",
+        request={"application/json": s.CaseApplySerializer, "multipart/form-data": s.case_apply_multipart_schema()},
         responses={201: s.CaseDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
         examples=[
-            OpenApiExample("For your enterprise", request_only=True, value={
+            OpenApiExample("For your enterprise", request_only=True, media_type="application/json", value={
                 "item": "11440400MB2C92390J4440111001000", "enterprise_uscc": "91440400MA55L8QJ28",
                 "contact_name": "林晓燕", "contact_phone": "0756-2212345",
             }),
@@ -184,12 +191,17 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
                 "detail": "You may not apply on behalf of this applicant.",
                 "messages": ["You may not apply on behalf of this applicant."], "code": "refused",
             }),
+            OpenApiExample("Submitted in one go, a material missing", status_codes=["400"], response_only=True, value={
+                "detail": "Required materials are missing: 营业执照.",
+                "messages": ["Required materials are missing: 营业执照."], "code": "guard_failed",
+            }),
         ],
     )
     def post(self, request):
-        serializer = s.CaseCreateSerializer(data=request.data)
+        serializer = s.CaseApplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        sent = sent_materials(request, submit=data["submit"])
         item = ServiceItemPage.objects.filter(item_code=data["item"]).first()
         if item is None:
             return error_response(http.HTTP_400_BAD_REQUEST, "refused", [_("No service item has this code.")])
@@ -198,17 +210,51 @@ class CaseListView(CaseFileAPIView, GenericAPIView):
             form_data = starting_form_data(item, applicant, data.get("form_data"))
         except form_validation.FormInvalid as invalid:
             return form_errors(invalid)
-        with transaction.atomic():
-            case = applications.start(
-                request.user, item, applicant, channel=data["channel"], contact_name=data.get("contact_name", ""),
-                contact_phone=data.get("contact_phone", ""), contact_email=data.get("contact_email", ""),
-                form_data=form_data,
-            )
-            reuse.use_held_licenses(case, request.user)  # 免提交: chosen by default when held
+        details = {"channel": data["channel"], "contact_name": data.get("contact_name", ""),
+                   "contact_phone": data.get("contact_phone", ""), "contact_email": data.get("contact_email", ""),
+                   "form_data": form_data}
+        if data["submit"]:
+            case = submission.submit_application(request.user, item, applicant, materials_of(item, sent),
+                                                 prepare=NEW_DRAFT, **details)
+        else:
+            with transaction.atomic():
+                case = applications.start(request.user, item, applicant, **details)
+                for step in NEW_DRAFT:
+                    step(case, request.user)
         case = CaseFile.objects.select_related(*CASE_RELATIONS).get(pk=case.pk)
         response = tagged(Response(detail(case, request), status=http.HTTP_201_CREATED), case)
         response["Location"] = request.build_absolute_uri(response.data["url"])
         return response
+
+
+# What every new draft of the API gets once started, in its transaction (a draft's, or the one
+# of an application submitted in one go): 免提交 — the licenses held chosen by default.
+NEW_DRAFT = (reuse.use_held_licenses,)
+
+MATERIAL_KEY = re.compile(r"materials\[(\d{1,18})\]")
+
+
+def sent_materials(request, *, submit) -> list[tuple[int, object]]:
+    """The files sent to apply in one go, as (requirement id, upload) in the order sent: each keyed
+    ``materials[<requirement id>]``. Another key, or files without ``submit``, are refused field by field."""
+    sent = []
+    for key, files in request.FILES.lists():
+        found = MATERIAL_KEY.fullmatch(key)
+        if found is None:
+            raise ValidationError({key: [_("Send each file as materials[<requirement id>].")]})
+        sent.extend((int(found.group(1)), upload) for upload in files)
+    if sent and not submit:
+        raise ValidationError({"submit": [
+            _("Files are sent with submit=true only; a draft's files are uploaded one by one to its materials.")]})
+    return sent
+
+
+def materials_of(item, sent) -> list[tuple[object, object]]:
+    """(requirement, upload) pairs for ``submission.submit_application``; a requirement of another item is refused."""
+    requirements = {r.pk: r for r in item.material_requirements.filter(pk__in={pk for pk, _upload in sent})}
+    if any(pk not in requirements for pk, _upload in sent):
+        raise uploads.UploadRefused(_("That material is not one this item asks for."))
+    return [(requirements[pk], upload) for pk, upload in sent]
 
 
 def form_errors(invalid):

@@ -25,7 +25,7 @@ from casefiles.cases.models import CaseFile
 from casefiles.directory import protected
 from casefiles.directory.models import Department
 from casefiles.errors import Conflict, Invalid, NotPermitted
-from casefiles.journal import records
+from casefiles.journal import records, transactions
 from casefiles.licenses import wallet
 from casefiles.licenses.models import License, LicenseUse
 from casefiles.materials import requirements
@@ -155,17 +155,19 @@ def stop_using(case, requirement, user) -> bool:
     return True
 
 
-@transaction.atomic
 def use_held_licenses(case, user) -> list[LicenseUse]:
     """Chosen by default when held: each material that accepts a license the applicant holds is
-    supplied by the newest such license (a material already supplied by one keeps it)."""
+    supplied by the newest such license (a material already supplied by one keeps it). In a
+    transaction of its own — or, in ``one_transaction`` (an application submitted in one go), a
+    part of that one, without a savepoint."""
     if not permissions.can(user, "apply_casefile", case) and not permissions.can(user, "accept_casefile", case):
         return []
-    fresh = CaseFile.objects.select_for_update().get(pk=case.pk)
-    if not states.allows("use_license", fresh.status):
-        return []
-    return [_record_use(fresh, offer.requirement, offer.licenses[0], user)
-            for offer in offers(fresh) if offer.licenses and offer.use is None]
+    with transactions.atomic():
+        fresh = CaseFile.objects.select_for_update().get(pk=case.pk)
+        if not states.allows("use_license", fresh.status):
+            return []
+        return [_record_use(fresh, offer.requirement, offer.licenses[0], user)
+                for offer in offers(fresh) if offer.licenses and offer.use is None]
 
 
 def licenses_in_use_are_valid(ctx):

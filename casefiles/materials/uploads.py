@@ -191,6 +191,9 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None, st
                            data={"material": requirement.name, "file": checked.name, "sha256": checked.sha256,
                                  "version": material.version, "fulfils_promise": bool(fulfilled)})
             transaction.on_commit(lambda: _enqueue_extraction(material.pk))
+        # In a transaction of several operations (submission.submit_application, the portal's
+        # save-and-submit) a later refusal rolls this row back: the file goes with it.
+        transactions.on_rollback(lambda: material.file.delete(save=False))
     except BaseException:
         material.file.delete(save=False)  # the row was not written: neither is the file
         raise

@@ -24,6 +24,7 @@ from casefiles.errors import Conflict, Invalid, NotPermitted, Refused
 from casefiles.forms import definition as form_definition
 from casefiles.forms import storing as form_storing
 from casefiles.forms.validation import FormInvalid
+from casefiles.journal import transactions
 from casefiles.licenses import reuse, wallet
 from casefiles.materials import downloads, filetypes
 from casefiles.members import acting
@@ -136,8 +137,9 @@ def application_form_context(user, case, *, editable, values=None, errors=None, 
                 shows_identity=disclosure.shows_identity(user, case))}
 
 
-def _save_application_form(request, case):
-    """The form's values posted with the page, saved first; returns (values as typed, errors) when refused."""
+def _save_application_form(request, case, *, all_or_nothing=False):
+    """The form's values posted with the page, saved first; returns (values as typed, errors) when refused
+    — or, ``all_or_nothing`` (in the transaction of a submission), raises ``_SaveAlone``."""
     if not application_form.posted(request.POST):
         return None, None
     form = form_definition.of_case(case)
@@ -145,6 +147,8 @@ def _save_application_form(request, case):
     try:
         form_storing.save(case, data, request.user)
     except FormInvalid as invalid:
+        if all_or_nothing:
+            raise _SaveAlone() from invalid
         return data, invalid.errors
     return None, None
 
@@ -210,8 +214,20 @@ def agency_context(user, case) -> dict:
     return {"is_applicant": is_applicant, "acting_for": acting_for, "agents_in_force": in_force}
 
 
-def _save_changes(request, case, *, deferred_only: bool):
-    """Store every file, promise and removal the form carries; each stands or falls alone.
+class _SaveAlone(Exception):
+    """The page's changes and the submission cannot be one transaction: a change was refused (the
+    changes are saved alone, as on "save", and their refusals shown), or the step was (``refusal``:
+    the changes are kept all the same, and the step's refusal shown)."""
+
+    def __init__(self, refusal: Refused | None = None):
+        super().__init__(refusal)
+        self.refusal = refusal
+
+
+def _save_changes(request, case, *, deferred_only: bool, all_or_nothing: bool = False):
+    """Store every file, promise and removal the form carries; each stands or falls alone —
+    or, ``all_or_nothing`` (in the transaction of a submission), the first refusal stops them
+    all (``_SaveAlone``).
 
     Returns (how many changes were stored, refusals by requirement id, commitments as typed).
     """
@@ -222,6 +238,8 @@ def _save_changes(request, case, *, deferred_only: bool):
     slots = slot_lists.slots_for(case, only_promised=deferred_only)
 
     def refuse(requirement_id, name, error):
+        if all_or_nothing:
+            raise _SaveAlone() from error
         message = f"{name}: {error.message}" if name else str(error.message)
         refusals.setdefault(requirement_id, []).append(str(message))
 
@@ -312,6 +330,23 @@ def case_page(request, number):
         messages.error(request, _("This application cannot be changed now (%(status)s).") % {"status": wording.status_label(case.status)})
         return redirect("casefiles:case", number=case.number)
 
+    submitting = editing and request.POST.get("action") == "submit"
+    refused_step = None
+    if submitting:
+        # 提交: the page's changes and the step in one transaction — or, refused, the changes alone
+        # (below, as on "save"): a user's files are never lost to a refused submission.
+        try:
+            with transactions.one_transaction():
+                _save_application_form(request, case, all_or_nothing=True)
+                _save_changes(request, case, deferred_only=False, all_or_nothing=True)
+                _submit(request, case)
+        except _SaveAlone as alone:
+            refused_step = alone.refusal
+            _rewind(request.FILES)  # to be read again, saved alone
+            case.refresh_from_db()
+        else:
+            return _submitted(request, case)
+
     form_values, form_errors = (None, None) if not editing else _save_application_form(request, case)
     stored, refusals, commitments = _save_changes(request, case, deferred_only=not editing)
     case.refresh_from_db()
@@ -320,18 +355,16 @@ def case_page(request, number):
         errors.append(_("The application form was not saved: correct the fields marked below."))
         return _render_case(request, case, slot_errors=refusals, commitments=commitments, errors=errors, status=400,
                             form_values=form_values, form_errors=form_errors)
-    if not refusals and editing and request.POST.get("action") == "submit":
-        try:
-            workflow.perform(case, "submit", request.user, expected_version=_version(request.POST.get("version")))
-        except Refused as error:
-            case.refresh_from_db()
-            return refused_page(request, error, _render_case, case, commitments=commitments)
-        messages.success(
-            request,
-            _("Submitted. Your case number is %(number)s and the verification code is %(code)s: keep them to follow "
-              "the progress. A confirmation was sent by email.") % {"number": case.number, "code": case.verification_code},
-        )
-        return redirect("casefiles:case", number=case.number)
+    if not refusals and submitting:
+        if refused_step is None:  # the changes were refused in the transaction, and are not now (changed meanwhile)
+            try:
+                _submit(request, case)
+            except _SaveAlone as alone:
+                refused_step = alone.refusal
+            else:
+                return _submitted(request, case)
+        case.refresh_from_db()
+        return refused_page(request, refused_step, _render_case, case, commitments=commitments)
     if refusals:
         if stored:
             errors.append(ngettext(
@@ -351,6 +384,32 @@ def case_page(request, number):
     else:
         messages.info(request, _("Nothing to save: choose files first."))
     return redirect(reverse("casefiles:case", kwargs={"number": case.number}) + "#materials")
+
+
+def _submit(request, case):
+    """The workflow's ``submit`` with the version the page showed; its refusal as ``_SaveAlone``."""
+    case.refresh_from_db()
+    try:
+        workflow.perform(case, "submit", request.user, expected_version=_version(request.POST.get("version")))
+    except Refused as refused:
+        raise _SaveAlone(refused) from refused
+
+
+def _submitted(request, case):
+    case.refresh_from_db()
+    messages.success(
+        request,
+        _("Submitted. Your case number is %(number)s and the verification code is %(code)s: keep them to follow "
+          "the progress. A confirmation was sent by email.") % {"number": case.number, "code": case.verification_code},
+    )
+    return redirect("casefiles:case", number=case.number)
+
+
+def _rewind(files):
+    """The uploads read in a transaction that rolled back, to be read again from their start."""
+    for key in files:
+        for upload in files.getlist(key):
+            upload.seek(0)
 
 
 @login_required

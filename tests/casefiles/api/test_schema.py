@@ -37,6 +37,11 @@ def test_every_endpoint_is_in_the_schema_with_its_errors():
     assert "If-Match" in {p["name"] for p in transition["parameters"]}
     upload = schema["paths"]["/api/v1/cases/{number}/materials/"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
+    # an application in one go: its files keyed materials[<requirement id>], beside the JSON body
+    create = schema["paths"]["/api/v1/cases/"]["post"]["requestBody"]["content"]
+    assert "submit" in create["multipart/form-data"]["schema"]["properties"]
+    assert create["multipart/form-data"]["schema"]["additionalProperties"]["format"] == "binary"
+    assert "submit" in schema["components"]["schemas"]["CaseApply"]["properties"]
     progress = schema["paths"]["/api/v1/progress/"]["get"]
     assert {"number", "code"} <= {p["name"] for p in progress["parameters"]} and "429" in progress["responses"]
     listing = schema["paths"]["/api/v1/cases/"]["get"]

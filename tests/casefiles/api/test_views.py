@@ -14,11 +14,12 @@ from casefiles.access import permissions
 from casefiles.handling import applications, workflow
 from casefiles.cases.models import CaseFile, Status
 from casefiles.directory.identifiers import mask_resident_id
+from casefiles.journal import records
 from casefiles.journal.models import CaseEvent
 from casefiles.materials import uploads
 from casefiles.materials.models import Material
 from casefiles.notices.models import Notice
-from tests.casefiles.conftest import pdf_upload
+from tests.casefiles.conftest import PDF, pdf_bytes, pdf_upload
 
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
@@ -584,3 +585,157 @@ def test_a_submitted_cases_license_cannot_be_taken_back(world, held_license):
     workflow.perform(case, "submit", world.applicant)
     response = api(world.applicant).delete(case_url(case.number, "licenses", world.requirements[1].pk))
     assert response.status_code == 409
+
+
+# --- applying in one go: POST /api/v1/cases/ with submit=true and the files --------------------------
+
+def stored_files():
+    """Every file in the media storage now (the tests of this process share it)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
+
+
+def one_go(world, *files, **fields):
+    """The multipart body of an application in one go: each (requirement, upload) as materials[<id>]."""
+    body = {"item": world.item.item_code, "enterprise_uscc": world.enterprise.uscc, "submit": "true", **fields}
+    for requirement, upload in files:
+        body.setdefault(f"materials[{requirement.pk}]", []).append(upload)
+    return body
+
+
+def both_required(world):
+    return [(requirement, pdf_upload(f"{requirement.name}.pdf")) for requirement in world.requirements[:2]]
+
+
+def assert_nothing_left(before, counter):
+    from casefiles.cases.models import CaseNumberCounter
+
+    assert not CaseFile.objects.exists()
+    assert not Material.objects.exists()
+    assert not CaseEvent.objects.exists()
+    assert list(CaseNumberCounter.objects.values_list("prefix", "value")) == counter  # no number taken
+    assert stored_files() == before  # not one file left in storage
+
+
+def numbers_taken():
+    from casefiles.cases.models import CaseNumberCounter
+
+    return list(CaseNumberCounter.objects.values_list("prefix", "value"))
+
+
+def test_an_application_in_one_go_is_answered_submitted(world, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    before = stored_files()
+    body = one_go(world, *both_required(world), contact_phone="0756-2212345",
+                  form_data='{"unknown_key_is_refused": null}')
+    refused = api(world.applicant).post("/api/v1/cases/", body, format="multipart")
+    assert refused.status_code == 400 and "form_data" in refused.data  # the form's text is read as JSON and checked
+    assert_nothing_left(before, numbers_taken())
+
+    body = one_go(world, *both_required(world), contact_phone="0756-2212345", form_data="{}")
+    with mock.patch.object(uploads, "_enqueue_extraction") as extraction:
+        with django_capture_on_commit_callbacks() as callbacks:
+            answer = api(world.applicant).post("/api/v1/cases/", body, format="multipart")
+            assert answer.status_code == 201, answer.data
+            assert extraction.call_count == 0  # nothing is enqueued before the commit
+        assert callbacks
+        for callback in callbacks:
+            callback()
+        assert extraction.call_count == 2  # each file's text extraction, once committed
+    number = answer.data["number"]
+    assert answer["Location"].endswith(f"/api/v1/cases/{number}/")
+    case = CaseFile.objects.get(number=number)
+    assert answer["ETag"] == f'"{case.version}"'
+    assert answer.data["status"] == Status.SUBMITTED == case.status
+    assert answer.data["contact"]["phone"] == "0756-2212345"
+    assert sorted(m["requirement"] for m in answer.data["materials"]) == sorted(r.pk for r in world.requirements[:2])
+    assert [e.action for e in case.events.order_by("sequence")] == ["create", "add_material", "add_material", "submit"]
+    assert len(stored_files() - before) == 2
+
+
+def test_several_files_of_one_material_and_a_license_held_in_one_go(world, held_license):
+    # 营业执照 is supplied by the enterprise's license (免提交), as for every new draft: the
+    # application needs only its 申请书, here in two files.
+    form = world.requirements[0]
+    body = one_go(world, (form, pdf_upload("申请书-1.pdf")), (form, pdf_upload("申请书-2.pdf", pdf_bytes("2"))))
+    answer = api(world.applicant).post("/api/v1/cases/", body, format="multipart")
+    assert answer.status_code == 201, answer.data
+    case = CaseFile.objects.get(number=answer.data["number"])
+    assert case.status == Status.SUBMITTED
+    assert case.materials.filter(requirement=form, is_current=True).count() == 2
+    assert list(case.license_uses.values_list("license", flat=True)) == [held_license.pk]
+    assert [e.action for e in case.events.order_by("sequence")] == [
+        "create", "use_license", "add_material", "add_material", "submit"]
+    assert records.problems_of(records.CASES, case) == []  # the journal's chain holds through the one transaction
+
+
+def test_a_json_body_may_submit_too(world, held_license):
+    world.requirements[0].required = False  # nothing to upload: the license supplies the one material required
+    world.requirements[0].save()
+    answer = api(world.applicant).post("/api/v1/cases/", {
+        "item": world.item.item_code, "enterprise_uscc": world.enterprise.uscc, "submit": True}, format="json")
+    assert answer.status_code == 201, answer.data
+    assert answer.data["status"] == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("refusal", ["content", "name", "size"])
+def test_a_refused_file_leaves_nothing(world, settings, refusal):
+    disguised = SimpleUploadedFile("营业执照.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    files = both_required(world)
+    if refusal == "content":
+        files[1] = (files[1][0], disguised)
+        expected = "This kind of file is not accepted"
+    elif refusal == "name":
+        files[1] = (files[1][0], pdf_upload("营" * 197 + ".pdf"))
+        expected = "The file name is longer than 200 characters."
+    else:
+        settings.YIWANG_UPLOADS = {"MAX_BYTES": len(PDF) - 1}
+        expected = "at most"
+    before, counter = stored_files(), numbers_taken()
+    answer = api(world.applicant).post("/api/v1/cases/", one_go(world, *files), format="multipart")
+    assert answer.status_code == 400 and answer.data["code"] == "refused", answer.data
+    assert expected in answer.data["detail"]
+    assert_nothing_left(before, counter)  # the first file, stored before the second was refused, is gone too
+
+
+def test_a_refused_submission_leaves_nothing(world, django_capture_on_commit_callbacks):
+    before, counter = stored_files(), numbers_taken()
+    with django_capture_on_commit_callbacks() as callbacks:
+        answer = api(world.applicant).post("/api/v1/cases/", one_go(world, *both_required(world)[:1]), format="multipart")
+    assert answer.status_code == 400 and answer.data["code"] == "guard_failed", answer.data
+    assert answer.data["messages"] == ["Required materials are missing: 营业执照."]
+    assert callbacks == []  # no extraction, no receipt, no index
+    assert_nothing_left(before, counter)
+
+
+def test_nobody_applies_in_one_go_for_an_enterprise_they_do_not_belong_to(world):
+    before, counter = stored_files(), numbers_taken()
+    today = api(world.stranger).post("/api/v1/cases/", {"item": world.item.item_code,
+                                                         "enterprise_uscc": world.enterprise.uscc}, format="json")
+    answer = api(world.stranger).post("/api/v1/cases/", one_go(world, *both_required(world)), format="multipart")
+    assert answer.status_code == 403 and answer.data == today.data  # the same answer as for a draft
+    assert answer.data["messages"] == ["You may not apply on behalf of this applicant."]
+    assert api().post("/api/v1/cases/", one_go(world, *both_required(world)), format="multipart").status_code == 403
+    assert_nothing_left(before, counter)
+
+
+def test_files_are_keyed_by_a_requirement_of_the_item_and_sent_to_submit(world, bundle_world):
+    client = api(world.applicant)
+    before, counter = stored_files(), numbers_taken()
+    body = one_go(world, *both_required(world))
+    body["attachment"] = pdf_upload()
+    answer = client.post("/api/v1/cases/", body, format="multipart")
+    assert answer.status_code == 400 and answer.data == {"attachment": ["Send each file as materials[<requirement id>]."]}
+
+    other_items = world.item2.material_requirements.first()
+    answer = client.post("/api/v1/cases/", one_go(world, *both_required(world), (other_items, pdf_upload())),
+                         format="multipart")
+    assert answer.status_code == 400 and answer.data["messages"] == ["That material is not one this item asks for."]
+
+    answer = client.post("/api/v1/cases/", one_go(world, *both_required(world), submit="false"), format="multipart")
+    assert answer.status_code == 400 and list(answer.data) == ["submit"]
+    assert_nothing_left(before, counter)

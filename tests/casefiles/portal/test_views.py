@@ -1,6 +1,7 @@
 """The applicant portal: apply from the guide, upload, promise, submit, follow, correct, withdraw."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -394,3 +395,95 @@ def test_every_state_change_reaches_the_applicant_by_email(world, client, submit
     assert "applicant@example.org" in message.to
     assert case.number in message.subject and case.number in message.body
     assert world.clerk.username not in message.body
+
+
+# --- 提交 with new files: one transaction when the submission succeeds, the files kept when not ------
+
+def stored_files():
+    """Every file in the media storage now (the tests of this process share it)."""
+    from django.conf import settings
+
+    return {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
+
+
+def test_files_chosen_with_submit_are_stored_in_the_submissions_transaction(world, client, draft,
+                                                                             django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from django.db import connection
+
+    from casefiles.journal import records
+
+    client.force_login(world.applicant)
+    seen = []
+    real = records.append
+
+    def append(journal, owner, **fields):
+        seen.append((fields["action"], len(list(filter(None, connection.savepoint_ids)))))
+        return real(journal, owner, **fields)
+
+    outer = len(list(filter(None, connection.savepoint_ids)))  # the test's own transaction
+    before = stored_files()
+    with mock.patch.object(records, "append", append), mock.patch.object(uploads, "_enqueue_extraction") as extraction:
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = client.post(case_url(draft), {
+                slot(world.requirements[0]): [pdf_upload("申请书.pdf")], slot(world.requirements[1]): [pdf_upload("执照.pdf")],
+                "action": "submit", "version": draft.version,
+            })
+        assert extraction.call_count == 0 and callbacks  # the extraction waits for the commit
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    # the files and the step: one transaction (one savepoint in the test's), none of their own inside it
+    assert seen == [("add_material", outer + 1), ("add_material", outer + 1), ("submit", outer + 1)]
+    assert records.problems_of(records.CASES, draft) == []
+    assert len(stored_files() - before) == 2
+
+
+def test_a_refused_submission_keeps_the_files_just_chosen_once(world, client, draft):
+    from casefiles.journal import records
+
+    client.force_login(world.applicant)
+    before = stored_files()
+    response = client.post(case_url(draft), {
+        slot(world.requirements[0]): [pdf_upload("申请书.pdf")], "action": "submit", "version": draft.version,
+    })
+    assert response.status_code == 400
+    assert "Required materials are missing: 营业执照." in text(response)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    kept = current(draft).get()
+    assert kept.original_name == "申请书.pdf" and kept.file.storage.exists(kept.file.name)
+    # saved alone once: the copy stored in the transaction that was refused is gone with it
+    assert stored_files() - before == {Path(kept.file.path)}
+    assert [e.action for e in draft.events.order_by("sequence")] == ["create", "add_material"]
+    assert records.problems_of(records.CASES, draft) == []
+
+
+def test_a_stale_page_submitting_new_files_keeps_them(world, client, draft):
+    client.force_login(world.applicant)
+    response = client.post(case_url(draft), {
+        slot(world.requirements[0]): [pdf_upload("申请书.pdf")], slot(world.requirements[1]): [pdf_upload("执照.pdf")],
+        "action": "submit", "version": draft.version + 1,  # not the version the case is at
+    })
+    assert response.status_code == 409
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert sorted(current(draft).values_list("original_name", flat=True)) == ["执照.pdf", "申请书.pdf"]
+
+
+def test_a_refused_file_with_submit_saves_the_others_alone_and_does_not_submit(world, client, draft):
+    client.force_login(world.applicant)
+    before = stored_files()
+    response = client.post(case_url(draft), {
+        slot(world.requirements[0]): [pdf_upload("申请书.pdf")],
+        slot(world.requirements[1]): [SimpleUploadedFile("执照.pdf", EXECUTABLE, content_type="application/pdf")],
+        "action": "submit", "version": draft.version,
+    })
+    assert response.status_code == 400
+    assert "1 change was saved; the files listed below were not accepted." in text(response)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    kept = current(draft).get()
+    assert kept.original_name == "申请书.pdf"
+    assert stored_files() - before == {Path(kept.file.path)}
