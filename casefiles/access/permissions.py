@@ -21,7 +21,7 @@ submitted a draft is its applicant's alone, in ``can`` as in every listing and i
 import time
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.lookups import In
 from django.db.models.signals import post_delete, post_save
@@ -85,7 +85,7 @@ def memberships_changed(user=None) -> None:
     _grants_moved()
     if user is not None:
         for name in ("_yiwang_group_ids", "_yiwang_department_ids_by_roles", "_yiwang_object_perms",
-                     "_yiwang_global_roles"):
+                     "_yiwang_global_roles", "_yiwang_department_roles", "_yiwang_parallel_read"):
             user.__dict__.pop(name, None)
 
 
@@ -491,18 +491,169 @@ def group_ids(user) -> list[int]:
     """The ids of ``user``'s groups, kept on the user object for the rest of the request."""
     cache = getattr(user, "_yiwang_group_ids", None)
     if cache is None:
-        cache = list(user.groups.values_list("pk", flat=True))
-        user._yiwang_group_ids = cache
+        read_staff_lookups(user)
+        cache = user._yiwang_group_ids
     return cache
 
 
-def _granted_case_ids(reason: str, **principal) -> list[int]:
-    return list(CaseGrant.objects.filter(reason=reason, **principal).values_list("case_id", flat=True))
+# --- the user's look-ups, in one statement ----------------------------------------------
+# A fresh request asks, before its listing, for the user's model permissions (Django's two
+# queries behind ``has_perm``), groups, department roles and parallel grants: six round trips
+# against a listing of two. ``read_staff_lookups`` reads whichever of them the request does not
+# know yet in one statement (a UNION ALL of small id selects) and keeps them where the single
+# look-ups keep them, for the rest of this request only: nothing outlives the user object.
+
+STAFF_ROLES = ("clerk", "reviewer", "decider", "lead")
+
+
+def _names():
+    """The quoted table and column names the look-up statements read (worked out once)."""
+    if _sql_names:
+        return _sql_names
+    from django.contrib.auth import get_user_model
+
+    quote = connection.ops.quote_name
+
+    def table(model):
+        return quote(model._meta.db_table)
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    user_model = get_user_model()
+    memberships = user_model._meta.get_field("groups").remote_field.through
+    user_permissions = user_model._meta.get_field("user_permissions").remote_field.through
+    group_permissions = Group._meta.get_field("permissions").remote_field.through
+    from django.contrib.contenttypes.models import ContentType
+
+    groups = (f"SELECT {column(memberships, 'group')} FROM {table(memberships)} "
+              f"WHERE {column(memberships, 'user')} = %s")
+    permission = (f"FROM {table(Permission)} p INNER JOIN {table(ContentType)} ct "
+                  f"ON ct.{column(ContentType, 'id')} = p.{column(Permission, 'content_type')}")
+    role, grant = table(DepartmentRole), table(CaseGrant)
+    _sql_names.update({
+        "user_perm": (f"SELECT 'user_perm', CAST(NULL AS integer), ct.{column(ContentType, 'app_label')}, "
+                      f"p.{column(Permission, 'codename')} {permission} INNER JOIN {table(user_permissions)} up "
+                      f"ON up.{column(user_permissions, 'permission')} = p.{column(Permission, 'id')} "
+                      f"WHERE up.{column(user_permissions, 'user')} = %s"),
+        "group_perm": (f"SELECT 'group_perm', CAST(NULL AS integer), ct.{column(ContentType, 'app_label')}, "
+                       f"p.{column(Permission, 'codename')} {permission} INNER JOIN {table(group_permissions)} gp "
+                       f"ON gp.{column(group_permissions, 'permission')} = p.{column(Permission, 'id')} "
+                       f"WHERE gp.{column(group_permissions, 'group')} IN ({groups})"),
+        "group": (f"SELECT 'group', {column(memberships, 'group')}, CAST(NULL AS text), CAST(NULL AS text) "
+                  f"FROM {table(memberships)} WHERE {column(memberships, 'user')} = %s"),
+        "role": (f"SELECT 'role', {column(DepartmentRole, 'department')}, {column(DepartmentRole, 'role')}, "
+                 f"CAST(NULL AS text) FROM {role} WHERE {column(DepartmentRole, 'group')} IN ({groups})"),
+        # ``_staff_scope``'s grants: to the user's groups, in the tab's states, outside their departments
+        "parallel": (f"SELECT 'parallel', {column(CaseGrant, 'case')}, CAST(NULL AS text), CAST(NULL AS text) "
+                     f"FROM {grant} WHERE {column(CaseGrant, 'reason')} = %s AND {column(CaseGrant, 'group')} "
+                     f"IN ({groups}) AND {column(CaseGrant, 'case_status')} IN ({{statuses}}) AND NOT ("
+                     f"{column(CaseGrant, 'case_department')} IS NOT NULL AND {column(CaseGrant, 'case_department')} "
+                     f"IN (SELECT {column(DepartmentRole, 'department')} FROM {role} WHERE "
+                     f"{column(DepartmentRole, 'group')} IN ({groups}) AND {column(DepartmentRole, 'role')} IN "
+                     f"({', '.join(['%s'] * len(STAFF_ROLES))})))"),
+        # ``_applicant_scope``'s: the open authorisations as an agent (in force now or not), the
+        # enterprises of the user's groups, the person, the cases granted as an agent
+        "applicant": (
+            f"SELECT 'term', {column(Authorisation, 'case')}, CASE WHEN {column(Authorisation, 'valid_from')} <= %s "
+            f"AND {column(Authorisation, 'valid_until')} > %s THEN 1 ELSE 0 END FROM {table(Authorisation)} "
+            f"WHERE {column(Authorisation, 'agent')} = %s AND {column(Authorisation, 'revoked_at')} IS NULL "
+            f"UNION ALL SELECT 'enterprise', {column(Enterprise, 'id')}, 0 FROM {table(Enterprise)} "
+            f"WHERE {column(Enterprise, 'members_group')} IN ({groups}) "
+            f"UNION ALL SELECT 'person', {column(Person, 'id')}, 0 FROM {table(Person)} WHERE {column(Person, 'user')} = %s "
+            f"UNION ALL SELECT 'agent', {column(CaseGrant, 'case')}, 0 FROM {grant} "
+            f"WHERE {column(CaseGrant, 'reason')} = %s AND {column(CaseGrant, 'user')} = %s"),
+    })
+    return _sql_names
+
+
+_sql_names: dict[str, str] = {}
+
+
+def _reads_model_permissions(user) -> bool:
+    """Whether Django's ModelBackend would ask the database for ``user``'s model permissions
+    (an active user, not a superuser, whose permissions this request has not read yet)."""
+    return (user.is_active and not user.is_anonymous and not user.is_superuser
+            and not (hasattr(user, "_user_perm_cache") and hasattr(user, "_group_perm_cache")))
+
+
+def read_staff_lookups(user, parallel_statuses=None) -> None:
+    """Read in one statement what this request does not know yet of: ``user``'s model permissions
+    (user's and groups', kept where Django's ModelBackend keeps them — ``_user_perm_cache`` and
+    ``_group_perm_cache``, as its ``_get_permissions`` would — so ``has_perm`` asks nothing more),
+    group ids, department roles and — ``parallel_statuses`` given — the parallel grants to their
+    groups in those states outside their departments (``_staff_scope``'s ids, used once).
+
+    Hand-written SQL (the text made once per process): the ORM's union of the same selects
+    costs 2–5 ms of Python, more than the round trips it saves."""
+    names, sql, params = _names(), [], []
+    permissions_wanted = _reads_model_permissions(user)
+    if permissions_wanted:
+        sql += [names["user_perm"], names["group_perm"]]
+        params += [user.pk, user.pk]
+    groups_wanted = getattr(user, "_yiwang_group_ids", None) is None
+    if groups_wanted:
+        sql.append(names["group"])
+        params.append(user.pk)
+    roles_wanted = getattr(user, "_yiwang_department_roles", None) is None
+    if roles_wanted:
+        sql.append(names["role"])
+        params.append(user.pk)
+    if parallel_statuses is not None:
+        parallel_statuses = tuple(parallel_statuses)
+        sql.append(names["parallel"].replace("{statuses}", ", ".join(["%s"] * len(parallel_statuses))))
+        params += [CaseGrant.Reason.PARALLEL.value, user.pk, *parallel_statuses, user.pk, *STAFF_ROLES]
+    found = {"user_perm": set(), "group_perm": set(), "group": [], "role": [], "parallel": []}
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(sql), params)
+            rows = cursor.fetchall()
+        for kind, number, label, name in rows:
+            if kind in ("user_perm", "group_perm"):
+                found[kind].add(f"{label}.{name}")
+            elif kind == "role":
+                found[kind].append((number, label))
+            else:
+                found[kind].append(number)
+    if permissions_wanted:
+        user._user_perm_cache, user._group_perm_cache = found["user_perm"], found["group_perm"]
+    if groups_wanted:
+        user._yiwang_group_ids = found["group"]
+    if roles_wanted:
+        user._yiwang_department_roles = found["role"]
+    if parallel_statuses is not None:
+        user._yiwang_parallel_read = (_generation, parallel_statuses, found["parallel"])
+
+
+def _take_parallel_read(user):
+    read = getattr(user, "_yiwang_parallel_read", None)  # getattr, delattr: request.user is a lazy proxy
+    if read is not None:
+        delattr(user, "_yiwang_parallel_read")
+    return read
+
+
+def _parallel_case_ids(user, statuses) -> list[int]:
+    """The parallel grants to ``user``'s groups in ``statuses`` outside their departments: those
+    the look-up statement of this very listing read (once, and only while no grant moved since),
+    or a query of their own."""
+    read = _take_parallel_read(user)
+    if read is not None and read[0] == _generation and read[1] == tuple(statuses):
+        return read[2]
+    if not group_ids(user):
+        return []
+    departments = department_ids(user)
+    grants = CaseGrant.objects.filter(reason=CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user),
+                                      case_status__in=statuses)
+    if departments:
+        grants = grants.exclude(case_department_id__in=departments)
+    return list(grants.values_list("case_id", flat=True))
 
 
 def sees_everything(user) -> bool:
     """Superusers, supervisors and window clerks: model-level view permission, every
     department's submitted cases (drafts are never anyone's but the applicant's)."""
+    if _reads_model_permissions(user):
+        read_staff_lookups(user)  # the permissions with the groups and roles, in one statement
     return user.has_perm("casefiles.view_casefile")  # a superuser's has_perm is always True
 
 
@@ -514,9 +665,9 @@ def department_ids(user, roles_=("clerk", "reviewer", "decider", "lead")) -> lis
         cache = user._yiwang_department_ids_by_roles = {}
     key = tuple(roles_)
     if key not in cache:
-        cache[key] = sorted(set(
-            DepartmentRole.objects.filter(group_id__in=group_ids(user), role__in=roles_).values_list("department_id", flat=True)
-        ))
+        if getattr(user, "_yiwang_department_roles", None) is None:
+            read_staff_lookups(user)
+        cache[key] = sorted({department for department, role in user._yiwang_department_roles if role in roles_})
     return cache[key]
 
 
@@ -526,40 +677,43 @@ def _staff_scope(user, statuses=states.FILED):
     takes from them only its own states, and only cases outside the user's departments
     (those are in the condition already), from the index alone."""
     departments = department_ids(user)
-    parallel = []
-    if group_ids(user):
-        grants = CaseGrant.objects.filter(reason=CaseGrant.Reason.PARALLEL, group_id__in=group_ids(user),
-                                          case_status__in=statuses)
-        if departments:
-            grants = grants.exclude(case_department_id__in=departments)
-        parallel = list(grants.values_list("case_id", flat=True))
+    parallel = _parallel_case_ids(user, statuses)
     return (Q(department_id__in=departments) if departments else None), parallel
 
 
 def _applicant_scope(user):
     """(condition, granted ids) of the cases ``user`` applied for or acts in as agent."""
-    enterprises = list(Enterprise.objects.filter(members_group__user=user).values_list("pk", flat=True))
-    persons = list(Person.objects.filter(user=user).values_list("pk", flat=True))
+    enterprises, persons, granted, terms = _read_applicant_lookups(user)
     own = None
     if enterprises:
         own = Q(enterprise_id__in=enterprises)
     if persons:
         own = Q(person_id__in=persons) if own is None else own | Q(person_id__in=persons)
-    return own, _agent_case_ids(user)
+    return own, _agent_case_ids(granted, terms)
 
 
-def _agent_case_ids(user) -> list[int]:
-    """The cases granted to ``user`` as an agent, less those whose authorisation is not in
-    force now (ended by time before the tick removed the grant, or not yet begun)."""
-    granted = _granted_case_ids(CaseGrant.Reason.AGENT, user=user)
+def _read_applicant_lookups(user, now=None):
+    """(enterprise ids, person ids, agent-granted case ids, [(case id, in force now)] of the open
+    authorisations of ``user`` as an agent), in one statement, read afresh on every call."""
+    now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_names()["applicant"], [now, now, user.pk, user.pk, user.pk, CaseGrant.Reason.AGENT.value, user.pk])
+        rows = cursor.fetchall()
+    found = {"enterprise": [], "person": [], "agent": [], "term": []}
+    for kind, number, flag in rows:
+        found[kind].append((number, bool(flag)) if kind == "term" else number)
+    return found["enterprise"], found["person"], found["agent"], found["term"]
+
+
+def _agent_case_ids(granted, terms) -> list[int]:
+    """The cases granted as an agent (``granted``), less those whose authorisation is not in
+    force now (ended by time before the tick removed the grant, or not yet begun): ``terms``,
+    (case id, in force) of the agent's open authorisations."""
     if not granted:
         return granted
-    now = timezone.now()
     in_force, out_of_force = set(), set()
-    for case_id, start, end in Authorisation.objects.filter(agent_id=user.pk, revoked_at__isnull=True).values_list(
-        "case_id", "valid_from", "valid_until"
-    ):
-        (in_force if start <= now < end else out_of_force).add(case_id)
+    for case_id, now_in_force in terms:
+        (in_force if now_in_force else out_of_force).add(case_id)
     out_of_force -= in_force
     if not out_of_force:
         return granted
@@ -580,7 +734,11 @@ def staff_cases(user, statuses=(), *, bundles=True):
     statuses = tuple(s for s in statuses if s != Status.DRAFT) if statuses else states.FILED
     if not statuses:
         return CaseFile.objects.none()
+    if getattr(user, "_yiwang_group_ids", None) is None and not (user.is_active and user.is_superuser):
+        # A fresh request: the permissions, groups, roles and this tab's parallel grants at once.
+        read_staff_lookups(user, parallel_statuses=statuses)
     if sees_everything(user):
+        _take_parallel_read(user)
         listing = _listing(Q(status__in=statuses), ())
         if not bundles:
             listing = listing.filter(is_bundle=False)
