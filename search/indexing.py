@@ -178,8 +178,9 @@ class _AfterCommit:
 
     The keys wait in one set per connection; a callback is registered per savepoint level
     (Django drops a savepoint's callbacks when it rolls back), and the first to run takes
-    them all. Keys of rolled-back work may thus be synced too: harmless, since a sync
-    recomputes each document from what the database now holds.
+    them all. Keys of a rolled-back savepoint may thus be synced too: harmless, since a sync
+    recomputes each document from what the database now holds; those of a transaction rolled
+    back as a whole are dropped by the next ``schedule`` (no callback waits for them).
     """
 
     __qualname__ = "search.indexing.after_commit"
@@ -202,12 +203,15 @@ def schedule(keys: Iterable[str]) -> None:
     if not connection.in_atomic_block:
         enqueue(keys)
         return
-    if not hasattr(connection, "search_pending_keys"):
+    waiting = [(registered_in, callback) for registered_in, callback, _robust in connection.run_on_commit
+               if isinstance(callback, _AfterCommit) and not callback.spent]
+    if not waiting or not hasattr(connection, "search_pending_keys"):
+        # No callback waits for them: the keys still on the connection are a rolled-back
+        # transaction's (a commit takes them all), for records as they were before it.
         connection.search_pending_keys = set()
     connection.search_pending_keys.update(keys)
     savepoints = set(connection.savepoint_ids)
-    if not any(isinstance(callback, _AfterCommit) and not callback.spent and registered_in == savepoints
-               for registered_in, callback, _robust in connection.run_on_commit):
+    if not any(registered_in == savepoints for registered_in, _callback in waiting):
         transaction.on_commit(_AfterCommit(), robust=True)
 
 

@@ -198,3 +198,24 @@ def test_a_batch_reads_its_records_kind_by_kind_and_drops_keys_that_name_nothing
     to_write, to_delete = indexing.current_documents(keys[:2] + ["guide:not-a-number", "nokind:1"])
     assert sorted(document.key for document in to_write) == sorted(keys[:2])
     assert sorted(to_delete) == ["guide:not-a-number", "nokind:1"]
+
+
+def test_what_a_rolled_back_transaction_scheduled_is_not_synced_by_the_next_commit(db, committed):
+    """A request that fails leaves its keys behind on the connection: the next transaction to
+    commit enqueues its own keys only."""
+    from django.db import transaction
+
+    class Failed(Exception):
+        pass
+
+    with mock.patch("search.indexing.enqueue") as enqueue:
+        try:
+            with transaction.atomic():
+                indexing.schedule(["guide:rolled-back"])
+                raise Failed
+        except Failed:
+            pass
+        with committed():
+            indexing.schedule(["guide:committed"])
+    sent = [key for call in enqueue.call_args_list for key in call.args[0]]
+    assert sent == ["guide:committed"]
