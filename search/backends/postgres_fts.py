@@ -67,6 +67,8 @@ def compile_query(expression, tag_groups) -> str:
 
 def where(expression, tag_groups, title_only=False):
     """The condition (and its parameters) for the records matching ``expression`` with a tag of each group."""
+    if any(not group for group in tag_groups):
+        return "FALSE", []  # a group without a tag: none of them can be held
     if expression is None and not tag_groups:
         return "TRUE", []
     return ("tsv_title" if title_only else "tsv") + " @@ %s::tsquery", [compile_query(expression, tag_groups)]

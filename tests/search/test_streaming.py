@@ -77,3 +77,10 @@ def test_every_word_and_a_tag_of_every_group(corpus, backend, walk):
     streamed = engine.stream(All((Term("有限公司"), Term("申请人"))), groups, limit=100)
     want = [p for p in expected(corpus, "有限公司", {"group:market"}, 100)]
     assert [tuple(p) for p in streamed] == want
+
+
+def test_a_group_without_a_tag_matches_nothing_on_postgresql(corpus, backend):
+    """The service never asks so (an empty scope is no scope); called directly, the engine answers nothing."""
+    if backend.engine.vendor != "postgresql":
+        pytest.skip("FTS5's MATCH is only ever written for groups that hold a tag")
+    assert backend.engine.stream(Term("许可"), [[]], limit=10) == []
