@@ -503,9 +503,6 @@ def group_ids(user) -> list[int]:
 # know yet in one statement (a UNION ALL of small id selects) and keeps them where the single
 # look-ups keep them, for the rest of this request only: nothing outlives the user object.
 
-STAFF_ROLES = ("clerk", "reviewer", "decider", "lead")
-
-
 def _names():
     """The quoted table and column names the look-up statements read (worked out once)."""
     if _sql_names:
@@ -551,7 +548,7 @@ def _names():
                      f"{column(CaseGrant, 'case_department')} IS NOT NULL AND {column(CaseGrant, 'case_department')} "
                      f"IN (SELECT {column(DepartmentRole, 'department')} FROM {role} WHERE "
                      f"{column(DepartmentRole, 'group')} IN ({groups}) AND {column(DepartmentRole, 'role')} IN "
-                     f"({', '.join(['%s'] * len(STAFF_ROLES))})))"),
+                     f"({', '.join(['%s'] * len(roles.CASE_ROLES))})))"),
         # ``_applicant_scope``'s: the open authorisations as an agent (in force now or not), the
         # enterprises of the user's groups, the person, the cases granted as an agent
         "applicant": (
@@ -602,7 +599,7 @@ def read_staff_lookups(user, parallel_statuses=None) -> None:
     if parallel_statuses is not None:
         parallel_statuses = tuple(parallel_statuses)
         sql.append(names["parallel"].replace("{statuses}", ", ".join(["%s"] * len(parallel_statuses))))
-        params += [CaseGrant.Reason.PARALLEL.value, user.pk, *parallel_statuses, user.pk, *STAFF_ROLES]
+        params += [CaseGrant.Reason.PARALLEL.value, user.pk, *parallel_statuses, user.pk, *roles.CASE_ROLES]
     found = {"user_perm": set(), "group_perm": set(), "group": [], "role": [], "parallel": []}
     if sql:
         with connection.cursor() as cursor:
@@ -657,7 +654,7 @@ def sees_everything(user) -> bool:
     return user.has_perm("casefiles.view_casefile")  # a superuser's has_perm is always True
 
 
-def department_ids(user, roles_=("clerk", "reviewer", "decider", "lead")) -> list[int]:
+def department_ids(user, roles_=roles.CASE_ROLES) -> list[int]:
     """The departments in which ``user`` holds one of ``roles_`` (kept on the user object,
     like the group ids, for the rest of the request)."""
     cache = getattr(user, "_yiwang_department_ids_by_roles", None)
