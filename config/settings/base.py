@@ -143,9 +143,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
     DATABASES["default"]["OPTIONS"] = {
-        # Parameters bound by the server: a statement run a few times on a connection is
-        # prepared once and planned no more (psycopg's prepare_threshold). Turn it off
-        # behind a pooler in transaction mode that cannot keep prepared statements.
+        # Parameters bound by the server. Django leaves psycopg's prepared statements off
+        # (prepare_threshold); the search's stream prepares its own statement on the
+        # connection (search/backends/postgres_fts.py). Turn binding off behind a pooler in
+        # transaction mode that cannot keep prepared statements: then nothing is prepared.
         "server_side_binding": env.boolean("DATABASE_SERVER_SIDE_BINDING", True),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -203,6 +203,7 @@ class DatabaseBackend(SearchBackend):
         tag_groups = self._tag_groups(request)
         parsed = request.query
         fallback = False
+        newest = _newest(engine, tag_groups)
         if parsed.is_empty:
             expression, relaxed = None, False
             ranked, complete, floor = self._ranked(engine, request, parsed, None, tag_groups)
@@ -211,7 +212,7 @@ class DatabaseBackend(SearchBackend):
             ranked, complete, floor = self._ranked(engine, request, parsed, expression, tag_groups)
             if complete and len(ranked) < FILL_BELOW:
                 # Few have the words: a short query may be an abbreviation of a title (社保, 个体登记).
-                ranked = self._with_abbreviations(engine, request, parsed, ranked, tag_groups)
+                ranked = self._with_abbreviations(engine, request, parsed, ranked, newest)
             if complete and len(ranked) < FILL_BELOW:
                 # Few have every word: those first, then what has some of the words.
                 frequency, total = self._frequency(engine, request), self._total(engine, request)
@@ -222,7 +223,7 @@ class DatabaseBackend(SearchBackend):
                 relaxed = not ranked
                 ranked = ranked + [item for item in more if item[1] not in strict_positions]
             if not ranked:
-                ranked, complete = self._characters_shared(engine, parsed, tag_groups), True
+                ranked, complete = self._characters_shared(engine, parsed, newest), True
                 fallback, relaxed = bool(ranked), False
 
         page = ranked[request.offset : request.offset + request.limit]
@@ -252,23 +253,22 @@ class DatabaseBackend(SearchBackend):
             in_title = engine.stream(expression, tag_groups, title_only=True, limit=ranking.TIER)
             candidates = list(dict.fromkeys(in_title + candidates))
         scorer = ranking.Scorer(parsed, self._frequency(engine, request), self._total(engine, request), relaxed=relaxed)
-        texts = engine.texts(candidates, ranking.BODY_CHARS)
-        issues = _issues(candidates)
-        scored = [(scorer.score(*texts[position], issues.get(position[1], "")), position)
-                  for position in candidates if position in texts]
+        texts = engine.texts(candidates, ranking.BODY_CHARS, facets=True)
+        scored = [(scorer.score(code, title, body, _issued(facets)), position)
+                  for position in candidates if position in texts
+                  for code, title, body, facets in [texts[position]]]
         scored.sort(key=lambda item: (-item[0], -item[1][0], -item[1][1]))
         return scored, complete, floor
 
-    def _with_abbreviations(self, engine, request, parsed, ranked, tag_groups):
+    def _with_abbreviations(self, engine, request, parsed, ranked, newest):
         """``ranked`` and the records whose title holds a short query's characters in order
         (``search.abbreviations``), scored below a title holding the query's own words."""
         short = abbreviations.shape(parsed.text)
         if not short:
             return ranked
-        positions = engine.stream(None, tag_groups, limit=abbreviations.SCAN)
+        positions = newest(abbreviations.SCAN)
         # Only titles holding the characters in order are read (the gaps are measured in ``rank``).
-        positions = _holding(positions, ["title LIKE %s"], ["%" + "%".join(short) + "%"])
-        texts = engine.texts(positions, 0)
+        texts = engine.texts(positions, 0, holding=(["title LIKE %s"], ["%" + "%".join(short) + "%"]))
         found = abbreviations.rank(short, [(position, texts[position][1]) for position in positions
                                            if position in texts])
         if not found:
@@ -285,19 +285,19 @@ class DatabaseBackend(SearchBackend):
         return merged
 
     @staticmethod
-    def _characters_shared(engine, parsed, tag_groups):
+    def _characters_shared(engine, parsed, newest):
         """No record has any of the words: the trimmed scope's records sharing characters (``fallback``).
         A query without a Chinese character to share (a number, a code) reads nothing."""
         characters = fallback_module.grams(parsed.text)[0]
         if not characters:
             return []
-        positions = engine.stream(None, tag_groups, limit=fallback_module.SCAN)
+        positions = newest(fallback_module.SCAN)
         # Only the records holding one of the characters are read: the others share nothing,
         # and count only in the total the characters' rarity is measured against.
-        holding = _holding(positions, ["title LIKE %s", f"substr(body, 1, {2 * fallback_module.SCAN_BODY_CHARS}) LIKE %s"],
-                           [f"%{character}%" for character in characters])
-        texts = engine.texts(holding, fallback_module.SCAN_BODY_CHARS)
-        rows = [(position, texts[position][1], texts[position][2]) for position in holding if position in texts]
+        texts = engine.texts(positions, fallback_module.SCAN_BODY_CHARS, holding=(
+            ["title LIKE %s", f"substr(body, 1, {2 * fallback_module.SCAN_BODY_CHARS}) LIKE %s"],
+            [f"%{character}%" for character in characters]))
+        rows = [(position, texts[position][1], texts[position][2]) for position in positions if position in texts]
         return fallback_module.rank(parsed.text, rows, total=len(positions))
 
     def _page_past_window(self, engine, expression, tag_groups, ranked, floor, request):
@@ -393,41 +393,24 @@ class DatabaseBackend(SearchBackend):
         return self._hits(scored[: request.limit])
 
 
-def _issues(positions) -> dict[int, str]:
-    """Document id → what it issues (``ranking.issued_text``), for the records that issue anything."""
-    ids = [pk for _priority, pk in positions]
-    if not ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, facets FROM search_document WHERE id IN ({', '.join(['%s'] * len(ids))})", ids
-        )
-        rows = cursor.fetchall()
-    found = {}
-    for pk, facets in rows:
-        if isinstance(facets, str):
-            facets = json.loads(facets) if "issues" in facets else {}
-        text = ranking.issued_text(facets)
-        if text:
-            found[pk] = text
-    return found
+def _newest(engine, tag_groups):
+    """``newest(limit)``: the trimmed scope's newest records, which the abbreviations and the
+    character fallback both scan — streamed once, as many as the larger of them reads."""
+    streamed = []
+
+    def newest(limit):
+        if not streamed:
+            streamed.append(engine.stream(None, tag_groups, limit=max(abbreviations.SCAN, fallback_module.SCAN)))
+        return streamed[0][:limit]
+
+    return newest
 
 
-def _holding(positions, conditions, values):
-    """The ``positions`` (in their order) whose row meets any of ``conditions`` ("title LIKE %s")
-    for any of ``values``: what the text scans need read, found by the database, not in Python."""
-    if not positions or not values:
-        return []
-    tests = " OR ".join(condition for condition in conditions for _value in values)
-    parameters = [value for _condition in conditions for value in values]
-    ids = [pk for _priority, pk in positions]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM search_document WHERE id IN ({', '.join(['%s'] * len(ids))}) AND ({tests})",
-            [*ids, *parameters],
-        )
-        found = {row[0] for row in cursor.fetchall()}
-    return [position for position in positions if position[1] in found]
+def _issued(facets) -> str:
+    """What a record issues (``ranking.issued_text``) from its facets (a dict, or JSON text as SQLite keeps them)."""
+    if isinstance(facets, str):
+        facets = json.loads(facets) if "issues" in facets else {}
+    return ranking.issued_text(facets or {})
 
 
 def _rows_by_key(columns, keys):

@@ -1,6 +1,6 @@
 """The PostgreSQL engine of the database backend: tsvector columns on ``search_document``.
 
-Migrations 0001 and 0002 add, on PostgreSQL only:
+Migrations 0001 to 0003 add, on PostgreSQL only:
 
 - ``tsv`` (code, title and body tokens) and ``tsv_title`` (code and title), each with a GIN
   index — the counterparts of SQLite's two FTS5 tables — and partial GIN indexes of both for
@@ -10,16 +10,19 @@ Migrations 0001 and 0002 add, on PostgreSQL only:
   are part of the one ``@@`` the GIN index answers, so that its scan starts from the rarest of
   the query's lists — a citizen's few records, not a word's hundred thousand — and skips
   through the others (GIN's "fast scan"), as FTS5 does with the tags column;
+- in both vectors again, the row's recency bucket (``bucket``): asked for the words in the
+  newest buckets, a GIN scan reads from the table only the newest matches;
 - ``seg_code``, ``seg_title``, ``seg_body``: the segmented text the ranking reads.
 
 Vectors are built with ``array_to_tsvector`` from tokens rjieba made, and queries are cast
 from text the query compiler wrote with every lexeme quoted: PostgreSQL's own parser, whose
 idea of a word depends on the server's locale and which keeps a run of Chinese characters
-whole, never sees Chinese text. Matches stream in ``(priority, id)`` descending order, priority
-by priority: from the newest rows, or from the GIN indexes when few rows match (see ``stream``).
+whole, never sees Chinese text. Matches stream in ``(priority, id)`` descending order, in one
+statement: the newest rows walked, then the GIN indexes recency bucket by bucket (``stream``).
 """
 
 import json
+from contextlib import contextmanager
 
 import psycopg
 from django.db import connection
@@ -31,11 +34,15 @@ from search.query import All, Any, Term
 # GIN indexes of its own (the predicate must read exactly as migration 0002 wrote it), and the records.
 CATALOGUE = "priority > 1"
 RECORDS = "priority <= 1"
-# Rows of a band walked one by one before the GIN indexes are asked; past them the walk goes on
-# while at least DENSE of the rows walked match, up to WALK_MAX rows (about 30 ms).
+# Rows of a band walked one by one before the GIN indexes are asked (about 1.5 µs a row).
 WALK = 300
-DENSE = 0.05
-WALK_MAX = 20_000
+# Recency buckets: ids of one priority, 2 ** BUCKET_BITS to a bucket, each a lexeme of both
+# vectors (``bucket``). Migration 0003 wrote them with 10: a change needs a migration that
+# rewrites them.
+BUCKET_BITS = 10
+# Below the walk, the buckets are searched in groups, nearest first: 1, 1, 2, 4, 8 and 16
+# buckets (32 in all), each group one GIN scan; then what is older still, in one scan more.
+BUCKET_GROUPS = ((0, 0), (1, 1), (2, 3), (4, 7), (8, 15), (16, 31))
 # Below this many rows (or before the first ANALYZE) document frequencies are counted, not estimated.
 EXACT_BELOW = 50_000
 
@@ -91,8 +98,9 @@ class PostgresEngine:
         computed = {
             "facets": "r.facets::jsonb",
             "access": "r.access::jsonb",
-            "tsv": f"array_to_tsvector({_words('r.seg_code', 'r.seg_title', 'r.seg_body')} || {_TAG_LEXEMES})",
-            "tsv_title": f"array_to_tsvector({_words('r.seg_code', 'r.seg_title')} || {_TAG_LEXEMES})",
+            "tsv": f"array_to_tsvector({_words('r.seg_code', 'r.seg_title', 'r.seg_body')} || {_TAG_LEXEMES} "
+                   f"|| {_bucket_lexeme()})",
+            "tsv_title": f"array_to_tsvector({_words('r.seg_code', 'r.seg_title')} || {_TAG_LEXEMES} || {_bucket_lexeme()})",
         }
         targets = [name for name in names if name != "tags"] + ["tsv", "tsv_title"]
         expressions = [computed.get(name, f"r.{name}") for name in targets]
@@ -101,16 +109,18 @@ class PostgresEngine:
         # would quote every element in Python, a third of the whole write.
         with psycopg.Cursor(connection.connection) as cursor:
             if new:
+                # The ids are drawn first: the recency bucket in the vectors is made from them.
                 cursor.execute(
-                    f"INSERT INTO search_document ({', '.join(targets)}) SELECT {', '.join(expressions)} "
-                    f"FROM unnest({arrays}) AS r({', '.join(names)})",
+                    f"INSERT INTO search_document (id, {', '.join(targets)}) SELECT r.id, {', '.join(expressions)} "
+                    f"FROM (SELECT nextval(pg_get_serial_sequence('search_document', 'id')) AS id, u.* "
+                    f"FROM unnest({arrays}) AS u({', '.join(names)})) AS r",
                     [list(column) for column in zip(*new)],
                 )
             if changed:
                 assignments = ", ".join(f"{name} = {expression}" for name, expression in zip(targets, expressions))
                 cursor.execute(
                     f"UPDATE search_document AS d SET {assignments} "
-                    f"FROM unnest(%b::bigint[], {arrays}) AS r(row_id, {', '.join(names)}) WHERE d.id = r.row_id",
+                    f"FROM unnest(%b::bigint[], {arrays}) AS r(id, {', '.join(names)}) WHERE d.id = r.id",
                     [[pk for pk, _row in changed], *[list(column) for column in zip(*(row for _pk, row in changed))]],
                 )
 
@@ -121,76 +131,50 @@ class PostgresEngine:
         """As ``remove_rows``: deleting the document rows removes everything."""
 
     def stream(self, expression, tag_groups, *, title_only=False, limit, below=None):
-        """Matches in (priority, id) descending order: the catalogue's, then the records'.
+        """Matches in (priority, id) descending order, the catalogue's then the records', in one statement.
 
-        The planner estimates "tags match AND words match" as if the two were independent, and
-        so walks the (priority, id) index expecting an early stop that never comes when the
-        caller's records hold none of the words (measured: 370 ms for 有限公司 as a citizen on
-        200,000 records); asked for every match instead, it fetches them all from the table, some
-        25 µs each (有限公司 for a supervisor: 137,000 matches, 1.9 s). Walking the newest rows
-        costs about 1.5 µs a row. So, in each band, newest first: ``WALK`` rows are searched row
-        by row, and the walk stops at the ``limit``-th match; if the matches it met are common
-        enough (``DENSE``) it goes on as far as they promise to fill the limit (at most
-        ``WALK_MAX`` rows in all); otherwise, or past that, the GIN indexes find the older
-        matches, which are then few, and cheap to sort. The catalogue (priority above 1:
-        guides, bundles, policies) is a band of its own with partial GIN indexes (migration
-        0002): a word it lacks — 有限公司 — neither holds up the search of the records nor
-        makes the GIN indexes read the whole table's matches for it.
+        The planner cannot know that "these words AND one of these principals" is rare when both
+        are common apart, so asked for the newest matches it either walks the (priority, id)
+        index waiting for an early stop that never comes (370 ms for 有限公司 as a citizen on
+        200,000 records), or fetches every match from the table to sort them, some 25 µs a row
+        (有限公司 for a supervisor: 137,000 matches, 1.9 s). So the order is spelled out, as the
+        branches of a ``UNION ALL`` under the limit, band by band (``_band``):
+
+        1. the band's newest ``WALK`` rows, checked one by one: enough for a common word;
+        2. if the walk met enough matches, the GIN index asked for the words in the nearest
+           recency buckets below it, then in the next ones (``BUCKET_GROUPS``): the table is
+           read only for the matches of those buckets, which are the newest;
+        3. whatever is older — or, when the walk met few, everything below it — from the GIN
+           index at once: by then the matches are few.
+
+        PostgreSQL runs a branch only while the limit is not reached. The catalogue (priority
+        above 1: guides, bundles, policies) comes first, with partial GIN indexes (migration
+        0002). The statement is prepared on the connection (``_prepared``): planning its
+        branches costs about what running them does.
         """
         clause, params = where(expression, tag_groups, title_only)
-        found = []
-        with connection.cursor() as cursor:
-            for band in (CATALOGUE, RECORDS):
-                if below is not None and below[0] <= 1 and band == CATALOGUE:
-                    continue
-                upper = ("<", tuple(below)) if below is not None else None
-                rows, walked = WALK, 0
-                while True:
-                    hits, unwalked = self._walk(cursor, band, upper, rows, clause, params, limit - len(found))
-                    found.extend(hits)
-                    walked += rows
-                    if len(found) >= limit:
-                        return found[:limit]
-                    if unwalked is None:
-                        break  # the walk saw every row of the band
-                    upper = ("<=", unwalked)
-                    density = len(hits) / rows
-                    if density < DENSE or walked >= WALK_MAX:
-                        found.extend(self._indexed(cursor, band, unwalked, clause, params, limit - len(found)))
-                        break
-                    rows = min(WALK_MAX - walked, max(WALK, int(1.5 * (limit - len(found)) / density)))
-                if len(found) >= limit:
-                    return found[:limit]
-        return found
-
-    @staticmethod
-    def _walk(cursor, band, upper, rows, clause, params, need):
-        """The matches among the band's next ``rows`` rows (below ``upper``: (operator, position)),
-        at most ``need``, and the position of the first row not walked (None: the band's end)."""
-        bound, bound_params = (f"AND (priority, id) {upper[0]} (%s, %s)", list(upper[1])) if upper else ("", [])
-        cursor.execute(
-            f"(SELECT priority, id, false FROM (SELECT priority, id, tsv, tsv_title FROM search_document "
-            f"WHERE {band} {bound} ORDER BY priority DESC, id DESC LIMIT %s) AS recent "
-            f"WHERE {clause} ORDER BY priority DESC, id DESC LIMIT %s) "
-            f"UNION ALL (SELECT priority, id, true FROM search_document WHERE {band} {bound} "
-            f"ORDER BY priority DESC, id DESC OFFSET %s LIMIT 1)",
-            [*bound_params, rows, *params, need, *bound_params, rows],
-        )
-        found = cursor.fetchall()
-        hits = sorted(((priority, pk) for priority, pk, unwalked in found if not unwalked), reverse=True)
-        unwalked = next(((priority, pk) for priority, pk, flag in found if flag), None)
-        return hits, unwalked
-
-    @staticmethod
-    def _indexed(cursor, band, start, clause, params, need):
-        """The band's matches from ``start`` on, found by the GIN indexes, the first ``need`` in order."""
-        cursor.execute(
-            f"WITH found AS MATERIALIZED (SELECT priority, id FROM search_document "
-            f"WHERE {band} AND (priority, id) <= (%s, %s) AND {clause}) "
-            f"SELECT priority, id FROM found ORDER BY priority DESC, id DESC LIMIT %s",
-            [*start, *params, need],
-        )
-        return [tuple(row) for row in cursor.fetchall()]
+        if clause == "FALSE" or limit <= 0:
+            return []
+        bound, bound_params = ("AND (priority, id) < (%s, %s)", list(below)) if below is not None else ("", [])
+        if clause == "TRUE":
+            sql = f"SELECT priority, id FROM search_document WHERE TRUE {bound} ORDER BY priority DESC, id DESC LIMIT %s"
+            arguments = [*bound_params, limit]
+        else:
+            bands = [RECORDS] if below is not None and below[0] <= 1 else [CATALOGUE, RECORDS]
+            vector = "tsv_title" if title_only else "tsv"
+            ctes, cte_arguments, branches, branch_arguments = [], [], [], []
+            for number, band in enumerate(bands):
+                band_ctes, band_cte_arguments, band_branches, band_branch_arguments = _band(
+                    number, band, vector, bound, bound_params, params[0], limit)
+                ctes.append(band_ctes)
+                cte_arguments += band_cte_arguments
+                branches.append(band_branches)
+                branch_arguments += band_branch_arguments
+            sql = f"WITH {', '.join(ctes)} SELECT priority, id FROM ({' UNION ALL '.join(branches)}) AS found LIMIT %s"
+            arguments = [*cte_arguments, *branch_arguments, limit]
+        with connection.cursor() as cursor, _prepared():
+            cursor.execute(sql, arguments)
+            return [tuple(row) for row in cursor.fetchall()]
 
     @staticmethod
     def _estimate(cursor, sql, params) -> int:
@@ -207,15 +191,23 @@ class PostgresEngine:
                            [*params, cap + 1])
             return cursor.fetchone()[0]
 
-    def texts(self, positions, body_chars):
+    def texts(self, positions, body_chars, *, facets=False, holding=None):
+        """As ``SqliteEngine.texts``, in one statement: the text lives on the document row."""
         if not positions:
             return {}
+        condition, parameters = "", []
+        if holding:
+            conditions, values = holding
+            condition = "AND (" + " OR ".join(c for c in conditions for _v in values) + ")"
+            parameters = [v for _c in conditions for v in values]
+        columns = "seg_code, seg_title, left(seg_body, %s)" + (", facets" if facets else "")
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT priority, id, seg_code, seg_title, left(seg_body, %s) FROM search_document WHERE id = ANY(%s)",
-                [int(body_chars), [pk for _priority, pk in positions]],
+                f"SELECT priority, id, {columns} FROM search_document WHERE id = ANY(%s) {condition}",
+                [int(body_chars), [pk for _priority, pk in positions], *parameters],
             )
-            return {(priority, pk): (code or "", title or "", body or "") for priority, pk, code, title, body in cursor}
+            return {(priority, pk): (code or "", title or "", body or "", *rest)
+                    for priority, pk, code, title, body, *rest in cursor}
 
     def document_frequency(self, token, cap, tag_groups=()):
         """How many records of the collection (``tag_groups``: its scope) hold ``token``.
@@ -247,6 +239,86 @@ _ARRAY_TYPES = {"priority": "integer", "date": "timestamptz", "indexed_at": "tim
 
 # The tags of the row being written, as the lexemes the vectors hold (``TAG_PREFIX`` before each).
 _TAG_LEXEMES = f"array_remove(string_to_array('{TAG_PREFIX}' || replace(r.tags, ' ', ' {TAG_PREFIX}'), ' '), '{TAG_PREFIX}')"
+
+
+@contextmanager
+def _prepared():
+    """Statements run inside are prepared on the connection, planned a few times and then no more.
+
+    The stream's statement is planned in about as long as it runs (a branch per bucket group and
+    band). Django turns psycopg's prepared statements off for every query, and generic plans
+    would not suit them all; the stream's branches are spelled out so that its generic plan is
+    the one wanted. With client-side binding (``DATABASE_SERVER_SIDE_BINDING=0``, for a pooler
+    that cannot keep prepared statements) psycopg prepares nothing, and neither does this."""
+    raw = connection.connection
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = 0
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
+
+
+def _bucket_lexeme() -> str:
+    """The recency bucket of the row being written (``r``: its id and priority), as ``bucket`` names it."""
+    return f"ARRAY['{TAG_PREFIX}b' || r.priority || '_' || (r.id >> {int(BUCKET_BITS)})]"
+
+
+def bucket(priority: int, pk: int) -> str:
+    """The lexeme of a row's recency bucket: its priority, then its id's high bits."""
+    return f"{TAG_PREFIX}b{priority}_{pk >> BUCKET_BITS}"
+
+
+def _band(number, band, vector, bound, bound_params, query, limit):
+    """A band's part of the stream: its CTEs and its branches (each with their arguments), which
+    yield its matches newest first.
+
+    - ``walk_N``: the matches among the band's ``WALK`` newest rows;
+    - ``edge_N``: the first row not walked (none: the walk saw the whole band, and the other
+      branches yield nothing);
+    - if the walk met enough matches (``dense_N``) for the buckets to promise the limit, the
+      recency buckets below the edge, group by group, then whatever is older;
+    - otherwise the matches are rare, and everything below the edge comes from one GIN scan: a
+      bucket scan costs about what a plain one does, and would find next to nothing.
+    """
+    bits = int(BUCKET_BITS)
+    walk, edge, dense = f"walk_{number}", f"edge_{number}", f"dense_{number}"
+    older = BUCKET_GROUPS[-1][1] + 1 if BUCKET_GROUPS else 0
+    # The matches the walk must meet for the buckets' rows to promise ``limit`` of them.
+    enough = -(-int(limit) * int(WALK) // (older << bits)) if older else int(WALK) + 1
+    ctes = (f"{walk} AS MATERIALIZED (SELECT priority, id FROM (SELECT priority, id, {vector} FROM search_document "
+            f"WHERE {band} {bound} ORDER BY priority DESC, id DESC LIMIT {int(WALK)}) AS recent "
+            f"WHERE {vector} @@ %s::tsquery ORDER BY priority DESC, id DESC LIMIT %s), "
+            f"{edge} AS (SELECT priority, id FROM search_document WHERE {band} {bound} "
+            f"ORDER BY priority DESC, id DESC OFFSET {int(WALK)} LIMIT 1), "
+            f"{dense} AS (SELECT count(*) >= {int(enough)} AS dense FROM {walk})")
+    cte_arguments = [*bound_params, query, limit, *bound_params]
+    branches = [f"(SELECT priority, id FROM {walk} ORDER BY priority DESC, id DESC)"]
+    arguments = []
+    # Below the walk, "+ 0" keeps the (priority, id) index out: walked for its order, it is the
+    # walk through the whole band this is here to avoid (1 s for 有限公司 as an editor, whose
+    # records hold none); ANDed as a bitmap of most of the table, it costs more than the GIN scan.
+    order = "ORDER BY priority + 0 DESC, id + 0 DESC LIMIT %s"
+    if BUCKET_GROUPS:
+        # Each group's buckets as one tsquery ("'~b1_194' | '~b1_193'"), made once from the edge.
+        groups = ", ".join(f"(string_agg(lexeme, ' | ') FILTER (WHERE k BETWEEN {int(nearest)} AND {int(farthest)}))"
+                           f"::tsquery AS group_{position}"
+                           for position, (nearest, farthest) in enumerate(BUCKET_GROUPS))
+        ctes += (f", buckets_{number} AS (SELECT {groups} FROM (SELECT k, format('''{TAG_PREFIX}b%%s_%%s''', "
+                 f"e.priority, (e.id >> {bits}) - k) AS lexeme FROM {edge} AS e, generate_series(0, {int(older) - 1}) AS k "
+                 f"WHERE (e.id >> {bits}) - k >= 0) AS b)")
+    for position, _group in enumerate(BUCKET_GROUPS):
+        branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) "
+                        f"AND id + 0 <= (SELECT id FROM {edge}) "
+                        f"AND {vector} @@ (%s::tsquery && (SELECT group_{position} FROM buckets_{number})) {order})")
+        arguments += [query, limit]
+    branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) AND {band} "
+                    f"AND (priority + 0, id + 0) <= (SELECT priority, (((id >> {bits}) - {int(older)}) << {bits}) "
+                    f"+ {(1 << bits) - 1} FROM {edge}) AND {vector} @@ %s::tsquery {order})")
+    branches.append(f"(SELECT priority, id FROM search_document WHERE NOT (SELECT dense FROM {dense}) AND {band} "
+                    f"AND (priority + 0, id + 0) <= (SELECT priority, id FROM {edge}) AND {vector} @@ %s::tsquery {order})")
+    arguments += [query, limit, query, limit]
+    return ctes, cte_arguments, " UNION ALL ".join(branches), arguments
 
 
 def _words(*columns) -> str:

@@ -97,11 +97,19 @@ class SqliteEngine:
             )
             return cursor.fetchone()[0]
 
-    def texts(self, positions, body_chars):
-        """The segmented code, title and (the opening of the) body of the given rows, for ranking."""
-        if not positions:
+    def texts(self, positions, body_chars, *, facets=False, holding=None):
+        """The segmented code, title and (the opening of the) body of the given rows, for ranking;
+        with ``facets``, each row's facets too (JSON text). ``holding``: (conditions, values) on
+        ``search_document``'s columns ("title LIKE %s"), only the rows meeting one of them for one
+        of the values — chosen by the database, not read into Python to be looked at."""
+        ids = [pk for _priority, pk in positions]
+        if ids and holding:
+            ids = _ids_where(ids, " OR ".join(c for c in holding[0] for _v in holding[1]),
+                             [v for _c in holding[0] for v in holding[1]])
+        if not ids:
             return {}
-        keys = [rowid(p, i) for p, i in positions]
+        wanted = set(ids)
+        keys = [rowid(p, i) for p, i in positions if i in wanted]
         placeholders = ", ".join(["%s"] * len(keys))
         with connection.cursor() as cursor:
             cursor.execute(
@@ -109,7 +117,12 @@ class SqliteEngine:
                 f"WHERE rowid IN ({placeholders})",
                 keys,
             )
-            return {(value >> ID_BITS, value & ID_MASK): row for value, *row in cursor.fetchall()}
+            found = {(value >> ID_BITS, value & ID_MASK): tuple(row) for value, *row in cursor.fetchall()}
+            if facets:
+                cursor.execute(f"SELECT id, facets FROM search_document WHERE id IN ({placeholders})", ids)
+                by_id = dict(cursor.fetchall())
+                found = {position: (*row, by_id.get(position[1])) for position, row in found.items()}
+        return found
 
     def document_frequency(self, token, cap, tag_groups=()):
         """How many records of the collection (``tag_groups``: its scope) hold ``token``, up to ``cap``."""
@@ -127,3 +140,13 @@ class SqliteEngine:
                 raise RuntimeError("this SQLite was built without FTS5")
             cursor.execute("SELECT count(*) FROM (SELECT 1 FROM search_fts LIMIT 1)")
         return {"engine": "sqlite-fts5"}
+
+
+def _ids_where(ids, condition, parameters):
+    """The ``ids`` of ``search_document`` rows meeting ``condition``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM search_document WHERE id IN ({', '.join(['%s'] * len(ids))}) AND ({condition})",
+            [*ids, *parameters],
+        )
+        return [row[0] for row in cursor.fetchall()]

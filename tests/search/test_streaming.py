@@ -1,7 +1,8 @@
 """Matches stream in static-prior order — catalogue first, newest first — however the engine
-finds them: on PostgreSQL by walking the newest rows of each band or from the GIN indexes
-(``postgres_fts.PostgresEngine.stream``), on SQLite from FTS5's row-id order. Checked against the records
-themselves, with walks short enough that every path is taken."""
+finds them: on PostgreSQL by walking the newest rows of each band, then from the GIN indexes
+recency bucket by bucket, then the older rest (``postgres_fts.PostgresEngine.stream``); on
+SQLite from FTS5's row-id order. Checked against the records themselves, with walks and
+buckets small enough that every branch is taken."""
 
 import pytest
 
@@ -10,8 +11,18 @@ from search.models import IndexedDocument
 from search.query import All, Term
 
 
+@pytest.fixture(params=[(1, 0), (3, 1), (1_000, 10)], ids=["walk-1-buckets-1", "walk-3-buckets-2", "walk-all"])
+def walk(request, monkeypatch):
+    """The walk's length and the buckets' size (2 ** bits ids), set before the corpus is written:
+    one-id buckets leave most of the corpus to the "older" branch, two-id buckets some of it."""
+    rows, bits = request.param
+    monkeypatch.setattr(postgres_fts, "WALK", rows)
+    monkeypatch.setattr(postgres_fts, "BUCKET_BITS", bits)
+    return rows
+
+
 @pytest.fixture
-def corpus(backend, make_document):
+def corpus(walk, backend, make_document):
     """Guides, policies and case files; 有限公司 only in case files, 许可 nearly everywhere;
     the case files split between two departments' groups and one citizen."""
     documents = []
@@ -37,13 +48,6 @@ def expected(documents, word, principals, limit, below=None):
     if below is not None:
         found = [position for position in found if position < below]
     return found[:limit]
-
-
-@pytest.fixture(params=[1, 3, 1_000], ids=["walk-1", "walk-3", "walk-all"])
-def walk(request, monkeypatch):
-    monkeypatch.setattr(postgres_fts, "WALK", request.param)
-    monkeypatch.setattr(postgres_fts, "WALK_MAX", 4 * request.param)
-    return request.param
 
 
 @pytest.mark.parametrize("word", ["有限公司", "许可", "张三", None])
@@ -84,3 +88,39 @@ def test_a_group_without_a_tag_matches_nothing_on_postgresql(corpus, backend):
     if backend.engine.vendor != "postgresql":
         pytest.skip("FTS5's MATCH is only ever written for groups that hold a tag")
     assert backend.engine.stream(Term("许可"), [[]], limit=10) == []
+
+
+def test_every_vector_holds_its_rows_recency_bucket_on_postgresql(corpus, backend, make_document):
+    """The buckets the stream asks the GIN indexes for are written with the row, and again when it changes."""
+    if backend.engine.vendor != "postgresql":
+        pytest.skip("FTS5 streams in row-id order without buckets")
+    from django.db import connection
+
+    backend.write([make_document(kind="case", object_id=1, title="第1号办件 变更", body="变更后", access=["group:market"])])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT priority, id, tsv::text, tsv_title::text FROM search_document")
+        rows = cursor.fetchall()
+    assert len(rows) == len(corpus)
+    for priority, pk, tsv, tsv_title in rows:
+        lexeme = f"'{postgres_fts.bucket(priority, pk)}'"
+        assert lexeme in tsv.split() and lexeme in tsv_title.split()
+        assert sum(word.startswith("'~b") for word in tsv.split()) == 1
+
+
+def test_the_stream_alone_is_prepared_on_postgresql(corpus, backend):
+    """Planned once per connection, not per search; every other statement is left as Django sends it."""
+    if backend.engine.vendor != "postgresql":
+        pytest.skip("SQLite prepares every statement anyway")
+    from django.db import connection
+
+    from search.backends.database import tag
+
+    groups = [[tag("acl", "group:market")]]
+    for _ in range(2):
+        backend.engine.stream(Term("许可"), groups, limit=5)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE from_sql = false")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) == 1 and "walk_0" in prepared[0]
+    assert connection.connection.prepare_threshold is None
