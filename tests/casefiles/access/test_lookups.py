@@ -3,8 +3,9 @@
 The staff inbox of a fresh request asks for the user's model permissions, groups, department
 roles, the tab's parallel grants and its total (the tallies, less the bundles' parents where the
 tab leaves them out) in one statement (``permissions.read_staff_lookups``), and 我的办件 for the
-enterprises, the person and the agent's grants in one more: a revoked grant or a group left
-still hides the cases on the very next request, as nothing outlives the user object.
+enterprises, the person, the agent's grants and the count of the enterprises' and the person's
+cases in one: a revoked grant or a group left still hides the cases on the very next request,
+as nothing outlives the user object.
 """
 
 import datetime
