@@ -390,15 +390,21 @@ class CaseListing(QuerySet):
 
     _own: Q | None = None
     _granted: tuple[int, ...] = ()
-    # (department ids or None for all, statuses) while the listing is exactly "those
-    # departments' cases in those states, and the granted ids" (cases in those states outside
-    # those departments): its total is then their tallies plus the ids. Whatever narrows or
-    # widens the listing forgets it.
+    # (department ids or None for all, statuses, bundles' parents left out, what the look-ups
+    # read of the totals or None) while the listing is exactly "those departments' cases in
+    # those states, and the granted ids" (cases in those states outside those departments):
+    # its total is then their tallies plus the ids — as read with the granted ids, in the same
+    # statement (``read_staff_lookups``), or asked by ``count``. Whatever narrows or widens the
+    # listing forgets it.
     _tally: tuple | None = None
+    # How many cases ``_own`` alone finds in this listing, counted with the look-ups (我的办件:
+    # ``applicant_cases``; 0 without ``_own``, where each granted id is a case), or None;
+    # forgotten as ``_tally`` is.
+    _counted: int | None = None
 
     def _clone(self):
         clone = super()._clone()
-        clone._own, clone._granted, clone._tally = self._own, self._granted, self._tally
+        clone._own, clone._granted, clone._tally, clone._counted = self._own, self._granted, self._tally, self._counted
         return clone
 
     def _filter_or_exclude(self, negate, args, kwargs):
@@ -419,7 +425,7 @@ class CaseListing(QuerySet):
     @staticmethod
     def _untallied(queryset):
         if isinstance(queryset, CaseListing):
-            queryset._tally = None
+            queryset._tally = queryset._counted = None
         return queryset
 
     def count(self):
@@ -428,7 +434,10 @@ class CaseListing(QuerySet):
         if self._tally is not None:
             # The granted ids were read in these states and outside these departments
             # (``_staff_scope``): each is one case more.
-            departments, statuses, parents_left_out = self._tally
+            departments, statuses, parents_left_out, read = self._tally
+            if read is not None:  # read with the granted ids when the listing was made: no statement
+                tallied, parents = read
+                return tallied + len(self._granted) - (parents if parents_left_out else 0)
             total = tallies.total(statuses, departments) + len(self._granted)
             if parents_left_out:  # tallied with the rest: a short count of its own (a bundle's parents)
                 parents = CaseFile.objects.filter(is_bundle=True, status__in=statuses)
@@ -436,9 +445,13 @@ class CaseListing(QuerySet):
                     parents = parents.filter(department_id__in=departments)
                 total -= parents.count()
             return total
+        if self._counted is not None and (self._own is None or not self._granted):
+            return self._counted + (len(self._granted) if self._own is None else 0)
         parts = self._parts()
         if parts is None:
             return super().count()
+        if self._counted is not None:  # the column part counted with the look-ups
+            return self._counted + QuerySet.count(parts[1])
         return sum(QuerySet.count(part) for part in parts)
 
     def _splittable(self) -> bool:
@@ -460,7 +473,7 @@ class CaseListing(QuerySet):
             node.children = [child for child in node.children if isinstance(child, _AmongIds) is keep]
         by_ids = by_ids.exclude(self._own)
         for part in (by_columns, by_ids):  # each is one part now: counted as it stands
-            part._own, part._granted, part._tally = None, (), None
+            part._own, part._granted, part._tally, part._counted = None, (), None, None
         return by_columns, by_ids
 
 
@@ -528,7 +541,7 @@ def _names():
     permission = (f"FROM {table(Permission)} p INNER JOIN {table(ContentType)} ct "
                   f"ON ct.{column(ContentType, 'id')} = p.{column(Permission, 'content_type')}")
     role, grant = table(DepartmentRole), table(CaseGrant)
-    _sql_names.update({
+    names = {
         "user_perm": (f"SELECT 'user_perm', CAST(NULL AS integer), ct.{column(ContentType, 'app_label')}, "
                       f"p.{column(Permission, 'codename')} {permission} INNER JOIN {table(user_permissions)} up "
                       f"ON up.{column(user_permissions, 'permission')} = p.{column(Permission, 'id')} "
@@ -549,6 +562,26 @@ def _names():
                      f"IN (SELECT {column(DepartmentRole, 'department')} FROM {role} WHERE "
                      f"{column(DepartmentRole, 'group')} IN ({groups}) AND {column(DepartmentRole, 'role')} IN "
                      f"({', '.join(['%s'] * len(roles.CASE_ROLES))})))"),
+    }
+    # The tab's totals as ``CaseListing.count`` sums them, for the user's departments ('mine':
+    # those of their groups' case roles) and for every department ('all': a supervisor's): the
+    # tallies, and the bundles' parents to leave out.
+    tally, case_table = table(CaseTally), table(CaseFile)
+    departments = (f"SELECT {column(DepartmentRole, 'department')} FROM {role} WHERE {column(DepartmentRole, 'group')} "
+                   f"IN ({groups}) AND {column(DepartmentRole, 'role')} IN ({', '.join(['%s'] * len(roles.CASE_ROLES))})")
+    # ... and, where the tab leaves the bundles' parents out, the parallel grants on none of them
+    names["parallel_parts"] = (f" AND {column(CaseGrant, 'case')} NOT IN (SELECT {column(CaseFile, 'id')} FROM {case_table} "
+                               f"WHERE {column(CaseFile, 'is_bundle')} AND {column(CaseFile, 'status')} IN ({{statuses}}))")
+    for scope, mine in (("mine", True), ("all", False)):
+        names[f"tally_{scope}"] = (
+            f"SELECT 'tally', COALESCE(SUM({column(CaseTally, 'delta')}), 0), '{scope}', CAST(NULL AS text) FROM {tally} "
+            f"WHERE {column(CaseTally, 'status')} IN ({{statuses}})"
+            + (f" AND {column(CaseTally, 'department')} IN ({departments})" if mine else ""))
+        names[f"parents_{scope}"] = (
+            f"SELECT 'parents', COUNT(*), '{scope}', CAST(NULL AS text) FROM {case_table} WHERE {column(CaseFile, 'is_bundle')} "
+            f"AND {column(CaseFile, 'status')} IN ({{statuses}})"
+            + (f" AND {column(CaseFile, 'department')} IN ({departments})" if mine else ""))
+    names.update({
         # ``_applicant_scope``'s: the open authorisations as an agent (in force now or not), the
         # enterprises of the user's groups, the person, the cases granted as an agent
         "applicant": (
@@ -561,6 +594,18 @@ def _names():
             f"UNION ALL SELECT 'agent', {column(CaseGrant, 'case')}, 0 FROM {grant} "
             f"WHERE {column(CaseGrant, 'reason')} = %s AND {column(CaseGrant, 'user')} = %s"),
     })
+    # ... and 我的办件's count of the cases of those enterprises and that person (``CaseListing._counted``),
+    # with the look-ups as subqueries: on PostgreSQL ``= ANY(ARRAY(select))``, each select run once
+    # before the scan and its array taken by the index as a list of ids would be (``IN (select)``
+    # in an OR is a filter on every row). Parameters: the user, twice.
+    among = "{} = ANY(ARRAY({}))" if connection.vendor == "postgresql" else "{} IN ({})"
+    enterprises = f"SELECT {column(Enterprise, 'id')} FROM {table(Enterprise)} WHERE {column(Enterprise, 'members_group')} IN ({groups})"
+    persons = f"SELECT {column(Person, 'id')} FROM {table(Person)} WHERE {column(Person, 'user')} = %s"
+    names["applicant_counted"] = (
+        f" UNION ALL SELECT 'counted', COUNT(*), 0 FROM {case_table} WHERE ({among.format(column(CaseFile, 'enterprise'), enterprises)} "
+        f"OR {among.format(column(CaseFile, 'person'), persons)})")
+    names["applicant_counted_parts"] = f" AND {column(CaseFile, 'parent')} IS NULL"  # a bundle's parts left out
+    _sql_names.update(names)  # whole, at once: another thread never sees half of it
     return _sql_names
 
 
@@ -574,12 +619,16 @@ def _reads_model_permissions(user) -> bool:
             and not (hasattr(user, "_user_perm_cache") and hasattr(user, "_group_perm_cache")))
 
 
-def read_staff_lookups(user, parallel_statuses=None) -> None:
+def read_staff_lookups(user, parallel_statuses=None, *, totals=False, parents=False) -> None:
     """Read in one statement what this request does not know yet of: ``user``'s model permissions
     (user's and groups', kept where Django's ModelBackend keeps them — ``_user_perm_cache`` and
     ``_group_perm_cache``, as its ``_get_permissions`` would — so ``has_perm`` asks nothing more),
     group ids, department roles and — ``parallel_statuses`` given — the parallel grants to their
-    groups in those states outside their departments (``_staff_scope``'s ids, used once).
+    groups in those states outside their departments (``_staff_scope``'s ids, used once; with
+    ``parents``, none on a bundle's parent) and, with ``totals``, the tallies of those states
+    (``parents``: and the bundles' parents in them, to leave out) of the user's departments and,
+    unless the user is known to see no more, of every department: the listing's total
+    (``CaseListing.count``), read with its granted ids.
 
     Hand-written SQL (the text made once per process): the ORM's union of the same selects
     costs 2–5 ms of Python, more than the round trips it saves."""
@@ -598,9 +647,18 @@ def read_staff_lookups(user, parallel_statuses=None) -> None:
         params.append(user.pk)
     if parallel_statuses is not None:
         parallel_statuses = tuple(parallel_statuses)
-        sql.append(names["parallel"].replace("{statuses}", ", ".join(["%s"] * len(parallel_statuses))))
-        params += [CaseGrant.Reason.PARALLEL.value, user.pk, *parallel_statuses, user.pk, *roles.CASE_ROLES]
-    found = {"user_perm": set(), "group_perm": set(), "group": [], "role": [], "parallel": []}
+        marks = ", ".join(["%s"] * len(parallel_statuses))
+        sql.append(names["parallel"].replace("{statuses}", marks)
+                   + (names["parallel_parts"].replace("{statuses}", marks) if parents else ""))
+        params += [CaseGrant.Reason.PARALLEL.value, user.pk, *parallel_statuses, user.pk, *roles.CASE_ROLES,
+                   *(parallel_statuses if parents else ())]
+        if totals:
+            scopes = ("mine", "all") if permissions_wanted or user.has_perm("casefiles.view_casefile") else ("mine",)
+            for scope in scopes:
+                for kind in ("tally", "parents") if parents else ("tally",):
+                    sql.append(names[f"{kind}_{scope}"].replace("{statuses}", marks))
+                    params += [*parallel_statuses, *((user.pk, *roles.CASE_ROLES) if scope == "mine" else ())]
+    found = {"user_perm": set(), "group_perm": set(), "group": [], "role": [], "parallel": [], "tally": {}, "parents": {}}
     if sql:
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(sql), params)
@@ -610,6 +668,8 @@ def read_staff_lookups(user, parallel_statuses=None) -> None:
                 found[kind].add(f"{label}.{name}")
             elif kind == "role":
                 found[kind].append((number, label))
+            elif kind in ("tally", "parents"):
+                found[kind][label] = number
             else:
                 found[kind].append(number)
     if permissions_wanted:
@@ -619,23 +679,32 @@ def read_staff_lookups(user, parallel_statuses=None) -> None:
     if roles_wanted:
         user._yiwang_department_roles = found["role"]
     if parallel_statuses is not None:
-        user._yiwang_parallel_read = (_generation, parallel_statuses, found["parallel"])
+        # {scope: (tallied cases, bundles' parents among them or None)}
+        read_totals = {scope: (cases, found["parents"].get(scope) if parents else None)
+                       for scope, cases in found["tally"].items()}
+        user._yiwang_parallel_read = (_generation, parallel_statuses, found["parallel"], read_totals, parents)
 
 
-def _take_parallel_read(user):
+def _take_parallel_read(user, statuses):
+    """What ``read_staff_lookups`` read for a listing in ``statuses`` — (parallel ids, totals,
+    parents counted) — once, and only while no grant moved since; None otherwise."""
     read = getattr(user, "_yiwang_parallel_read", None)  # getattr, delattr: request.user is a lazy proxy
-    if read is not None:
-        delattr(user, "_yiwang_parallel_read")
-    return read
+    if read is None:
+        return None
+    delattr(user, "_yiwang_parallel_read")
+    generation, read_statuses, ids, totals, parents = read
+    if generation != _generation or read_statuses != tuple(statuses):
+        return None
+    return ids, totals, parents
 
 
 def _parallel_case_ids(user, statuses) -> list[int]:
     """The parallel grants to ``user``'s groups in ``statuses`` outside their departments: those
     the look-up statement of this very listing read (once, and only while no grant moved since),
     or a query of their own."""
-    read = _take_parallel_read(user)
-    if read is not None and read[0] == _generation and read[1] == tuple(statuses):
-        return read[2]
+    read = _take_parallel_read(user, statuses)
+    if read is not None:
+        return read[0]
     if not group_ids(user):
         return []
     departments = department_ids(user)
@@ -678,28 +747,41 @@ def _staff_scope(user, statuses=states.FILED):
     return (Q(department_id__in=departments) if departments else None), parallel
 
 
-def _applicant_scope(user):
-    """(condition, granted ids) of the cases ``user`` applied for or acts in as agent."""
-    enterprises, persons, granted, terms = _read_applicant_lookups(user)
+def _applicant_scope(user, *, counted=False, parts=True):
+    """(condition, granted ids) of the cases ``user`` applied for or acts in as agent; with
+    ``counted``, and how many cases the condition alone finds (``parts=False``: outside bundles),
+    counted in the same statement as the look-ups (None where there is no condition)."""
+    enterprises, persons, granted, terms, own_count = _read_applicant_lookups(user, counted=counted, parts=parts)
     own = None
     if enterprises:
         own = Q(enterprise_id__in=enterprises)
     if persons:
         own = Q(person_id__in=persons) if own is None else own | Q(person_id__in=persons)
-    return own, _agent_case_ids(granted, terms)
+    scope = own, _agent_case_ids(granted, terms)
+    return (*scope, own_count if own is not None else None) if counted else scope
 
 
-def _read_applicant_lookups(user, now=None):
+def _read_applicant_lookups(user, now=None, *, counted=False, parts=True):
     """(enterprise ids, person ids, agent-granted case ids, [(case id, in force now)] of the open
-    authorisations of ``user`` as an agent), in one statement, read afresh on every call."""
+    authorisations of ``user`` as an agent, and — ``counted`` — the cases of those enterprises and
+    that person (``parts=False``: outside bundles), or None), in one statement, read afresh on
+    every call."""
     now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    names = _names()
+    sql, params = names["applicant"], [now, now, user.pk, user.pk, user.pk, CaseGrant.Reason.AGENT.value, user.pk]
+    if counted:
+        sql += names["applicant_counted"] + ("" if parts else names["applicant_counted_parts"])
+        params += [user.pk, user.pk]
     with connection.cursor() as cursor:
-        cursor.execute(_names()["applicant"], [now, now, user.pk, user.pk, user.pk, CaseGrant.Reason.AGENT.value, user.pk])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    found = {"enterprise": [], "person": [], "agent": [], "term": []}
+    found = {"enterprise": [], "person": [], "agent": [], "term": [], "counted": [None]}
     for kind, number, flag in rows:
-        found[kind].append((number, bool(flag)) if kind == "term" else number)
-    return found["enterprise"], found["person"], found["agent"], found["term"]
+        if kind == "counted":
+            found[kind] = [number]
+        else:
+            found[kind].append((number, bool(flag)) if kind == "term" else number)
+    return found["enterprise"], found["person"], found["agent"], found["term"], found["counted"][0]
 
 
 def _agent_case_ids(granted, terms) -> list[int]:
@@ -732,24 +814,43 @@ def staff_cases(user, statuses=(), *, bundles=True):
     if not statuses:
         return CaseFile.objects.none()
     if getattr(user, "_yiwang_group_ids", None) is None and not (user.is_active and user.is_superuser):
-        # A fresh request: the permissions, groups, roles and this tab's parallel grants at once.
-        read_staff_lookups(user, parallel_statuses=statuses)
+        # A fresh request: the permissions, groups, roles, this tab's parallel grants and its
+        # totals at once.
+        read_staff_lookups(user, parallel_statuses=statuses, totals=True, parents=not bundles)
     if sees_everything(user):
-        _take_parallel_read(user)
+        read = _take_parallel_read(user, statuses)
+        if read is None and not bundles:  # the tallies and the parents to leave out, one statement
+            read_staff_lookups(user, parallel_statuses=statuses, totals=True, parents=True)
+            read = _take_parallel_read(user, statuses)
         listing = _listing(Q(status__in=statuses), ())
         if not bundles:
             listing = listing.filter(is_bundle=False)
-        listing._tally = (None, statuses, not bundles)
+        listing._tally = (None, statuses, not bundles, _read_total(read, "all", not bundles))
         return listing
-    own, granted = _staff_scope(user, statuses)
-    if not bundles and granted:  # parallel grants are on parts; a parent among them is left out here
+    read = _take_parallel_read(user, statuses)
+    if read is None and group_ids(user):
+        # The rest known (the access check read it): the parallel grants and the totals, one statement.
+        read_staff_lookups(user, parallel_statuses=statuses, totals=True, parents=not bundles)
+        read = _take_parallel_read(user, statuses)
+    departments = department_ids(user)
+    own = Q(department_id__in=departments) if departments else None
+    granted = read[0] if read is not None else []
+    if not bundles and granted and not read[2]:  # parallel grants are on parts; a parent among them is left out here
         granted = list(CaseFile.objects.filter(pk__in=granted, is_bundle=False).values_list("pk", flat=True))
     listing = _listing(own, granted).filter(status__in=statuses)
     if not bundles:
         listing = listing.filter(is_bundle=False)
     if own is not None:
-        listing._tally = (department_ids(user), statuses, not bundles)
+        listing._tally = (departments, statuses, not bundles, _read_total(read, "mine", not bundles))
     return listing
+
+
+def _read_total(read, scope, parents_left_out):
+    """(tallied cases, bundles' parents among them) of ``scope`` as ``read_staff_lookups`` read
+    them with the listing's granted ids; None where it did not (``CaseListing.count`` asks)."""
+    if read is None or scope not in read[1] or (parents_left_out and not read[2]):
+        return None
+    return read[1][scope]
 
 
 def staff_counts(user, statuses=states.FILED) -> tuple[dict[str, int], dict[str, int]]:
@@ -778,11 +879,22 @@ def staff_counts(user, statuses=states.FILED) -> tuple[dict[str, int], dict[str,
     return by_status, parents_by_status
 
 
-def applicant_cases(user):
-    """我的办件: the cases of the user's enterprises and of the user as a person."""
+def applicant_cases(user, *, parts=True):
+    """我的办件: the cases of the user's enterprises and of the user as a person, and those they
+    act in as an agent. ``parts=False`` leaves out the parts of bundles (a bundle is one row,
+    its parts are listed on its page). The look-ups count the cases of the enterprises and the
+    person in the same statement (``CaseListing._counted``): the listing's count asks the database
+    only for the agent's cases beyond them."""
     if not user.is_authenticated:
         return CaseFile.objects.none()
-    return _listing(*_applicant_scope(user))
+    own, granted, own_count = _applicant_scope(user, counted=True, parts=parts)
+    listing = _listing(own, granted)
+    if not parts:
+        listing = listing.filter(parent__isnull=True)
+    # No enterprise, no person: the agent's cases alone, each granted id one case (with the
+    # parts of bundles; without them, counted).
+    listing._counted = own_count if own is not None else (0 if parts else None)
+    return listing
 
 
 def visible_cases(user):

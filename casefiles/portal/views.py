@@ -108,8 +108,7 @@ def apply(request, item_code):
 @require_GET
 def my_cases(request):
     # A bundle is one row: its parts are listed on its page.
-    cases = (permissions.applicant_cases(request.user).filter(parent__isnull=True).select_related("department")
-             .order_by("-created_at", "-pk"))
+    cases = permissions.applicant_cases(request.user, parts=False).select_related("department").order_by("-created_at", "-pk")
     page_obj = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {"case": case, "status": wording.status_label(case.status), "tone": wording.tone(case.status),

@@ -1,9 +1,11 @@
 """A fresh request reads the user's look-ups in one statement, and reads them afresh every time.
 
 The staff inbox of a fresh request asks for the user's model permissions, groups, department
-roles and the tab's parallel grants in one statement (``permissions.read_staff_lookups``), and
-我的办件 for the enterprises, the person and the agent's grants in one more: a revoked grant or
-a group left still hides the cases on the very next request, as nothing outlives the user object.
+roles, the tab's parallel grants and its total (the tallies, less the bundles' parents where the
+tab leaves them out) in one statement (``permissions.read_staff_lookups``), and 我的办件 for the
+enterprises, the person, the agent's grants and the count of the enterprises' and the person's
+cases in one: a revoked grant or a group left still hides the cases on the very next request,
+as nothing outlives the user object.
 """
 
 import datetime
@@ -14,12 +16,12 @@ from django.utils import timezone
 
 from casefiles.access import permissions
 from casefiles.cases.models import CaseGrant
-from casefiles.workbench import inbox
-from tests.casefiles.conftest import fresh, pdf_upload
+from casefiles.workbench import access, inbox
+from tests.casefiles.conftest import fresh, pdf_upload, submit_bundle
 
 # Statements of a fresh request after the user row (read by the session middleware, not here).
-STAFF_INBOX = 3  # the look-ups, the tally count, the page (every tab that keeps the bundles' parents)
-MY_CASES = 3  # the look-ups, the count, the page (one more count for an agent who also applies)
+STAFF_INBOX = 2  # the look-ups with the tab's total, the page
+MY_CASES = 2  # the look-ups with the count of the applicant's own cases, the page (one more count for an agent who also applies)
 
 
 def _inbox(user, tab="all"):
@@ -114,3 +116,62 @@ def test_parallel_grants_read_with_the_look_ups_serve_one_listing_only(world, su
     permissions.read_staff_lookups(user, parallel_statuses=("submitted",))
     permissions.grant_department(case, world.other_department, CaseGrant.Reason.PARALLEL)  # a grant moved since
     assert _inbox(user, "submitted") == (1, {case.pk})
+
+
+def test_the_inbox_total_read_with_the_look_ups_is_the_cases_listed(bundle_world, submitted_case):
+    """The total comes with the look-ups, in the request's first statement (fresh) or with the
+    parallel grants (after the admin pages' access check): two statements either way, and the
+    total is the rows the tab lists — the bundle's parent left out of 待受理, the parallel part
+    of another department counted once."""
+    w = bundle_world
+    parent = submit_bundle(w)
+    parts = list(parent.children.all())
+    permissions.grant_department(submitted_case, w.other_department, CaseGrant.Reason.PARALLEL)
+    for user in (w.clerk, w.other_clerk, w.other_reviewer, w.supervisor, w.window):
+        for tab in ("submitted", "review", "all"):
+            for checked in (False, True):
+                user_ = fresh(user)
+                if checked:
+                    access.is_case_staff(user_)
+                with CaptureQueriesContext(connection) as captured:
+                    total, page = _inbox(user_, tab)
+                assert len(captured.captured_queries) <= STAFF_INBOX, (user, tab, checked, [q["sql"] for q in captured])
+                listed = {case.pk for case in inbox.cases(fresh(user), tab=tab).filter(pk__gt=0)}  # a filter: counted afresh
+                assert page == listed and total == len(listed), (user, tab, checked)
+    assert parent.pk not in _inbox(fresh(w.clerk), "submitted")[1] and parent.pk in _inbox(fresh(w.clerk), "all")[1]
+    assert {p.pk for p in parts} <= _inbox(fresh(w.supervisor), "submitted")[1]
+
+
+def test_my_cases_count_comes_with_the_look_ups_and_agrees_with_can(world, submitted_case, django_user_model):
+    """我的办件's total is counted in the look-ups' statement: the page and the total show what
+    ``can`` lets the user see — an enterprise member, a citizen, an agent whose authorisations ran
+    out or have not begun (their grants stay until the tick), a member who is also an agent — and
+    the portal's page (a bundle's parts left out) counts the same way."""
+    from casefiles.agents import authorisations
+    from casefiles.handling import applications
+    from tests.casefiles.conftest import submit_application
+
+    now = timezone.now()
+    citizen_case = submit_application(world, world.citizen, world.person)
+    ended, later, current = (applications.start(world.applicant, world.item, world.enterprise) for _ in range(3))
+    part = applications.start(world.applicant, world.item, world.enterprise)
+    type(part).objects.filter(pk=part.pk).update(parent=submitted_case)
+    helper = django_user_model.objects.create_user("helper", password="pw-for-tests-only")
+    for case, start, days in ((ended, now - datetime.timedelta(days=10), 5), (later, now + datetime.timedelta(days=2), 5),
+                              (current, now, 7)):
+        authorisations.authorise(case, world.applicant, helper, pdf_upload("授权委托书.pdf"), valid_from=start,
+                                 valid_until=start + datetime.timedelta(days=days), now=min(start, now))
+    permissions.grant(citizen_case, CaseGrant.Reason.AGENT, permissions.APPLICANT_PERMISSIONS, user=world.applicant)
+    candidates = [submitted_case, citizen_case, ended, later, current, part]
+    for user in (world.applicant, world.citizen, helper):
+        seen = {case.pk for case in candidates if permissions.can(fresh(user), "view_casefile", case)}
+        for parts in (True, False):
+            expected = seen if parts else seen - {part.pk}
+            listing = permissions.applicant_cases(fresh(user), parts=parts).order_by("-created_at", "-pk")
+            with CaptureQueriesContext(connection) as captured:
+                total, page = listing.count(), {case.pk for case in listing[:50]}
+            assert (total, page) == (len(expected), expected), (user, parts)
+            # the page, and a count only of the agent's cases beyond the applicant's own (or among the parts)
+            statements = 1 + (user == world.applicant or (user == helper and not parts))
+            assert len(captured.captured_queries) == statements, (user, parts, [q["sql"] for q in captured])
+    assert {current.pk} == {c.pk for c in permissions.applicant_cases(fresh(helper))}
