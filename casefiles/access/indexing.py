@@ -44,7 +44,7 @@ from casefiles.cases.models import CaseFile, CaseGrant, Status
 from casefiles.journal import records
 from search import indexing as search_indexing
 from search import trimming
-from search.documents import Provider, SearchDocument, document_key, register, register_private_terms
+from search.documents import Provider, SearchDocument, document_key, register, register_private_terms, shared
 
 VIEW = "view_casefile"
 
@@ -75,7 +75,12 @@ def form_text(data) -> str:
 
 
 def model_wide_viewers() -> list[str]:
-    """Groups and users holding ``casefiles.view_casefile`` for every case (window clerks, supervisors)."""
+    """Groups and users holding ``casefiles.view_casefile`` for every case (window clerks, supervisors);
+    read once per sync (``search.documents.shared``), for the cases and their files."""
+    return shared("casefiles.model_wide_viewers", _model_wide_viewers)
+
+
+def _model_wide_viewers() -> list[str]:
     permission = Permission.objects.filter(content_type__app_label="casefiles", codename=VIEW).first()
     if permission is None:
         return []
@@ -100,7 +105,13 @@ def case_access(case: CaseFile, grants=None, viewers=None) -> list[str]:
 
 
 def grants_of(case_ids) -> dict[int, list[CaseGrant]]:
-    """The grants of several cases in one query, by case."""
+    """The grants of several cases in one query, by case (once per sync for the same cases:
+    a case's and its files' documents)."""
+    case_ids = frozenset(case_ids)
+    return shared(("casefiles.grants_of", case_ids), lambda: _grants_of(case_ids))
+
+
+def _grants_of(case_ids) -> dict[int, list[CaseGrant]]:
     found: dict[int, list[CaseGrant]] = {}
     for grant in CaseGrant.objects.filter(case_id__in=list(case_ids)):
         found.setdefault(grant.case_id, []).append(grant)
