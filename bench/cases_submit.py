@@ -224,7 +224,7 @@ def run(mode, workers, count, warmup, seed, pdfs):
     }
 
 
-def profile(count, mode, pdfs, sort="cumulative"):
+def profile(count, mode, pdfs, sort="cumulative", lines=40):
     import cProfile
     import pstats
 
@@ -244,7 +244,7 @@ def profile(count, mode, pdfs, sort="cumulative"):
         submit_one(type(user).objects.get(pk=user.pk), enterprise, item, requirements, pdfs)
     profiler.disable()
     print(f"{len(connection.queries) / count:.1f} queries per submission ({mode})")
-    pstats.Stats(profiler).sort_stats(sort).print_stats(40)
+    pstats.Stats(profiler).sort_stats(sort).print_stats(lines)
 
 
 def _call_site(stack) -> str:
@@ -300,6 +300,7 @@ def main():
     parser.add_argument("--statements", action="store_true",
                         help="print the SQL statements of one submission by call site instead")
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime …")
+    parser.add_argument("--lines", type=int, default=40, help="the profile's lines printed")
     parser.add_argument("--separate", action="store_true",
                         help="start, upload and submit in a transaction each (as the pages do), not in one")
     args = parser.parse_args()
@@ -316,7 +317,7 @@ def main():
         return
     if args.profile:
         for mode in args.modes.split(","):
-            profile(args.profile, mode, pdfs, args.sort)
+            profile(args.profile, mode, pdfs, args.sort, args.lines)
         _machine.report("end")
         return
     rows = []

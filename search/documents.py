@@ -12,6 +12,8 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -134,6 +136,37 @@ class Provider:
     def oversight(self) -> list[str]:
         """Principals that see every document of every kind (see ``trimming``)."""
         return trimming.oversight_principals()
+
+
+# The look-ups the documents of one computation share (``computing``): the access lists' viewers,
+# a case's grants for the case and for each of its files — asked once, not once per kind.
+_shared: ContextVar[dict | None] = ContextVar("search_shared_lookups", default=None)
+
+
+@contextmanager
+def computing():
+    """One computation of documents (a sync): inside it ``shared`` look-ups are made once, and
+    the oversight principals are read once for all kinds."""
+    if _shared.get() is not None:
+        yield
+        return
+    token = _shared.set({})
+    try:
+        with trimming.remembering_oversight():
+            yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key, look_up: Callable):
+    """``look_up()``, made once per ``computing`` under ``key`` (every time outside one). The
+    documents of one sync are computed together, a few milliseconds apart: they read the same state."""
+    memo = _shared.get()
+    if memo is None:
+        return look_up()
+    if key not in memo:
+        memo[key] = look_up()
+    return memo[key]
 
 
 _registry: dict[str, Provider] = {}

@@ -14,6 +14,8 @@ noted in ``PendingWrite`` and replayed after the next successful write to that i
 
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,6 +52,11 @@ def _by_kind(keys: Iterable[str]) -> dict[str, list[str]]:
 
 def current_documents(keys: Iterable[str]):
     """(documents to write, keys to delete): what the database says each key should be now."""
+    with registry.computing():  # the kinds' shared look-ups, once
+        return _current_documents(keys)
+
+
+def _current_documents(keys):
     to_write, to_delete = [], []
     for kind, object_ids in _by_kind(keys).items():
         try:
@@ -92,17 +99,24 @@ def with_related(keys: Iterable[str]) -> set[str]:
 def sync(keys: Iterable[str], only: Iterable[str] | None = None) -> dict[str, bool]:
     """Bring ``keys`` (and the documents that follow them) up to date in every index (or
     those named in ``only``); returns success per index."""
+    return _sync(keys, only)[0]
+
+
+def _sync(keys, only=None) -> tuple[dict[str, bool], set[str]]:
+    """``sync``, and the indexes that had writes noted pending when it began (one query: most
+    syncs find none, and then have none to forget or replay)."""
     keys = sorted(with_related(keys))
     if not keys:
-        return {}
+        return {}, set()
     chosen = {name: backend for name, backend in targets().items() if only is None or name in only}
+    pending = _pending_targets(chosen)
     try:
         to_write, to_delete = current_documents(keys)
     except Exception as error:  # a provider bug must not lose the change: note it for every index
         logger.exception("search: could not compute documents for %s", keys[:5])
         for name in chosen:
             _note_pending(keys, name, error)
-        return {name: False for name in chosen}
+        return {name: False for name in chosen}, pending
     outcome = {}
     for name, backend in chosen.items():
         try:
@@ -116,8 +130,17 @@ def sync(keys: Iterable[str], only: Iterable[str] | None = None) -> dict[str, bo
             outcome[name] = False
             continue
         outcome[name] = True
-        _forget_pending(keys, name)
-    return outcome
+        if name in pending:
+            _forget_pending(keys, name)
+    return outcome, pending
+
+
+def _pending_targets(chosen) -> set[str]:
+    try:
+        return set(PendingWrite.objects.filter(target__in=list(chosen)).values_list("target", flat=True).distinct())
+    except DatabaseError:
+        logger.exception("search: could not read the pending index writes")
+        return set(chosen)  # as before: forget and look again after the write
 
 
 def _note_pending(keys, target, error) -> None:
@@ -163,8 +186,8 @@ def replay_pending(target: str | None = None, limit: int | None = None) -> int:
 
 def sync_now(keys: Iterable[str]) -> None:
     """The task's body: write, then retry a few earlier failures while the indexes answer."""
-    outcome = sync(keys)
-    succeeded = [name for name, ok in outcome.items() if ok]
+    outcome, pending = _sync(keys)
+    succeeded = [name for name, ok in outcome.items() if ok and name in pending]
     if succeeded and PendingWrite.objects.filter(target__in=succeeded).exists():
         for name in succeeded:
             replay_pending(name, limit=REPLAY_BATCH)
@@ -223,7 +246,36 @@ def schedule_records(records) -> None:
     schedule(keys)
 
 
+# Keys held by ``one_sync`` until it ends; None outside one.
+_held: ContextVar[set | None] = ContextVar("search_held_keys", default=None)
+
+
+@contextmanager
+def one_sync():
+    """The syncs asked for after a commit inside this block go in one, when it ends: the
+    transaction's own keys and those of the work its commit runs in this process (django-tasks'
+    ImmediateBackend: the text extraction schedules the files it read) — one sync of the case
+    and its files instead of one for the case and one for the files. A rollback holds nothing
+    (its keys never leave the connection); whatever was held is enqueued even if the block
+    raises after its commit."""
+    if _held.get() is not None:
+        yield
+        return
+    held: set[str] = set()
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        if held:
+            enqueue(held)
+
+
 def enqueue(keys) -> None:
+    held = _held.get()
+    if held is not None and not connection.in_atomic_block:  # after the commit, inside ``one_sync``
+        held.update(keys)
+        return
     keys = sorted(keys)
     try:
         sync_records.enqueue(keys)

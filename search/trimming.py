@@ -44,8 +44,10 @@ def oversight_principals() -> list[str]:
 
 @contextmanager
 def remembering_oversight():
-    """Look the oversight principals up once for a whole rebuild rather than once per document."""
-    token = _oversight_memo.set(hooks.oversight())
+    """Look the oversight principals up once for a whole rebuild rather than once per document
+    (once for all, when nested: a sync's kinds share them)."""
+    memo = _oversight_memo.get()
+    token = _oversight_memo.set(hooks.oversight() if memo is None else memo)
     try:
         yield
     finally:

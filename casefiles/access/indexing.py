@@ -35,7 +35,8 @@ model-wide view permission to a new group is not followed: ``manage.py search_in
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
+from django.db.models import BooleanField, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,7 @@ from casefiles.cases.models import CaseFile, CaseGrant, Status
 from casefiles.journal import records
 from search import indexing as search_indexing
 from search import trimming
-from search.documents import Provider, SearchDocument, document_key, register, register_private_terms
+from search.documents import Provider, SearchDocument, document_key, register, register_private_terms, shared
 
 VIEW = "view_casefile"
 
@@ -75,14 +76,19 @@ def form_text(data) -> str:
 
 
 def model_wide_viewers() -> list[str]:
-    """Groups and users holding ``casefiles.view_casefile`` for every case (window clerks, supervisors)."""
-    permission = Permission.objects.filter(content_type__app_label="casefiles", codename=VIEW).first()
-    if permission is None:
-        return []
-    groups = Group.objects.filter(permissions=permission).values_list("pk", flat=True)
-    users = get_user_model().objects.filter(user_permissions=permission, is_active=True)  # superusers: oversight
-    return ([trimming.group_principal(pk) for pk in groups]
-            + [trimming.user_principal(pk) for pk in users.values_list("pk", flat=True)])
+    """Groups and users holding ``casefiles.view_casefile`` for every case (window clerks, supervisors);
+    read once per sync (``search.documents.shared``), for the cases and their files."""
+    return shared("casefiles.model_wide_viewers", _model_wide_viewers)
+
+
+def _model_wide_viewers() -> list[str]:
+    """One statement: the groups' ids and the active users' (superusers see by oversight), each marked."""
+    group, user = Value(True, output_field=BooleanField()), Value(False, output_field=BooleanField())
+    groups = Group.objects.filter(permissions__content_type__app_label="casefiles", permissions__codename=VIEW)
+    users = get_user_model().objects.filter(user_permissions__content_type__app_label="casefiles",
+                                            user_permissions__codename=VIEW, is_active=True)
+    rows = groups.values_list(group, "pk").union(users.values_list(user, "pk"), all=True)
+    return [trimming.group_principal(pk) if is_group else trimming.user_principal(pk) for is_group, pk in rows]
 
 
 def case_access(case: CaseFile, grants=None, viewers=None) -> list[str]:
@@ -100,7 +106,13 @@ def case_access(case: CaseFile, grants=None, viewers=None) -> list[str]:
 
 
 def grants_of(case_ids) -> dict[int, list[CaseGrant]]:
-    """The grants of several cases in one query, by case."""
+    """The grants of several cases in one query, by case (once per sync for the same cases:
+    a case's and its files' documents)."""
+    case_ids = frozenset(case_ids)
+    return shared(("casefiles.grants_of", case_ids), lambda: _grants_of(case_ids))
+
+
+def _grants_of(case_ids) -> dict[int, list[CaseGrant]]:
     found: dict[int, list[CaseGrant]] = {}
     for grant in CaseGrant.objects.filter(case_id__in=list(case_ids)):
         found.setdefault(grant.case_id, []).append(grant)

@@ -45,9 +45,15 @@ def may_act_for(user, applicant) -> bool:
 
 
 def resolve_applicant(user, key: str):
-    for choice in applicants_for(user):
-        if choice.key == key:
-            return choice.applicant
+    """The applicant ``key`` names among ``applicants_for(user)``, None if it is none of them:
+    one query, of the kind the key names."""
+    kind, _, pk = str(key or "").partition(":")
+    if not user.is_authenticated or not pk.isdigit():
+        return None
+    if kind == "enterprise":
+        return Enterprise.objects.filter(pk=pk, members_group__user=user).select_related("members_group").first()
+    if kind == "person":
+        return Person.objects.filter(pk=pk, user=user).first()
     return None
 
 

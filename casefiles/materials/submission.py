@@ -8,6 +8,7 @@ its own (``casefiles.portal.views``): the draft exists already there."""
 from casefiles.handling import applications, workflow
 from casefiles.journal import transactions
 from casefiles.materials import uploads
+from search import indexing as search_indexing
 
 
 def submit_application(user, item, applicant, files, *, prepare=(), **details):
@@ -18,8 +19,10 @@ def submit_application(user, item, applicant, files, *, prepare=(), **details):
     upload) pairs, ``uploads.add``) and the workflow's ``submit`` step. A refusal or a failure
     anywhere leaves nothing — no number, no grant, no file (in the database or in storage), no
     journal line — and what waits for the commit (text extraction, the receipt, the index) is
-    not enqueued. Returns the submitted case."""
-    with transactions.one_transaction():
+    not enqueued. The index is synced once for it all, after the commit (``one_sync``: with
+    tasks run in process, the files' extracted text goes in the same sync as the case). Returns
+    the submitted case."""
+    with search_indexing.one_sync(), transactions.one_transaction():
         case = applications.start(user, item, applicant, **details)
         for step in prepare:
             step(case, user)

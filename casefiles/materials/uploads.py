@@ -190,7 +190,7 @@ def add(case, requirement, upload, user, *, replaces: Material | None = None, st
             records.record(case_now, "add_material", user, from_state=case_now.status, to_state=case_now.status,
                            data={"material": requirement.name, "file": checked.name, "sha256": checked.sha256,
                                  "version": material.version, "fulfils_promise": bool(fulfilled)})
-            transaction.on_commit(lambda: _enqueue_extraction(material.pk))
+            _extract_after_commit(material.pk)
         # In a transaction of several operations (submission.submit_application, the portal's
         # save-and-submit) a later refusal rolls this row back: the file goes with it.
         transactions.on_rollback(lambda: material.file.delete(save=False))
@@ -299,27 +299,53 @@ def review(material, user, state: str, reason: str = "") -> Material:
 
 # --- text for search ---------------------------------------------------------------------
 
-def _enqueue_extraction(material_pk: int) -> None:
+def _extract_after_commit(material_pk: int) -> None:
+    """Have the text of ``material_pk`` extracted once the transaction commits. The files of one
+    ``one_transaction`` (an application submitted in one go) share one task: read in one query,
+    and their documents synced together, once, instead of a task and a sync for each file."""
+    if not transactions.in_one_transaction():  # a transaction of its own, or a savepoint that may roll back alone
+        transaction.on_commit(lambda: _enqueue_extraction([material_pk]))
+        return
+    waiting = transactions.kept_in_transaction("text_extraction")
+    if not waiting:
+        waiting["pks"] = []
+        transaction.on_commit(lambda: _enqueue_extraction(waiting["pks"]))
+    waiting["pks"].append(material_pk)
+
+
+def _enqueue_extraction(material_pks: list[int]) -> None:
     try:
-        extract_material_text.enqueue(material_pk)
+        extract_materials_text.enqueue(list(material_pks))
     except Exception:
-        logger.exception("could not queue text extraction for material %s", material_pk)
+        logger.exception("could not queue text extraction for materials %s", material_pks)
 
 
 @task()
 def extract_material_text(material_pk: int) -> int:
-    material = Material.objects.select_related("case").get(pk=material_pk)
-    try:
-        with material.file.open("rb") as handle:
-            text = extract_text(handle.read(), material.content_type)
-    except Exception:  # damaged or exotic files: the upload stands, only search misses its text
-        logger.warning("text extraction failed for material %s", material_pk, exc_info=True)
-        return 0
-    Material.objects.filter(pk=material_pk).update(extracted_text=text)
+    """One file's text (the task queued before files of one transaction shared one)."""
+    return extract_materials_text.call([material_pk])
+
+
+@task()
+def extract_materials_text(material_pks: list[int]) -> int:
+    """The text of each file, for search; the files that have a document are then synced in
+    one go. Returns the characters extracted."""
+    extracted, total = [], 0
+    for material in Material.objects.select_related("case").filter(pk__in=material_pks).order_by("pk"):
+        try:
+            with material.file.open("rb") as handle:
+                text = extract_text(handle.read(), material.content_type)
+        except Exception:  # damaged or exotic files: the upload stands, only search misses its text
+            logger.warning("text extraction failed for material %s", material.pk, exc_info=True)
+            continue
+        material.extracted_text = text
+        extracted.append(material)
+        total += len(text)
+    Material.objects.bulk_update(extracted, ["extracted_text"])  # one statement for the files
     # The text is what staff search materials by; a draft's file enters the index by its submission.
-    if any(provider.follows(material) for provider in search_documents.providers_for_model(Material)):
-        schedule_records([material])
-    return len(text)
+    schedule_records([material for material in extracted if any(
+        provider.follows(material) for provider in search_documents.providers_for_model(Material))])
+    return total
 
 
 def extract_text(data: bytes, content_type: str) -> str:

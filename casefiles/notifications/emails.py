@@ -44,7 +44,7 @@ def send_state_change(case_pk: int, event_pk: int, base_url: str | None = None) 
 
 
 def _send_state_change(case_pk: int, event_pk: int) -> int:
-    case = CaseFile.objects.select_related("submitted_by", "person__user").get(pk=case_pk)
+    case = CaseFile.objects.select_related("submitted_by", "person__user", "department").get(pk=case_pk)  # the receipt names the department
     event = CaseEvent.objects.get(pk=event_pk)
     to = recipients(case)
     # Deliberation inside the department is not announced: the applicant hears of what they are told.

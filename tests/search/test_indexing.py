@@ -3,6 +3,7 @@ through django-tasks after the commit; a failed index write loses nothing."""
 
 from unittest import mock
 
+import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
@@ -219,3 +220,40 @@ def test_what_a_rolled_back_transaction_scheduled_is_not_synced_by_the_next_comm
             indexing.schedule(["guide:committed"])
     sent = [key for call in enqueue.call_args_list for key in call.args[0]]
     assert sent == ["guide:committed"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_what_a_commit_asks_the_index_for_inside_one_sync_goes_in_one_sync():
+    """The transaction's own keys and those the work run on its commit schedules (the text
+    extraction, in process) are enqueued together when ``one_sync`` ends; a rollback, nothing."""
+    from django.db import transaction
+
+    class Failed(Exception):
+        pass
+
+    with mock.patch("search.indexing.sync_records") as task:
+        with indexing.one_sync():
+            with transaction.atomic():
+                indexing.schedule(["guide:1"])
+                transaction.on_commit(lambda: indexing.schedule(["material:2"]))  # as a task run on the commit
+            assert task.enqueue.call_count == 0  # held until the block ends
+        assert [call.args[0] for call in task.enqueue.call_args_list] == [["guide:1", "material:2"]]
+
+        task.reset_mock()
+        with pytest.raises(Failed), indexing.one_sync(), transaction.atomic():
+            indexing.schedule(["guide:3"])
+            raise Failed
+        assert task.enqueue.call_count == 0
+
+
+def test_a_sync_with_nothing_pending_asks_about_pending_writes_once(market, committed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with committed():
+        guide = add_guide(market, "SCJGJ-013", "食品经营许可")
+    IndexedDocument.objects.filter(key=f"guide:{guide.pk}").update(checksum="0" * 32)
+    with CaptureQueriesContext(connection) as queries:
+        indexing.sync_now([f"guide:{guide.pk}"])
+    assert sum("search_pending_write" in query["sql"] for query in queries.captured_queries) == 1
+    assert found("食品") == [f"guide:{guide.pk}"]

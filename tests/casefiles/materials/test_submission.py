@@ -85,3 +85,48 @@ def test_a_refused_submission_leaves_no_draft(world):
         # the required 营业执照 is missing: the guard refuses, and the draft goes with it
         submission.submit_application(world.applicant, world.item, world.enterprise, files(world)[:1])
     assert not CaseFile.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_files_text_reaches_the_index_with_the_case_in_one_sync(world):
+    """Committed for real, tasks run in process (no worker queue): the files of the submission
+    are read by one extraction task, and the case and its files written to the index by one
+    sync — the files with their text, which the staff who handle the case find."""
+    from casefiles.access import indexing as case_indexing
+    from casefiles.materials import uploads
+    from search import indexing
+    from tests.casefiles.conftest import keys, text_pdf
+
+    chosen = files(world)
+    chosen[1] = (world.requirements[1], pdf_upload("制度.pdf", text_pdf("食品安全管理员王小明负责进货查验")))
+    synced = []
+    real_sync = indexing.sync_now
+
+    def sync_now(keys):
+        synced.append(sorted(keys))
+        return real_sync(keys)
+
+    with mock.patch.object(indexing, "sync_now", sync_now), \
+            mock.patch.object(uploads, "_enqueue_extraction", wraps=uploads._enqueue_extraction) as extraction, \
+            mock.patch.object(case_indexing, "_model_wide_viewers", wraps=case_indexing._model_wide_viewers) as viewers, \
+            mock.patch.object(case_indexing, "_grants_of", wraps=case_indexing._grants_of) as grants:
+        case = submission.submit_application(world.applicant, world.item, world.enterprise, chosen)
+    files_of_case = sorted(case.materials.values_list("pk", flat=True))
+    assert extraction.call_count == 1 and sorted(extraction.call_args.args[0]) == files_of_case
+    assert synced == [sorted([f"case:{case.pk}", *(f"material:{pk}" for pk in files_of_case)])]
+    assert viewers.call_count == 1 and grants.call_count == 1  # one look-up for the case and its files
+    officer = case.materials.get(requirement=world.requirements[1])
+    assert keys("王小明", world.clerk, "material") == [f"material:{officer.pk}"]
+    assert keys(case.number, world.clerk, "case") == [f"case:{case.pk}"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_refused_submission_extracts_and_syncs_nothing(world):
+    from casefiles.materials import uploads
+    from search import indexing
+
+    with mock.patch.object(indexing, "sync_records") as sync, mock.patch.object(uploads, "extract_materials_text") as extract:
+        with pytest.raises(GuardFailed):
+            submission.submit_application(world.applicant, world.item, world.enterprise, files(world)[:1])
+    assert sync.enqueue.call_count == 0 and extract.enqueue.call_count == 0
+    assert not Material.objects.exists()
