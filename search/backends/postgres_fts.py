@@ -165,7 +165,7 @@ class PostgresEngine:
             ctes, cte_arguments, branches, branch_arguments = [], [], [], []
             for number, band in enumerate(bands):
                 band_ctes, band_cte_arguments, band_branches, band_branch_arguments = _band(
-                    number, band, vector, bound, bound_params, params[0], limit)
+                    number, band, vector, bound, bound_params, params[0], limit, buckets=not _prefixed(expression))
                 ctes.append(band_ctes)
                 cte_arguments += band_cte_arguments
                 branches.append(band_branches)
@@ -275,7 +275,14 @@ def bucket(priority: int, pk: int) -> str:
     return f"{TAG_PREFIX}b{priority}_{pk >> BUCKET_BITS}"
 
 
-def _band(number, band, vector, bound, bound_params, query, limit):
+def _prefixed(expression) -> bool:
+    """Whether a term of ``expression`` is a prefix (autocomplete's last word)."""
+    if isinstance(expression, Term):
+        return expression.prefix
+    return isinstance(expression, (All, Any)) and any(_prefixed(item) for item in expression.items)
+
+
+def _band(number, band, vector, bound, bound_params, query, limit, *, buckets=True):
     """A band's part of the stream: its CTEs and its branches (each with their arguments), which
     yield its matches newest first.
 
@@ -285,13 +292,17 @@ def _band(number, band, vector, bound, bound_params, query, limit):
     - if the walk met enough matches (``dense_N``) for the buckets to promise the limit, the
       recency buckets below the edge, group by group, then whatever is older;
     - otherwise the matches are rare, and everything below the edge comes from one GIN scan: a
-      bucket scan costs about what a plain one does, and would find next to nothing.
+      bucket scan costs about what a plain one does, and would find next to nothing. So too
+      without ``buckets`` (a prefix query: each scan would gather every lexeme the prefix
+      begins, 5 ms a scan in the whole table's title index).
+
+    Each branch names its band: in the catalogue, the partial GIN indexes answer.
     """
     bits = int(BUCKET_BITS)
     walk, edge, dense = f"walk_{number}", f"edge_{number}", f"dense_{number}"
     older = BUCKET_GROUPS[-1][1] + 1 if BUCKET_GROUPS else 0
     # The matches the walk must meet for the buckets' rows to promise ``limit`` of them.
-    enough = -(-int(limit) * int(WALK) // (older << bits)) if older else int(WALK) + 1
+    enough = -(-int(limit) * int(WALK) // (older << bits)) if older and buckets else int(WALK) + 1
     ctes = (f"{walk} AS MATERIALIZED (SELECT priority, id FROM (SELECT priority, id, {vector} FROM search_document "
             f"WHERE {band} {bound} ORDER BY priority DESC, id DESC LIMIT {int(WALK)}) AS recent "
             f"WHERE {vector} @@ %s::tsquery ORDER BY priority DESC, id DESC LIMIT %s), "
@@ -314,7 +325,7 @@ def _band(number, band, vector, bound, bound_params, query, limit):
                  f"e.priority, (e.id >> {bits}) - k) AS lexeme FROM {edge} AS e, generate_series(0, {int(older) - 1}) AS k "
                  f"WHERE (e.id >> {bits}) - k >= 0) AS b)")
     for position, _group in enumerate(BUCKET_GROUPS):
-        branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) "
+        branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) AND {band} "
                         f"AND id + 0 <= (SELECT id FROM {edge}) "
                         f"AND {vector} @@ (%s::tsquery && (SELECT group_{position} FROM buckets_{number})) {order})")
         arguments += [query, limit]

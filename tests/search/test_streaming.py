@@ -124,3 +124,18 @@ def test_the_stream_alone_is_prepared_on_postgresql(corpus, backend):
         prepared = [row[0] for row in cursor.fetchall()]
     assert len(prepared) == 1 and "walk_0" in prepared[0]
     assert connection.connection.prepare_threshold is None
+
+
+@pytest.mark.parametrize("limit", [1, 5, 100])
+def test_autocompletes_prefix_streams_in_order_too(corpus, backend, walk, limit):
+    """A prefix (the word being typed) takes the walk and the one GIN scan, never the buckets."""
+    from search.backends.database import tag
+
+    principals = {"public", "group:market"}
+    groups = [sorted(tag("acl", principal) for principal in principals)]
+    streamed = backend.engine.stream(Term("许", prefix=True), groups, title_only=True, limit=limit)
+    rows = dict(IndexedDocument.objects.values_list("key", "priority"))
+    ids = dict(IndexedDocument.objects.values_list("key", "id"))
+    want = sorted(((rows[d.key], ids[d.key]) for d in corpus if "许可" in d.title and set(d.access) & principals),
+                  reverse=True)[:limit]
+    assert [tuple(position) for position in streamed] == want
