@@ -89,13 +89,20 @@ def queries(passes, records, with_total):
     synonyms.current()
     analysis.index_tokens("营业执照")
     timings, by_query, single = [], {}, (0.0, "", "", 0)
+    statements = [0]
+
+    def counted(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
     for number in range(passes):
         ranking.clear_statistics() if number == 0 else None
         work = [(text, user) for text in mix for user in users]
         rng.shuffle(work)
         for text, (name, principals) in work:
             started = time.perf_counter()
-            service.search(text, principals=principals, per_page=10, count=with_total)
+            with connection.execute_wrapper(counted):
+                service.search(text, principals=principals, per_page=10, count=with_total)
             elapsed = (time.perf_counter() - started) * 1000
             timings.append((number, elapsed))
             by_query.setdefault(text, []).append(elapsed)
@@ -110,6 +117,7 @@ def queries(passes, records, with_total):
     if warm:
         print(f"  later: p50 {percentile(warm, .5):.1f} ms  p95 {percentile(warm, .95):.1f} ms")
     print(f"  the slowest single search: {single[1]} as {single[2]}, pass {single[3]}: {single[0]:.1f} ms")
+    print(f"  statements per search: {statements[0] / len(every):.1f}")
     slowest = sorted(by_query.items(), key=lambda item: -statistics.median(item[1]))[:6]
     print("  slowest queries (median over users and passes): "
           + ", ".join(f"{text} {statistics.median(values):.1f} ms" for text, values in slowest))
