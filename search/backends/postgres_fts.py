@@ -36,6 +36,8 @@ CATALOGUE = "priority > 1"
 RECORDS = "priority <= 1"
 # Rows of a band walked one by one before the GIN indexes are asked (about 1.5 µs a row).
 WALK = 300
+# A prefix query's walk, when its first WALK rows held enough matches, goes on through this many more.
+FURTHER = 10_000
 # Recency buckets: ids of one priority, 2 ** BUCKET_BITS to a bucket, each a lexeme of both
 # vectors (``bucket``). Migration 0003 wrote them with 10: a change needs a migration that
 # rewrites them.
@@ -165,7 +167,7 @@ class PostgresEngine:
             ctes, cte_arguments, branches, branch_arguments = [], [], [], []
             for number, band in enumerate(bands):
                 band_ctes, band_cte_arguments, band_branches, band_branch_arguments = _band(
-                    number, band, vector, bound, bound_params, params[0], limit, buckets=not _prefixed(expression))
+                    number, band, vector, bound, bound_params, params[0], limit, below_walk=_below_walk(expression, band))
                 ctes.append(band_ctes)
                 cte_arguments += band_cte_arguments
                 branches.append(band_branches)
@@ -282,7 +284,17 @@ def _prefixed(expression) -> bool:
     return isinstance(expression, (All, Any)) and any(_prefixed(item) for item in expression.items)
 
 
-def _band(number, band, vector, bound, bound_params, query, limit, *, buckets=True):
+def _below_walk(expression, band) -> str:
+    """How a band's stream goes on below its walk (``_band``): by recency buckets, or — for a
+    prefix query, where each GIN scan gathers every lexeme the prefix begins (5 ms a scan in the
+    whole table's title index) — by walking further through the records, and through the
+    catalogue's small partial index at once."""
+    if not _prefixed(expression):
+        return "buckets"
+    return "further" if band == RECORDS else "at once"
+
+
+def _band(number, band, vector, bound, bound_params, query, limit, *, below_walk="buckets"):
     """A band's part of the stream: its CTEs and its branches (each with their arguments), which
     yield its matches newest first.
 
@@ -292,17 +304,24 @@ def _band(number, band, vector, bound, bound_params, query, limit, *, buckets=Tr
     - if the walk met enough matches (``dense_N``) for the buckets to promise the limit, the
       recency buckets below the edge, group by group, then whatever is older;
     - otherwise the matches are rare, and everything below the edge comes from one GIN scan: a
-      bucket scan costs about what a plain one does, and would find next to nothing. So too
-      without ``buckets`` (a prefix query: each scan would gather every lexeme the prefix
-      begins, 5 ms a scan in the whole table's title index).
+      bucket scan costs about what a plain one does, and would find next to nothing.
+
+    Below the walk of a prefix query (``_below_walk``): "further", the walk goes on through the
+    next ``FURTHER`` rows when it met enough matches, then the rest comes at once; "at once",
+    everything below the walk comes from one GIN scan.
 
     Each branch names its band: in the catalogue, the partial GIN indexes answer.
     """
     bits = int(BUCKET_BITS)
     walk, edge, dense = f"walk_{number}", f"edge_{number}", f"dense_{number}"
     older = BUCKET_GROUPS[-1][1] + 1 if BUCKET_GROUPS else 0
-    # The matches the walk must meet for the buckets' rows to promise ``limit`` of them.
-    enough = -(-int(limit) * int(WALK) // (older << bits)) if older and buckets else int(WALK) + 1
+    # The matches the walk must meet for the buckets' rows (or the further walk's) to promise ``limit`` of them.
+    if below_walk == "buckets" and older:
+        enough = -(-int(limit) * int(WALK) // (older << bits))
+    elif below_walk == "further":
+        enough = -(-int(limit) * int(WALK) // int(FURTHER))
+    else:
+        enough = int(WALK) + 1  # never: below the walk, everything at once
     ctes = (f"{walk} AS MATERIALIZED (SELECT priority, id FROM (SELECT priority, id, {vector} FROM search_document "
             f"WHERE {band} {bound} ORDER BY priority DESC, id DESC LIMIT {int(WALK)}) AS recent "
             f"WHERE {vector} @@ %s::tsquery ORDER BY priority DESC, id DESC LIMIT %s), "
@@ -316,6 +335,22 @@ def _band(number, band, vector, bound, bound_params, query, limit, *, buckets=Tr
     # walk through the whole band this is here to avoid (1 s for 有限公司 as an editor, whose
     # records hold none); ANDed as a bitmap of most of the table, it costs more than the GIN scan.
     order = "ORDER BY priority + 0 DESC, id + 0 DESC LIMIT %s"
+    if below_walk == "further":
+        # The walk goes on through the next FURTHER rows, then the rest at once.
+        further = f"further_{number}"
+        ctes += (f", {further} AS (SELECT priority, id FROM search_document WHERE {band} {bound} "
+                 f"ORDER BY priority DESC, id DESC OFFSET {int(WALK) + int(FURTHER)} LIMIT 1)")
+        cte_arguments += bound_params
+        branches.append(f"(SELECT priority, id FROM (SELECT priority, id, {vector} FROM search_document "
+                        f"WHERE (SELECT dense FROM {dense}) AND {band} AND (priority, id) <= (SELECT priority, id FROM {edge}) "
+                        f"ORDER BY priority DESC, id DESC LIMIT {int(FURTHER)}) AS further "
+                        f"WHERE {vector} @@ %s::tsquery ORDER BY priority DESC, id DESC LIMIT %s)")
+        branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) AND {band} "
+                        f"AND (priority + 0, id + 0) <= (SELECT priority, id FROM {further}) AND {vector} @@ %s::tsquery {order})")
+        branches.append(f"(SELECT priority, id FROM search_document WHERE NOT (SELECT dense FROM {dense}) AND {band} "
+                        f"AND (priority + 0, id + 0) <= (SELECT priority, id FROM {edge}) AND {vector} @@ %s::tsquery {order})")
+        arguments += [query, limit, query, limit, query, limit]
+        return ctes, cte_arguments, " UNION ALL ".join(branches), arguments
     if BUCKET_GROUPS:
         # Each group's buckets as one tsquery ("'~b1_194' | '~b1_193'"), made once from the edge.
         groups = ", ".join(f"(string_agg(lexeme, ' | ') FILTER (WHERE k BETWEEN {int(nearest)} AND {int(farthest)}))"
