@@ -312,31 +312,35 @@ def _band(number, band, vector, bound, bound_params, query, limit, *, below_walk
 
     Each branch names its band: in the catalogue, the partial GIN indexes answer.
     """
-    bits = int(BUCKET_BITS)
     walk, edge, dense = f"walk_{number}", f"edge_{number}", f"dense_{number}"
-    older = BUCKET_GROUPS[-1][1] + 1 if BUCKET_GROUPS else 0
-    # The matches the walk must meet for the buckets' rows (or the further walk's) to promise ``limit`` of them.
-    if below_walk == "buckets" and older:
-        enough = -(-int(limit) * int(WALK) // (older << bits))
-    elif below_walk == "further":
-        enough = -(-int(limit) * int(WALK) // int(FURTHER))
-    else:
-        enough = int(WALK) + 1  # never: below the walk, everything at once
     ctes = (f"{walk} AS MATERIALIZED (SELECT priority, id FROM (SELECT priority, id, {vector} FROM search_document "
             f"WHERE {band} {bound} ORDER BY priority DESC, id DESC LIMIT {int(WALK)}) AS recent "
             f"WHERE {vector} @@ %s::tsquery ORDER BY priority DESC, id DESC LIMIT %s), "
             f"{edge} AS (SELECT priority, id FROM search_document WHERE {band} {bound} "
-            f"ORDER BY priority DESC, id DESC OFFSET {int(WALK)} LIMIT 1), "
-            f"{dense} AS (SELECT count(*) >= {int(enough)} AS dense FROM {walk})")
+            f"ORDER BY priority DESC, id DESC OFFSET {int(WALK)} LIMIT 1)")
     cte_arguments = [*bound_params, query, limit, *bound_params]
     branches = [f"(SELECT priority, id FROM {walk} ORDER BY priority DESC, id DESC)"]
     arguments = []
-    # Below the walk, "+ 0" keeps the (priority, id) index out: walked for its order, it is the
-    # walk through the whole band this is here to avoid (1 s for 有限公司 as an editor, whose
-    # records hold none); ANDed as a bitmap of most of the table, it costs more than the GIN scan.
-    order = "ORDER BY priority + 0 DESC, id + 0 DESC LIMIT %s"
+
+    def rest(condition, upto):
+        """The band's matches at or below ``upto`` (a row of priority and id), from the GIN index
+        at once. "+ 0" keeps the (priority, id) index out: walked for its order, it is the walk
+        through the whole band this is here to avoid (1 s for 有限公司 as an editor, whose
+        records hold none); ANDed as a bitmap of most of the table, it costs more than the scan."""
+        branches.append(f"(SELECT priority, id FROM search_document WHERE {condition} {band} "
+                        f"AND (priority + 0, id + 0) <= ({upto}) AND {vector} @@ %s::tsquery "
+                        f"ORDER BY priority + 0 DESC, id + 0 DESC LIMIT %s)")
+        arguments.extend([query, limit])
+
+    if below_walk == "at once":
+        rest("", f"SELECT priority, id FROM {edge}")
+        return ctes, cte_arguments, " UNION ALL ".join(branches), arguments
+    # Below the walk, rows enough that the walk's matches, as common there, promise ``limit`` of them.
+    bits, older = int(BUCKET_BITS), BUCKET_GROUPS[-1][1] + 1
+    covered = older << bits if below_walk == "buckets" else int(FURTHER)
+    ctes += f", {dense} AS (SELECT count(*) >= {-(-int(limit) * int(WALK) // covered)} AS dense FROM {walk})"
     if below_walk == "further":
-        # The walk goes on through the next FURTHER rows, then the rest at once.
+        # The walk goes on through the next FURTHER rows.
         further = f"further_{number}"
         ctes += (f", {further} AS (SELECT priority, id FROM search_document WHERE {band} {bound} "
                  f"ORDER BY priority DESC, id DESC OFFSET {int(WALK) + int(FURTHER)} LIMIT 1)")
@@ -345,31 +349,25 @@ def _band(number, band, vector, bound, bound_params, query, limit, *, below_walk
                         f"WHERE (SELECT dense FROM {dense}) AND {band} AND (priority, id) <= (SELECT priority, id FROM {edge}) "
                         f"ORDER BY priority DESC, id DESC LIMIT {int(FURTHER)}) AS further "
                         f"WHERE {vector} @@ %s::tsquery ORDER BY priority DESC, id DESC LIMIT %s)")
-        branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) AND {band} "
-                        f"AND (priority + 0, id + 0) <= (SELECT priority, id FROM {further}) AND {vector} @@ %s::tsquery {order})")
-        branches.append(f"(SELECT priority, id FROM search_document WHERE NOT (SELECT dense FROM {dense}) AND {band} "
-                        f"AND (priority + 0, id + 0) <= (SELECT priority, id FROM {edge}) AND {vector} @@ %s::tsquery {order})")
-        arguments += [query, limit, query, limit, query, limit]
-        return ctes, cte_arguments, " UNION ALL ".join(branches), arguments
-    if BUCKET_GROUPS:
+        arguments += [query, limit]
+        rest(f"(SELECT dense FROM {dense}) AND", f"SELECT priority, id FROM {further}")
+    else:
         # Each group's buckets as one tsquery ("'~b1_194' | '~b1_193'"), made once from the edge.
         groups = ", ".join(f"(string_agg(lexeme, ' | ') FILTER (WHERE k BETWEEN {int(nearest)} AND {int(farthest)}))"
                            f"::tsquery AS group_{position}"
                            for position, (nearest, farthest) in enumerate(BUCKET_GROUPS))
         ctes += (f", buckets_{number} AS (SELECT {groups} FROM (SELECT k, format('''{TAG_PREFIX}b%%s_%%s''', "
-                 f"e.priority, (e.id >> {bits}) - k) AS lexeme FROM {edge} AS e, generate_series(0, {int(older) - 1}) AS k "
+                 f"e.priority, (e.id >> {bits}) - k) AS lexeme FROM {edge} AS e, generate_series(0, {older - 1}) AS k "
                  f"WHERE (e.id >> {bits}) - k >= 0) AS b)")
-    for position, _group in enumerate(BUCKET_GROUPS):
-        branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) AND {band} "
-                        f"AND id + 0 <= (SELECT id FROM {edge}) "
-                        f"AND {vector} @@ (%s::tsquery && (SELECT group_{position} FROM buckets_{number})) {order})")
-        arguments += [query, limit]
-    branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) AND {band} "
-                    f"AND (priority + 0, id + 0) <= (SELECT priority, (((id >> {bits}) - {int(older)}) << {bits}) "
-                    f"+ {(1 << bits) - 1} FROM {edge}) AND {vector} @@ %s::tsquery {order})")
-    branches.append(f"(SELECT priority, id FROM search_document WHERE NOT (SELECT dense FROM {dense}) AND {band} "
-                    f"AND (priority + 0, id + 0) <= (SELECT priority, id FROM {edge}) AND {vector} @@ %s::tsquery {order})")
-    arguments += [query, limit, query, limit]
+        for position in range(len(BUCKET_GROUPS)):
+            branches.append(f"(SELECT priority, id FROM search_document WHERE (SELECT dense FROM {dense}) AND {band} "
+                            f"AND id + 0 <= (SELECT id FROM {edge}) AND {vector} @@ "
+                            f"(%s::tsquery && (SELECT group_{position} FROM buckets_{number})) "
+                            f"ORDER BY priority + 0 DESC, id + 0 DESC LIMIT %s)")
+            arguments += [query, limit]
+        rest(f"(SELECT dense FROM {dense}) AND",
+             f"SELECT priority, (((id >> {bits}) - {older}) << {bits}) + {(1 << bits) - 1} FROM {edge}")
+    rest(f"NOT (SELECT dense FROM {dense}) AND", f"SELECT priority, id FROM {edge}")
     return ctes, cte_arguments, " UNION ALL ".join(branches), arguments
 
 
